@@ -1,0 +1,82 @@
+// The flat boundary between the TypeScript wrapper and the WASM construct kernel.
+//
+// Everything crosses as f64 words in WASM linear memory that the wrapper owns: physical
+// addresses are below 2^52 (the architectural limit, enforced by validation), so every value
+// is an integer that a double holds exactly, and f64 <-> u64 conversion is exact on both
+// sides. This avoids BigInt at the boundary and lets one Float64Array view serve the batch.
+//
+// INPUT BLOCK (one platform), in f64 words:
+//   [0..IN_HEADER)  header, see IN_*
+//   then memory     nMem  × (start, end, node)     raw memblock, merged, ascending
+//   then reserved   nRes  × (start, end)           memblock reserved, any order, may overlap
+//   then holeSrc    nHole × (start, end)           CMRs when holes = cmr, else nHole = 0
+//   then distance   nDist × nDist                  node distance matrix, row-major
+//
+// OUTPUT BLOCK (one platform), in f64 words:
+//   [0..OUT_HEADER) header, see OUT_*
+//   then warnings   nWarn × (kind, a, b)           see WARN_*; text is made in TypeScript
+//   then tdmrs      nTdmr × TDMR_WORDS             see T_*
+//   then areas      sum(nAreas) × (offset, size)   reserved areas, each TDMR's run in order
+//
+// Batch: the wrapper writes N input blocks back to back, a table of N input offsets and N
+// output offsets (word indexes into the same memory), and calls constructBatch once.
+
+export const IN_HEADER = 16;
+export const IN_N_MEM = 0;
+export const IN_N_RES = 1;
+export const IN_N_HOLE = 2;
+export const IN_N_DIST = 3;
+export const IN_MAX_TDMRS = 4;
+export const IN_MAX_RSVD = 5;
+export const IN_ES_4K = 6;
+export const IN_ES_2M = 7;
+export const IN_ES_1G = 8;
+export const IN_HOLES_MODE = 9; // 0 = memblock holes, 1 = CMR holes
+
+export const OUT_HEADER = 8;
+export const OUT_STATUS = 0; // STATUS_*
+export const OUT_N_TDMRS = 1; // TDMRs described in the output (on success: all consumed)
+export const OUT_FAIL_BASE = 2; // RESERVED_AREAS_EXHAUSTED: the TDMR that ran out
+export const OUT_FAIL_SIZE = 3;
+export const OUT_PAMT_BYTES = 4; // sum of all PAMT allocations, bytes
+export const OUT_N_WARN = 5;
+export const OUT_N_AREAS = 6; // total reserved areas written
+export const OUT_WORDS_USED = 7; // total f64 words written, header included
+
+export const STATUS_OK = 0;
+export const STATUS_TDMRS_EXHAUSTED = 1;
+export const STATUS_RESERVED_AREAS_EXHAUSTED = 2;
+export const STATUS_PAMT_ALLOC_FAILED = 3;
+
+export const WARN_TDMRS_REACHING_LIMIT = 1; // a = used, b = max
+export const WARN_NID_FALLBACK = 2; // a = base, b = end
+export const WARN_TDMRS_EXHAUSTED = 3;
+export const WARN_RSVD_EXHAUSTED = 4; // a = base, b = end
+
+export const TDMR_WORDS = 8;
+export const T_BASE = 0;
+export const T_SIZE = 1;
+export const T_NID = 2;
+export const T_PAMT_BASE = 3; // the one contiguous allocation: 4K, then 2M, then 1G
+export const T_PAMT_4K = 4; // sizes in bytes
+export const T_PAMT_2M = 5;
+export const T_PAMT_1G = 6;
+export const T_N_AREAS = 7;
+
+/** Words an input block needs. */
+export function inputWords(nMem: number, nRes: number, nHole: number, nDist: number): number {
+  return IN_HEADER + 3 * nMem + 2 * nRes + 2 * nHole + nDist * nDist;
+}
+
+/**
+ * Upper bound on the words an output block needs. A memory block lies in at most two TDMRs
+ * (fill_out_tdmrs gives the uncovered rest of a block one new TDMR), so holes over all TDMRs
+ * are at most 2·blocks + TDMRs; PAMT overlaps at most 2·TDMRs (PAMTs and TDMRs are each
+ * disjoint); TDMRs at most blocks + 1. Warnings: at most one of each kind.
+ */
+export function outputWords(nMem: number, nHole: number): number {
+  const blocks = Math.max(nMem, nHole);
+  const tdmrs = nMem + 1;
+  const areas = 2 * blocks + 3 * tdmrs + 2;
+  return OUT_HEADER + 3 * 4 + TDMR_WORDS * tdmrs + 2 * areas;
+}

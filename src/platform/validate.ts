@@ -1,0 +1,377 @@
+// Validation and normalization of platform documents (platform-format.md §1). Every rule
+// names the field path it checks. Rules the *module* or *kernel* enforce (too many packages,
+// too few KeyIDs, memory outside CMRs, ...) are not input errors: they are modeled outcomes.
+
+import { invalidField } from './errors.js';
+import { parsePhys, parseU64, parseInt as parseIntField, describe } from './units.js';
+import type { NodeRange, MemRange } from '../construct/types.js';
+import type {
+  Platform, LabelledRange, Cpus, Lp, ModuleInfo, KeyIds, KernelConfig, HotplugEvent, TdmrSpec, Caller,
+} from './types.js';
+
+const PAGE = 4096;
+const MAX_NUMNODES = 1024;
+const MAX_CMRS = 32;
+const MAX_LPS = 1 << 16;
+const SZ_1M = 0x100000;
+
+const TOP_KEYS = new Set([
+  'name', 'memory', 'reserved', 'cmrs', 'nodeDistance', 'cpus', 'module', 'keyids', 'kernel',
+  'costs', 'hotplug', 'tdmrs', 'description', 'source',
+]);
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function obj(v: unknown, path: string): Obj {
+  if (!isObj(v)) throw invalidField(path, `expected an object, got ${describe(v)}`);
+  return v;
+}
+
+function arr(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw invalidField(path, `expected an array, got ${describe(v)}`);
+  return v;
+}
+
+function bool(v: unknown, path: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw invalidField(path, `expected true or false, got ${describe(v)}`);
+  return v;
+}
+
+function str(v: unknown, path: string, dflt: string): string {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'string') throw invalidField(path, `expected a string, got ${describe(v)}`);
+  return v;
+}
+
+function knownKeys(o: Obj, path: string, keys: Iterable<string>): void {
+  const allowed = new Set(keys);
+  for (const k of Object.keys(o)) {
+    if (!allowed.has(k)) throw invalidField(path ? `${path}.${k}` : k, `unknown field (allowed: ${[...allowed].join(', ')})`);
+  }
+}
+
+function range(v: unknown, path: string, pageAligned: boolean): MemRange {
+  const o = obj(v, path);
+  if (o.start === undefined) throw invalidField(`${path}.start`, 'required');
+  if (o.end === undefined) throw invalidField(`${path}.end`, 'required');
+  const start = parsePhys(o.start, `${path}.start`);
+  const end = parsePhys(o.end, `${path}.end`);
+  if (pageAligned) {
+    if (start % PAGE !== 0) throw invalidField(`${path}.start`, 'must be 4 KiB aligned');
+    if (end % PAGE !== 0) throw invalidField(`${path}.end`, 'must be 4 KiB aligned');
+  }
+  if (end <= start) throw invalidField(`${path}.end`, `must be above start (ranges are half-open [start, end))`);
+  return { start, end };
+}
+
+function parseMemory(v: unknown): NodeRange[] {
+  if (v === undefined) throw invalidField('memory', 'required (the memblock memory ranges)');
+  const list = arr(v, 'memory');
+  const out: NodeRange[] = [];
+  let prevEnd = -1;
+  for (let i = 0; i < list.length; i++) {
+    const path = `memory[${i}]`;
+    const o = obj(list[i], path);
+    knownKeys(o, path, ['start', 'end', 'node', 'label']);
+    const r = range(o, path, true);
+    const node = o.node === undefined ? 0 : parseIntField(o.node, `${path}.node`, 0, MAX_NUMNODES - 1);
+    if (r.start < prevEnd) {
+      throw invalidField(`${path}.start`, 'memory must be ascending and non-overlapping');
+    }
+    prevEnd = r.end;
+    const last = out[out.length - 1];
+    // memblock merges touching regions of the same node into one.
+    if (last && last.end === r.start && last.node === node) last.end = r.end;
+    else out.push({ start: r.start, end: r.end, node });
+  }
+  return out;
+}
+
+function parseReserved(v: unknown): LabelledRange[] {
+  if (v === undefined) return [];
+  return arr(v, 'reserved').map((e, i) => {
+    const path = `reserved[${i}]`;
+    const o = obj(e, path);
+    knownKeys(o, path, ['start', 'end', 'label']);
+    const r = range(o, path, false) as LabelledRange;
+    if (o.label !== undefined) r.label = str(o.label, `${path}.label`, '');
+    return r;
+  });
+}
+
+/** Default CMRs: the memory regions with touching ones merged, first 1 MiB cut. */
+export function defaultCmrs(memory: NodeRange[]): MemRange[] {
+  const out: MemRange[] = [];
+  for (const m of memory) {
+    const start = Math.max(m.start, SZ_1M);
+    if (start >= m.end) continue;
+    const last = out[out.length - 1];
+    if (last && last.end === start) last.end = m.end;
+    else out.push({ start, end: m.end });
+  }
+  return out;
+}
+
+function parseCmrs(v: unknown, memory: NodeRange[]): { cmrs: MemRange[]; given: boolean } {
+  if (v === undefined) return { cmrs: defaultCmrs(memory), given: false };
+  const list = arr(v, 'cmrs');
+  if (list.length > MAX_CMRS) throw invalidField('cmrs', `at most ${MAX_CMRS} CMRs (the MCHECK limit), got ${list.length}`);
+  const out: MemRange[] = [];
+  let prevEnd = -1;
+  list.forEach((e, i) => {
+    const path = `cmrs[${i}]`;
+    knownKeys(obj(e, path), path, ['start', 'end']);
+    const r = range(e, path, true);
+    if (r.start < prevEnd) throw invalidField(`${path}.start`, 'CMRs must be ascending and non-overlapping');
+    prevEnd = r.end;
+    out.push(r);
+  });
+  return { cmrs: out, given: true };
+}
+
+function parseDistance(v: unknown, memory: NodeRange[], hotplug: HotplugEvent[]): number[][] {
+  let maxNode = 0;
+  for (const m of memory) maxNode = Math.max(maxNode, m.node);
+  for (const h of hotplug) maxNode = Math.max(maxNode, h.node);
+  const dim = maxNode + 1;
+  if (v === undefined) {
+    return Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 10 : 20)));
+  }
+  const rows = arr(v, 'nodeDistance');
+  if (rows.length < dim) {
+    throw invalidField('nodeDistance', `node ${rows.length} has no distance entries (need a ${dim}×${dim} matrix)`);
+  }
+  return rows.map((row, i) => {
+    const cols = arr(row, `nodeDistance[${i}]`);
+    if (cols.length !== rows.length) {
+      throw invalidField(`nodeDistance[${i}]`, `must have ${rows.length} entries (a square matrix), got ${cols.length}`);
+    }
+    return cols.map((d, j) => parseIntField(d, `nodeDistance[${i}][${j}]`, 0, 255));
+  });
+}
+
+/** LP ids follow Linux on Intel servers: thread-major, then package, then core. */
+export function lpsFromCounts(packages: number, cores: number, threads: number, nodeOfPackage: (p: number) => number): Lp[] {
+  const lps: Lp[] = [];
+  for (let t = 0; t < threads; t++) {
+    for (let p = 0; p < packages; p++) {
+      for (let c = 0; c < cores; c++) {
+        lps.push({ id: t * packages * cores + p * cores + c, package: p, core: c, thread: t, node: nodeOfPackage(p), online: true });
+      }
+    }
+  }
+  return lps;
+}
+
+function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
+  const nodes = [...new Set(memory.map((m) => m.node))].sort((a, b) => a - b);
+  const o = v === undefined ? {} : obj(v, 'cpus');
+  knownKeys(o, 'cpus', ['packages', 'coresPerPackage', 'threadsPerCore', 'offline', 'x2apic', 'model', 'lps']);
+  const x2apic = bool(o.x2apic, 'cpus.x2apic', true);
+  const model = str(o.model, 'cpus.model', 'sapphirerapids');
+  let lps: Lp[];
+  let packages: number;
+  let coresPerPackage: number;
+  let threadsPerCore: number;
+  if (o.lps !== undefined) {
+    if (o.packages !== undefined || o.coresPerPackage !== undefined || o.threadsPerCore !== undefined) {
+      throw invalidField('cpus.lps', 'give either an explicit "lps" list or the counts, not both');
+    }
+    const list = arr(o.lps, 'cpus.lps');
+    if (list.length === 0) throw invalidField('cpus.lps', 'must list at least one LP');
+    if (list.length > MAX_LPS) throw invalidField('cpus.lps', `at most ${MAX_LPS} LPs`);
+    const seen = new Set<number>();
+    lps = list.map((e, i) => {
+      const path = `cpus.lps[${i}]`;
+      const l = obj(e, path);
+      knownKeys(l, path, ['id', 'package', 'core', 'thread', 'node', 'online']);
+      const id = parseIntField(l.id, `${path}.id`, 0, MAX_LPS - 1);
+      if (seen.has(id)) throw invalidField(`${path}.id`, `LP id ${id} is listed twice`);
+      seen.add(id);
+      return {
+        id,
+        package: parseIntField(l.package ?? 0, `${path}.package`, 0, 255),
+        core: parseIntField(l.core ?? 0, `${path}.core`, 0, MAX_LPS),
+        thread: parseIntField(l.thread ?? 0, `${path}.thread`, 0, 255),
+        node: parseIntField(l.node ?? 0, `${path}.node`, 0, MAX_NUMNODES - 1),
+        online: bool(l.online, `${path}.online`, true),
+      };
+    });
+    lps.sort((a, b) => a.id - b.id);
+    packages = new Set(lps.map((l) => l.package)).size;
+    coresPerPackage = Math.max(...lps.map((l) => l.core)) + 1;
+    threadsPerCore = Math.max(...lps.map((l) => l.thread)) + 1;
+  } else {
+    packages = o.packages === undefined ? Math.max(1, nodes.length) : parseIntField(o.packages, 'cpus.packages', 1, 64);
+    coresPerPackage = o.coresPerPackage === undefined ? 32 : parseIntField(o.coresPerPackage, 'cpus.coresPerPackage', 1, 4096);
+    threadsPerCore = o.threadsPerCore === undefined ? 2 : parseIntField(o.threadsPerCore, 'cpus.threadsPerCore', 1, 8);
+    if (packages * coresPerPackage * threadsPerCore > MAX_LPS) {
+      throw invalidField('cpus', `at most ${MAX_LPS} LPs in all`);
+    }
+    // Packages map onto NUMA nodes in order (sub-NUMA clustering gives a package several).
+    const perPkg = Math.max(1, Math.floor(nodes.length / packages));
+    const nodeOf = (p: number): number => nodes[Math.min(nodes.length - 1, p * perPkg)] ?? 0;
+    lps = lpsFromCounts(packages, coresPerPackage, threadsPerCore, nodeOf);
+  }
+  if (o.offline !== undefined) {
+    if (o.offline === 'smt') {
+      for (const l of lps) if (l.thread > 0) l.online = false;
+    } else {
+      const byId = new Map(lps.map((l) => [l.id, l]));
+      arr(o.offline, 'cpus.offline').forEach((e, i) => {
+        const id = parseIntField(e, `cpus.offline[${i}]`, 0, MAX_LPS - 1);
+        const lp = byId.get(id);
+        if (!lp) throw invalidField(`cpus.offline[${i}]`, `LP ${id} does not exist (LP ids 0..${lps.length - 1})`);
+        lp.online = false;
+      });
+    }
+  }
+  return { packages, coresPerPackage, threadsPerCore, lps, x2apic, model };
+}
+
+function parseModule(v: unknown): ModuleInfo {
+  const o = v === undefined ? {} : obj(v, 'module');
+  knownKeys(o, 'module', ['loaded', 'version', 'maxTdmrs', 'maxReservedPerTdmr', 'pamtEntrySize4k', 'pamtEntrySize2m', 'pamtEntrySize1g', 'features']);
+  const f = o.features === undefined ? {} : obj(o.features, 'module.features');
+  knownKeys(f, 'module.features', ['noRbpMod', 'dynamicPamt']);
+  const version = str(o.version, 'module.version', '1.5.06');
+  if (!/^[0-9]+\.[0-9]+(\.[0-9]+)*$/.test(version)) throw invalidField('module.version', `expected a version such as "1.5.06", got "${version}"`);
+  const limit = (k: string, d: number, max: number): number => (o[k] === undefined ? d : parseIntField(o[k], `module.${k}`, 1, max));
+  return {
+    loaded: bool(o.loaded, 'module.loaded', true),
+    version,
+    maxTdmrs: limit('maxTdmrs', 64, 0x7fffffff),
+    maxReservedPerTdmr: limit('maxReservedPerTdmr', 16, 0x7fffffff),
+    pamtEntrySize4k: limit('pamtEntrySize4k', 16, 0xffff),
+    pamtEntrySize2m: limit('pamtEntrySize2m', 16, 0xffff),
+    pamtEntrySize1g: limit('pamtEntrySize1g', 16, 0xffff),
+    features: {
+      noRbpMod: bool(f.noRbpMod, 'module.features.noRbpMod', true),
+      dynamicPamt: bool(f.dynamicPamt, 'module.features.dynamicPamt', false),
+    },
+  };
+}
+
+function parseKeyids(v: unknown): KeyIds {
+  const o = v === undefined ? {} : obj(v, 'keyids');
+  knownKeys(o, 'keyids', ['mktme', 'tdx']);
+  // IA32_MKTME_KEYID_PARTITIONING holds each count in 32 bits.
+  return {
+    mktme: o.mktme === undefined ? 31 : parseIntField(o.mktme, 'keyids.mktme', 0, 0xffffffff),
+    tdx: o.tdx === undefined ? 32 : parseIntField(o.tdx, 'keyids.tdx', 0, 0xffffffff),
+  };
+}
+
+function parseKernel(v: unknown): KernelConfig {
+  const o = v === undefined ? {} : obj(v, 'kernel');
+  knownKeys(o, 'kernel', ['policy', 'holes', 'hibernation', 'bootTimeInit', 'initCpus', 'callers']);
+  const holes = str(o.holes, 'kernel.holes', 'memblock');
+  if (holes !== 'memblock' && holes !== 'cmr') throw invalidField('kernel.holes', `must be "memblock" or "cmr", got "${holes}"`);
+  const policy = str(o.policy, 'kernel.policy', 'mainline');
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(policy)) throw invalidField('kernel.policy', `not a policy name: "${policy}"`);
+  const callers: Caller[] = o.callers === undefined ? [] : arr(o.callers, 'kernel.callers').map((c, i) => {
+    const path = `kernel.callers[${i}]`;
+    const co = obj(c, path);
+    knownKeys(co, path, ['at']);
+    const at = co.at ?? 0;
+    if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) throw invalidField(`${path}.at`, 'must be a time in µs, ≥ 0');
+    return { at };
+  });
+  return {
+    policy,
+    holes,
+    hibernation: bool(o.hibernation, 'kernel.hibernation', false),
+    bootTimeInit: bool(o.bootTimeInit, 'kernel.bootTimeInit', false),
+    initCpus: o.initCpus === undefined ? 0 : parseIntField(o.initCpus, 'kernel.initCpus', 1, MAX_LPS),
+    callers,
+  };
+}
+
+function parseCosts(v: unknown): Record<string, number> {
+  if (v === undefined) return {};
+  const o = obj(v, 'costs');
+  const out: Record<string, number> = {};
+  for (const [k, val] of Object.entries(o)) {
+    if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(k)) throw invalidField(`costs.${k}`, 'not a parameter name');
+    if (typeof val !== 'number' || !Number.isFinite(val) || val < 0) {
+      throw invalidField(`costs.${k}`, `must be a finite number ≥ 0, got ${describe(val)}`);
+    }
+    out[k] = val;
+  }
+  return out;
+}
+
+function parseHotplug(v: unknown): HotplugEvent[] {
+  if (v === undefined) return [];
+  return arr(v, 'hotplug').map((e, i) => {
+    const path = `hotplug[${i}]`;
+    const o = obj(e, path);
+    knownKeys(o, path, ['start', 'end', 'node', 'kind']);
+    const r = range(o, path, true);
+    return {
+      ...r,
+      node: o.node === undefined ? 0 : parseIntField(o.node, `${path}.node`, 0, MAX_NUMNODES - 1),
+      kind: str(o.kind, `${path}.kind`, 'dram'),
+    };
+  });
+}
+
+function u64Pair(v: unknown, path: string, a: string, b: string): Record<string, bigint> {
+  const o = obj(v, path);
+  knownKeys(o, path, [a, b]);
+  if (o[a] === undefined) throw invalidField(`${path}.${a}`, 'required');
+  if (o[b] === undefined) throw invalidField(`${path}.${b}`, 'required');
+  return { [a]: parseU64(o[a], `${path}.${a}`, true), [b]: parseU64(o[b], `${path}.${b}`, true) };
+}
+
+function parseTdmrs(v: unknown): TdmrSpec[] | null {
+  if (v === undefined) return null;
+  const list = arr(v, 'tdmrs');
+  if (list.length === 0) throw invalidField('tdmrs', 'a bring-your-own layout needs at least one TDMR');
+  return list.map((e, i) => {
+    const path = `tdmrs[${i}]`;
+    const o = obj(e, path);
+    knownKeys(o, path, ['base', 'size', 'nid', 'pamt4k', 'pamt2m', 'pamt1g', 'reserved']);
+    const bs = u64Pair({ base: o.base, size: o.size }, path, 'base', 'size');
+    const pamt = (k: string) => {
+      if (o[k] === undefined) throw invalidField(`${path}.${k}`, 'required');
+      const p = u64Pair(o[k], `${path}.${k}`, 'base', 'size');
+      return { base: p.base, size: p.size };
+    };
+    const reserved = o.reserved === undefined ? [] : arr(o.reserved, `${path}.reserved`).map((r, j) => {
+      const p = u64Pair(r, `${path}.reserved[${j}]`, 'offset', 'size');
+      return { offset: p.offset, size: p.size };
+    });
+    return { base: bs.base, size: bs.size, pamt4k: pamt('pamt4k'), pamt2m: pamt('pamt2m'), pamt1g: pamt('pamt1g'), reserved };
+  });
+}
+
+/** Validate a parsed JSON document and return the normalized platform. */
+export function validatePlatform(doc: unknown): Platform {
+  const o = obj(doc, '(document)');
+  knownKeys(o, '', TOP_KEYS);
+  const name = str(o.name, 'name', 'unnamed');
+  const memory = parseMemory(o.memory);
+  const hotplug = parseHotplug(o.hotplug);
+  const { cmrs, given } = parseCmrs(o.cmrs, memory);
+  return {
+    name,
+    memory,
+    reserved: parseReserved(o.reserved),
+    cmrs,
+    cmrsGiven: given,
+    nodeDistance: parseDistance(o.nodeDistance, memory, hotplug),
+    cpus: parseCpus(o.cpus, memory),
+    module: parseModule(o.module),
+    keyids: parseKeyids(o.keyids),
+    kernel: parseKernel(o.kernel),
+    costs: parseCosts(o.costs),
+    hotplug,
+    tdmrs: parseTdmrs(o.tdmrs),
+  };
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { validatePlatform } from '../../src/platform/validate.js';
+import { toConstructInput } from '../../src/construct/input.js';
+import type { ConstructInput } from '../../src/construct/types.js';
+
+export const VECTORS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/kernel-tdmr.jsonl');
+
+export interface Vector {
+  name: string;
+  input: ConstructInput;
+  /** The expected RESULT, re-serialized compactly in the file's own key order. */
+  expected: string;
+}
+
+export function readVectors(): Vector[] {
+  return readFileSync(VECTORS_PATH, 'utf8').trim().split('\n').map((line) => {
+    const o = JSON.parse(line);
+    return { name: o.input.name, input: toConstructInput(validatePlatform(o.input)), expected: JSON.stringify(o.expected) };
+  });
+}
