@@ -30,6 +30,11 @@ export interface ConstructInput {
   maxReservedPerTdmr: number;
   /** PAMT entry sizes in bytes for the 4K, 2M and 1G levels. */
   pamtEntrySize: [number, number, number];
+  /**
+   * Dynamic PAMT (module feature bit 36, requested at CONFIG): the 4K level is a bitmap of one
+   * bit per 4 KiB page, rounded up to a page; the 2M and 1G levels are unchanged.
+   */
+  dynamicPamt?: boolean;
 }
 
 export interface PamtRange {

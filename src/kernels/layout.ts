@@ -1,5 +1,8 @@
 // The flat boundary between the TypeScript wrapper and the WASM construct kernel.
 //
+// AssemblyScript compiles this same file (assembly/ imports its constants), so the two sides
+// cannot drift: keep it to plain numeric constants and `number` arithmetic, no imports.
+//
 // Everything crosses as f64 words in WASM linear memory that the wrapper owns: physical
 // addresses are below 2^52 (the architectural limit, enforced by validation), so every value
 // is an integer that a double holds exactly, and f64 <-> u64 conversion is exact on both
@@ -19,7 +22,11 @@
 //   then areas      sum(nAreas) × (offset, size)   reserved areas, each TDMR's run in order
 //
 // Batch: the wrapper writes N input blocks back to back, a table of N input offsets and N
-// output offsets (word indexes into the same memory), and calls constructBatch once.
+// output offsets (word indexes into the same memory), and calls constructBatch once with
+// (tableWord, N, scratchByte, scratchBytes). The kernel works in one scratch region that it
+// reuses for every platform of the batch; scratchBytes() below sizes it for one platform, so
+// the batch needs the maximum over its platforms. The kernel aborts (the wrapper throws)
+// rather than write past the region.
 
 export const IN_HEADER = 16;
 export const IN_N_MEM = 0;
@@ -80,3 +87,42 @@ export function outputWords(nMem: number, nHole: number): number {
   const areas = 2 * blocks + 3 * tdmrs + 2;
   return OUT_HEADER + 3 * 4 + TDMR_WORDS * tdmrs + 2 * areas;
 }
+
+/**
+ * Bytes of kernel scratch one platform needs (the batch: the maximum over its platforms).
+ * Mirrors the arrays the kernel carves, in its units: M memory blocks, R reserved ranges,
+ * H CMRs, D nodes; TDMRs at most M + 1; free runs at most M + R (each reserved range splits
+ * at most one run); treap nodes: the runs, one more per PAMT carve, and the null node; the
+ * reserved areas of one TDMR: at most one hole per walked block plus the trailing hole plus
+ * one per PAMT, and never more than maxReservedPerTdmr. Each array may lose 8 bytes to
+ * alignment, hence the slack term.
+ */
+export function scratchBytes(
+  nMem: number,
+  nRes: number,
+  nHole: number,
+  nDist: number,
+  maxRsvd: number,
+): number {
+  const tdmrs = nMem + 1;
+  const runs = nMem + nRes;
+  const treapNodes = runs + tdmrs + 1;
+  const areaCap = Math.min(maxRsvd, Math.max(nMem, nHole) + tdmrs + 1);
+  return (
+    SCRATCH_ARRAYS * 8 +
+    SCRATCH_WARN_BYTES +
+    20 * nMem + // memory list: start, end (u64), node (u32)
+    16 * nHole + // CMR list: start, end
+    32 * nRes + // reserved pages and their merge-sort buffer
+    24 * runs + // free runs before bucketing (start, end, node) + treap build stack
+    36 * treapNodes + // treap: start, end, max run length (u64), left, right, priority (u32)
+    80 * nDist + // per node: span, root, presence, bucket, order, 3 zones × (n, resume)
+    76 * tdmrs + // TDMRs: 7 u64 + nid, PAMT order + overlap run + their sort buffers
+    16 * areaCap // one TDMR's reserved areas
+  );
+}
+
+/** Upper bound on the separate arrays the kernel carves (alignment slack in scratchBytes). */
+export const SCRATCH_ARRAYS = 48;
+/** The kernel's warning buffer: up to 4 × (kind u32 + a, b u64). */
+export const SCRATCH_WARN_BYTES = 4 * 24;

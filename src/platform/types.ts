@@ -13,7 +13,10 @@ export interface Lp {
   core: number;
   thread: number;
   node: number;
+  /** Online when tdx_enable() runs. */
   online: boolean;
+  /** Online during per-CPU enabling (so it ran LP.INIT), offlined before tdx_enable(). */
+  offlinedAfterLpInit: boolean;
 }
 
 export interface Cpus {

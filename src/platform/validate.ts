@@ -161,7 +161,7 @@ export function lpsFromCounts(packages: number, cores: number, threads: number, 
   for (let t = 0; t < threads; t++) {
     for (let p = 0; p < packages; p++) {
       for (let c = 0; c < cores; c++) {
-        lps.push({ id: t * packages * cores + p * cores + c, package: p, core: c, thread: t, node: nodeOfPackage(p), online: true });
+        lps.push({ id: t * packages * cores + p * cores + c, package: p, core: c, thread: t, node: nodeOfPackage(p), online: true, offlinedAfterLpInit: false });
       }
     }
   }
@@ -171,7 +171,7 @@ export function lpsFromCounts(packages: number, cores: number, threads: number, 
 function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
   const nodes = [...new Set(memory.map((m) => m.node))].sort((a, b) => a - b);
   const o = v === undefined ? {} : obj(v, 'cpus');
-  knownKeys(o, 'cpus', ['packages', 'coresPerPackage', 'threadsPerCore', 'offline', 'x2apic', 'model', 'lps']);
+  knownKeys(o, 'cpus', ['packages', 'coresPerPackage', 'threadsPerCore', 'offline', 'offlinedAfterLpInit', 'x2apic', 'model', 'lps']);
   const x2apic = bool(o.x2apic, 'cpus.x2apic', true);
   const model = str(o.model, 'cpus.model', 'sapphirerapids');
   let lps: Lp[];
@@ -200,6 +200,7 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
         thread: parseIntField(l.thread ?? 0, `${path}.thread`, 0, 255),
         node: parseIntField(l.node ?? 0, `${path}.node`, 0, MAX_NUMNODES - 1),
         online: bool(l.online, `${path}.online`, true),
+        offlinedAfterLpInit: false,
       };
     });
     lps.sort((a, b) => a.id - b.id);
@@ -230,6 +231,17 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
         lp.online = false;
       });
     }
+  }
+  if (o.offlinedAfterLpInit !== undefined) {
+    const byId = new Map(lps.map((l) => [l.id, l]));
+    arr(o.offlinedAfterLpInit, 'cpus.offlinedAfterLpInit').forEach((e, i) => {
+      const id = parseIntField(e, `cpus.offlinedAfterLpInit[${i}]`, 0, MAX_LPS - 1);
+      const lp = byId.get(id);
+      if (!lp) throw invalidField(`cpus.offlinedAfterLpInit[${i}]`, `LP ${id} does not exist`);
+      if (!lp.online) throw invalidField(`cpus.offlinedAfterLpInit[${i}]`, `LP ${id} is already listed as offline`);
+      lp.online = false;
+      lp.offlinedAfterLpInit = true;
+    });
   }
   return { packages, coresPerPackage, threadsPerCore, lps, x2apic, model };
 }

@@ -64,8 +64,9 @@ function fillOutTdmrs(memlist: NodeRange[], maxTdmrs: number): WorkTdmr[] | null
 }
 
 /** tdmr_get_pamt_sz(): entries × entry size, rounded up to a page. */
-export function pamtSize(tdmrSize: number, level: number, entrySize: number): number {
+export function pamtSize(tdmrSize: number, level: number, entrySize: number, dynamicPamt = false): number {
   const entries = Math.floor(tdmrSize / 2 ** PAGE_SHIFTS[level]);
+  if (dynamicPamt && level === 0) return roundUp(Math.ceil(entries / 8), PAGE_SIZE);
   return roundUp(entries * entrySize, PAGE_SIZE);
 }
 
@@ -234,7 +235,7 @@ export function constructReference(input: ConstructInput): ConstructResult {
   const allocator = new AllocatorModel(input.memory, input.reserved, input.nodeDistance);
   for (const t of tdmrs) {
     t.nid = tdmrNid(t, memlist, warnings);
-    t.pamtSizes = [0, 1, 2].map((lvl) => pamtSize(t.size, lvl, input.pamtEntrySize[lvl])) as [number, number, number];
+    t.pamtSizes = [0, 1, 2].map((lvl) => pamtSize(t.size, lvl, input.pamtEntrySize[lvl], input.dynamicPamt)) as [number, number, number];
     const total = t.pamtSizes[0] + t.pamtSizes[1] + t.pamtSizes[2];
     // A PAMT of 2^52 bytes or more cannot fit in physical memory; refusing it early also keeps
     // the page count exact in a double.

@@ -1,0 +1,255 @@
+// The allocator model of §3, standing in for alloc_contig_pages(nr_pages, GFP_KERNEL, nid,
+// online nodes). The kernel steps through a zone one aligned window at a time and checks
+// every page; here each node keeps its free runs (its raw regions minus the reserved pages
+// minus the PAMTs already placed) in a treap, and a zone is answered by jumping from one
+// long-enough run to the next. A window of the kernel's progression is accepted exactly when
+// it lies inside one free run, so both find the same pfn.
+
+import { take } from './arena';
+import { buildRuns, carve, findFit, initRunPool, newRun, runEndOf, runStartOf } from './freeRuns';
+import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64 } from './mem';
+import { sortPairsByKey } from './sort';
+
+export const NO_PFN: u64 = u64.MAX_VALUE;
+
+const PAGE_SHIFT: u64 = 12;
+const PAGE_MASK: u64 = 4095;
+const PFN_16M: u64 = 0x1000; // 16 MiB in pages: DMA | DMA32
+const PFN_4G: u64 = 0x100000; // 4 GiB in pages: DMA32 | NORMAL
+const ZONES: u32 = 3; // fallback order within a node: NORMAL, DMA32, DMA
+
+let nodeCount: u32 = 0;
+let distance: usize = 0; // the input's f64 matrix, row-major, nodeCount × nodeCount
+let spanStart: usize = 0; // pfns, per node
+let spanEnd: usize = 0;
+let present: usize = 0; // u32 flag: the node owns at least one raw region
+let root: usize = 0; // u32 treap root of the node's free runs
+let order: usize = 0; // u32 node order for orderNid
+let orderLength: u32 = 0;
+let orderNid: i64 = -1;
+// Per node and zone: the last window count asked for and the pfn from which its progression
+// may still hold a free window. Free space only shrinks, so a window rejected once stays
+// rejected; equal-sized PAMTs on one node then cost one pass over the zone in total.
+let lastPages: usize = 0;
+let resumeAt: usize = 0;
+
+/**
+ * raw: memblock memory as (start, end, node) words; reserved: (start, end) words in any
+ * order; dist: the distance matrix; maxAllocations: how many PAMTs may still be carved.
+ */
+export function initAllocator(
+  raw: usize,
+  nRaw: u32,
+  reserved: usize,
+  nRes: u32,
+  dist: usize,
+  nDist: u32,
+  maxAllocations: u32,
+): void {
+  nodeCount = nDist;
+  distance = dist;
+  const nodeBytes = <usize>nDist << 3;
+  spanStart = take(nodeBytes);
+  spanEnd = take(nodeBytes);
+  present = take(<usize>nDist << 2);
+  root = take(<usize>nDist << 2);
+  order = take(<usize>nDist << 2);
+  lastPages = take(nodeBytes * ZONES);
+  resumeAt = take(nodeBytes * ZONES);
+  memory.fill(present, 0, <usize>nDist << 2);
+  memory.fill(root, 0, <usize>nDist << 2);
+  memory.fill(lastPages, 0, nodeBytes * ZONES);
+  orderLength = 0;
+  orderNid = -1;
+
+  for (let i: u32 = 0; i < nRaw; i++) {
+    const w = <usize>i * 3;
+    const s = (wordU64(raw, w) + PAGE_MASK) >> PAGE_SHIFT;
+    const e = wordU64(raw, w + 1) >> PAGE_SHIFT;
+    const node = <u32>wordU64(raw, w + 2);
+    if (s >= e) continue;
+    if (getU32(present, node) == 0) {
+      setU32(present, node, 1);
+      setU64(spanStart, node, s);
+      setU64(spanEnd, node, e);
+    } else {
+      setU64(spanStart, node, minU64(getU64(spanStart, node), s));
+      setU64(spanEnd, node, maxU64(getU64(spanEnd, node), e));
+    }
+  }
+
+  // Reserved ranges as page ranges: a window is blocked by any byte of a reserved range, so
+  // partial pages round outward. Sorted and merged, so one forward sweep subtracts them.
+  const resStart = take(<usize>nRes << 3);
+  const resEnd = take(<usize>nRes << 3);
+  const tmpStart = take(<usize>nRes << 3);
+  const tmpEnd = take(<usize>nRes << 3);
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < nRes; i++) {
+    const s = wordU64(reserved, <usize>i * 2);
+    const e = wordU64(reserved, <usize>i * 2 + 1);
+    if (s >= e) continue;
+    setU64(resStart, k, s >> PAGE_SHIFT);
+    setU64(resEnd, k, (e + PAGE_MASK) >> PAGE_SHIFT);
+    k++;
+  }
+  sortPairsByKey(resStart, resEnd, tmpStart, tmpEnd, k);
+  let merged: u32 = 0;
+  for (let i: u32 = 0; i < k; i++) {
+    const s = getU64(resStart, i);
+    const e = getU64(resEnd, i);
+    if (merged > 0 && s <= getU64(resEnd, merged - 1)) {
+      if (e > getU64(resEnd, merged - 1)) setU64(resEnd, merged - 1, e);
+    } else {
+      setU64(resStart, merged, s);
+      setU64(resEnd, merged, e);
+      merged++;
+    }
+  }
+
+  // Free runs in address order, then grouped by node (a counting sort keeps each node's runs
+  // ascending). Each merged reserved range splits at most one run, hence the capacity.
+  const capacity = <usize>nRaw + <usize>nRes;
+  const freeStart = take(capacity << 3);
+  const freeEnd = take(capacity << 3);
+  const freeNode = take(capacity << 2);
+  let runs: u32 = 0;
+  let j: u32 = 0;
+  for (let i: u32 = 0; i < nRaw; i++) {
+    const w = <usize>i * 3;
+    const a = (wordU64(raw, w) + PAGE_MASK) >> PAGE_SHIFT;
+    const b = wordU64(raw, w + 1) >> PAGE_SHIFT;
+    const node = <u32>wordU64(raw, w + 2);
+    if (a >= b) continue;
+    while (j < merged && getU64(resEnd, j) <= a) j++;
+    let cur = a;
+    for (let r = j; r < merged && getU64(resStart, r) < b; r++) {
+      const rs = getU64(resStart, r);
+      if (rs > cur) {
+        setU64(freeStart, runs, cur);
+        setU64(freeEnd, runs, rs);
+        setU32(freeNode, runs++, node);
+      }
+      cur = maxU64(cur, getU64(resEnd, r));
+      if (cur >= b) break;
+    }
+    if (cur < b) {
+      setU64(freeStart, runs, cur);
+      setU64(freeEnd, runs, b);
+      setU32(freeNode, runs++, node);
+    }
+  }
+
+  // bucket[d] = first pool index of node d's runs (the pool's index 0 is its null node).
+  const bucket = take(<usize>nDist << 2);
+  memory.fill(bucket, 0, <usize>nDist << 2);
+  for (let i: u32 = 0; i < runs; i++) {
+    const d = getU32(freeNode, i);
+    setU32(bucket, d, getU32(bucket, d) + 1);
+  }
+  let next: u32 = 1;
+  for (let d: u32 = 0; d < nDist; d++) {
+    const c = getU32(bucket, d);
+    setU32(bucket, d, next);
+    next += c;
+  }
+  const slot = take(<usize>runs << 2);
+  for (let i: u32 = 0; i < runs; i++) {
+    const d = getU32(freeNode, i);
+    const at = getU32(bucket, d);
+    setU32(slot, at - 1, i);
+    setU32(bucket, d, at + 1);
+  }
+  initRunPool(runs + maxAllocations);
+  for (let p: u32 = 0; p < runs; p++) {
+    const i = getU32(slot, p);
+    newRun(getU64(freeStart, i), getU64(freeEnd, i));
+  }
+  // bucket[d] now points one past node d's runs; the slot array is free to be the stack.
+  let first: u32 = 1;
+  for (let d: u32 = 0; d < nDist; d++) {
+    const end = getU32(bucket, d);
+    setU32(root, d, buildRuns(first, end - first, slot));
+    first = end;
+  }
+}
+
+/** Nodes that own memory, by (distance from nid, node id): the zonelist's node order. */
+function nodeOrder(nid: u32): void {
+  if (orderNid == <i64>nid) return;
+  orderNid = nid;
+  orderLength = 0;
+  const row = <usize>nid * <usize>nodeCount;
+  for (let n: u32 = 0; n < nodeCount; n++) {
+    if (getU32(present, n) == 0) continue;
+    const dn = getF64(distance, row + n);
+    // Insertion after every node that is nearer or equally near with a smaller id.
+    let at = orderLength;
+    while (at > 0 && getF64(distance, row + getU32(order, at - 1)) > dn) {
+      setU32(order, at, getU32(order, at - 1));
+      at--;
+    }
+    setU32(order, at, n);
+    orderLength++;
+  }
+}
+
+function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
+  // The kernel's ALIGN(zone_start_pfn, nr_pages), a mask even when n is no power of two.
+  const pfn0 = (zs + (n - 1)) & ~(n - 1);
+  const cache = <usize>node * ZONES + zone;
+  let x = pfn0;
+  if (getU64(lastPages, cache) == n) {
+    x = maxU64(x, getU64(resumeAt, cache));
+  } else {
+    setU64(lastPages, cache, n);
+  }
+  let tree = getU32(root, node);
+  for (;;) {
+    const r = findFit(tree, x, n);
+    if (r == 0) break;
+    // The first window of the progression at or after both x and the run's start.
+    const from = maxU64(runStartOf(r), x);
+    const q = pfn0 + ((from - pfn0 + n - 1) / n) * n;
+    // The kernel stops once a window's last page leaves the zone.
+    if (q + n > ze) break;
+    if (q + n <= runEndOf(r)) {
+      setU32(root, node, carve(tree, r, q, n));
+      setU64(resumeAt, cache, q + n);
+      return q;
+    }
+    x = runEndOf(r);
+  }
+  setU64(resumeAt, cache, NO_PFN);
+  return NO_PFN;
+}
+
+/** First pfn of nPages contiguous free pages, nearest node first, or NO_PFN. */
+export function allocContig(nid: u32, nPages: u64): u64 {
+  // n = 0: ALIGN gives pfn 0 and "last pfn" -1 is never inside a zone.
+  if (nPages == 0) return NO_PFN;
+  nodeOrder(nid);
+  for (let i: u32 = 0; i < orderLength; i++) {
+    const node = getU32(order, i);
+    const s = getU64(spanStart, node);
+    const e = getU64(spanEnd, node);
+    for (let zone: u32 = 0; zone < ZONES; zone++) {
+      let zs: u64;
+      let ze: u64;
+      if (zone == 0) {
+        zs = maxU64(s, PFN_4G);
+        ze = e;
+      } else if (zone == 1) {
+        zs = maxU64(s, PFN_16M);
+        ze = minU64(e, PFN_4G);
+      } else {
+        zs = s;
+        ze = minU64(e, PFN_16M);
+      }
+      if (zs >= ze) continue;
+      const pfn = allocInZone(node, zone, zs, ze, nPages);
+      if (pfn != NO_PFN) return pfn;
+    }
+  }
+  return NO_PFN;
+}

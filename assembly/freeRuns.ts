@@ -1,0 +1,207 @@
+// Free page runs of one NUMA node as a treap in flat arrays: ordered by start, each node
+// augmented with the longest run in its subtree. The allocator model asks one question over
+// and over: "the leftmost run that ends after x and is at least n pages long". With the
+// augmentation that is one root-to-leaf descent instead of the kernel's walk over every pfn.
+//
+// Runs of one tree are disjoint, so ordering by start also orders the ends. Index 0 is the
+// null node (length 0), which lets the augmentation read children without branching.
+
+import { take } from './arena';
+import { getU32, getU64, maxU64, setU32, setU64 } from './mem';
+
+let runStart: usize = 0;
+let runEnd: usize = 0;
+let subtreeMax: usize = 0;
+let left: usize = 0;
+let right: usize = 0;
+let priority: usize = 0;
+let used: u32 = 0;
+let rng: u32 = 0;
+
+/** A pool for `capacity` runs (the null node comes on top). */
+export function initRunPool(capacity: u32): void {
+  const n = <usize>capacity + 1;
+  runStart = take(n << 3);
+  runEnd = take(n << 3);
+  subtreeMax = take(n << 3);
+  left = take(n << 2);
+  right = take(n << 2);
+  priority = take(n << 2);
+  setU64(runStart, 0, 0);
+  setU64(runEnd, 0, 0);
+  setU64(subtreeMax, 0, 0);
+  setU32(left, 0, 0);
+  setU32(right, 0, 0);
+  setU32(priority, 0, 0);
+  used = 1;
+  // The layout never depends on priorities, only the speed does; a fixed seed keeps runs
+  // reproducible when profiling.
+  rng = 0x9e3779b9;
+}
+
+@inline function nextPriority(): u32 {
+  let x = rng;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  rng = x;
+  return x;
+}
+
+@inline export function runStartOf(t: u32): u64 {
+  return getU64(runStart, t);
+}
+
+@inline export function runEndOf(t: u32): u64 {
+  return getU64(runEnd, t);
+}
+
+@inline export function longestRun(t: u32): u64 {
+  return getU64(subtreeMax, t);
+}
+
+@inline function pull(t: u32): void {
+  const own = getU64(runEnd, t) - getU64(runStart, t);
+  setU64(
+    subtreeMax,
+    t,
+    maxU64(own, maxU64(getU64(subtreeMax, getU32(left, t)), getU64(subtreeMax, getU32(right, t)))),
+  );
+}
+
+/** A detached node for [start, end); returns its index. */
+export function newRun(start: u64, end: u64): u32 {
+  const t = used++;
+  setU64(runStart, t, start);
+  setU64(runEnd, t, end);
+  setU64(subtreeMax, t, end - start);
+  setU32(left, t, 0);
+  setU32(right, t, 0);
+  setU32(priority, t, nextPriority());
+  return t;
+}
+
+/**
+ * Builds one treap over the nodes first .. first+count-1, already in ascending order, in
+ * linear time (Cartesian tree by priority). `stack` holds count u32. Returns the root.
+ */
+export function buildRuns(first: u32, count: u32, stack: usize): u32 {
+  let depth: u32 = 0;
+  for (let t = first; t < first + count; t++) {
+    const p = getU32(priority, t);
+    let last: u32 = 0;
+    // A popped node's subtree is final: its right child was popped just before it.
+    while (depth > 0 && getU32(priority, getU32(stack, depth - 1)) < p) {
+      last = getU32(stack, --depth);
+      pull(last);
+    }
+    setU32(left, t, last);
+    if (depth > 0) setU32(right, getU32(stack, depth - 1), t);
+    setU32(stack, depth++, t);
+  }
+  let root: u32 = 0;
+  while (depth > 0) {
+    root = getU32(stack, --depth);
+    pull(root);
+  }
+  return root;
+}
+
+/** Leftmost run with end > x and length >= n, or 0. */
+export function findFit(t: u32, x: u64, n: u64): u32 {
+  // Where the subtree straddles x only one path does; a subtree wholly after x is answered
+  // by its augmentation, so the search stays one descent deep.
+  while (t != 0 && getU64(subtreeMax, t) >= n) {
+    if (getU64(runEnd, t) <= x) {
+      t = getU32(right, t);
+      continue;
+    }
+    const l = findFit(getU32(left, t), x, n);
+    if (l != 0) return l;
+    if (getU64(runEnd, t) - getU64(runStart, t) >= n) return t;
+    t = getU32(right, t);
+  }
+  return 0;
+}
+
+function rotateRight(t: u32): u32 {
+  const l = getU32(left, t);
+  setU32(left, t, getU32(right, l));
+  setU32(right, l, t);
+  pull(t);
+  pull(l);
+  return l;
+}
+
+function rotateLeft(t: u32): u32 {
+  const r = getU32(right, t);
+  setU32(right, t, getU32(left, r));
+  setU32(left, r, t);
+  pull(t);
+  pull(r);
+  return r;
+}
+
+function insert(t: u32, k: u32): u32 {
+  if (t == 0) return k;
+  if (getU64(runStart, k) < getU64(runStart, t)) {
+    const l = insert(getU32(left, t), k);
+    setU32(left, t, l);
+    if (getU32(priority, l) > getU32(priority, t)) return rotateRight(t);
+  } else {
+    const r = insert(getU32(right, t), k);
+    setU32(right, t, r);
+    if (getU32(priority, r) > getU32(priority, t)) return rotateLeft(t);
+  }
+  pull(t);
+  return t;
+}
+
+/** Joins two treaps whose keys are all smaller in `a` than in `b`. */
+function join(a: u32, b: u32): u32 {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  if (getU32(priority, a) > getU32(priority, b)) {
+    setU32(right, a, join(getU32(right, a), b));
+    pull(a);
+    return a;
+  }
+  setU32(left, b, join(a, getU32(left, b)));
+  pull(b);
+  return b;
+}
+
+function remove(t: u32, key: u64): u32 {
+  const s = getU64(runStart, t);
+  if (key == s) return join(getU32(left, t), getU32(right, t));
+  if (key < s) setU32(left, t, remove(getU32(left, t), key));
+  else setU32(right, t, remove(getU32(right, t), key));
+  pull(t);
+  return t;
+}
+
+/** Re-derives the augmentation on the path to the run starting at `key` after it shrank. */
+function refresh(t: u32, key: u64): void {
+  const s = getU64(runStart, t);
+  if (key < s) refresh(getU32(left, t), key);
+  else if (key > s) refresh(getU32(right, t), key);
+  pull(t);
+}
+
+/** Takes [q, q+n) out of run r (which contains it); returns the tree's new root. */
+export function carve(root: u32, r: u32, q: u64, n: u64): u32 {
+  const s = getU64(runStart, r);
+  const e = getU64(runEnd, r);
+  const qe = q + n;
+  if (q == s && qe == e) return remove(root, s);
+  if (q == s) {
+    // Moving the start within [s, e) keeps the order, so the node stays where it is.
+    setU64(runStart, r, qe);
+    refresh(root, qe);
+    return root;
+  }
+  setU64(runEnd, r, q);
+  refresh(root, s);
+  if (qe == e) return root;
+  return insert(root, newRun(qe, e));
+}

@@ -1,0 +1,74 @@
+// The TDX memory list (§1) and the list the hole walk runs over: the memory list itself, or
+// the CMRs with the same 1 MiB cut when holes come from CMRs.
+
+import { take } from './arena';
+import { getU64, setU32, setU64, wordU64 } from './mem';
+
+const SZ_1M: u64 = 0x100000;
+
+export let memStart: usize = 0;
+export let memEnd: usize = 0;
+export let memNode: usize = 0;
+export let memCount: u32 = 0;
+
+export let holeSrcStart: usize = 0;
+export let holeSrcEnd: usize = 0;
+export let holeSrcCount: u32 = 0;
+
+/** Raw memblock regions at `raw` as (start, end, node) words; keeps what lies above 1 MiB. */
+export function buildMemoryList(raw: usize, nRaw: u32): void {
+  memStart = take(<usize>nRaw << 3);
+  memEnd = take(<usize>nRaw << 3);
+  memNode = take(<usize>nRaw << 2);
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < nRaw; i++) {
+    const w = <usize>i * 3;
+    let start = wordU64(raw, w);
+    const end = wordU64(raw, w + 1);
+    if (start < SZ_1M) start = SZ_1M;
+    if (start >= end) continue;
+    setU64(memStart, k, start);
+    setU64(memEnd, k, end);
+    setU32(memNode, k, <u32>wordU64(raw, w + 2));
+    k++;
+  }
+  memCount = k;
+}
+
+/** mode 0: holes from the memory list; mode 1: from the CMRs at `cmrs` as (start, end). */
+export function buildHoleSource(mode: u32, cmrs: usize, nCmr: u32): void {
+  if (mode == 0) {
+    holeSrcStart = memStart;
+    holeSrcEnd = memEnd;
+    holeSrcCount = memCount;
+    return;
+  }
+  holeSrcStart = take(<usize>nCmr << 3);
+  holeSrcEnd = take(<usize>nCmr << 3);
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < nCmr; i++) {
+    let start = wordU64(cmrs, <usize>i * 2);
+    const end = wordU64(cmrs, <usize>i * 2 + 1);
+    if (start < SZ_1M) start = SZ_1M;
+    if (start >= end) continue;
+    setU64(holeSrcStart, k, start);
+    setU64(holeSrcEnd, k, end);
+    k++;
+  }
+  holeSrcCount = k;
+}
+
+/**
+ * First index whose end is >= x in an ascending, non-overlapping list (so ends ascend);
+ * `count` when there is none. Replaces the kernel's linear scans from the list head.
+ */
+export function firstEndAtLeast(ends: usize, count: u32, x: u64): u32 {
+  let lo: u32 = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (getU64(ends, mid) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

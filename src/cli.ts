@@ -1,0 +1,62 @@
+// tdxmodel: the command line. Each command's module is imported only when it runs, so a cold
+// start pays only for what the command needs.
+
+import { InputError } from './platform/errors.js';
+import { stdoutOut, type Out } from './cli/output.js';
+
+type Command = (argv: string[], out: Out) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  construct: {
+    summary: 'TDMR construction only: the kernel-exact RESULT as canonical JSON (--jsonl for many)',
+    load: async () => (await import('./cli/construct.js')).constructCommand,
+  },
+  simulate: {
+    summary: 'the whole initialization under a kernel policy: outcome, TDMRs, PAMT, timeline, log',
+    load: async () => (await import('./cli/simulate.js')).simulateCommand,
+  },
+  presets: {
+    summary: 'list the built-in platforms (use them as preset:NAME)',
+    load: async () => (await import('./cli/presets.js')).presetsCommand,
+  },
+  calibrate: {
+    summary: 'fit tdmrInitCallUs and a fixed overhead to the timing windows of real logs',
+    load: async () => (await import('./cli/calibrate.js')).calibrateCommand,
+  },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
+  return ['usage: tdxmodel COMMAND [options]', '', 'commands:', ...rows, '', 'INPUT is a platform file, - for standard input, or preset:NAME.', 'exit codes: 0 ran, 1 gate or --expect-success failed, 2 bad input or usage'].join('\n');
+}
+
+export async function main(argv: string[], out: Out = stdoutOut): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    await out.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    await out.write(`tdxmodel ${pkg.version}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  try {
+    if (!cmd) throw new InputError('', `unknown command "${name}" (try: ${Object.keys(COMMANDS).join(', ')})`);
+    return await (await cmd.load())(rest, out);
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`tdxmodel: ${e.message}\n`);
+      if (debug) process.stderr.write(`${e.stack}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`tdxmodel: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug) process.stderr.write(`${err?.stack}\n`);
+    return 3;
+  }
+}

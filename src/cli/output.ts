@@ -1,0 +1,34 @@
+// Output goes to standard output, or to a file written atomically (a temporary file renamed
+// into place), so a failed run never leaves a half-written report behind.
+
+import { writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { usageError } from '../platform/errors.js';
+
+export interface Out {
+  write(text: string): Promise<void>;
+}
+
+export const stdoutOut: Out = {
+  write(text: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+    });
+  },
+};
+
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* never created */ }
+    throw usageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function writeOutput(file: string | undefined, text: string, out: Out): Promise<void> {
+  if (file === undefined || file === '-') await out.write(text);
+  else writeFileAtomic(file, text);
+}

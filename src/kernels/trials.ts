@@ -1,0 +1,191 @@
+// Thin wrapper around build/trials.wasm (assembly/trials.ts): encodes a validated trial program
+// into WASM memory this module owns, runs a batch of trials in one call, and summarizes.
+//
+// The module is compiled and instantiated once per thread, synchronously, on first use (or by
+// loadTrialsKernel, which workers call at start-up so the first chunk is not slower).
+
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TrialProgram, TrialsResult, TrialStats } from '../model/trialProgram.js';
+import { validateSeed, validateTrialProgram, validateTrialRange } from '../model/trialProgram.js';
+
+interface TrialsExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  runTrials(program: number, scratch: number, firstTrial: number, count: number, seedLo: number, seedHi: number, out: number): void;
+  expForTest(x: number): number;
+  logForTest(x: number): number;
+  expFastForTest(x: number): number;
+  normalsForTest(seedLo: number, seedHi: number, trial: number, n: number, out: number): void;
+}
+
+const OP_FIXED = 0;
+const OP_SERIAL = 1;
+const OP_PARALLEL = 2;
+const OP_TDMRS = 3;
+
+// One kernel call writes at most this many f64 (16 MiB) so memory stays bounded however many
+// trials a caller asks for; trials are independent, so splitting changes no bits.
+const OUT_WORDS_PER_CALL = 1 << 21;
+// ... and does about this many draws. V8 tiers a WebAssembly function up from its baseline
+// compiler only for later calls (there is no on-stack replacement), and Binaryen inlines the
+// per-LP loops into runTrials, so one long call would run entirely on baseline code, 1.5-2×
+// slower. A few milliseconds per call lets the optimized code take over early.
+const DRAWS_PER_CALL = 1 << 20;
+
+// compiled JS lives at dist/src/kernels/, sources at src/kernels/.
+const WASM_CANDIDATES = ['../../../build/trials.wasm', '../../build/trials.wasm'];
+
+let kernel: TrialsExports | undefined;
+
+function findWasm(): string {
+  const tried: string[] = [];
+  for (const rel of WASM_CANDIDATES) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+    tried.push(path);
+  }
+  throw new Error(`trials kernel not found (run "npm run asbuild"); looked for ${tried.join(', ')}`);
+}
+
+export function loadTrialsKernel(): TrialsExports {
+  if (kernel) return kernel;
+  const module = new WebAssembly.Module(readFileSync(findWasm()));
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      abort(_msg: number, _file: number, line: number, column: number) {
+        throw new Error(`trials kernel aborted at ${line}:${column}`);
+      },
+    },
+  });
+  kernel = instance.exports as unknown as TrialsExports;
+  return kernel;
+}
+
+/** The program as the kernel reads it; layout documented at the top of assembly/trials.ts. */
+export function encodeTrialProgram(program: TrialProgram): { words: Float64Array; scratchWords: number; drawsPerTrial: number } {
+  const words: number[] = [program.steps.length];
+  let scratchWords = 0;
+  let drawsPerTrial = 1;
+  for (const step of program.steps) {
+    words.push(step.ops.length);
+    for (const op of step.ops) {
+      switch (op.kind) {
+        case 'fixed':
+          words.push(OP_FIXED, op.us, op.sigma);
+          drawsPerTrial += 1;
+          break;
+        case 'serial':
+          words.push(OP_SERIAL, op.count, op.fixedUs, op.medianUs, op.sigma);
+          drawsPerTrial += op.sigma === 0 ? 1 : op.count;
+          break;
+        case 'parallel':
+          words.push(OP_PARALLEL, op.count, op.fixedUs, op.medianUs, op.sigma);
+          drawsPerTrial += op.sigma === 0 ? 1 : op.count;
+          break;
+        case 'tdmrs':
+          words.push(OP_TDMRS, op.calls.length, op.medianUs, op.sigma, op.lanes);
+          for (const c of op.calls) {
+            words.push(c);
+            drawsPerTrial += op.sigma === 0 ? 1 : Math.min(c, 65);
+          }
+          scratchWords = Math.max(scratchWords, Math.min(op.lanes, op.calls.length));
+          break;
+      }
+    }
+  }
+  return { words: Float64Array.from(words), scratchWords, drawsPerTrial };
+}
+
+function ensureBytes(k: TrialsExports, end: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+}
+
+/**
+ * Trials firstTrial .. firstTrial+count-1 of `program`: count × (steps + 1) durations in µs,
+ * trial-major (each row: every step, then the total). Bit-identical to runTrialsReference.
+ */
+export function runTrialsWasm(program: TrialProgram, seed: number, firstTrial: number, count: number): Float64Array {
+  validateTrialProgram(program);
+  validateSeed(seed);
+  validateTrialRange(firstTrial, count);
+  const k = loadTrialsKernel();
+  const { words, scratchWords, drawsPerTrial } = encodeTrialProgram(program);
+  const width = program.steps.length + 1;
+  const perCall = Math.max(1, Math.min(Math.floor(OUT_WORDS_PER_CALL / width), Math.floor(DRAWS_PER_CALL / drawsPerTrial)));
+
+  const programPtr = (k.heapBase() + 7) & ~7;
+  const scratchPtr = programPtr + words.length * 8;
+  const outPtr = scratchPtr + scratchWords * 8;
+  ensureBytes(k, outPtr + Math.min(count, perCall) * width * 8);
+  new Float64Array(k.memory.buffer, programPtr, words.length).set(words);
+
+  const seedLo = seed % 2 ** 32;
+  const seedHi = Math.floor(seed / 2 ** 32);
+  const result = new Float64Array(count * width);
+  for (let done = 0; done < count; ) {
+    const n = Math.min(perCall, count - done);
+    k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr);
+    // memory.buffer is re-read after every call: growth detaches the old ArrayBuffer.
+    result.set(new Float64Array(k.memory.buffer, outPtr, n * width), done * width);
+    done += n;
+  }
+  return result;
+}
+
+/** Nearest rank: the value at index ceil(pct/100 · N) − 1 of the sorted values, in integers so
+ * that e.g. 0.95 · 100 cannot round up to the next rank. */
+function nearestRank(sorted: Float64Array, pct: number): number {
+  const n = sorted.length;
+  const rank = Math.floor((pct * n + 99) / 100);
+  return sorted[Math.max(0, rank - 1)];
+}
+
+function statsOf(column: Float64Array): TrialStats {
+  let sum = 0;
+  for (let i = 0; i < column.length; i++) sum += column[i];
+  const sorted = column.slice().sort();
+  return {
+    p50: nearestRank(sorted, 50),
+    p95: nearestRank(sorted, 95),
+    p99: nearestRank(sorted, 99),
+    mean: sum / column.length,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
+}
+
+/**
+ * Per-step and total statistics of `trials` rows laid out as runTrialsWasm returns them
+ * (rows in trial order, so the mean's summation order is fixed too).
+ */
+export function summarize(program: TrialProgram, values: Float64Array, trials: number, seed: number): TrialsResult {
+  const width = program.steps.length + 1;
+  if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`trials must be a positive integer, got ${trials}`);
+  if (values.length !== trials * width) {
+    throw new RangeError(`expected ${trials} × ${width} values, got ${values.length}`);
+  }
+  const column = new Float64Array(trials);
+  const pick = (c: number): TrialStats => {
+    for (let t = 0; t < trials; t++) column[t] = values[t * width + c];
+    return statsOf(column);
+  };
+  return {
+    trials,
+    seed,
+    steps: program.steps.map((step, s) => ({ name: step.name, stats: pick(s) })),
+    total: pick(width - 1),
+  };
+}
+
+/** The kernel's standard normals for one trial's stream (tests compare them with the oracle's). */
+export function normalsWasm(seed: number, trial: number, n: number): Float64Array {
+  validateSeed(seed);
+  validateTrialRange(trial, n);
+  const k = loadTrialsKernel();
+  const ptr = (k.heapBase() + 7) & ~7;
+  ensureBytes(k, ptr + n * 8);
+  k.normalsForTest(seed % 2 ** 32, Math.floor(seed / 2 ** 32), trial, n, ptr);
+  return new Float64Array(k.memory.buffer, ptr, n).slice();
+}

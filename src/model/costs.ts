@@ -1,0 +1,198 @@
+// The cost parameters of cost-model.md §2 and their resolution for one platform. Every value
+// carries its provenance label so a report can say which parts of a prediction are measured
+// and which rest on placeholders.
+
+import { InputError } from '../platform/errors.js';
+import type { Platform } from '../platform/types.js';
+
+export type CostLabel = 'measured' | 'derived' | 'assumed' | 'source';
+
+export interface CostParameter {
+  name: string;
+  /** The default when no platform-dependent rule applies. */
+  default: number;
+  unit: string;
+  label: CostLabel;
+  source: string;
+  /** Smallest accepted value, and whether it must be strictly greater. */
+  min?: { value: number; exclusive: boolean };
+  integerMultipleOf?: number;
+  /** A default that depends on the platform (CPU model, module features); undefined = `default`. */
+  platformDefault?: (p: Platform) => { value: number; source: string } | undefined;
+}
+
+const SZ_4K = 4096;
+const SZ_4M = 4 * 1024 * 1024;
+const SZ_16M = 16 * 1024 * 1024;
+
+const positive = { value: 0, exclusive: true };
+const nonNegative = { value: 0, exclusive: false };
+
+/**
+ * Theoretical peak DRAM write bandwidth per package, GB/s: channels × MT/s × 8 bytes. Emerald
+ * Rapids is kept at the Sapphire Rapids figure (cost-model.md groups them; both are 8-channel
+ * parts) even though it supports DDR5-5600, so the two generations compare on TDX work alone.
+ */
+const MEM_WRITE_GBPS: Record<string, { value: number; why: string }> = {
+  sapphirerapids: { value: 300, why: '8 DDR5-4800 channels × 8 B ≈ 307 GB/s peak, rounded down' },
+  emeraldrapids: { value: 300, why: '8 DDR5 channels, kept at the Sapphire Rapids figure (cost-model.md §2)' },
+  graniterapids: { value: 614, why: '12 DDR5-6400 channels × 8 B ≈ 614 GB/s peak' },
+};
+
+/** Per-package memory write bandwidth for a CPU model (GB/s); unknown models get the SPR figure. */
+export function memWriteBandwidthGBps(model: string): number {
+  return (MEM_WRITE_GBPS[model.toLowerCase()] ?? MEM_WRITE_GBPS.sapphirerapids).value;
+}
+
+export const COST_PARAMETERS: readonly CostParameter[] = [
+  {
+    name: 'tdmrInitCallUs', default: 9, unit: 'µs', label: 'derived', min: positive,
+    source: "~7 µs per 4 MiB call measured on a 64 GB 2-socket host (2022, Kai Huang's TDMR-init changelog); published 1.5-module init windows imply 7–17 µs",
+  },
+  {
+    name: 'tdmrChunkBytes', default: SZ_4M, unit: 'bytes', label: 'source', min: positive, integerMultipleOf: SZ_4K,
+    source: 'intel/tdx-module tdh_sys_tdmr_init.c: 4 MiB of TDMR per TDH.SYS.TDMR.INIT call (16 MiB with Dynamic PAMT)',
+    platformDefault: (p) => (p.module.features.dynamicPamt
+      ? { value: SZ_16M, source: 'intel/tdx-module: 16 MiB per TDH.SYS.TDMR.INIT call with Dynamic PAMT' }
+      : undefined),
+  },
+  { name: 'lpInitUs', default: 20, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
+  { name: 'cpuOnlineCallbackUs', default: 5, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
+  { name: 'ipiBroadcastUs', default: 10, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
+  { name: 'sysInitUs', default: 100, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
+  { name: 'sysRdUs', default: 1, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number (one metadata field read)' },
+  { name: 'sysInfoUs', default: 20, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number (1024-byte info struct + 32 CMR slots)' },
+  { name: 'configUs', default: 50, unit: 'µs', label: 'assumed', min: nonNegative, source: 'module CONFIG work is O(TDMRs²), tiny' },
+  { name: 'configPerTdmrUs', default: 5, unit: 'µs', label: 'assumed', min: nonNegative, source: 'module CONFIG work is O(TDMRs²), tiny' },
+  { name: 'wbinvdUs', default: 5000, unit: 'µs', label: 'assumed', min: nonNegative, source: 'flushing a 100–500 MB last-level cache' },
+  { name: 'smpCallOnCpuUs', default: 20, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
+  { name: 'keyConfigUs', default: 50, unit: 'µs', label: 'assumed', min: nonNegative, source: 'PCONFIG key programming, no public number' },
+  { name: 'allocFixedUs', default: 50, unit: 'µs', label: 'assumed', min: nonNegative, source: 'contiguous allocation at a mostly idle time' },
+  { name: 'allocBandwidthGBps', default: 20, unit: 'GB/s', label: 'assumed', min: positive, source: 'contiguous allocation (migration + zeroing) at a mostly idle time' },
+  { name: 'movdir64bBandwidthGBps', default: 5, unit: 'GB/s', label: 'assumed', min: positive, source: 'MOVDIR64B PAMT reset on the error path, per core' },
+  {
+    name: 'memWriteBandwidthGBps', default: MEM_WRITE_GBPS.sapphirerapids.value, unit: 'GB/s', label: 'derived', min: positive,
+    source: 'theoretical peak per package: 8 DDR5-4800 channels × 8 B (Sapphire Rapids/Emerald Rapids); Granite Rapids 12 × 6400 MT/s ≈ 614 GB/s',
+    platformDefault: (p) => {
+      const m = MEM_WRITE_GBPS[p.cpus.model.toLowerCase()];
+      if (m) return { value: m.value, source: `${p.cpus.model}: ${m.why}` };
+      return { value: MEM_WRITE_GBPS.sapphirerapids.value, source: `unknown CPU model "${p.cpus.model}": the Sapphire Rapids figure is used` };
+    },
+  },
+  {
+    name: 'constructPerBlockTdmrNs', default: 50, unit: 'ns', label: 'assumed', min: nonNegative,
+    source: 'kernel TDMR construction walks the memory list once per TDMR (node lookup, hole walk); a few cache-resident loop steps each',
+  },
+  { name: 'lpInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative, source: 'spread of LP.INIT latency; 0 = deterministic' },
+  { name: 'tdmrInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative, source: 'spread of TDMR.INIT call latency; 0 = deterministic' },
+  {
+    name: 'fixedOverheadUs', default: 0, unit: 'µs', label: 'assumed', min: nonNegative,
+    source: 'calibration intercept: time in a log window the other parameters do not explain',
+  },
+];
+
+const BY_NAME = new Map(COST_PARAMETERS.map((p) => [p.name, p]));
+const SIGMA_SUFFIX = 'Sigma';
+
+export type ResolvedLabel = CostLabel | 'set' | 'override';
+
+export interface ResolvedCost {
+  name: string;
+  value: number;
+  unit: string;
+  /** 'set' = given in the platform document, 'override' = given by the caller (command line). */
+  label: ResolvedLabel;
+  source: string;
+}
+
+/** Plain data (no functions), so it crosses to worker threads unchanged. */
+export type ResolvedCosts = Record<string, ResolvedCost>;
+
+/**
+ * The definition for a name: a table entry, or a log-normal spread `<param>Sigma` of any
+ * time parameter in the table (cost-model.md: "sigma parameters", open-ended).
+ */
+export function costParameter(name: string): CostParameter | undefined {
+  const known = BY_NAME.get(name);
+  if (known) return known;
+  if (name.endsWith(SIGMA_SUFFIX)) {
+    const base = BY_NAME.get(name.slice(0, -SIGMA_SUFFIX.length));
+    if (base && base.unit === 'µs') {
+      return {
+        name, default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative,
+        source: `spread of ${base.name}; 0 = deterministic`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function validNames(): string {
+  return `${COST_PARAMETERS.map((p) => p.name).join(', ')}, or <time parameter>Sigma`;
+}
+
+function checkValue(def: CostParameter, value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InputError(where, `must be a finite number, got ${String(value)}`);
+  }
+  if (def.min) {
+    const bad = def.min.exclusive ? value <= def.min.value : value < def.min.value;
+    if (bad) throw new InputError(where, `must be ${def.min.exclusive ? '>' : '≥'} ${def.min.value} ${def.unit}, got ${value}`);
+  }
+  if (def.integerMultipleOf !== undefined && (!Number.isInteger(value) || value % def.integerMultipleOf !== 0)) {
+    throw new InputError(where, `must be a whole multiple of ${def.integerMultipleOf} ${def.unit}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Merge defaults < platform.costs < overrides. Unknown names are refused rather than ignored:
+ * a misspelt parameter would otherwise leave the default in place without a word.
+ */
+export function resolveCosts(platform: Platform, overrides: Record<string, number> = {}): ResolvedCosts {
+  const out: ResolvedCosts = {};
+  for (const def of COST_PARAMETERS) {
+    const pd = def.platformDefault?.(platform);
+    out[def.name] = {
+      name: def.name,
+      value: pd ? pd.value : def.default,
+      unit: def.unit,
+      label: def.label,
+      source: pd ? pd.source : def.source,
+    };
+  }
+  const defaults: Record<string, ResolvedCost> = { ...out };
+  const apply = (given: Record<string, number>, label: 'set' | 'override', origin: string): void => {
+    for (const [name, raw] of Object.entries(given)) {
+      const where = `costs.${name}`;
+      const def = costParameter(name);
+      if (!def) throw new InputError(where, `unknown cost parameter (valid: ${validNames()})`);
+      const value = checkValue(def, raw, where);
+      const prev = out[name];
+      const d = defaults[name];
+      // Keep the default's provenance: a reader sees what the number replaced and why it existed.
+      const dflt = d ? `default ${d.value} ${d.unit} (${d.label}: ${d.source})` : `default ${def.default}`;
+      const chain = prev && prev.label === 'set' && label === 'override' ? `; platform document had ${prev.value}` : '';
+      out[name] = { name, value, unit: def.unit, label, source: `${origin}${chain}; ${dflt}` };
+    }
+  };
+  apply(platform.costs, 'set', 'set in the platform document');
+  apply(overrides, 'override', 'overridden by the caller');
+  return out;
+}
+
+/** The value of a resolved parameter; a `<param>Sigma` that nobody set is 0. */
+export function costValue(costs: ResolvedCosts, name: string): number {
+  const c = costs[name];
+  if (c) return c.value;
+  const def = costParameter(name);
+  if (!def) throw new InputError(`costs.${name}`, `unknown cost parameter (valid: ${validNames()})`);
+  return def.default;
+}
+
+/** Name → value, the form the simulator reads. */
+export function costValues(costs: ResolvedCosts): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, c] of Object.entries(costs)) out[name] = c.value;
+  return out;
+}

@@ -1,0 +1,54 @@
+// The module's locks as modeled intervals. Every lock in the initialization leaves is a
+// try-lock: contention is reported to the caller (TDX_SYS_BUSY / TDX_OPERAND_BUSY), never waited
+// on. A call occupies [t0, t1); a lock it acquires is held for that whole interval, and a later
+// call conflicts with it iff it starts before t1. Because callers issue calls in nondecreasing
+// t0 order, every recorded holder started at or before the new call, so "still open at t0" is
+// just "ends after t0".
+
+/** Shared/exclusive lock (the module's sharex_lock_t on the global data). */
+export class SharexLock {
+  private exclusiveUntil = -Infinity;
+  /** End times of shared holders; pruned lazily, so this stays as short as the overlap. */
+  private sharedUntil: number[] = [];
+
+  private openShared(t0: number): boolean {
+    if (this.sharedUntil.length === 0) return false;
+    this.sharedUntil = this.sharedUntil.filter((end) => end > t0);
+    return this.sharedUntil.length > 0;
+  }
+
+  /** Acquire shared for [t0, t1); false if an exclusive holder is open at t0. */
+  tryShared(t0: number, t1: number): boolean {
+    if (this.exclusiveUntil > t0) return false;
+    if (t1 > t0) this.sharedUntil.push(t1);
+    return true;
+  }
+
+  /** Acquire exclusive for [t0, t1); false if any holder is open at t0. */
+  tryExclusive(t0: number, t1: number): boolean {
+    if (this.exclusiveUntil > t0 || this.openShared(t0)) return false;
+    this.exclusiveUntil = Math.max(this.exclusiveUntil, t1);
+    return true;
+  }
+}
+
+/** Mutex (the module's mutex_lock_t, one per TDMR). */
+export class MutexLock {
+  private until = -Infinity;
+
+  tryAcquire(t0: number, t1: number): boolean {
+    if (this.until > t0) return false;
+    this.until = t1;
+    return true;
+  }
+
+  /** Keep holding it until t (a run of back-to-back calls by the same holder). */
+  holdUntil(t: number): void {
+    if (t > this.until) this.until = t;
+  }
+
+  /** When the current holder releases it (for reports). */
+  heldUntil(): number {
+    return this.until;
+  }
+}

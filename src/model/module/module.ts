@@ -1,0 +1,369 @@
+// The TDX module as the host kernel sees it during initialization: a state machine behind
+// SEAMCALL, with try-locks over modeled time. Behaviour follows intel/tdx-module
+// (src/vmm_dispatcher/tdx_vmm_dispatcher.c and api_calls/tdh_sys_*.c); see init-flow.md §1.
+
+import {
+  FEATURES0_DYNAMIC_PAMT,
+  MAX_PA,
+  MAX_PKGS,
+  SZ_1G,
+  checkConfig,
+  isSharedPa,
+  keyIdLayout,
+  type KeyIdLayout,
+} from './configChecks.js';
+import { LEAF, MODELED_LEAVES, leafName } from './leaves.js';
+import { MutexLock, SharexLock } from './locks.js';
+import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct, sysMetadata } from './metadata.js';
+import { gate, semanticsOf, type ModuleSemantics, type ModuleState } from './state.js';
+import { STATUS, OPERAND, statusName, withOperand } from './status.js';
+import { IA32_CORE_CAPABILITIES, sysInitPlatformStatus } from './sysInit.js';
+import type { ModuleConfig, ModuleLp, SeamcallArgs, SeamcallResult, TdmrInfo } from './types.js';
+
+/** PAMT entries TDH.SYS.TDMR.INIT initializes per call: 1024 4K pages, or 4096 with Dynamic PAMT. */
+export const TDMR_INIT_CHUNK = 4n << 20n;
+export const TDMR_INIT_CHUNK_DYNAMIC_PAMT = 16n << 20n;
+
+export interface TdmrProgress {
+  base: bigint;
+  size: bigint;
+  /** Bytes of the TDMR whose PAMT entries are initialized (the module's last_initialized − base). */
+  initialized: bigint;
+  /** `initialized` rounded down to 1 GiB: the part guests may use, and what RDX reports. */
+  ready: bigint;
+}
+
+export interface TdmrInitBulkResult {
+  /** SEAMCALLs issued (the first one included, even if it failed). */
+  calls: number;
+  /** Status of the last call issued. */
+  status: bigint;
+  name: string;
+  /** The TDMR is fully initialized. */
+  done: boolean;
+  /** RDX of the last call: progress rounded down to 1 GiB, 0 on failure. */
+  rdx: bigint;
+  /** When the last call ends. */
+  t1: number;
+}
+
+interface TdmrEntry {
+  base: bigint;
+  size: bigint;
+  end: bigint;
+  lastInitialized: bigint;
+  lock: MutexLock;
+}
+
+/** The kernel maps a SEAMCALL that VMfailInvalid's (no module loaded) to -ENODEV. */
+const NOT_LOADED = STATUS.VMFAILINVALID;
+
+function result(status: bigint, extra: Omit<SeamcallResult, 'status' | 'name'> = {}): SeamcallResult {
+  return { status, name: statusName(status), ...extra };
+}
+
+export class TdxModule {
+  readonly semantics: ModuleSemantics;
+  private readonly cfg: ModuleConfig;
+  private readonly keys: KeyIdLayout;
+  private readonly lpById = new Map<number, ModuleLp>();
+  private readonly pkgCount: number;
+  private meta: Map<bigint, bigint> | null = null;
+
+  private sysState: ModuleState = 'SYSINIT_PENDING';
+  private readonly lpInitialized = new Set<number>();
+  private initCount = 0;
+  private readonly pkgConfigured = new Set<number>();
+  private readonly globalLock = new SharexLock();
+  private readonly reserved = new Set<number>();
+  private globalHkid: number | null = null;
+  private dynamicPamtEnabled = false;
+  private tdmrTable: TdmrEntry[] = [];
+  private tdmrByBase = new Map<bigint, TdmrEntry>();
+
+  private lastT0 = -Infinity;
+  private readonly lpBusyUntil = new Map<number, number>();
+
+  constructor(cfg: ModuleConfig) {
+    this.cfg = cfg;
+    this.semantics = semanticsOf(cfg.version);
+    this.keys = keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA);
+    for (const lp of cfg.lps) {
+      if (this.lpById.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
+      this.lpById.set(lp.id, lp);
+    }
+    this.pkgCount = new Set(cfg.lps.map((l) => l.package)).size;
+    for (const c of cfg.cmrs) {
+      if (c.end < c.start) throw new RangeError(`CMR [${c.start}, ${c.end}) ends before it starts`);
+    }
+  }
+
+  get state(): ModuleState {
+    return this.sysState;
+  }
+  /** Successful TDH.SYS.LP.INIT calls; never decreases. */
+  get initLps(): number {
+    return this.initCount;
+  }
+  /** MCHECK's count: every BIOS-enabled LP. */
+  get totalLps(): number {
+    return this.cfg.lps.length;
+  }
+  /** MCHECK's count of packages. */
+  get totalPkgs(): number {
+    return this.pkgCount;
+  }
+  /** Packages whose global key TDH.SYS.KEY.CONFIG has programmed since CONFIG. */
+  get configuredPkgs(): number[] {
+    return [...this.pkgConfigured].sort((a, b) => a - b);
+  }
+  /** KeyIDs the module's key ownership table holds as reserved (the global KeyID, once CONFIG got that far). */
+  get reservedKeyIds(): number[] {
+    return [...this.reserved].sort((a, b) => a - b);
+  }
+  get globalKeyId(): number | null {
+    return this.globalHkid;
+  }
+  /** Dynamic PAMT as requested at CONFIG (R8 bit 16) on a module that supports it. */
+  get dynamicPamt(): boolean {
+    return this.dynamicPamtEnabled;
+  }
+
+  /** Bytes of TDMR one TDH.SYS.TDMR.INIT covers. */
+  chunkBytes(): bigint {
+    return this.dynamicPamtEnabled ? TDMR_INIT_CHUNK_DYNAMIC_PAMT : TDMR_INIT_CHUNK;
+  }
+
+  tdmrProgress(): TdmrProgress[] {
+    return this.tdmrTable.map((e) => {
+      const done = e.lastInitialized > e.end ? e.end : e.lastInitialized;
+      const initialized = done - e.base;
+      return { base: e.base, size: e.size, initialized, ready: initialized - (initialized % SZ_1G) };
+    });
+  }
+
+  /**
+   * One SEAMCALL by LP `lp` occupying [t0, t1) µs. Calls must come in nondecreasing t0 order and
+   * an LP cannot start a call before its previous one ended; breaking either is a bug in the
+   * caller and throws. A lock acquired by the call is held for the whole interval.
+   */
+  call(leaf: number, lp: number, args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
+    this.admit(lp, t0, t1);
+    if (!this.cfg.loaded) return result(NOT_LOADED);
+    const refused = gate(this.sysState, leaf, this.semantics);
+    if (refused !== null) return result(refused);
+    switch (leaf) {
+      case LEAF.SYS_INIT:
+        return this.sysInit(args, t0, t1);
+      case LEAF.SYS_LP_INIT:
+        return this.sysLpInit(lp, t0, t1);
+      case LEAF.SYS_INFO:
+        return this.sysInfo(lp, args);
+      case LEAF.SYS_RD:
+        return this.sysRd(lp, args);
+      case LEAF.SYS_CONFIG:
+        return this.sysConfig(args, t0, t1);
+      case LEAF.SYS_KEY_CONFIG:
+        return this.sysKeyConfig(lp, t0, t1);
+      case LEAF.SYS_TDMR_INIT:
+        return this.sysTdmrInit(args, t0, t1);
+      case LEAF.SYS_LP_SHUTDOWN:
+        return this.sysLpShutdown();
+      case LEAF.SYS_SHUTDOWN:
+        return this.sysShutdown(lp, t0, t1);
+      case LEAF.SYS_UPDATE:
+        return this.sysUpdate(t0, t1);
+      default:
+        throw new RangeError(`${leafName(leaf)} is not modeled (modeled: ${[...MODELED_LEAVES].join(', ')})`);
+    }
+  }
+
+  /**
+   * Up to `maxCalls` (Infinity: as many as needed) back-to-back TDH.SYS.TDMR.INIT calls on the TDMR at `base` by `lp`, each
+   * `perCallUs` long, starting at t0; stops early once the TDMR is done (the call that completes
+   * it is the last, as in the kernel's loop) or when the first call fails. Same outcome, locks
+   * and progress as issuing the calls one by one, at O(1) cost:
+   *  - for the t0-ordering rule the bulk counts as one call at t0, so other LPs may issue calls
+   *    at any t ≥ t0 afterwards;
+   *  - the LP and the TDMR's mutex stay held until the returned t1, so another LP's TDMR.INIT of
+   *    the same TDMR inside that span gets TDX_OPERAND_BUSY, and SYS.SHUTDOWN sees the LP busy;
+   *  - module state is taken as it is at t0: a 1.0 LP.SHUTDOWN issued inside the span does not
+   *    retroactively fail the bulk's later calls.
+   */
+  tdmrInitBulk(lp: number, base: bigint, maxCalls: number, t0: number, perCallUs: number): TdmrInitBulkResult {
+    if (!(maxCalls === Infinity || (Number.isInteger(maxCalls) && maxCalls >= 1))) {
+      throw new RangeError(`maxCalls must be a positive integer or Infinity, got ${maxCalls}`);
+    }
+    if (!(perCallUs >= 0)) throw new RangeError(`perCallUs must be >= 0, got ${perCallUs}`);
+    const first = this.call(LEAF.SYS_TDMR_INIT, lp, { rcx: base }, t0, t0 + perCallUs);
+    const entry = this.tdmrByBase.get(base);
+    if (first.status !== STATUS.TDX_SUCCESS || !entry) {
+      return {
+        calls: 1,
+        status: first.status,
+        name: first.name,
+        done: entry ? entry.lastInitialized >= entry.end : false,
+        rdx: first.rdx ?? 0n,
+        t1: t0 + perCallUs,
+      };
+    }
+    const chunk = this.chunkBytes();
+    const left = Number((entry.end - entry.lastInitialized + chunk - 1n) / chunk);
+    const more = Math.min(maxCalls - 1, left);
+    entry.lastInitialized += BigInt(more) * chunk;
+    const calls = 1 + more;
+    const t1 = t0 + calls * perCallUs;
+    entry.lock.holdUntil(t1);
+    this.lpBusyUntil.set(lp, t1);
+    return {
+      calls,
+      status: STATUS.TDX_SUCCESS,
+      name: statusName(STATUS.TDX_SUCCESS),
+      done: entry.lastInitialized >= entry.end,
+      rdx: entry.lastInitialized - (entry.lastInitialized % SZ_1G),
+      t1,
+    };
+  }
+
+  private admit(lp: number, t0: number, t1: number): void {
+    if (!this.lpById.has(lp)) throw new RangeError(`LP ${lp} is not among MCHECK's LPs`);
+    if (!(t1 >= t0)) throw new RangeError(`call interval [${t0}, ${t1}) is empty or reversed`);
+    if (t0 < this.lastT0) throw new RangeError(`calls must come in nondecreasing t0 order: ${t0} after ${this.lastT0}`);
+    const busy = this.lpBusyUntil.get(lp) ?? -Infinity;
+    if (t0 < busy) throw new RangeError(`LP ${lp} starts a SEAMCALL at ${t0} while its previous one runs until ${busy}`);
+    this.lastT0 = t0;
+    this.lpBusyUntil.set(lp, t1);
+  }
+
+  private lpIsInit(lp: number): boolean {
+    return this.lpInitialized.has(lp);
+  }
+
+  private sysInit(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
+    if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
+    if ((args.rcx ?? 0n) !== 0n) return result(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX));
+    if (this.sysState !== 'SYSINIT_PENDING') return result(STATUS.TDX_SYS_INIT_NOT_PENDING);
+    const status = sysInitPlatformStatus(this.cfg.sysInitPlatformOk !== false, this.cfg.keyids, this.cfg.cmrs, this.keys);
+    if (status !== STATUS.TDX_SUCCESS) return result(status);
+    this.sysState = 'SYSINIT_DONE';
+    this.initCount = 0;
+    this.pkgConfigured.clear();
+    return result(STATUS.TDX_SUCCESS);
+  }
+
+  private sysLpInit(lp: number, t0: number, t1: number): SeamcallResult {
+    if (!this.globalLock.tryShared(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
+    if (this.sysState !== 'SYSINIT_DONE') return result(STATUS.TDX_SYS_LP_INIT_NOT_PENDING);
+    if (this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_DONE);
+    const info = this.lpById.get(lp)!;
+    if (info.msrOk === false) return result(withOperand(STATUS.TDX_INCONSISTENT_MSR, IA32_CORE_CAPABILITIES));
+    if (info.cpuidOk === false) return result(STATUS.TDX_INCONSISTENT_CPUID_FIELD);
+    // The package id comes from the LP's x2APIC id; the module's per-package tables have 8 slots.
+    if (info.package >= MAX_PKGS) return result(withOperand(STATUS.TDX_INVALID_PKG_ID, info.package));
+    this.lpInitialized.add(lp);
+    this.initCount += 1;
+    return result(STATUS.TDX_SUCCESS);
+  }
+
+  private sysInfo(lp: number, args: SeamcallArgs): SeamcallResult {
+    if (!this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_NOT_DONE, { rdx: 0n, r9: 0n });
+    const invalid = (op: number) => result(withOperand(STATUS.TDX_OPERAND_INVALID, op), { rdx: 0n, r9: 0n });
+    if (args.rcx !== undefined && !isSharedPa(args.rcx, 1024n, this.keys)) return invalid(OPERAND.RCX);
+    if (args.rdx !== undefined && args.rdx < SYS_INFO_STRUCT_SIZE) return invalid(OPERAND.RDX);
+    if (args.r8 !== undefined && !isSharedPa(args.r8, 512n, this.keys)) return invalid(OPERAND.R8);
+    if (args.r9 !== undefined && args.r9 < 32n) return invalid(OPERAND.R9);
+    return result(STATUS.TDX_SUCCESS, { rdx: SYS_INFO_STRUCT_SIZE, r9: 32n, info: sysInfoStruct(this.cfg) });
+  }
+
+  private sysRd(lp: number, args: SeamcallArgs): SeamcallResult {
+    const field = args.field ?? args.rdx;
+    if (field === undefined) throw new TypeError('TDH.SYS.RD needs a field id (args.field or args.rdx)');
+    if (!this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_NOT_DONE, { rdx: 0xffffffffffffffffn, r8: 0n });
+    this.meta ??= sysMetadata(this.cfg);
+    const r = readSysField(this.meta, field);
+    return result(r.status, { rdx: r.rdx, r8: r.r8 });
+  }
+
+  private sysConfig(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
+    if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
+    if (this.sysState !== 'SYSINIT_DONE') return result(STATUS.TDX_SYS_CONFIG_NOT_PENDING);
+    if (this.initCount < this.totalLps) return result(STATUS.TDX_SYS_CONFIG_NOT_PENDING);
+    if (!args.tdmrs) throw new TypeError('TDH.SYS.CONFIG needs args.tdmrs (the TDMR_INFO array RCX points to)');
+    const v = checkConfig({ tdmrs: args.tdmrs, rcx: args.rcx, rdx: args.rdx, r8: args.r8, tdmrPas: args.tdmrPas }, this.cfg);
+    if (v.keyIdReserved) {
+      this.reserved.add(v.globalKeyId);
+      this.globalHkid = v.globalKeyId;
+      this.dynamicPamtEnabled = v.dynamicPamt;
+    }
+    if (v.status !== STATUS.TDX_SUCCESS) return result(v.status);
+    const n = Number(args.rdx ?? BigInt(args.tdmrs.length));
+    this.recordTdmrs(args.tdmrs.slice(0, n));
+    this.pkgConfigured.clear();
+    this.sysState = 'SYSCONFIG_DONE';
+    return result(STATUS.TDX_SUCCESS);
+  }
+
+  private recordTdmrs(tdmrs: readonly TdmrInfo[]): void {
+    this.tdmrTable = tdmrs.map((t) => ({
+      base: t.base,
+      size: t.size,
+      end: t.base + t.size,
+      lastInitialized: t.base,
+      lock: new MutexLock(),
+    }));
+    this.tdmrByBase = new Map(this.tdmrTable.map((e) => [e.base, e]));
+  }
+
+  private sysKeyConfig(lp: number, t0: number, t1: number): SeamcallResult {
+    if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
+    if (this.sysState !== 'SYSCONFIG_DONE') return result(STATUS.TDX_SYS_KEY_CONFIG_NOT_PENDING);
+    const pkg = this.lpById.get(lp)!.package;
+    if (this.pkgConfigured.has(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
+    this.pkgConfigured.add(pkg);
+    if (this.pkgConfigured.size === this.pkgCount) this.sysState = 'SYS_READY';
+    return result(STATUS.TDX_SUCCESS);
+  }
+
+  private sysTdmrInit(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
+    const base = args.rcx;
+    if (base === undefined) throw new TypeError('TDH.SYS.TDMR.INIT needs args.rcx (the TDMR base)');
+    const invalid = result(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), { rdx: 0n });
+    if (base < 0n || base % SZ_1G !== 0n || base >= 1n << BigInt(MAX_PA) || (base & this.keys.mask) !== 0n) return invalid;
+    const entry = this.tdmrByBase.get(base);
+    if (!entry) return invalid;
+    if (!entry.lock.tryAcquire(t0, t1)) return result(withOperand(STATUS.TDX_OPERAND_BUSY, OPERAND.RCX), { rdx: 0n });
+    if (entry.lastInitialized >= entry.end) return result(STATUS.TDX_TDMR_ALREADY_INITIALIZED, { rdx: 0n });
+    entry.lastInitialized += this.chunkBytes();
+    // Rounded down so that the VMM never uses a GiB whose PAMT is only partly initialized; a
+    // TDMR is a whole number of GiB, so the completing call returns exactly base + size.
+    return result(STATUS.TDX_SUCCESS, { rdx: entry.lastInitialized - (entry.lastInitialized % SZ_1G) });
+  }
+
+  private sysLpShutdown(): SeamcallResult {
+    if (this.semantics === '1.0') this.sysState = 'SYS_SHUTDOWN';
+    return result(STATUS.TDX_SUCCESS);
+  }
+
+  private sysShutdown(lp: number, t0: number, t1: number): SeamcallResult {
+    if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
+    // The module refuses to hand off while another LP is inside a SEAMCALL.
+    for (const [other, until] of this.lpBusyUntil) {
+      if (other !== lp && until > t0) return result(STATUS.TDX_SYS_BUSY);
+    }
+    this.sysState = 'SYS_SHUTDOWN';
+    return result(STATUS.TDX_SUCCESS);
+  }
+
+  private sysUpdate(t0: number, t1: number): SeamcallResult {
+    if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
+    if (this.sysState !== 'SYSINIT_DONE' || this.initCount < this.totalLps) return result(STATUS.TDX_SYS_STATE_INCORRECT);
+    if (!this.cfg.handoffValid) return result(STATUS.TDX_SYS_INVALID_HANDOFF);
+    this.sysState = 'SYS_READY';
+    return result(STATUS.TDX_SUCCESS);
+  }
+}
+
+/** Whether the module advertises Dynamic PAMT (TDX_FEATURES0 bit 36). */
+export function supportsDynamicPamt(cfg: Pick<ModuleConfig, 'features0'>): boolean {
+  return (cfg.features0 & FEATURES0_DYNAMIC_PAMT) !== 0n;
+}

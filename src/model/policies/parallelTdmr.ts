@@ -1,0 +1,25 @@
+// Experimental: mainline with TDH.SYS.TDMR.INIT spread over K CPUs, one TDMR per CPU at a time
+// (the module's per-TDMR mutex forbids more). Intel's 2021 out-of-tree host code did this with
+// a work queue. K = kernel.initCpus, else one CPU per NUMA node, capped by CPUs and TDMRs.
+
+import { makeMainline } from './mainline.js';
+import { onlineLps } from './steps.js';
+import type { Lp } from '../../platform/types.js';
+
+export const parallelTdmr = makeMainline({
+  name: 'parallel-tdmr',
+  description: 'experimental: mainline with TDMR.INIT spread over K CPUs (kernel.initCpus; default one per NUMA node)',
+  tdmrInitCpus(sim, tdmrs) {
+    const online = onlineLps(sim);
+    const requested = sim.platform.kernel.initCpus;
+    // Default: the first online CPU of each NUMA node, so each node's PAMT is written locally.
+    let cpus: Lp[];
+    if (requested > 0) cpus = online.slice(0, requested);
+    else {
+      const seen = new Set<number>();
+      cpus = online.filter((l) => (seen.has(l.node) ? false : (seen.add(l.node), true)));
+    }
+    const k = Math.max(1, Math.min(cpus.length, tdmrs.length));
+    return cpus.slice(0, k);
+  },
+});

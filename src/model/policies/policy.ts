@@ -1,0 +1,20 @@
+// A kernel policy is one kernel generation's way of driving the TDX module. It is code with a
+// small interface, so an experimental policy is a new file registered in registry.ts, not a
+// new flag threaded through every function.
+
+import type { Sim } from '../sim.js';
+
+export interface KernelPolicy {
+  readonly name: string;
+  readonly description: string;
+  /** The kernel's status enum for this generation, for documentation and outputs. */
+  readonly statuses: readonly string[];
+  /** Boot-time work (tdx_init and the per-CPU enabling). Returns false when TDX is off. */
+  boot(sim: Sim): boolean;
+  /** One tdx_enable() call that finds the module uninitialized: the whole initialization. */
+  initialize(sim: Sim): void;
+  /** What a later tdx_enable() caller gets back, given the first one's outcome. */
+  laterCallerResult(sim: Sim): number;
+  /** Whether hot-added memory [start, end) may go online after this policy's outcome. */
+  acceptsHotplug(sim: Sim, start: number, end: number): boolean;
+}

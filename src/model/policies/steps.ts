@@ -1,0 +1,411 @@
+// The steps kernel generations share, each modeled once: boot checks, per-CPU enabling,
+// metadata, TDMR construction with PAMT allocation, CONFIG, key configuration, TDMR
+// initialization and the error path. Policies compose them; none of them decides policy.
+
+import type { Sim } from '../sim.js';
+import { FEATURE_NO_RBP_MOD, FEATURE_DYNAMIC_PAMT } from '../sim.js';
+import { LEAF, LEAF_NAMES } from '../leafNames.js';
+import { isError, type TdmrInfo } from '../module/index.js';
+import type { Lp } from '../../platform/types.js';
+import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
+import { toConstructInput } from '../../construct/input.js';
+import { buildMemlist } from '../../reference/construct.js';
+
+const SZ_4M = 4 * 1024 * 1024;
+/** GB/s to bytes per µs. */
+const GBPS = 1e3;
+
+export function onlineLps(sim: Sim): Lp[] {
+  return sim.platform.cpus.lps.filter((l) => l.online);
+}
+
+/** The CPUs KVM's per-CPU enabling reached: online then, whether or not they still are. */
+export function lpInitLps(sim: Sim): Lp[] {
+  return sim.platform.cpus.lps.filter((l) => l.online || l.offlinedAfterLpInit);
+}
+
+export function cpuList(lps: Lp[]): string {
+  if (lps.length === 0) return 'none';
+  if (lps.length === 1) return `CPU ${lps[0].id}`;
+  return `${lps.length} CPUs`;
+}
+
+/** tdx_init() at boot: KeyID partitioning, the refusals, the S3 note. */
+export function bootChecks(sim: Sim, opts: { requireX2apic: boolean }): boolean {
+  const { mktme, tdx } = sim.platform.keyids;
+  if (tdx === 0) {
+    sim.fail('boot', 'ENODEV', 'the BIOS enabled no TDX KeyIDs (IA32_MKTME_KEYID_PARTITIONING reports 0): TDX is off', null, 'NONE');
+    return false;
+  }
+  const start = mktme + 1;
+  sim.print(`BIOS enabled: private KeyID range [${start}, ${start + tdx})`);
+  if (tdx < 2) {
+    sim.print('initialization failed: too few private KeyIDs available.');
+    sim.fail('boot', 'ENODEV', 'too few private KeyIDs available (the module needs one global KeyID, guests the rest)', null, 'NONE');
+    return false;
+  }
+  if (opts.requireX2apic && !sim.platform.cpus.x2apic) {
+    sim.print('initialization failed: x2APIC is not enabled.');
+    sim.fail('boot', 'ENODEV', 'TDX requires x2APIC', null, 'NONE');
+    return false;
+  }
+  if (sim.platform.kernel.hibernation) {
+    sim.print('initialization failed: Hibernation support is enabled');
+    sim.fail('boot', 'ENODEV', 'hibernation support is enabled (boot with nohibernate)', null, 'NONE');
+    return false;
+  }
+  sim.print('Disable ACPI S3. Turn off TDX in the BIOS to use ACPI S3.');
+  return true;
+}
+
+/** Global KeyID: the first TDX KeyID. */
+export function globalKeyId(sim: Sim): bigint {
+  return BigInt(sim.platform.keyids.mktme + 1);
+}
+
+/**
+ * TDH.SYS.INIT once, on `lp`, at the current time. Returns false (having failed the run)
+ * when it does not succeed; "module not loaded" is printed for VMFailInvalid.
+ */
+export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
+  const start = sim.now;
+  const dur = sim.cost('sysInitUs');
+  const r = sim.seamcall(LEAF.SYS_INIT, lp, { rcx: 0n }, dur);
+  sim.now += dur;
+  sim.span(step, start, sim.now, `CPU ${lp}`, 'module global initialization', [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }]);
+  if (r.status !== 0n) {
+    sim.failSeamcall(step, LEAF.SYS_INIT, r, false);
+    if (sim.outcome.error?.code === '-ENODEV') {
+      sim.print('module not loaded');
+      sim.outcome.error.message = 'the TDX module is not loaded (SEAMCALL VMFailInvalid): check the BIOS TDX settings and the module (seamldr) load';
+      sim.outcome.status = 'NONE';
+    }
+    return false;
+  }
+  return true;
+}
+
+/**
+ * TDH.SYS.LP.INIT on every online LP, one after another (mainline's CPU-hotplug callback).
+ * The first callback also runs TDH.SYS.INIT.
+ */
+export function lpInitSerial(sim: Sim): boolean {
+  const lps = lpInitLps(sim);
+  const cb = sim.cost('cpuOnlineCallbackUs');
+  const per = sim.cost('lpInitUs');
+  if (lps.length === 0) return true;
+  sim.now += cb;
+  if (!sysInit(sim, lps[0].id)) return false;
+  const start = sim.now;
+  for (let i = 0; i < lps.length; i++) {
+    if (i > 0) sim.now += cb;
+    const r = sim.seamcall(LEAF.SYS_LP_INIT, lps[i].id, {}, per);
+    sim.now += per;
+    if (r.status !== 0n) {
+      sim.span('TDH.SYS.LP.INIT', start, sim.now, `${i + 1} CPUs one after another`, `failed on CPU ${lps[i].id}`);
+      sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
+      sim.outcome.error!.message += ` on CPU ${lps[i].id} (package ${lps[i].package}); KVM cannot enable TDX`;
+      return false;
+    }
+  }
+  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs one after another`, 'per-CPU init from the CPU-online callback', [
+    { kind: 'serial', count: lps.length - 1, fixedUs: cb, medianUs: per, sigma: sim.sigma('lpInitUs') },
+    { kind: 'fixed', us: per, sigma: sim.sigma('lpInitUs') },
+  ]);
+  return true;
+}
+
+/** TDH.SYS.LP.INIT on all online LPs at once (an IPI broadcast, v7). */
+export function lpInitBroadcast(sim: Sim): boolean {
+  const lps = lpInitLps(sim);
+  const ipi = sim.cost('ipiBroadcastUs');
+  const per = sim.cost('lpInitUs');
+  const start = sim.now;
+  const at = start + ipi;
+  for (const lp of lps) {
+    const r = sim.seamcall(LEAF.SYS_LP_INIT, lp.id, {}, per, at);
+    if (r.status !== 0n) {
+      sim.now = at + per;
+      sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, `failed on CPU ${lp.id}`);
+      sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
+      return false;
+    }
+  }
+  sim.now = at + per;
+  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, 'IPI broadcast', [
+    { kind: 'parallel', count: lps.length, fixedUs: ipi, medianUs: per, sigma: sim.sigma('lpInitUs') },
+  ]);
+  return true;
+}
+
+// The TDH.SYS.RD fields mainline reads before building TDMRs: features, then the TDMR limits.
+const METADATA_FIELDS = [0x0a00000300000008n, 0x9100000100000008n, 0x9100000100000009n, 0x9100000100000010n, 0x9100000100000011n, 0x9100000100000012n];
+
+export interface Metadata {
+  features0: bigint;
+  maxTdmrs: number;
+  maxReservedPerTdmr: number;
+  pamtEntrySize: [number, number, number];
+}
+
+/** Mainline: one TDH.SYS.RD per field; the first failure ends it (printed with registers). */
+export function readMetadata(sim: Sim, lp: number): Metadata | null {
+  const start = sim.now;
+  const dur = sim.cost('sysRdUs');
+  const vals: bigint[] = [];
+  for (const field of METADATA_FIELDS) {
+    const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur);
+    sim.now += dur;
+    if (r.status !== 0n) {
+      sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `field 0x${field.toString(16)} refused`);
+      sim.failSeamcall('metadata', LEAF.SYS_RD, r, true, { rdx: field });
+      return null;
+    }
+    vals.push(r.r8 ?? 0n);
+  }
+  sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `${METADATA_FIELDS.length} global metadata fields`);
+  return {
+    features0: vals[0],
+    maxTdmrs: Number(vals[1]),
+    maxReservedPerTdmr: Number(vals[2]),
+    pamtEntrySize: [Number(vals[3]), Number(vals[4]), Number(vals[5])],
+  };
+}
+
+/** v7: one TDH.SYS.INFO returns the limits, a single PAMT entry size and the CMR array. */
+export function readSysInfo(sim: Sim, lp: number): Metadata | null {
+  const start = sim.now;
+  const dur = sim.cost('sysInfoUs');
+  const r = sim.seamcall(LEAF.SYS_INFO, lp, {}, dur);
+  sim.now += dur;
+  sim.span('TDH.SYS.INFO', start, sim.now, `CPU ${lp}`, 'TDSYSINFO_STRUCT and the CMR array');
+  if (r.status !== 0n) {
+    sim.failSeamcall('TDH.SYS.INFO', LEAF.SYS_INFO, r, false);
+    return null;
+  }
+  const m = sim.platform.module;
+  return { features0: 0n, maxTdmrs: m.maxTdmrs, maxReservedPerTdmr: m.maxReservedPerTdmr, pamtEntrySize: [m.pamtEntrySize4k, m.pamtEntrySize4k, m.pamtEntrySize4k] };
+}
+
+export function checkNoRbpMod(sim: Sim, md: Metadata): boolean {
+  if (md.features0 & FEATURE_NO_RBP_MOD) return true;
+  sim.print('frame pointer (RBP) clobber bug present, upgrade TDX module');
+  sim.fail('metadata', 'EINVAL', 'the module lacks the NO_RBP_MOD feature; current kernels refuse it: update the TDX module');
+  return false;
+}
+
+export function wantsDynamicPamt(sim: Sim, md: Metadata): boolean {
+  return (md.features0 & FEATURE_DYNAMIC_PAMT) !== 0n;
+}
+
+export interface Layout {
+  tdmrs: Tdmr[];
+  infos: TdmrInfo[];
+}
+
+/**
+ * build_tdx_memlist + construct_tdmrs, with the PAMT allocations' time; or, for a platform
+ * that brings its own TDMR layout, that layout as it was written (CONFIG judges it).
+ */
+export function layoutTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; errnoOnExhaustion: 'ENOSPC' | 'E2BIG' }): Layout | null {
+  const own = sim.platform.tdmrs;
+  if (own) {
+    const infos: TdmrInfo[] = own.map((t) => ({
+      base: t.base, size: t.size,
+      pamt4kBase: t.pamt4k.base, pamt4kSize: t.pamt4k.size,
+      pamt2mBase: t.pamt2m.base, pamt2mSize: t.pamt2m.size,
+      pamt1gBase: t.pamt1g.base, pamt1gSize: t.pamt1g.size,
+      reserved: t.reserved,
+    }));
+    const tdmrs: Tdmr[] = own.map((t) => ({
+      base: Number(t.base), size: Number(t.size), nid: 0,
+      pamt4k: { base: Number(t.pamt4k.base), size: Number(t.pamt4k.size) },
+      pamt2m: { base: Number(t.pamt2m.base), size: Number(t.pamt2m.size) },
+      pamt1g: { base: Number(t.pamt1g.base), size: Number(t.pamt1g.size) },
+      reserved: t.reserved.map((a) => ({ offset: Number(a.offset), size: Number(a.size) })),
+    }));
+    sim.construct = { ok: true, tdmrs, pamtKb: Math.floor(tdmrs.reduce((a, t) => a + pamtBytes(t), 0) / 1024), warnings: [] };
+    sim.span('construct TDMRs', sim.now, sim.now, 'caller CPU', `bring-your-own layout: ${tdmrs.length} TDMRs`);
+    return { tdmrs, infos };
+  }
+  const result = constructTdmrs(sim, md, opts);
+  return result.ok ? { tdmrs: result.tdmrs, infos: tdmrInfos(result.tdmrs, md.maxReservedPerTdmr) } : null;
+}
+
+/** build_tdx_memlist + construct_tdmrs, with the PAMT allocations' time. */
+function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; errnoOnExhaustion: 'ENOSPC' | 'E2BIG' }): ConstructResult {
+  const base = toConstructInput(sim.platform);
+  const input: ConstructInput = {
+    ...base,
+    maxTdmrs: md.maxTdmrs,
+    maxReservedPerTdmr: md.maxReservedPerTdmr,
+    pamtEntrySize: md.pamtEntrySize,
+    dynamicPamt: opts.dynamicPamt,
+  };
+  const result = sim.engine.one(input);
+  sim.construct = result;
+  const blocks = buildMemlist(sim.platform.memory).length;
+  const tdmrCount = result.ok ? result.tdmrs.length : Math.max(1, md.maxTdmrs);
+  const start = sim.now;
+  // The kernel's TDMR code walks the memory list and every PAMT once per TDMR.
+  const cpuUs = (sim.cost('constructPerBlockTdmrNs') * blocks * tdmrCount) / 1000;
+  sim.now += cpuUs;
+  for (const w of result.warnings) sim.print(w);
+  sim.span('construct TDMRs', start, sim.now, 'caller CPU', `${blocks} memory blocks, ${result.ok ? result.tdmrs.length : '-'} TDMRs`);
+  if (!result.ok) {
+    const errno = result.error === 'PAMT_ALLOC_FAILED' ? 'ENOMEM' : opts.errnoOnExhaustion;
+    const msg = result.error === 'TDMRS_EXHAUSTED'
+      ? `TDMRs exhausted: the memory map needs more than the module's ${md.maxTdmrs} TDMRs`
+      : result.error === 'RESERVED_AREAS_EXHAUSTED'
+        ? `reserved areas exhausted in TDMR [0x${result.tdmr!.base.toString(16)}, 0x${(result.tdmr!.base + result.tdmr!.size).toString(16)}): more than ${md.maxReservedPerTdmr} holes and PAMTs`
+        : 'a PAMT could not be allocated (no contiguous free range on any node)';
+    sim.fail('construct TDMRs', errno, msg);
+    return result;
+  }
+  const allocStart = sim.now;
+  const fixed = sim.cost('allocFixedUs');
+  const bw = sim.cost('allocBandwidthGBps') * GBPS;
+  let bytes = 0;
+  for (const t of result.tdmrs) bytes += pamtBytes(t);
+  sim.now += fixed * result.tdmrs.length + bytes / bw;
+  sim.span('allocate PAMTs', allocStart, sim.now, 'caller CPU', `${result.tdmrs.length} contiguous allocations, ${Math.floor(bytes / 1024)} KB`);
+  return result;
+}
+
+export function pamtBytes(t: Tdmr): number {
+  return t.pamt4k.size + t.pamt2m.size + t.pamt1g.size;
+}
+
+export function tdmrInfos(tdmrs: Tdmr[], maxReserved: number): TdmrInfo[] {
+  return tdmrs.map((t) => ({
+    base: BigInt(t.base),
+    size: BigInt(t.size),
+    pamt4kBase: BigInt(t.pamt4k.base),
+    pamt4kSize: BigInt(t.pamt4k.size),
+    pamt2mBase: BigInt(t.pamt2m.base),
+    pamt2mSize: BigInt(t.pamt2m.size),
+    pamt1gBase: BigInt(t.pamt1g.base),
+    pamt1gSize: BigInt(t.pamt1g.size),
+    reserved: t.reserved.slice(0, maxReserved).map((a) => ({ offset: BigInt(a.offset), size: BigInt(a.size) })),
+  }));
+}
+
+/** TDH.SYS.CONFIG with the TDMR array and the global KeyID (+ the Dynamic PAMT request). */
+export function config(sim: Sim, lp: number, tdmrs: TdmrInfo[], dynamicPamt: boolean): boolean {
+  const start = sim.now;
+  const dur = sim.cost('configUs') + sim.cost('configPerTdmrUs') * tdmrs.length;
+  const r8 = globalKeyId(sim) | (dynamicPamt ? DYNAMIC_PAMT_CONFIG_BIT : 0n);
+  const args = { rcx: TDMR_ARRAY_PA, rdx: BigInt(tdmrs.length), r8, tdmrs };
+  const r = sim.seamcall(LEAF.SYS_CONFIG, lp, args, dur);
+  sim.now += dur;
+  sim.span('TDH.SYS.CONFIG', start, sim.now, `CPU ${lp}`, `${tdmrs.length} TDMRs, global KeyID ${globalKeyId(sim)}${dynamicPamt ? ', Dynamic PAMT' : ''}`);
+  if (r.status !== 0n) {
+    sim.failSeamcall('TDH.SYS.CONFIG', LEAF.SYS_CONFIG, r, false, args);
+    return false;
+  }
+  return true;
+}
+
+// A page-aligned kernel address for the TDMR_INFO pointer array (kzalloc'ed, 512-aligned).
+const TDMR_ARRAY_PA = 0x100000000n;
+// Option bits above the KeyID in R8 (bits 63:16): Dynamic PAMT is requested with bit 16.
+export const DYNAMIC_PAMT_CONFIG_BIT = 1n << 16n;
+
+/** WBINVD on all CPUs: they flush at once, so the step costs one package's flush. */
+export function wbinvd(sim: Sim, why: string): void {
+  const start = sim.now;
+  sim.now += sim.cost('wbinvdUs');
+  sim.span('WBINVD', start, sim.now, 'all CPUs', why, [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }]);
+}
+
+/** TDH.SYS.KEY.CONFIG on the first online CPU of each package, one package at a time. */
+export function keyConfig(sim: Sim): boolean {
+  const start = sim.now;
+  const per = sim.cost('smpCallOnCpuUs') + sim.cost('keyConfigUs');
+  const seen = new Set<number>();
+  let n = 0;
+  for (const lp of onlineLps(sim)) {
+    if (seen.has(lp.package)) continue;
+    seen.add(lp.package);
+    const at = sim.now + sim.cost('smpCallOnCpuUs');
+    const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, sim.cost('keyConfigUs'), at);
+    sim.now += per;
+    n++;
+    if (r.status !== 0n) {
+      sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${n} CPUs one after another`, `failed on package ${lp.package}`);
+      sim.failSeamcall('TDH.SYS.KEY.CONFIG', LEAF.SYS_KEY_CONFIG, r, false);
+      return false;
+    }
+  }
+  const missing = sim.platform.cpus.packages - seen.size;
+  sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${n} CPUs one after another`,
+    missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
+    [{ kind: 'serial', count: n, fixedUs: sim.cost('smpCallOnCpuUs'), medianUs: sim.cost('keyConfigUs'), sigma: sim.sigma('keyConfigUs') }]);
+  return true;
+}
+
+/**
+ * TDH.SYS.TDMR.INIT for every TDMR, spread over `lanes` CPUs: each CPU takes the next TDMR
+ * when it becomes free (lanes = 1: mainline's serial loop). A TDMR is owned by one CPU at a
+ * time, as the module's per-TDMR mutex requires.
+ */
+export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: Lp[], stepName = 'TDH.SYS.TDMR.INIT'): boolean {
+  const start = sim.now;
+  const perCall = sim.cost('tdmrInitCallUs');
+  const laneFree = cpus.map(() => start);
+  const calls: number[] = [];
+  let end = start;
+  for (let i = 0; i < tdmrs.length; i++) {
+    let lane = 0;
+    for (let k = 1; k < laneFree.length; k++) if (laneFree[k] < laneFree[lane]) lane = k;
+    const lp = cpus[lane].id;
+    const at = laneFree[lane];
+    const r = sim.module.tdmrInitBulk(lp, BigInt(tdmrs[i].base), Infinity, at, perCall);
+    const chunk = Number(sim.module.chunkBytes());
+    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, at + r.calls * perCall, r.status, `rcx=0x${tdmrs[i].base.toString(16)}`);
+    const doneAt = at + r.calls * perCall;
+    laneFree[lane] = doneAt;
+    end = Math.max(end, doneAt);
+    calls.push(r.calls);
+    if (isError(r.status)) {
+      sim.now = end;
+      sim.span(stepName, start, sim.now, cpuList(cpus), `failed on TDMR ${i}`);
+      sim.failSeamcall(stepName, LEAF.SYS_TDMR_INIT, { status: r.status, name: '' }, true, { rcx: BigInt(tdmrs[i].base) });
+      return false;
+    }
+    sim.tdmrInitWindows.push({ tdmr: i, startUs: at, endUs: doneAt, perCallUs: perCall, chunkBytes: chunk });
+  }
+  sim.now = end;
+  const total = calls.reduce((a, b) => a + b, 0);
+  sim.span(stepName, start, sim.now, cpus.length === 1 ? `CPU ${cpus[0].id}` : `${cpus.length} CPUs in parallel`,
+    `${tdmrs.length} TDMRs, ${total} calls of ${Number(sim.module.chunkBytes()) / SZ_4M * 4} MiB`,
+    [{ kind: 'tdmrs', calls, medianUs: perCall, sigma: sim.sigma('tdmrInitCallUs'), lanes: cpus.length }]);
+  return true;
+}
+
+const ERRATUM_MODELS = new Set(['sapphirerapids', 'emeraldrapids']);
+
+/** After a failure once KEY.CONFIG began: WBINVD, then (erratum CPUs) MOVDIR64B over all PAMTs. */
+export function resetPamts(sim: Sim, tdmrs: Tdmr[], movdir64b: boolean): void {
+  wbinvd(sim, 'flush PAMT cache lines before freeing them');
+  if (!movdir64b || !ERRATUM_MODELS.has(sim.platform.cpus.model)) return;
+  let bytes = 0;
+  for (const t of tdmrs) bytes += pamtBytes(t);
+  const start = sim.now;
+  sim.now += bytes / (sim.cost('movdir64bBandwidthGBps') * GBPS);
+  sim.span('MOVDIR64B PAMT reset', start, sim.now, 'caller CPU', `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum`);
+}
+
+export function pamtKbLine(sim: Sim, tdmrs: Tdmr[], fmt: 'mainline' | 'v7'): void {
+  let bytes = 0;
+  for (const t of tdmrs) bytes += pamtBytes(t);
+  const kb = Math.floor(bytes / 1024);
+  sim.print(fmt === 'mainline' ? `${kb} KB allocated for PAMT` : `${kb} KBs allocated for PAMT.`);
+}
+
+/** The memory-hotplug notifier's rule after a successful init. */
+export function insideTdxMemlist(sim: Sim, start: number, end: number): boolean {
+  return buildMemlist(sim.platform.memory).some((b) => start >= b.start && end <= b.end);
+}
+
+export { LEAF_NAMES };

@@ -1,0 +1,201 @@
+// The simulation context a kernel policy drives: a clock, the module model, and the records
+// of what happened (timeline, SEAMCALLs, kernel log, trial program). A policy is code that
+// calls into this; the context itself knows nothing of any kernel generation.
+
+import type { Platform } from '../platform/types.js';
+import type { ConstructEngine } from '../construct/engine.js';
+import type { TrialOp, TrialStep } from './trialProgram.js';
+import { TdxModule, statusName, type SeamcallArgs, type SeamcallResult } from './module/index.js';
+import { errnoValue, seamcallErrno, hex64, type ErrnoName } from './errno.js';
+import { LEAF_NAMES } from './leafNames.js';
+
+export interface TimelineStep {
+  step: string;
+  startUs: number;
+  endUs: number;
+  cpus: string;
+  detail: string;
+}
+
+export interface LogLine {
+  tUs: number;
+  text: string;
+}
+
+export interface TraceEntry {
+  leaf: string;
+  lp: number;
+  startUs: number;
+  endUs: number;
+  status: string;
+  calls: number;
+  args: string;
+}
+
+export interface OutcomeError {
+  code: string;
+  errno: number;
+  status: string | null;
+  statusName: string | null;
+  step: string;
+  message: string;
+}
+
+export interface Outcome {
+  initialized: boolean;
+  status: string;
+  error: OutcomeError | null;
+}
+
+export interface CallerRecord {
+  caller: number;
+  atUs: number;
+  waitUs: number;
+  returnedUs: number;
+  result: number;
+  ran: boolean;
+}
+
+// cost-model.md names the two headline spreads after the steps, not the parameters.
+const SIGMA_ALIASES: Record<string, string> = { tdmrInitCallUs: 'tdmrInitSigma', lpInitUs: 'lpInitSigma' };
+
+export class Sim {
+  now = 0;
+  readonly timeline: TimelineStep[] = [];
+  readonly log: LogLine[] = [];
+  readonly warnings: string[] = [];
+  readonly counts = new Map<string, number>();
+  readonly trace: TraceEntry[] | null;
+  readonly trialSteps: TrialStep[] = [];
+  readonly module: TdxModule;
+  outcome: Outcome = { initialized: false, status: 'UNINITIALIZED', error: null };
+  /** Set by the policy when it reaches TDMR construction. */
+  construct: import('../construct/types.js').ConstructResult | null = null;
+  /** Per-TDMR TDMR.INIT windows, for readiness: [start, end) in µs and the TDMR index. */
+  readonly tdmrInitWindows: { tdmr: number; startUs: number; endUs: number; perCallUs: number; chunkBytes: number }[] = [];
+  readonly callers: CallerRecord[] = [];
+  /** The kernel's log prefix for this generation. */
+  prefix = 'virt/tdx: ';
+
+  constructor(
+    readonly platform: Platform,
+    readonly costs: Record<string, number>,
+    readonly engine: ConstructEngine,
+    traceOn: boolean,
+    module?: TdxModule,
+  ) {
+    this.trace = traceOn ? [] : null;
+    this.module = module ?? new TdxModule(moduleConfigOf(platform));
+  }
+
+  cost(name: string): number {
+    const v = this.costs[name];
+    if (v === undefined) throw new Error(`cost parameter ${name} is not defined`);
+    return v;
+  }
+
+  /** The log-normal spread of a time parameter: `<name>Sigma`, or its short alias. */
+  sigma(name: string): number {
+    return this.costs[`${name}Sigma`] ?? this.costs[SIGMA_ALIASES[name] ?? ''] ?? 0;
+  }
+
+  /** One SEAMCALL occupying [at, at + durUs). */
+  seamcall(leaf: number, lp: number, args: SeamcallArgs, durUs: number, at = this.now): SeamcallResult {
+    const r = this.module.call(leaf, lp, args, at, at + durUs);
+    this.count(leaf, 1);
+    if (this.trace) {
+      this.trace.push({ leaf: LEAF_NAMES[leaf] ?? `leaf ${leaf}`, lp, startUs: at, endUs: at + durUs, status: hex64(r.status), calls: 1, args: describeArgs(args) });
+    }
+    return r;
+  }
+
+  /** Record `calls` SEAMCALLs made in bulk (TDMR.INIT loops) in counts and trace. */
+  bulk(leaf: number, lp: number, calls: number, startUs: number, endUs: number, status: bigint, args: string): void {
+    this.count(leaf, calls);
+    if (this.trace) this.trace.push({ leaf: LEAF_NAMES[leaf] ?? `leaf ${leaf}`, lp, startUs, endUs, status: hex64(status), calls, args });
+  }
+
+  private count(leaf: number, n: number): void {
+    const name = LEAF_NAMES[leaf] ?? `leaf ${leaf}`;
+    this.counts.set(name, (this.counts.get(name) ?? 0) + n);
+  }
+
+  span(step: string, startUs: number, endUs: number, cpus: string, detail: string, ops?: TrialOp[]): void {
+    this.timeline.push({ step, startUs, endUs, cpus, detail });
+    this.trialSteps.push({ name: step, ops: ops ?? [{ kind: 'fixed', us: endUs - startUs, sigma: 0 }] });
+  }
+
+  print(text: string, at = this.now): void {
+    this.log.push({ tUs: at, text: this.prefix + text });
+  }
+
+  /** The lines seamcall_err()/seamcall_err_ret() print for a failed SEAMCALL. */
+  printSeamcallError(leaf: number, r: SeamcallResult, withRegs: boolean, args: SeamcallArgs = {}): void {
+    this.print(`SEAMCALL (${hex64(BigInt(leaf))}) failed: ${hex64(r.status)}`);
+    if (withRegs) {
+      this.print(`RCX ${hex64(args.rcx ?? 0n)} RDX ${hex64(r.rdx ?? args.rdx ?? 0n)} R08 ${hex64(r.r8 ?? args.r8 ?? 0n)}`);
+      this.print(`R09 ${hex64(0n)} R10 ${hex64(0n)} R11 ${hex64(0n)}`);
+    }
+  }
+
+  /** Fail the initialization: the kernel's error code, and the status that caused it if any. */
+  fail(step: string, errno: ErrnoName, message: string, status: bigint | null = null, kernelStatus = 'ERROR'): void {
+    this.outcome = {
+      initialized: false,
+      status: kernelStatus,
+      error: {
+        code: `-${errno}`,
+        errno: errnoValue(errno),
+        status: status === null ? null : hex64(status),
+        statusName: status === null ? null : statusName(status),
+        step,
+        message,
+      },
+    };
+  }
+
+  /** A failed SEAMCALL: print it the kernel's way and fail with the errno it maps to. */
+  failSeamcall(step: string, leaf: number, r: SeamcallResult, withRegs: boolean, args: SeamcallArgs = {}): ErrnoName {
+    const errno = seamcallErrno(r.status);
+    if (errno === 'EIO') this.printSeamcallError(leaf, r, withRegs, args);
+    this.fail(step, errno, `${LEAF_NAMES[leaf]} returned ${statusName(r.status)} (${hex64(r.status)})`, r.status);
+    return errno;
+  }
+
+  succeed(kernelStatus = 'INITIALIZED'): void {
+    this.outcome = { initialized: true, status: kernelStatus, error: null };
+  }
+}
+
+function describeArgs(a: SeamcallArgs): string {
+  const parts: string[] = [];
+  if (a.rcx !== undefined) parts.push(`rcx=0x${a.rcx.toString(16)}`);
+  if (a.rdx !== undefined) parts.push(`rdx=0x${a.rdx.toString(16)}`);
+  if (a.r8 !== undefined) parts.push(`r8=0x${a.r8.toString(16)}`);
+  if (a.tdmrs) parts.push(`tdmrs=${a.tdmrs.length}`);
+  if (a.field !== undefined) parts.push(`field=0x${a.field.toString(16)}`);
+  return parts.join(' ');
+}
+
+const FEATURE_NO_RBP_MOD = 1n << 18n;
+const FEATURE_DYNAMIC_PAMT = 1n << 36n;
+
+/** What MCHECK and the loaded module tell the module model about this platform. */
+export function moduleConfigOf(p: Platform) {
+  let features0 = 0n;
+  if (p.module.features.noRbpMod) features0 |= FEATURE_NO_RBP_MOD;
+  if (p.module.features.dynamicPamt) features0 |= FEATURE_DYNAMIC_PAMT;
+  return {
+    loaded: p.module.loaded,
+    version: p.module.version,
+    maxTdmrs: p.module.maxTdmrs,
+    maxReservedPerTdmr: p.module.maxReservedPerTdmr,
+    pamtEntrySize: [p.module.pamtEntrySize4k, p.module.pamtEntrySize2m, p.module.pamtEntrySize1g] as [number, number, number],
+    features0,
+    lps: p.cpus.lps.map((l) => ({ id: l.id, package: l.package })),
+    cmrs: p.cmrs.map((c) => ({ start: BigInt(c.start), end: BigInt(c.end) })),
+    keyids: { mktme: p.keyids.mktme, tdx: p.keyids.tdx },
+  };
+}
+
+export { FEATURE_NO_RBP_MOD, FEATURE_DYNAMIC_PAMT };

@@ -1,0 +1,227 @@
+// simulate(): run one kernel policy against the module model on one platform and assemble the
+// versioned result (docs/simulate-schema.md). Deterministic: the same platform, policy and
+// parameters give the same bytes; nothing here reads a clock.
+
+import type { Platform } from '../platform/types.js';
+import type { ConstructEngine } from '../construct/engine.js';
+import type { Tdmr } from '../construct/types.js';
+import { hex } from '../construct/hex.js';
+import { Sim, type Outcome, type OutcomeError, type CallerRecord } from './sim.js';
+import { getPolicy } from './policies/registry.js';
+import type { KernelPolicy } from './policies/policy.js';
+import { pamtBytes } from './policies/steps.js';
+import { buildMemlist } from '../reference/construct.js';
+import type { TrialProgram } from './trialProgram.js';
+import { readiness, type Readiness } from './readiness.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface ParameterRecord {
+  name: string;
+  value: number;
+  unit: string;
+  label: string;
+  source: string;
+}
+
+export interface SimulateOptions {
+  policy?: string;
+  engine: ConstructEngine;
+  /** Resolved cost parameter values by name. */
+  costs: Record<string, number>;
+  /** The same parameters with unit, label and source, for the output. */
+  parameters: ParameterRecord[];
+  trace?: boolean;
+}
+
+export interface SimulationResult {
+  schemaVersion: number;
+  platform: {
+    name: string; memoryBytes: number; tdxMemoryBytes: number; nodes: number; packages: number;
+    lps: number; onlineLps: number; cpuModel: string; moduleVersion: string;
+  };
+  policy: { name: string; holes: string; bootTimeInit: boolean; dynamicPamt: boolean };
+  outcome: Outcome;
+  callers: CallerRecord[];
+  tdmrs: ReturnType<typeof tdmrJson>[];
+  construct: { ok: boolean; error: string | null; tdmrsUsed: number; maxTdmrs: number; reservedAreasUsed: number; maxReservedPerTdmr: number };
+  pamt: { totalKb: number; perNode: { node: number; kb: number }[] };
+  seamcalls: { total: number; perLeaf: Record<string, number> };
+  timeline: { step: string; startUs: number; endUs: number; durationUs: number; cpus: string; detail: string }[];
+  totals: { initUs: number; tdxEnableUs: number; lpInitUs: number; tdmrInitUs: number; byStep: Record<string, number> };
+  readiness: Readiness | null;
+  physicalFloor: { pamtBytes: number; bandwidthGBps: number; packages: number; floorUs: number; modeledTdmrInitUs: number; ratio: number | null };
+  hotplug: { start: string; end: string; node: number; kind: string; accepted: boolean; message: string }[];
+  log: string[];
+  warnings: string[];
+  parameters: ParameterRecord[];
+  trace?: Sim['trace'];
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function tdmrJson(t: Tdmr) {
+  const range = (r: { base: number; size: number }) => ({ base: hex(r.base), size: hex(r.size) });
+  return {
+    base: hex(t.base), size: hex(t.size), nid: t.nid,
+    pamt4k: range(t.pamt4k), pamt2m: range(t.pamt2m), pamt1g: range(t.pamt1g),
+    reserved: t.reserved.map((a) => ({ offset: hex(a.offset), size: hex(a.size) })),
+  };
+}
+
+/** The kernel's printk timestamp: seconds with microseconds, right-aligned. */
+export function printkTime(us: number): string {
+  const total = Math.round(us);
+  const s = Math.floor(total / 1e6);
+  const frac = String(total - s * 1e6).padStart(6, '0');
+  return `[${String(s).padStart(5)}.${frac}]`;
+}
+
+/** The node whose memory holds `addr` (where a PAMT really landed), or -1. */
+function nodeAt(p: Platform, addr: number): number {
+  let lo = 0;
+  let hi = p.memory.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = p.memory[mid];
+    if (addr < m.start) hi = mid - 1;
+    else if (addr >= m.end) lo = mid + 1;
+    else return m.node;
+  }
+  return -1;
+}
+
+export interface SimulationRun {
+  result: SimulationResult;
+  program: TrialProgram;
+}
+
+export function simulate(platform: Platform, opts: SimulateOptions): SimulationRun {
+  const policy: KernelPolicy = getPolicy(opts.policy ?? platform.kernel.policy);
+  const sim = new Sim(platform, opts.costs, opts.engine, !!opts.trace);
+  const booted = policy.boot(sim);
+  const bootEnd = sim.now;
+
+  // Concurrent tdx_enable() callers serialize on the module mutex; the first one in runs the
+  // initialization, later ones return its cached result.
+  const callersIn = platform.kernel.callers.length ? platform.kernel.callers : [{ at: 0 }];
+  const order = callersIn.map((c, i) => ({ i, at: Math.max(c.at, bootEnd) })).sort((a, b) => a.at - b.at || a.i - b.i);
+  let enableStart = bootEnd;
+  let enableEnd = bootEnd;
+  let mutexFree = 0;
+  let ran = false;
+  for (const c of order) {
+    const start = Math.max(c.at, mutexFree);
+    const wait = start - c.at;
+    if (wait > 0) sim.span(`tdx_enable caller ${c.i} waits`, c.at, start, 'caller CPU', 'blocked on tdx_module_lock');
+    let result: number;
+    let didRun = false;
+    if (!booted) {
+      result = sim.outcome.error?.errno ?? -19;
+    } else if (!ran) {
+      sim.now = start;
+      enableStart = start;
+      policy.initialize(sim);
+      enableEnd = sim.now;
+      ran = true;
+      didRun = true;
+      result = sim.outcome.initialized ? 0 : (sim.outcome.error?.errno ?? -22);
+    } else {
+      result = policy.laterCallerResult(sim);
+    }
+    mutexFree = didRun ? enableEnd : start;
+    sim.callers.push({ caller: c.i, atUs: r3(c.at), waitUs: r3(wait), returnedUs: r3(didRun ? enableEnd : start), result, ran: didRun });
+  }
+  sim.callers.sort((a, b) => a.caller - b.caller);
+
+  const hotplug = platform.hotplug.map((h) => {
+    const accepted = policy.acceptsHotplug(sim, h.start, h.end);
+    const last = `0x${(h.end - 1).toString(16).padStart(10, '0')}`;
+    const first = `0x${h.start.toString(16).padStart(10, '0')}`;
+    return {
+      start: hex(h.start), end: hex(h.end), node: h.node, kind: h.kind, accepted,
+      message: accepted
+        ? `online_pages [mem ${first}-${last}] accepted`
+        : `online_pages [mem ${first}-${last}] failed: refused by the TDX memory notifier (not inside one TDX memory-list range)`,
+    };
+  });
+
+  const construct = sim.construct;
+  const tdmrs = construct && construct.ok ? construct.tdmrs : [];
+  // PAMT memory is accounted to where it is held: only a run that keeps its PAMTs holds any.
+  const held = sim.outcome.initialized ? tdmrs : [];
+  const perNode = new Map<number, number>();
+  let pamtTotal = 0;
+  for (const t of held) {
+    const b = pamtBytes(t);
+    pamtTotal += b;
+    const n = nodeAt(platform, t.pamt4k.base);
+    perNode.set(n, (perNode.get(n) ?? 0) + b);
+  }
+
+  const byStep: Record<string, number> = {};
+  for (const s of sim.timeline) byStep[s.step] = r3((byStep[s.step] ?? 0) + (s.endUs - s.startUs));
+  const tdmrInitUs = sim.timeline.filter((s) => s.step === 'TDH.SYS.TDMR.INIT').reduce((a, s) => a + s.endUs - s.startUs, 0);
+  const lpInitUs = sim.timeline.filter((s) => s.step === 'TDH.SYS.LP.INIT').reduce((a, s) => a + s.endUs - s.startUs, 0);
+  const end = Math.max(sim.now, enableEnd, ...sim.timeline.map((s) => s.endUs));
+
+  const memlist = buildMemlist(platform.memory);
+  const tdxMemoryBytes = memlist.reduce((a, b) => a + b.end - b.start, 0);
+  const bw = opts.costs.memWriteBandwidthGBps ?? 0;
+  const pkgs = platform.cpus.packages;
+  const allPamt = tdmrs.reduce((a, t) => a + pamtBytes(t), 0);
+  const floorUs = bw > 0 ? allPamt / (bw * 1e3 * pkgs) : 0;
+
+  const counts: Record<string, number> = {};
+  for (const k of [...sim.counts.keys()].sort()) counts[k] = sim.counts.get(k)!;
+
+  const result: SimulationResult = {
+    schemaVersion: SCHEMA_VERSION,
+    platform: {
+      name: platform.name,
+      memoryBytes: platform.memory.reduce((a, m) => a + m.end - m.start, 0),
+      tdxMemoryBytes,
+      nodes: new Set(platform.memory.map((m) => m.node)).size,
+      packages: pkgs,
+      lps: platform.cpus.lps.length,
+      onlineLps: platform.cpus.lps.filter((l) => l.online).length,
+      cpuModel: platform.cpus.model,
+      moduleVersion: platform.module.version,
+    },
+    policy: { name: policy.name, holes: platform.kernel.holes, bootTimeInit: platform.kernel.bootTimeInit, dynamicPamt: platform.module.features.dynamicPamt },
+    outcome: roundOutcome(sim.outcome),
+    callers: sim.callers,
+    tdmrs: tdmrs.map(tdmrJson),
+    construct: {
+      ok: !!construct?.ok,
+      error: construct && !construct.ok ? construct.error : null,
+      tdmrsUsed: tdmrs.length,
+      maxTdmrs: platform.module.maxTdmrs,
+      reservedAreasUsed: tdmrs.reduce((a, t) => Math.max(a, t.reserved.length), 0),
+      maxReservedPerTdmr: platform.module.maxReservedPerTdmr,
+    },
+    pamt: {
+      totalKb: Math.floor(pamtTotal / 1024),
+      perNode: [...perNode].sort((a, b) => a[0] - b[0]).map(([node, bytes]) => ({ node, kb: Math.floor(bytes / 1024) })),
+    },
+    seamcalls: { total: Object.values(counts).reduce((a, b) => a + b, 0), perLeaf: counts },
+    timeline: sim.timeline.map((s) => ({ step: s.step, startUs: r3(s.startUs), endUs: r3(s.endUs), durationUs: r3(s.endUs - s.startUs), cpus: s.cpus, detail: s.detail })),
+    totals: { initUs: r3(end), tdxEnableUs: r3(enableEnd - enableStart), lpInitUs: r3(lpInitUs), tdmrInitUs: r3(tdmrInitUs), byStep },
+    readiness: sim.outcome.initialized ? readiness(memlist, tdmrs, sim.tdmrInitWindows) : null,
+    physicalFloor: {
+      pamtBytes: allPamt, bandwidthGBps: bw, packages: pkgs, floorUs: r3(floorUs), modeledTdmrInitUs: r3(tdmrInitUs),
+      ratio: floorUs > 0 && tdmrInitUs > 0 ? Math.round((tdmrInitUs / floorUs) * 10) / 10 : null,
+    },
+    hotplug,
+    log: sim.log.map((l) => `${printkTime(l.tUs)} ${l.text}`),
+    warnings: construct ? [...construct.warnings] : [],
+    parameters: opts.parameters,
+  };
+  if (sim.trace) result.trace = sim.trace.map((t) => ({ ...t, startUs: r3(t.startUs), endUs: r3(t.endUs) }));
+  return { result, program: { steps: sim.trialSteps } };
+}
+
+function roundOutcome(o: Outcome): Outcome {
+  const e: OutcomeError | null = o.error ? { ...o.error } : null;
+  return { initialized: o.initialized, status: o.status, error: e };
+}

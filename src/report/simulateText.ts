@@ -1,0 +1,63 @@
+// The readable summary of a simulation: outcome, TDMRs, PAMT per node, time per step,
+// readiness, and which parameters the numbers rest on.
+
+import type { SimulationReport } from '../model/run.js';
+import { formatBytes, formatUs, table } from './units.js';
+
+export function simulateText(r: SimulationReport): string {
+  const p = r.platform;
+  const out: string[] = [];
+  out.push(`tdxmodel: ${p.name} under the ${r.policy.name} policy`);
+  out.push(`  ${formatBytes(p.memoryBytes)} memory on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${p.cpuModel}, module ${p.moduleVersion}`);
+  out.push('');
+  if (r.outcome.initialized) {
+    out.push(`OUTCOME  initialized (${r.outcome.status}) in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}`);
+  } else {
+    const e = r.outcome.error;
+    out.push(`OUTCOME  FAILED (${r.outcome.status}) at ${e?.step ?? '?'}: ${e?.code ?? ''}${e?.statusName ? ` ${e.statusName} ${e.status}` : ''}`);
+    if (e) out.push(`         ${e.message}`);
+  }
+  out.push('');
+  out.push(`TDMRs    ${r.construct.tdmrsUsed} of ${r.construct.maxTdmrs} used; most reserved areas in one TDMR: ${r.construct.reservedAreasUsed} of ${r.construct.maxReservedPerTdmr}`);
+  if (r.pamt.totalKb > 0) {
+    out.push(`PAMT     ${r.pamt.totalKb} KB (${formatBytes(r.pamt.totalKb * 1024)}), ${(r.pamt.totalKb * 1024 / Math.max(1, p.tdxMemoryBytes) * 100).toFixed(3)}% of TDX memory`);
+    out.push(table(['node', 'PAMT KB', 'PAMT'], r.pamt.perNode.map((n) => [String(n.node), String(n.kb), formatBytes(n.kb * 1024)])).replace(/^/gm, '         '));
+  }
+  out.push('');
+  const steps = r.timeline.map((s) => [s.step, formatUs(s.startUs), formatUs(s.durationUs), s.cpus, s.detail]);
+  out.push(table(['step', 'start', 'duration', 'CPUs', 'detail'], steps));
+  out.push('');
+  if (r.readiness) {
+    out.push(`READY    50% of TDX memory at ${formatUs(r.readiness.p50Us)}, 90% at ${formatUs(r.readiness.p90Us)}, 100% at ${formatUs(r.readiness.p100Us)}`);
+  }
+  const f = r.physicalFloor;
+  if (f.floorUs > 0 && f.modeledTdmrInitUs > 0) {
+    out.push(`FLOOR    writing ${formatBytes(f.pamtBytes)} of PAMT at ${f.bandwidthGBps} GB/s × ${f.packages} package(s) takes ${formatUs(f.floorUs)}; modeled TDMR.INIT ${formatUs(f.modeledTdmrInitUs)} (${f.ratio}× the floor)`);
+  }
+  const calls = Object.entries(r.seamcalls.perLeaf).map(([k, v]) => `${k} ${v}`).join(', ');
+  out.push(`SEAMCALLs ${r.seamcalls.total}: ${calls}`);
+  if (r.trials) {
+    out.push('');
+    out.push(`TRIALS   ${r.trials.trials} (seed ${r.trials.seed})`);
+    const rows = r.trials.steps.map((s) => [s.name, formatUs(s.stats.p50), formatUs(s.stats.p95), formatUs(s.stats.p99)]);
+    rows.push(['total', formatUs(r.trials.total.p50), formatUs(r.trials.total.p95), formatUs(r.trials.total.p99)]);
+    out.push(table(['step', 'p50', 'p95', 'p99'], rows));
+  }
+  if (r.callers.length > 1) {
+    out.push('');
+    out.push(table(['caller', 'at', 'waited', 'returned', 'result'], r.callers.map((c) => [String(c.caller), formatUs(c.atUs), formatUs(c.waitUs), formatUs(c.returnedUs), String(c.result)])));
+  }
+  if (r.hotplug.length) {
+    out.push('');
+    for (const h of r.hotplug) out.push(`HOTPLUG  ${h.kind} [${h.start}, ${h.end}) node ${h.node}: ${h.accepted ? 'accepted' : 'REFUSED'} — ${h.message}`);
+  }
+  out.push('');
+  out.push('kernel log (modeled timestamps):');
+  for (const l of r.log) out.push(`  ${l}`);
+  const assumed = r.parameters.filter((x) => x.label === 'assumed' && !x.name.endsWith('Sigma')).map((x) => x.name);
+  const changed = r.parameters.filter((x) => x.label === 'set' || x.label === 'override').map((x) => `${x.name}=${x.value}`);
+  out.push('');
+  out.push(`assumed parameters (no public number; calibrate or --set costs.NAME=V): ${assumed.join(', ')}`);
+  if (changed.length) out.push(`set by you: ${changed.join(', ')}`);
+  return out.join('\n');
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { constructReference } from '../src/reference/construct.js';
+import { constructWasm, constructWasmBatch } from '../src/kernels/construct.js';
+import { randomPlatform } from './helpers/randomPlatform.js';
+import { canonical } from './helpers/engineVectors.js';
+
+const CASES = 3000;
+
+describe('WASM engine vs the TypeScript oracle on random platforms', () => {
+  const inputs = Array.from({ length: CASES }, (_, i) => randomPlatform(0x5eed + i));
+  const expected = inputs.map((x) => canonical(constructReference(x)));
+
+  it('agrees one platform at a time', () => {
+    for (let i = 0; i < CASES; i++) {
+      const got = canonical(constructWasm(inputs[i]!));
+      if (got !== expected[i]) expect({ seed: 0x5eed + i, got }).toEqual({ seed: 0x5eed + i, got: expected[i] });
+    }
+  });
+
+  it('agrees as one batch', () => {
+    expect(constructWasmBatch(inputs).map(canonical)).toEqual(expected);
+  });
+
+  it('covers every outcome', () => {
+    const outcomes = new Set(expected.map((e) => (JSON.parse(e) as { error?: string }).error ?? 'OK'));
+    expect([...outcomes].sort()).toEqual(['OK', 'PAMT_ALLOC_FAILED', 'RESERVED_AREAS_EXHAUSTED', 'TDMRS_EXHAUSTED']);
+  });
+});
