@@ -10,6 +10,10 @@
 // thread outlives the call and nothing keeps the process alive.
 
 import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { TrialProgram, TrialsResult } from '../model/trialProgram.js';
@@ -54,11 +58,27 @@ export class TrialsWorkerExitError extends Error {
   }
 }
 
-// From compiled JS the worker is a sibling .js file; from sources (vitest, tsx) it is the .ts
-// file, and the new thread needs tsx's loader to run it.
+// From compiled JS the worker is a sibling .js file. From sources (vitest, tsx) it is the .ts
+// file and the thread needs tsx to load it; on Node 20 `execArgv: ['--import', 'tsx']` is not
+// applied to worker threads (the .ts file is then rejected for its extension), so the thread
+// starts from a one-line script that loads the worker through tsx's tsImport API instead.
 const fromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(fromSource ? './trialsWorker.ts' : './trialsWorker.js', import.meta.url);
-const WORKER_EXEC_ARGV = fromSource ? ['--import', 'tsx'] : [];
+
+// The ESM build of tsx's API: require.resolve would pick its CommonJS build, which cannot load
+// tsImport's own ESM half from a worker.
+function tsxEsmApiUrl(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(manifest), pkg.exports['./esm/api'].import.default)).href;
+}
+
+function newWorkerThread(): Worker {
+  if (!fromSource) return new Worker(new URL('./trialsWorker.js', import.meta.url));
+  const tsxApi = tsxEsmApiUrl();
+  const worker = new URL('./trialsWorker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(worker)}, ${JSON.stringify(import.meta.url)}));`;
+  return new Worker(boot, { eval: true });
+}
 
 class TrialsWorker {
   private readonly thread: Worker;
@@ -68,7 +88,7 @@ class TrialsWorker {
   private exit: TrialsWorkerExitError | null = null;
 
   constructor(readonly id: number) {
-    this.thread = new Worker(WORKER_URL, { execArgv: WORKER_EXEC_ARGV });
+    this.thread = newWorkerThread();
     this.thread.on('error', (err: Error) => {
       this.lastError = err;
     });

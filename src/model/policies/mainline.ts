@@ -6,7 +6,7 @@ import type { Sim } from '../sim.js';
 import { ERRNO } from '../errno.js';
 import {
   bootChecks, lpInitSerial, onlineLps, readMetadata, checkNoRbpMod, wantsDynamicPamt, layoutTdmrs,
-  config, wbinvd, keyConfig, tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,
+  config, wbinvd, keyConfig, calibratedOverhead, tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,
 } from './steps.js';
 import type { Lp } from '../../platform/types.js';
 import type { Tdmr } from '../../construct/types.js';
@@ -43,6 +43,7 @@ export function makeMainline(opts: MainlineOptions): KernelPolicy {
       const built = layoutTdmrs(sim, md, { dynamicPamt, errnoOnExhaustion: 'ENOSPC' });
       if (!built) return finish(sim);
       if (!config(sim, caller, built.infos, dynamicPamt)) return finish(sim);
+      calibratedOverhead(sim);
       wbinvd(sim, 'flush PAMT cache lines written with KeyID 0');
       if (!keyConfig(sim) || !tdmrInit(sim, built.tdmrs, opts.tdmrInitCpus(sim, built.tdmrs))) {
         resetPamts(sim, built.tdmrs, true);

@@ -148,6 +148,18 @@ export interface Metadata {
   pamtEntrySize: [number, number, number];
 }
 
+/**
+ * Time in tdx_enable() that no modeled step explains, as fitted by `tdxmodel calibrate`
+ * (fixedOverheadUs; 0 by default, when no step is recorded).
+ */
+export function calibratedOverhead(sim: Sim): void {
+  const us = sim.cost('fixedOverheadUs');
+  if (us <= 0) return;
+  const start = sim.now;
+  sim.now += us;
+  sim.span('calibrated overhead', start, sim.now, 'caller CPU', 'fixedOverheadUs: window time the modeled steps do not explain');
+}
+
 /** Mainline: one TDH.SYS.RD per field; the first failure ends it (printed with registers). */
 export function readMetadata(sim: Sim, lp: number): Metadata | null {
   const start = sim.now;

@@ -7,7 +7,7 @@ import type { Sim } from '../sim.js';
 import { ERRNO } from '../errno.js';
 import { LEAF } from '../leafNames.js';
 import {
-  bootChecks, onlineLps, sysInit, lpInitBroadcast, readSysInfo, layoutTdmrs, config, wbinvd, keyConfig,
+  bootChecks, onlineLps, sysInit, lpInitBroadcast, readSysInfo, layoutTdmrs, config, wbinvd, keyConfig, calibratedOverhead,
   tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,
 } from './steps.js';
 import { buildMemlist } from '../../reference/construct.js';
@@ -84,6 +84,7 @@ export const v7_2022: KernelPolicy = {
     const built = layoutTdmrs(sim, md, { dynamicPamt: false, errnoOnExhaustion: 'E2BIG' });
     if (!built) return failV7(sim, true);
     if (!config(sim, caller, built.infos, false)) return failV7(sim, true);
+    calibratedOverhead(sim);
     wbinvd(sim, 'flush PAMT cache lines written with KeyID 0');
     if (!keyConfig(sim) || !tdmrInit(sim, built.tdmrs, [online[0]])) {
       resetPamts(sim, built.tdmrs, false);

@@ -1,0 +1,40 @@
+// A worker killed mid-run: its chunk is retried on a fresh worker and the result is the same
+// as an undisturbed run; killed twice, the run rejects with a clear message. No thread is left.
+import { describe, it, expect } from 'vitest';
+import type { TrialProgram } from '../src/model/trialProgram.js';
+import { FAULT_EXIT_CODE, runTrials } from '../src/workers/pool.js';
+
+const program: TrialProgram = {
+  steps: [
+    { name: 'lp', ops: [{ kind: 'serial', count: 256, fixedUs: 5, medianUs: 20, sigma: 0.3 }] },
+    { name: 'tdmr', ops: [{ kind: 'tdmrs', calls: [16384, 40], medianUs: 9, sigma: 0.3, lanes: 1 }] },
+  ],
+};
+const opts = { trials: 2000, seed: 77 };
+
+const workerHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'Worker').length;
+
+describe('trials worker faults', () => {
+  it('a worker killed once: chunk retried, result identical to an undisturbed run', async () => {
+    const before = workerHandles();
+    const clean = JSON.stringify(await runTrials(program, { ...opts, workers: 1 }));
+    for (const killChunk of [0, 5, 7]) {
+      const r = await runTrials(program, { ...opts, workers: 2, faultInjection: { killChunk, times: 1 } });
+      expect(JSON.stringify(r)).toBe(clean);
+    }
+    // One thread, killed: the pool must replace it even with workers = 1.
+    const single = await runTrials(program, { ...opts, workers: 1, faultInjection: { killChunk: 2, times: 1 } });
+    expect(JSON.stringify(single)).toBe(clean);
+    expect(workerHandles()).toBe(before);
+  });
+
+  it('the same chunk killed twice: rejects with a clear message, no hang, no thread left', async () => {
+    const before = workerHandles();
+    const started = Date.now();
+    await expect(
+      runTrials(program, { ...opts, workers: 2, faultInjection: { killChunk: 3, times: 2 } }),
+    ).rejects.toThrow(new RegExp(`^trials chunk 3 \\(trials 750\\.\\.999\\) failed twice: trials worker \\d+ exited with code ${FAULT_EXIT_CODE}$`));
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(workerHandles()).toBe(before);
+  });
+});
