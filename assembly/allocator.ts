@@ -9,6 +9,7 @@ import { take } from './arena';
 import { buildRuns, carve, findFit, initRunPool, newRun, runEndOf, runStartOf } from './freeRuns';
 import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64 } from './mem';
 import { sortPairsByKey } from './sort';
+import { SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/layout';
 
 export const NO_PFN: u64 = u64.MAX_VALUE;
 
@@ -27,11 +28,14 @@ let root: usize = 0; // u32 treap root of the node's free runs
 let order: usize = 0; // u32 node order for orderNid
 let orderLength: u32 = 0;
 let orderNid: i64 = -1;
-// Per node and zone: the last window count asked for and the pfn from which its progression
-// may still hold a free window. Free space only shrinks, so a window rejected once stays
-// rejected; equal-sized PAMTs on one node then cost one pass over the zone in total.
-let lastPages: usize = 0;
-let resumeAt: usize = 0;
+// A cache of (node, zone, window count) -> the pfn from which that progression may still
+// hold a free window. Free space only shrinks, so a window rejected once stays rejected: with
+// the cache, each progression passes over a zone's runs at most once in a whole construction,
+// however the PAMT sizes alternate. Direct-mapped: a collision only costs a rescan.
+let cacheZone: usize = 0; // u32: node * ZONES + zone + 1; 0 = empty slot
+let cachePages: usize = 0; // u64: the window count
+let cacheResume: usize = 0; // u64
+let cacheMask: u32 = 0;
 
 /**
  * raw: memblock memory as (start, end, node) words; reserved: (start, end) words in any
@@ -54,11 +58,16 @@ export function initAllocator(
   present = take(<usize>nDist << 2);
   root = take(<usize>nDist << 2);
   order = take(<usize>nDist << 2);
-  lastPages = take(nodeBytes * ZONES);
-  resumeAt = take(nodeBytes * ZONES);
   memory.fill(present, 0, <usize>nDist << 2);
   memory.fill(root, 0, <usize>nDist << 2);
-  memory.fill(lastPages, 0, nodeBytes * ZONES);
+  // One slot per allocation (rounded up to a power of two) keeps collisions rare.
+  let slots = <u32>SCRATCH_CACHE_MIN_SLOTS;
+  while (slots < maxAllocations) slots <<= 1;
+  cacheMask = slots - 1;
+  cacheZone = take(<usize>slots << 2);
+  cachePages = take(<usize>slots << 3);
+  cacheResume = take(<usize>slots << 3);
+  memory.fill(cacheZone, 0, <usize>slots << 2);
   orderLength = 0;
   orderNid = -1;
 
@@ -197,12 +206,14 @@ function nodeOrder(nid: u32): void {
 function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
   // The kernel's ALIGN(zone_start_pfn, nr_pages), a mask even when n is no power of two.
   const pfn0 = (zs + (n - 1)) & ~(n - 1);
-  const cache = <usize>node * ZONES + zone;
+  const zoneKey = node * ZONES + zone + 1;
+  const slot = <usize>(<u32>((n * 0x9e3779b97f4a7c15 + <u64>zoneKey * 0xc2b2ae3d27d4eb4f) >> 40) & cacheMask);
   let x = pfn0;
-  if (getU64(lastPages, cache) == n) {
-    x = maxU64(x, getU64(resumeAt, cache));
+  if (getU32(cacheZone, slot) == zoneKey && getU64(cachePages, slot) == n) {
+    x = maxU64(x, getU64(cacheResume, slot));
   } else {
-    setU64(lastPages, cache, n);
+    setU32(cacheZone, slot, zoneKey);
+    setU64(cachePages, slot, n);
   }
   let tree = getU32(root, node);
   for (;;) {
@@ -215,12 +226,12 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
     if (q + n > ze) break;
     if (q + n <= runEndOf(r)) {
       setU32(root, node, carve(tree, r, q, n));
-      setU64(resumeAt, cache, q + n);
+      setU64(cacheResume, slot, q + n);
       return q;
     }
     x = runEndOf(r);
   }
-  setU64(resumeAt, cache, NO_PFN);
+  setU64(cacheResume, slot, NO_PFN);
   return NO_PFN;
 }
 

@@ -19,6 +19,26 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'list the built-in platforms (use them as preset:NAME)',
     load: async () => (await import('./cli/presets.js')).presetsCommand,
   },
+  import: {
+    summary: 'build a platform document from dmesg/journal, /proc/iomem, lscpu -p, /sys node listings',
+    load: async () => (await import('./cli/import.js')).importCommand,
+  },
+  explain: {
+    summary: 'read a real boot log, rebuild and simulate the platform, put log and model side by side',
+    load: async () => (await import('./cli/explain.js')).explainCommand,
+  },
+  sweep: {
+    summary: 'evaluate a grid or list of platforms/policies on worker threads (CSV or JSON Lines)',
+    load: async () => (await import('./cli/sweep.js')).sweepCommand,
+  },
+  compare: {
+    summary: 'two platforms, or one platform under two policies, side by side',
+    load: async () => (await import('./cli/compare.js')).compareCommand,
+  },
+  gate: {
+    summary: 're-run a corpus against a stored baseline; exit 1 beyond the tolerances',
+    load: async () => (await import('./cli/gate.js')).gateCommand,
+  },
   calibrate: {
     summary: 'fit tdmrInitCallUs and a fixed overhead to the timing windows of real logs',
     load: async () => (await import('./cli/calibrate.js')).calibrateCommand,

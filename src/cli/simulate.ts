@@ -5,7 +5,7 @@ import os from 'node:os';
 import { parseArgs, intFlag, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
-import { runSimulation, type SimulateRequest } from '../model/run.js';
+import { loadAndSimulate, type SimulateRequest } from '../model/run.js';
 
 export async function simulateCommand(argv: string[], out: Out): Promise<number> {
   const args = parseArgs(argv, {
@@ -14,7 +14,7 @@ export async function simulateCommand(argv: string[], out: Out): Promise<number>
     bools: ['trace', 'expect-success', 'timing'],
   });
   if (args.positional.length !== 1) throw usageError('usage: tdxmodel simulate INPUT|-|preset:NAME [--policy NAME] [--trials N] [--seed S] [--workers N] [--set KEY=VALUE]... [--trace] [--format text|json] [--expect-success]');
-  const format = choiceFlag(args, 'format', ['text', 'json'] as const, 'text');
+  const format = choiceFlag(args, 'format', ['text', 'json', 'html'] as const, 'text');
   const req: SimulateRequest = {
     input: args.positional[0],
     policy: args.flags.get('policy'),
@@ -26,9 +26,12 @@ export async function simulateCommand(argv: string[], out: Out): Promise<number>
     engine: choiceFlag(args, 'engine', ['wasm', 'ts'] as const, 'wasm'),
     timing: args.bools.has('timing'),
   };
-  const report = await runSimulation(req);
+  const { platform, report } = await loadAndSimulate(req);
   if (format === 'json') {
     await writeOutput(args.flags.get('out'), JSON.stringify(report) + '\n', out);
+  } else if (format === 'html') {
+    const { simulateHtml } = await import('../report/html/simulateHtml.js');
+    await writeOutput(args.flags.get('out'), simulateHtml(report, platform), out);
   } else {
     const { simulateText } = await import('../report/simulateText.js');
     await writeOutput(args.flags.get('out'), simulateText(report) + '\n', out);

@@ -93,9 +93,10 @@ export function outputWords(nMem: number, nHole: number): number {
  * Mirrors the arrays the kernel carves, in its units: M memory blocks, R reserved ranges,
  * H CMRs, D nodes; TDMRs at most M + 1; free runs at most M + R (each reserved range splits
  * at most one run); treap nodes: the runs, one more per PAMT carve, and the null node; the
- * reserved areas of one TDMR: at most one hole per walked block plus the trailing hole plus
- * one per PAMT, and never more than maxReservedPerTdmr. Each array may lose 8 bytes to
- * alignment, hence the slack term.
+ * allocator's progression cache: one slot per TDMR rounded up to a power of two (< 2 per
+ * TDMR), at least SCRATCH_CACHE_MIN_SLOTS; the reserved areas of one TDMR: at most one hole
+ * per walked block plus the trailing hole plus one per PAMT, and never more than
+ * maxReservedPerTdmr. Each array may lose 8 bytes to alignment, hence the slack term.
  */
 export function scratchBytes(
   nMem: number,
@@ -116,13 +117,16 @@ export function scratchBytes(
     32 * nRes + // reserved pages and their merge-sort buffer
     24 * runs + // free runs before bucketing (start, end, node) + treap build stack
     36 * treapNodes + // treap: start, end, max run length (u64), left, right, priority (u32)
-    80 * nDist + // per node: span, root, presence, bucket, order, 3 zones × (n, resume)
-    76 * tdmrs + // TDMRs: 7 u64 + nid, PAMT order + overlap run + their sort buffers
+    32 * nDist + // per node: span (u64 × 2), root, presence, order, bucket (u32)
+    20 * SCRATCH_CACHE_MIN_SLOTS +
+    116 * tdmrs + // TDMRs: 7 u64 + nid; PAMT order, overlap run, sort buffer; 2 cache slots
     16 * areaCap // one TDMR's reserved areas
   );
 }
 
 /** Upper bound on the separate arrays the kernel carves (alignment slack in scratchBytes). */
 export const SCRATCH_ARRAYS = 48;
+/** The allocator's progression cache never has fewer slots (20 bytes each). */
+export const SCRATCH_CACHE_MIN_SLOTS = 16;
 /** The kernel's warning buffer: up to 4 × (kind u32 + a, b u64). */
 export const SCRATCH_WARN_BYTES = 4 * 24;

@@ -69,8 +69,13 @@ export async function simulatePlatform(platform: Platform, req: Omit<SimulateReq
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
-export async function runSimulation(req: SimulateRequest): Promise<SimulationReport> {
+/** Load, override and simulate; the validated platform comes back too (reports draw it). */
+export async function loadAndSimulate(req: SimulateRequest): Promise<{ platform: Platform; report: SimulationReport }> {
   const { platformSets, costOverrides } = splitSets(req.sets ?? []);
   const platform = await loadPlatform(req.input, platformSets);
-  return simulatePlatform(platform, { ...req, costOverrides });
+  return { platform, report: await simulatePlatform(platform, { ...req, costOverrides }) };
+}
+
+export async function runSimulation(req: SimulateRequest): Promise<SimulationReport> {
+  return (await loadAndSimulate(req)).report;
 }

@@ -80,6 +80,13 @@ function newWorkerThread(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+let threadsAlive = 0;
+
+/** Trials worker threads started and not yet exited, in this thread (tests check it is 0). */
+export function liveTrialsWorkers(): number {
+  return threadsAlive;
+}
+
 class TrialsWorker {
   private readonly thread: Worker;
   private readonly remote: Comlink.Remote<TrialsWorkerApi>;
@@ -89,11 +96,13 @@ class TrialsWorker {
 
   constructor(readonly id: number) {
     this.thread = newWorkerThread();
+    threadsAlive++;
     this.thread.on('error', (err: Error) => {
       this.lastError = err;
     });
     // Comlink knows nothing of thread exit: without this a dead worker's call never settles.
     this.thread.on('exit', (code: number) => {
+      threadsAlive--;
       this.exit = new TrialsWorkerExitError(this.id, code, this.lastError);
       this.reject?.(this.exit);
       this.reject = null;

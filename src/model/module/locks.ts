@@ -20,6 +20,8 @@ export class SharexLock {
   /** Acquire shared for [t0, t1); false if an exclusive holder is open at t0. */
   tryShared(t0: number, t1: number): boolean {
     if (this.exclusiveUntil > t0) return false;
+    // Thousands of LPs may run LP.INIT with no exclusive call in between to prune the list.
+    if (this.sharedUntil.length >= 64) this.openShared(t0);
     if (t1 > t0) this.sharedUntil.push(t1);
     return true;
   }
