@@ -15,6 +15,7 @@ import {
   IN_ES_4K,
   IN_HEADER,
   IN_HOLES_MODE,
+  IN_DYNAMIC_PAMT,
   IN_MAX_RSVD,
   IN_MAX_TDMRS,
   IN_N_DIST,
@@ -97,7 +98,7 @@ export function constructOne(inp: usize, out: usize, scratch: usize, scratchByte
   const es4k = wordU64(inp, IN_ES_4K);
   const es2m = wordU64(inp, IN_ES_2M);
   const es1g = wordU64(inp, IN_ES_1G);
-  if (!setUpPamtAll(es4k, es2m, es1g)) {
+  if (!setUpPamtAll(es4k, es2m, es1g, wordU64(inp, IN_DYNAMIC_PAMT) != 0)) {
     finishFailure(out, STATUS_PAMT_ALLOC_FAILED, 0, 0);
     return;
   }

@@ -25,6 +25,11 @@ export let pamtBytes: u64 = 0;
   return ((tdmrSize >> shift) * entrySize + PAGE_MASK) & ~PAGE_MASK;
 }
 
+/** Dynamic PAMT: the 4K level is a bitmap, one bit per 4 KiB page, page aligned. */
+@inline function bitmapSize(tdmrSize: u64): u64 {
+  return (((tdmrSize >> 12) + 7) / 8 + PAGE_MASK) & ~PAGE_MASK;
+}
+
 /**
  * tdmr_get_nid: the node of the first memory block ending after the TDMR's base (block
  * starts do not matter). -1 when none does.
@@ -36,7 +41,7 @@ function tdmrNid(base: u64): i64 {
 }
 
 /** False when an allocation fails (the kernel's -ENOMEM; it prints nothing of its own). */
-export function setUpPamtAll(es4k: u64, es2m: u64, es1g: u64): bool {
+export function setUpPamtAll(es4k: u64, es2m: u64, es1g: u64, dynamicPamt: bool): bool {
   const n = <usize>tdCount;
   pamtNid = take(n << 2);
   pamtBase = take(n << 3);
@@ -48,7 +53,7 @@ export function setUpPamtAll(es4k: u64, es2m: u64, es1g: u64): bool {
   for (let t: u32 = 0; t < tdCount; t++) {
     const base = getU64(tdBase, t);
     const size = getU64(tdSize, t);
-    const s4k = levelSize(size, 12, es4k);
+    const s4k = dynamicPamt ? bitmapSize(size) : levelSize(size, 12, es4k);
     const s2m = levelSize(size, 21, es2m);
     const s1g = levelSize(size, 30, es1g);
     const total = s4k + s2m + s1g;

@@ -2,12 +2,14 @@
 //
 // Compiled on its own (build/trials.wasm), separate from the construct kernel. The TypeScript
 // oracle in src/reference/trials.ts performs the same floating-point operations in the same
-// order, and the two must agree BIT FOR BIT. That is why this file does not use Math.exp or
-// Math.log: AssemblyScript's versions (musl, table-driven) and V8's (fdlibm) may differ in the
-// last bit. Both sides carry the same fdlibm ports instead; +, -, *, / and sqrt are correctly
-// rounded IEEE-754 operations in both WebAssembly and JavaScript, so the same sequence of them
-// gives the same doubles. Binaryen does not reassociate floating-point arithmetic, so the
-// optimizer keeps that order.
+// order, and the two must agree BIT FOR BIT (not within a tolerance). That is why this file
+// does not use Math.exp or Math.log: AssemblyScript's versions (musl, table-driven) and V8's
+// (fdlibm) may differ in the last bit. Both sides carry the same implementations instead (fdlibm
+// ports, a table exp, a ziggurat whose tables both sides compute at start-up); +, -, *, / and
+// sqrt are correctly rounded IEEE-754 operations in both WebAssembly and JavaScript, and
+// neither has an implicit fused multiply-add, so the same sequence of them gives the same
+// doubles. Binaryen does not reassociate floating-point arithmetic, so the optimizer keeps that
+// order; test/trials.oracle.test.ts and test/trials.math.test.ts hold both sides to it.
 //
 // PROGRAM (f64 words, written by src/kernels/trials.ts after validation):
 //   nSteps, then per step: nOps, then per op one of

@@ -5,7 +5,7 @@ import { simulatePlatform } from '../src/model/run.js';
 import { twoSocket } from './helpers/platforms.js';
 
 async function sim(doc: Record<string, unknown>, policy = 'mainline', extra: Record<string, unknown> = {}) {
-  return simulatePlatform(validatePlatform(doc), { policy, engine: 'ts', trace: true, ...extra });
+  return simulatePlatform(validatePlatform(doc), { policy, engine: 'wasm', trace: true, ...extra });
 }
 
 /** Leaf names in trace order, with runs of the same leaf folded into one. */

@@ -21,6 +21,7 @@ import {
   IN_ES_4K,
   IN_HEADER,
   IN_HOLES_MODE,
+  IN_DYNAMIC_PAMT,
   IN_MAX_RSVD,
   IN_MAX_TDMRS,
   IN_N_DIST,
@@ -102,6 +103,7 @@ function pack(view: Float64Array, w: number, input: ConstructInput): void {
   view[w + IN_ES_2M] = input.pamtEntrySize[1];
   view[w + IN_ES_1G] = input.pamtEntrySize[2];
   view[w + IN_HOLES_MODE] = input.holes === 'cmr' ? 1 : 0;
+  view[w + IN_DYNAMIC_PAMT] = input.dynamicPamt ? 1 : 0;
   let p = w + IN_HEADER;
   for (const m of input.memory) {
     // The kernel indexes per-node tables by node id; the matrix dimension bounds them.

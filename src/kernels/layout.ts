@@ -39,6 +39,7 @@ export const IN_ES_4K = 6;
 export const IN_ES_2M = 7;
 export const IN_ES_1G = 8;
 export const IN_HOLES_MODE = 9; // 0 = memblock holes, 1 = CMR holes
+export const IN_DYNAMIC_PAMT = 10; // 1 = the 4K PAMT level is a bitmap (Dynamic PAMT)
 
 export const OUT_HEADER = 8;
 export const OUT_STATUS = 0; // STATUS_*

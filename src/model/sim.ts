@@ -7,7 +7,7 @@ import type { ConstructEngine } from '../construct/engine.js';
 import type { TrialOp, TrialStep } from './trialProgram.js';
 import { TdxModule, statusName, type SeamcallArgs, type SeamcallResult } from './module/index.js';
 import { errnoValue, seamcallErrno, hex64, type ErrnoName } from './errno.js';
-import { LEAF_NAMES } from './leafNames.js';
+import { leafName } from './module/leaves.js';
 
 export interface TimelineStep {
   step: string;
@@ -104,7 +104,7 @@ export class Sim {
     const r = this.module.call(leaf, lp, args, at, at + durUs);
     this.count(leaf, 1);
     if (this.trace) {
-      this.trace.push({ leaf: LEAF_NAMES[leaf] ?? `leaf ${leaf}`, lp, startUs: at, endUs: at + durUs, status: hex64(r.status), calls: 1, args: describeArgs(args) });
+      this.trace.push({ leaf: leafName(leaf), lp, startUs: at, endUs: at + durUs, status: hex64(r.status), calls: 1, args: describeArgs(args) });
     }
     return r;
   }
@@ -112,11 +112,11 @@ export class Sim {
   /** Record `calls` SEAMCALLs made in bulk (TDMR.INIT loops) in counts and trace. */
   bulk(leaf: number, lp: number, calls: number, startUs: number, endUs: number, status: bigint, args: string): void {
     this.count(leaf, calls);
-    if (this.trace) this.trace.push({ leaf: LEAF_NAMES[leaf] ?? `leaf ${leaf}`, lp, startUs, endUs, status: hex64(status), calls, args });
+    if (this.trace) this.trace.push({ leaf: leafName(leaf), lp, startUs, endUs, status: hex64(status), calls, args });
   }
 
   private count(leaf: number, n: number): void {
-    const name = LEAF_NAMES[leaf] ?? `leaf ${leaf}`;
+    const name = leafName(leaf);
     this.counts.set(name, (this.counts.get(name) ?? 0) + n);
   }
 
@@ -158,7 +158,7 @@ export class Sim {
   failSeamcall(step: string, leaf: number, r: SeamcallResult, withRegs: boolean, args: SeamcallArgs = {}): ErrnoName {
     const errno = seamcallErrno(r.status);
     if (errno === 'EIO') this.printSeamcallError(leaf, r, withRegs, args);
-    this.fail(step, errno, `${LEAF_NAMES[leaf]} returned ${statusName(r.status)} (${hex64(r.status)})`, r.status);
+    this.fail(step, errno, `${leafName(leaf)} returned ${statusName(r.status)} (${hex64(r.status)})`, r.status);
     return errno;
   }
 

@@ -128,5 +128,45 @@ export function randomPlatform(seed: number): ConstructInput {
     maxTdmrs: tiny ? int(1, 8) : pick([64, 64, 16, 1000]),
     maxReservedPerTdmr: r() < 0.3 ? int(0, 6) : pick([16, 16, 32, 1000]),
     pamtEntrySize: [pick([8, 16, 32]), pick([8, 16, 32]), pick([8, 16, 32])],
+    dynamicPamt: r() < 0.15,
+  };
+}
+
+/**
+ * Many small regions and reserved pieces: free runs of a few PAMTs' length, most of them
+ * misaligned to the allocator's progression, and TDMRs of varied sizes, so allocations skip
+ * long stretches of unusable runs and alternate between window counts.
+ */
+export function fragmentedPlatform(seed: number): ConstructInput {
+  const r = rng(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const nodes = int(1, 4);
+  const memory: NodeRange[] = [{ start: 0, end: 0x9f000, node: 0 }];
+  const reserved: MemRange[] = [{ start: 0, end: MiB }];
+  let at = MiB;
+  const n = int(50, 250);
+  for (let i = 0; i < n; i++) {
+    // Now and then a long region, so some TDMRs (and PAMT window counts) are larger.
+    const size = (r() < 0.05 ? int(1024, 4096) : int(256, 4096)) * 4 * PAGE * (r() < 0.1 ? 64 : 1);
+    const start = at + int(1, 64) * PAGE * (r() < 0.2 ? 4096 : 1);
+    memory.push({ start, end: start + size, node: int(0, nodes - 1) });
+    at = start + size;
+    for (let k = int(0, 2); k > 0; k--) {
+      const s = start + Math.floor((r() * size) / PAGE) * PAGE;
+      reserved.push({ start: s, end: s + int(1, 512) * PAGE });
+    }
+  }
+  const nodeDistance = Array.from({ length: nodes }, (_, i) =>
+    Array.from({ length: nodes }, (_, j) => (i === j ? 10 : 20 + ((i + j) % 3))),
+  );
+  return {
+    memory,
+    reserved,
+    cmrs: [],
+    holes: 'memblock',
+    nodeDistance,
+    maxTdmrs: 1000,
+    maxReservedPerTdmr: r() < 0.5 ? 1000 : 16,
+    pamtEntrySize: [[8, 16, 32][int(0, 2)]!, 16, 16],
   };
 }

@@ -4,7 +4,7 @@
 
 import type { Sim } from '../sim.js';
 import { FEATURE_NO_RBP_MOD, FEATURE_DYNAMIC_PAMT } from '../sim.js';
-import { LEAF, LEAF_NAMES } from '../leafNames.js';
+import { LEAF } from '../module/leaves.js';
 import { isError, type TdmrInfo } from '../module/index.js';
 import type { Lp } from '../../platform/types.js';
 import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
@@ -420,4 +420,3 @@ export function insideTdxMemlist(sim: Sim, start: number, end: number): boolean 
   return buildMemlist(sim.platform.memory).some((b) => start >= b.start && end <= b.end);
 }
 
-export { LEAF_NAMES };

@@ -5,7 +5,7 @@
 import type { KernelPolicy } from './policy.js';
 import type { Sim } from '../sim.js';
 import { ERRNO } from '../errno.js';
-import { LEAF } from '../leafNames.js';
+import { LEAF } from '../module/leaves.js';
 import {
   bootChecks, onlineLps, sysInit, lpInitBroadcast, readSysInfo, layoutTdmrs, config, wbinvd, keyConfig, calibratedOverhead,
   tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,

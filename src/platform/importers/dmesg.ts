@@ -57,7 +57,8 @@ export type FailureKind =
   | 'module-init-failed'
   | 'seamcall'
   | 'not-loaded'
-  | 'keyids';
+  | 'keyids'
+  | 'offline-cpus';
 
 export interface FailureFact extends Provenance {
   kind: FailureKind;
@@ -94,6 +95,13 @@ export interface SratFact extends Provenance {
   hotplug: boolean;
 }
 
+/** `NUMA: Node 0 [mem …] + [mem …] -> [mem …]`: the node's SRAT ranges joined into one span. */
+export interface NumaFact extends Provenance {
+  node: number;
+  start: number;
+  end: number;
+}
+
 export interface CpuModelFact extends Provenance {
   name: string;
   family: number;
@@ -115,7 +123,12 @@ export interface KernelLog {
   e820: E820Fact[];
   memblock: MemblockFact[];
   srat: SratFact[];
+  numa: NumaFact[];
   cpuModel?: CpuModelFact;
+  /** `smpboot: Max logical packages: N` (kernels before 6.9). */
+  maxPackages?: Provenance & { packages: number };
+  /** `smpboot: Total of N processors activated`. */
+  activated?: Provenance & { cpus: number };
   allowingCpus?: Provenance & { cpus: number; hotplug?: number };
   broughtUp?: Provenance & { nodes: number; cpus: number };
   commandLine?: Provenance & { text: string };
@@ -264,6 +277,8 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
       log.failures.push({ ...at, kind: 'tdmrs-exhausted', text: msg });
     } else if (/^Hibernation support is enabled/i.test(reason)) {
       log.failures.push({ ...at, kind: 'hibernation', text: msg });
+    } else if (/^too few private KeyIDs/i.test(reason)) {
+      log.failures.push({ ...at, kind: 'keyids', text: msg });
     } else {
       log.failures.push({ ...at, kind: 'init-failed', text: msg });
     }
@@ -287,6 +302,11 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
   }
   if (/^too few private KeyIDs/i.test(msg)) {
     log.failures.push({ ...at, kind: 'keyids', text: msg });
+    return true;
+  }
+  // The 2022 series refused outright instead of letting TDH.SYS.CONFIG fail.
+  if (/^Unable to initialize the TDX module when there's offline CPU/i.test(msg)) {
+    log.failures.push({ ...at, kind: 'offline-cpus', text: msg });
     return true;
   }
   // Hibernation has been reported in other words by other kernel generations.
@@ -328,6 +348,23 @@ function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number)
     }
     return true;
   }
+  m = new RegExp(`^NUMA: Node (\\d+) (?:\\[mem ${HEX}-${HEX}\\](?: \\+ )?)+ -> \\[mem (${HEX})-(${HEX})\\]`).exec(msg);
+  if (m) {
+    const start = num(m[2]);
+    const last = num(m[3]);
+    if (start !== undefined && last !== undefined) log.numa.push({ ...at, node: Number(m[1]), start, end: last + 1 });
+    return true;
+  }
+  m = /^smpboot: Max logical packages: (\d+)/.exec(msg);
+  if (m) {
+    log.maxPackages = { ...at, packages: Number(m[1]) };
+    return true;
+  }
+  m = /^smpboot: Total of (\d+) processors activated/.exec(msg);
+  if (m) {
+    log.activated = { ...at, cpus: Number(m[1]) };
+    return true;
+  }
   m = /^smpboot: Allowing (\d+) CPUs?(?:, (\d+) hotplug CPUs?)?/.exec(msg);
   if (m) {
     log.allowingCpus = { ...at, cpus: Number(m[1]), ...(m[2] ? { hotplug: Number(m[2]) } : {}) };
@@ -359,7 +396,7 @@ export function readKernelLog(text: string, source: string): KernelLog {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split(/\r\n|\n|\r/);
   const log: KernelLog = {
-    source, lineCount: lines.length, cmrs: [], failures: [], e820: [], memblock: [], srat: [], tdxLines: [], notes: [],
+    source, lineCount: lines.length, cmrs: [], failures: [], e820: [], memblock: [], srat: [], numa: [], tdxLines: [], notes: [],
   };
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -410,4 +447,18 @@ export function timingWindow(log: KernelLog): TimingWindow | undefined {
   // Timestamps are printed to the microsecond; round away float noise from the subtraction.
   const seconds = Math.round((pamt.time - last.time) * 1e6) / 1e6;
   return { seconds, from: { line: last.line, time: last.time }, to: { line: pamt.line, time: pamt.time } };
+}
+
+/**
+ * The window explain compares with the model: from the last CMR line, or from the module
+ * identity line when the kernel printed no CMRs (newer upstream kernels), to the PAMT line.
+ */
+export function initWindow(log: KernelLog): TimingWindow | undefined {
+  const byCmr = timingWindow(log);
+  if (byCmr || log.cmrs.length) return byCmr;
+  const from = log.module;
+  const pamt = log.pamt;
+  if (!from || !pamt || from.time === undefined || pamt.time === undefined || pamt.line < from.line) return undefined;
+  const seconds = Math.round((pamt.time - from.time) * 1e6) / 1e6;
+  return { seconds, from: { line: from.line, time: from.time }, to: { line: pamt.line, time: pamt.time } };
 }

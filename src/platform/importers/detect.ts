@@ -1,0 +1,30 @@
+// Which kind of file an import source is, from its content: people rename captures freely
+// (dmesg.txt that is really a journal, iomem.log, a paste without extension), so the name
+// says nothing reliable.
+
+import { invalidLine } from '../errors.js';
+import { IOMEM_LINE } from './iomem.js';
+
+export type SourceKind = 'dmesg' | 'iomem' | 'lscpu' | 'sysnode';
+
+/** Messages that mark a kernel log even without timestamps (a bare `dmesg | grep` paste). */
+const KERNEL_MESSAGE = /(?:^|\s|\])(?:virt\/tdx:|tdx:|BIOS-e820:|node\s+\d+: \[mem |ACPI: SRAT:|NUMA: |smpboot: |smp: |Linux version |Command line: |e820: |TDX-Module initialized|Memory: )/;
+const KERNEL_STAMP = /^\s*(?:<\d+>)?\[\s*\d+\.\d+/;
+const JOURNAL = /^(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\S+) \S+ kernel:/;
+
+export function detectFormat(text: string, source: string): SourceKind {
+  const lines = text.split(/\r\n|\n|\r/).map((l) => l.replace(/^\uFEFF/, ''));
+  const content = lines.filter((l) => l.trim() !== '' && !/^\s*#/.test(l)).slice(0, 200);
+  const comments = lines.filter((l) => /^\s*#/.test(l));
+  if (comments.some((l) => /^\s*#\s*CPU,/i.test(l)) || comments.some((l) => /parsable format/i.test(l))) return 'lscpu';
+  if (content.length === 0) throw invalidLine(source, 1, 'empty file: nothing to import');
+  const share = (re: RegExp): number => content.filter((l) => re.test(l)).length / content.length;
+  if (share(/^\/sys\/devices\/system\//) > 0) {
+    if (content.some((l) => /^\/sys\/devices\/system\/(?:node\/node\d+|memory\/block_size_bytes)/.test(l.trim()))) return 'sysnode';
+  }
+  if (share(IOMEM_LINE) >= 0.9) return 'iomem';
+  if (share(/^\d+(?:,[^,]*)+$/) >= 0.9) return 'lscpu';
+  if (content.some((l) => KERNEL_STAMP.test(l) || JOURNAL.test(l) || KERNEL_MESSAGE.test(l))) return 'dmesg';
+  const firstLine = lines.findIndex((l) => l.trim() !== '' && !/^\s*#/.test(l)) + 1;
+  throw invalidLine(source, firstLine, 'unrecognized content: expected dmesg/journal output, /proc/iomem, lscpu -p, or a /sys/devices/system/node listing');
+}

@@ -1,0 +1,143 @@
+// `lscpu -p` (or `lscpu -p=CPU,CORE,SOCKET,NODE,ONLINE`, `lscpu -a -p`): one CSV row per CPU,
+// after `#` comment lines, the last of which names the columns. Offline CPUs appear only with
+// `-a` (or `-e`-style ONLINE column); lscpu leaves their topology columns empty when the kernel
+// no longer reports it, so their place is inferred from the online CPUs' numbering.
+
+import { invalidLine } from '../errors.js';
+
+export interface LscpuCpu {
+  line: number;
+  cpu: number;
+  core?: number;
+  socket?: number;
+  node?: number;
+  online: boolean;
+}
+
+export interface Lscpu {
+  source: string;
+  columns: string[];
+  cpus: LscpuCpu[];
+  /** Line range of the data rows. */
+  lines: [number, number];
+}
+
+/** lscpu's default -p columns, used when the header line is missing. */
+const DEFAULT_COLUMNS = ['CPU', 'CORE', 'SOCKET', 'NODE'];
+
+export function readLscpu(text: string, source: string): Lscpu {
+  const lines = text.split(/\r\n|\n|\r/);
+  let columns: string[] | undefined;
+  const cpus: LscpuCpu[] = [];
+  let first = 0;
+  let last = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === '') continue;
+    if (raw.startsWith('#')) {
+      const h = raw.slice(1).trim();
+      if (/^CPU(,|$)/i.test(h)) columns = h.split(',').map((c) => c.trim().toUpperCase());
+      continue;
+    }
+    const cols = columns ?? DEFAULT_COLUMNS;
+    const cells = raw.split(',');
+    if (cells.length < cols.length) {
+      throw invalidLine(source, i + 1, `lscpu -p row has ${cells.length} fields, the header names ${cols.length}`);
+    }
+    const cell = (name: string): string | undefined => {
+      const k = cols.indexOf(name);
+      return k < 0 ? undefined : cells[k].trim();
+    };
+    const int = (name: string): number | undefined => {
+      const v = cell(name);
+      if (v === undefined || v === '' || v === '-') return undefined;
+      if (!/^\d+$/.test(v)) throw invalidLine(source, i + 1, `${name} must be a whole number, got "${v}"`);
+      return Number(v);
+    };
+    const cpu = int('CPU');
+    if (cpu === undefined) throw invalidLine(source, i + 1, 'lscpu -p row without a CPU number');
+    const onlineCell = cell('ONLINE');
+    const core = int('CORE');
+    const socket = int('SOCKET');
+    // Without an ONLINE column, a row whose topology lscpu could not read is an offline CPU.
+    const online = onlineCell !== undefined && onlineCell !== '' ? /^(y|yes|1)$/i.test(onlineCell) : core !== undefined && socket !== undefined;
+    cpus.push({ line: i + 1, cpu, core, socket, node: int('NODE'), online });
+    if (!first) first = i + 1;
+    last = i + 1;
+  }
+  if (cpus.length === 0) throw invalidLine(source, 1, 'no CPU rows (expected the output of lscpu -p)');
+  const seen = new Set<number>();
+  for (const c of cpus) {
+    if (seen.has(c.cpu)) throw invalidLine(source, c.line, `CPU ${c.cpu} is listed twice`);
+    seen.add(c.cpu);
+  }
+  return { source, columns: columns ?? DEFAULT_COLUMNS, cpus: cpus.sort((a, b) => a.cpu - b.cpu), lines: [first, last] };
+}
+
+export interface LpOut {
+  id: number;
+  package: number;
+  core: number;
+  thread: number;
+  node: number;
+  online: boolean;
+}
+
+export type CpusDoc =
+  | { packages: number; coresPerPackage: number; threadsPerCore: number; offline?: number[] }
+  | { lps: LpOut[] };
+
+/**
+ * The platform's `cpus` member. Counts when the machine follows the Linux numbering the
+ * validator assumes (id = thread × packages × cores + package × cores + core, nodes in package
+ * order); otherwise an explicit LP list, which loses nothing.
+ */
+export function lscpuToCpus(l: Lscpu, nodeOfPackage: (p: number) => number): { cpus: CpusDoc; notes: string[] } {
+  const notes: string[] = [];
+  const known = l.cpus.filter((c) => c.core !== undefined && c.socket !== undefined);
+  if (known.length === 0) throw invalidLine(l.source, l.lines[0], 'no row carries CORE and SOCKET: use lscpu -p (or -p=CPU,CORE,SOCKET,NODE,ONLINE)');
+  // Sockets and cores are numbered system-wide by lscpu; the platform wants them per package.
+  const sockets = [...new Set(known.map((c) => c.socket!))].sort((a, b) => a - b);
+  const coresOf = new Map<number, number[]>();
+  for (const s of sockets) coresOf.set(s, [...new Set(known.filter((c) => c.socket === s).map((c) => c.core!))].sort((a, b) => a - b));
+  const threadsOf = new Map<string, number[]>();
+  for (const c of known) {
+    const k = `${c.socket}/${c.core}`;
+    threadsOf.set(k, [...(threadsOf.get(k) ?? []), c.cpu]);
+  }
+  for (const v of threadsOf.values()) v.sort((a, b) => a - b);
+  const lps: LpOut[] = known.map((c) => ({
+    id: c.cpu,
+    package: sockets.indexOf(c.socket!),
+    core: coresOf.get(c.socket!)!.indexOf(c.core!),
+    thread: threadsOf.get(`${c.socket}/${c.core}`)!.indexOf(c.cpu),
+    node: c.node ?? 0,
+    online: c.online,
+  }));
+
+  const packages = sockets.length;
+  const cores = Math.max(...[...coresOf.values()].map((v) => v.length));
+  const threads = Math.max(...[...threadsOf.values()].map((v) => v.length));
+  // Offline rows without topology: place them where the Linux numbering puts their id.
+  const unknown = l.cpus.filter((c) => c.core === undefined || c.socket === undefined);
+  for (const c of unknown) {
+    const perThread = packages * cores;
+    const thread = Math.floor(c.cpu / perThread);
+    const pkg = Math.floor((c.cpu % perThread) / cores);
+    const core = c.cpu % cores;
+    if (thread >= Math.max(threads, 2)) throw invalidLine(l.source, c.line, `CPU ${c.cpu} has no topology and does not fit the ${packages}×${cores}-core numbering of the others`);
+    lps.push({ id: c.cpu, package: pkg, core, thread, node: c.node ?? nodeOfPackage(pkg), online: false });
+    notes.push(`${l.source}:${c.line}: CPU ${c.cpu} has no topology (offline); placed as package ${pkg}, core ${core}, thread ${thread} by the Linux numbering`);
+  }
+  lps.sort((a, b) => a.id - b.id);
+  const threadsAll = Math.max(...lps.map((p) => p.thread)) + 1;
+
+  const regular = lps.length === packages * cores * threadsAll
+    && lps.every((p) => p.id === p.thread * packages * cores + p.package * cores + p.core && p.node === nodeOfPackage(p.package));
+  if (regular) {
+    const offline = lps.filter((p) => !p.online).map((p) => p.id);
+    return { cpus: { packages, coresPerPackage: cores, threadsPerCore: threadsAll, ...(offline.length ? { offline } : {}) }, notes };
+  }
+  notes.push(`${l.source}: CPU numbering is not the regular thread-major layout; the LPs are listed one by one`);
+  return { cpus: { lps }, notes };
+}
