@@ -5,7 +5,7 @@
 import type { Sim } from '../sim.js';
 import { FEATURE_NO_RBP_MOD, FEATURE_DYNAMIC_PAMT } from '../sim.js';
 import { LEAF } from '../module/leaves.js';
-import { isError, type TdmrInfo } from '../module/index.js';
+import { isError, toTdmrInfo, type TdmrInfo } from '../module/index.js';
 import type { Lp } from '../../platform/types.js';
 import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
@@ -289,17 +289,7 @@ export function pamtBytes(t: Tdmr): number {
 }
 
 export function tdmrInfos(tdmrs: Tdmr[], maxReserved: number): TdmrInfo[] {
-  return tdmrs.map((t) => ({
-    base: BigInt(t.base),
-    size: BigInt(t.size),
-    pamt4kBase: BigInt(t.pamt4k.base),
-    pamt4kSize: BigInt(t.pamt4k.size),
-    pamt2mBase: BigInt(t.pamt2m.base),
-    pamt2mSize: BigInt(t.pamt2m.size),
-    pamt1gBase: BigInt(t.pamt1g.base),
-    pamt1gSize: BigInt(t.pamt1g.size),
-    reserved: t.reserved.slice(0, maxReserved).map((a) => ({ offset: BigInt(a.offset), size: BigInt(a.size) })),
-  }));
+  return tdmrs.map((t) => toTdmrInfo({ ...t, reserved: t.reserved.slice(0, maxReserved) }));
 }
 
 /** TDH.SYS.CONFIG with the TDMR array and the global KeyID (+ the Dynamic PAMT request). */
