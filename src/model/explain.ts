@@ -353,7 +353,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
   if (model) diagnosis.push(...comparisonDiagnoses(src, log, model, context.memoryFrom));
 
   const agree = {
-    pamtKb: log.pamtKb === null || model === null || model.pamtKb === null ? (log.pamtKb !== null && model !== null && model.initialized === false ? false : null) : log.pamtKb === model.pamtKb,
+    pamtKb: log.pamtKb === null || model === null || model.pamtKb === null ? null : log.pamtKb === model.pamtKb,
     outcome: log.initialized === null || model === null || model.initialized === null ? null : log.initialized === model.initialized,
   };
   return { result: { platform: document, log, model, agree, diagnosis }, context };

@@ -22,8 +22,9 @@ export function detectFormat(text: string, source: string): SourceKind {
   if (share(/^\/sys\/devices\/system\//) > 0) {
     if (content.some((l) => /^\/sys\/devices\/system\/(?:node\/node\d+|memory\/block_size_bytes)/.test(l.trim()))) return 'sysnode';
   }
-  if (share(IOMEM_LINE) >= 0.9) return 'iomem';
-  if (share(/^\d+(?:,[^,]*)+$/) >= 0.9) return 'lscpu';
+  // A majority decides, so one garbled line still gets the format's own FILE:LINE error.
+  if (IOMEM_LINE.test(content[0]) && share(IOMEM_LINE) >= 0.5) return 'iomem';
+  if (/^\d+(?:,[^,]*)+$/.test(content[0].trim()) && share(/^\d+(?:,[^,]*)+$/) >= 0.5) return 'lscpu';
   if (content.some((l) => KERNEL_STAMP.test(l) || JOURNAL.test(l) || KERNEL_MESSAGE.test(l))) return 'dmesg';
   const firstLine = lines.findIndex((l) => l.trim() !== '' && !/^\s*#/.test(l)) + 1;
   throw invalidLine(source, firstLine, 'unrecognized content: expected dmesg/journal output, /proc/iomem, lscpu -p, or a /sys/devices/system/node listing');

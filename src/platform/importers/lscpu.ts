@@ -120,6 +120,9 @@ export function lscpuToCpus(l: Lscpu, nodeOfPackage: (p: number) => number): { c
   const threads = Math.max(...[...threadsOf.values()].map((v) => v.length));
   // Offline rows without topology: place them where the Linux numbering puts their id.
   const unknown = l.cpus.filter((c) => c.core === undefined || c.socket === undefined);
+  if (unknown.length) {
+    notes.push(`${l.source}: ${unknown.length} offline CPU(s) without topology (lines ${unknown[0].line}-${unknown[unknown.length - 1].line}) placed by the Linux numbering (id = thread × ${packages * cores} + package × ${cores} + core)`);
+  }
   for (const c of unknown) {
     const perThread = packages * cores;
     const thread = Math.floor(c.cpu / perThread);
@@ -127,7 +130,6 @@ export function lscpuToCpus(l: Lscpu, nodeOfPackage: (p: number) => number): { c
     const core = c.cpu % cores;
     if (thread >= Math.max(threads, 2)) throw invalidLine(l.source, c.line, `CPU ${c.cpu} has no topology and does not fit the ${packages}×${cores}-core numbering of the others`);
     lps.push({ id: c.cpu, package: pkg, core, thread, node: c.node ?? nodeOfPackage(pkg), online: false });
-    notes.push(`${l.source}:${c.line}: CPU ${c.cpu} has no topology (offline); placed as package ${pkg}, core ${core}, thread ${thread} by the Linux numbering`);
   }
   lps.sort((a, b) => a.id - b.id);
   const threadsAll = Math.max(...lps.map((p) => p.thread)) + 1;

@@ -19,7 +19,6 @@ const GiB = 1024 * MiB;
 const W = 1000;
 const L = 96; // row labels live left of this
 const R = W - 16;
-const FONT = 11;
 
 interface Range {
   start: number;
@@ -52,17 +51,24 @@ class Scale {
     return this.segs[this.segs.length - 1].hi;
   }
 
-  x(a: number): number {
+  /**
+   * x of address `a`. At a break the two segments share an address (1 MiB ends one and
+   * starts the next): a range starting there belongs right of the gap, one ending there left.
+   */
+  x(a: number, side: 'start' | 'end' = 'end'): number {
     const s = this.segs;
     if (a <= s[0].lo) return s[0].x0;
-    for (const g of s) if (a <= g.hi) return a < g.lo ? g.x0 : g.x0 + ((a - g.lo) / (g.hi - g.lo)) * (g.x1 - g.x0);
+    for (const g of s) {
+      if (a < g.lo) return g.x0;
+      if (a < g.hi || (a === g.hi && side === 'end')) return g.x0 + ((a - g.lo) / (g.hi - g.lo)) * (g.x1 - g.x0);
+    }
     return s[s.length - 1].x1;
   }
 
   /** Pixel extent of [start, end) clipped to the scale, widened to `minW` so it stays visible. */
   span(r: Range, minW: number): { x: number; w: number } | null {
     if (r.end <= this.lo || r.start >= this.hi || r.end <= r.start) return null;
-    let x = this.x(Math.max(r.start, this.lo));
+    let x = this.x(Math.max(r.start, this.lo), 'start');
     const x1 = this.x(Math.min(r.end, this.hi));
     let w = x1 - x;
     if (w < minW) {
@@ -149,7 +155,7 @@ interface Ctx {
 }
 
 const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-const within = (rs: Range[], s: Scale): Range[] => rs.filter((r) => r.end > s.lo && r.start < s.hi);
+const within = <T extends Range>(rs: T[], s: Scale): T[] => rs.filter((r) => r.end > s.lo && r.start < s.hi);
 
 function rowLabel(y: number, h: number, s: string): Html {
   return text(L - 8, y + h / 2 + 4, s, { 'text-anchor': 'end', class: 'rowlabel' });
@@ -180,6 +186,15 @@ function panel(c: Ctx, y0: number, s: Scale, heading: string, zoom: boolean): { 
   const memH = 22;
   out.push(rowLabel(y, memH, 'memory'));
   out.push(rect(L, y, R - L, memH, { fill: `url(#${c.id}hole)`, stroke: '#cccccc' }, 'no memory (hole)'));
+  // Wide holes under the memory, narrow ones over it: a one-page memory range between two
+  // big holes and a one-page hole between two big ranges must both stay visible.
+  const holeRect = (h: Range, narrowOnly: boolean): void => {
+    const sp = s.span(h, minW)!;
+    const narrow = s.x(h.end) - s.x(h.start, 'start') < 6;
+    if (narrow !== narrowOnly) return;
+    out.push(rect(sp.x, y - 2, sp.w, memH + 4, narrow ? { fill: '#ffffff', stroke: '#b03030', 'stroke-width': 0.8 } : { fill: `url(#${c.id}hole)`, stroke: '#b03030', 'stroke-width': 0.8 }, `hole ${rangeText(h)}`));
+  };
+  for (const h of holes) holeRect(h, false);
   for (const m of mem) {
     const sp = s.span(m, minW)!;
     out.push(rect(sp.x, y, sp.w, memH, { fill: nodeFill(m.node) }, `memory node ${m.node} ${rangeText(m)}`));
@@ -187,16 +202,12 @@ function panel(c: Ctx, y0: number, s: Scale, heading: string, zoom: boolean): { 
     if (textWidth(label, 10) + 8 < sp.w) out.push(text(sp.x + 4, y + 15, label, { class: 'inside' }));
     else if (textWidth(`${m.node}`, 10) + 4 < sp.w) out.push(text(sp.x + 2, y + 15, `${m.node}`, { class: 'inside' }));
   }
-  for (const h of holes) {
-    const sp = s.span(h, minW)!;
-    const narrow = sp.w < 6;
-    out.push(rect(sp.x, y - 2, sp.w, memH + 4, narrow ? { fill: '#ffffff', stroke: '#b03030', 'stroke-width': 0.8 } : { fill: `url(#${c.id}hole)`, stroke: '#b03030', 'stroke-width': 0.8 }, `hole ${rangeText(h)}`));
-  }
+  for (const h of holes) holeRect(h, true);
   y += memH + 6;
 
   const rsvH = 9;
   out.push(rowLabel(y - 1, rsvH, 'allocator rsvd'));
-  const rsv = within(p.reserved, s) as (Range & { label?: string })[];
+  const rsv = within(p.reserved, s);
   const rsvReq: { x: number; text: string }[] = [];
   for (const r of rsv) {
     const sp = s.span(r, minW)!;
@@ -217,8 +228,20 @@ function panel(c: Ctx, y0: number, s: Scale, heading: string, zoom: boolean): { 
 
   const tdH = 28;
   out.push(rowLabel(y, tdH, 'TDMRs'));
+  // Where the failure marker ends, so the "no TDMRs" note can start after it.
+  let noteX = L + 4;
+  if (c.failed && c.failed.end > s.lo && c.failed.start < s.hi) {
+    const sp = s.span(c.failed, 3)!;
+    out.push(rect(sp.x, y - 2, sp.w, tdH + 4, { fill: '#e15759', 'fill-opacity': 0.18, stroke: '#c00000', 'stroke-width': 2, 'stroke-dasharray': '5 3' },
+      `construction failed in TDMR ${rangeText(c.failed)}`));
+    const msg = `failed in TDMR [${hexAddr(c.failed.start)}, ${hexAddr(c.failed.end)})`;
+    const inside = textWidth(msg, 11) + 10 < sp.w;
+    const tx = inside ? sp.x + 6 : Math.min(sp.x + sp.w + 6, R - textWidth(msg, 11));
+    out.push(text(tx, y + 12, msg, { class: 'fail' }));
+    noteX = inside ? sp.x + 6 : tx;
+  }
   if (c.tdmrs.length === 0) {
-    out.push(text(L + 4, y + 18, c.result.outcome.initialized ? 'no TDMRs' : 'no TDMRs: construction did not complete', { class: 'note' }));
+    out.push(text(noteX, y + 25, c.result.outcome.initialized ? 'no TDMRs' : 'no TDMRs: construction did not complete', { class: 'note' }));
   }
   const tdReq: { x: number; text: string }[] = [];
   for (const t of tdmrs) {
@@ -239,14 +262,6 @@ function panel(c: Ctx, y0: number, s: Scale, heading: string, zoom: boolean): { 
     if (textWidth(q.text, 10) + 8 < sp.w) out.push(text(q.x, y + tdH - 5, q.text, { class: 'boxlabel' }));
     else if (textWidth(`${t.index}`, 10) + 4 < sp.w) out.push(text(sp.x + 2, y + tdH - 5, `${t.index}`, { class: 'boxlabel' }));
   });
-  if (c.failed && c.failed.end > s.lo && c.failed.start < s.hi) {
-    const sp = s.span(c.failed, 3)!;
-    out.push(rect(sp.x, y - 2, sp.w, tdH + 4, { fill: '#e15759', 'fill-opacity': 0.18, stroke: '#c00000', 'stroke-width': 2, 'stroke-dasharray': '5 3' },
-      `construction failed in TDMR ${rangeText(c.failed)}`));
-    const msg = 'failed here';
-    const tx = Math.min(sp.x + 4, R - textWidth(msg, 11));
-    out.push(text(tx, y + 12, msg, { class: 'fail' }));
-  }
   y += tdH + 6;
 
   const pH = 12;
@@ -261,6 +276,11 @@ function panel(c: Ctx, y0: number, s: Scale, heading: string, zoom: boolean): { 
   const pLanes = placeLabels(pReq, 2, 10, 6, R + 10);
   pReq.forEach((q, i) => { if (pLanes[i] >= 0) out.push(text(q.x, y + pH + 11 + pLanes[i] * 11, q.text, { class: 'small' })); });
   y += pH + (pLanes.some((l) => l === 1) ? 25 : 14);
+  if (p.hotplug.some((h) => h.end > s.lo && h.start < s.hi)) {
+    out.push(rowLabel(y - 2, 6, 'hotplug'));
+    out.push(hotplugMarks(c.result, p, s, y - 2));
+    y += 14;
+  }
   const rowsBottom = y;
 
   out.push(axis(s, y, zoom));
@@ -335,19 +355,22 @@ export function memoryMap(result: SimulationResult, platform: Platform, opts: Me
     tag('path', { d: `M${zx0},${a.rowsBottom + 22} L${L},${gapTop + zoomGap + 14} M${zx1},${a.rowsBottom + 22} L${R},${gapTop + zoomGap + 14}`, stroke: '#888888', 'stroke-dasharray': '3 3', fill: 'none' }),
   ]);
 
-  const hot = hotplugMarks(result, platform, full, a.rowsTop - 6);
   return svg(W, height, `Physical memory map of ${platform.name}`, 'chart memmap',
-    hatchDefs(id), a.svg, zoomMark, hot, b.svg, breakMarks(low, b.rowsTop, b.rowsBottom));
+    hatchDefs(id), a.svg, zoomMark, b.svg, breakMarks(low, b.rowsTop, b.rowsBottom));
 }
 
-/** Hot-added ranges above the memory row: green if the module took them, red if refused. */
+/** Hot-added ranges: green if the module took them, red if refused. */
 function hotplugMarks(result: SimulationResult, platform: Platform, s: Scale, y: number): Html {
   const out: Html[] = [];
   platform.hotplug.forEach((h, i) => {
     const sp = s.span(h, 3);
     if (!sp) return;
     const ok = result.hotplug[i]?.accepted ?? false;
-    out.push(rect(sp.x, y, sp.w, 5, { fill: ok ? '#2f8f2f' : '#c00000' }, `hotplug ${h.kind} node ${h.node} ${rangeText(h)}: ${ok ? 'accepted' : 'refused'}`));
+    const label = `hotplug node ${h.node}: ${ok ? 'accepted' : 'refused'}`;
+    out.push(rect(sp.x, y, sp.w, 6, { fill: ok ? '#2f8f2f' : '#c00000' }, `hotplug ${h.kind} node ${h.node} ${rangeText(h)}: ${ok ? 'accepted' : 'refused'}`));
+    const lw = textWidth(label, 10);
+    const right = sp.x + sp.w + 4 + lw <= R;
+    out.push(text(right ? sp.x + sp.w + 4 : sp.x - 4, y + 6, label, { class: ok ? 'ok' : 'fail', 'text-anchor': right ? 'start' : 'end' }));
   });
   return join(out);
 }

@@ -5,7 +5,7 @@ import type { SimulationResult } from '../../model/simulate.js';
 import type { Platform } from '../../platform/types.js';
 import { formatBytes } from '../units.js';
 import { type Html } from './escape.js';
-import { rect, line, text, svg, textWidth, nodeDark, niceStep } from './svg.js';
+import { rect, line, text, svg, textWidth, nodeDark, niceStepBytes } from './svg.js';
 
 const W = 1000;
 const X0 = 110;
@@ -22,7 +22,7 @@ export function pamtPerNodeChart(r: SimulationResult, platform: Platform): Html 
   const nodeMem = new Map<number, number>();
   for (const m of platform.memory) nodeMem.set(m.node, (nodeMem.get(m.node) ?? 0) + m.end - m.start);
   const maxKb = Math.max(...rows.map((n) => n.kb), 1);
-  const step = niceStep(maxKb * 1024, 5);
+  const step = niceStepBytes(maxKb * 1024, 5);
   const top = Math.ceil((maxKb * 1024) / step) * step;
   const x = (bytes: number): number => X0 + (bytes / top) * (X1 - X0);
   const height = 16 + rows.length * ROW + 30;

@@ -7,7 +7,7 @@ import type { SimulationResult } from '../../model/simulate.js';
 import { formatUs, formatBytes } from '../units.js';
 import { join, type Html } from './escape.js';
 import { tag, rect, line, text, svg, title, textWidth, niceStep } from './svg.js';
-import { shortUs } from './timeline.js';
+import { shortUs, type TimeAxisOptions } from './timeline.js';
 
 const W = 1000;
 const X0 = 70;
@@ -15,13 +15,13 @@ const X1 = 960;
 const Y0 = 24;
 const Y1 = 224;
 
-export function readinessChart(r: SimulationResult): Html {
+export function readinessChart(r: SimulationResult, opts: TimeAxisOptions = {}): Html {
   const rd = r.readiness;
   if (!rd || rd.curve.length === 0) {
     const why = r.outcome.initialized ? 'No TDX memory to make usable.' : 'No TDX memory became usable: initialization failed.';
     return svg(W, 34, 'Readiness: none', 'chart readiness', text(8, 22, why, { class: 'note' }));
   }
-  const end = Math.max(r.totals.initUs, rd.p100Us, ...rd.curve.map((p) => p.tUs), 1e-3);
+  const end = Math.max(opts.endUs ?? 0, r.totals.initUs, rd.p100Us, ...rd.curve.map((p) => p.tUs), 1e-3);
   const x = (t: number): number => X0 + (Math.max(0, t) / end) * (X1 - X0);
   const y = (f: number): number => Y1 - f * (Y1 - Y0);
   const out: Html[] = [];
@@ -54,15 +54,16 @@ export function readinessChart(r: SimulationResult): Html {
     out.push(tag('circle', { cx: x(p.tUs), cy: y(p.fraction), r: 2.2, fill: '#336b2c' }, title(`${Math.round(p.fraction * 100)}% usable at ${formatUs(p.tUs)}`)));
   }
 
-  // Percentile markers; labels go to the left of their line when they would run off the right.
+  // Percentile labels go left of their point: the curve rises to the right, so the space to
+  // the left at the same height is empty, and the 10% steps between p50/p90/p100 keep them apart.
   const marks: [string, number, number][] = [['p50', rd.p50Us, 0.5], ['p90', rd.p90Us, 0.9], ['p100', rd.p100Us, 1]];
   for (const [name, t, f] of marks) {
     const mx = x(t);
     out.push(line(mx, y(f), mx, Y1, { stroke: '#9e2a2c', 'stroke-dasharray': '4 3' }));
-    out.push(tag('circle', { cx: mx, cy: y(f), r: 4, fill: '#ffffff', stroke: '#9e2a2c', 'stroke-width': 2 }));
+    out.push(tag('circle', { cx: mx, cy: y(f), r: 4, fill: '#ffffff', stroke: '#9e2a2c', 'stroke-width': 2 }, title(`${name}: ${formatUs(t)}`)));
     const label = `${name} ${formatUs(t)}`;
-    const right = mx + 8 + textWidth(label, 11) < X1;
-    out.push(text(right ? mx + 8 : mx - 8, y(f) + (f === 1 ? 16 : -6), label, { class: 'mark', 'text-anchor': right ? 'start' : 'end' }));
+    const left = mx - 8 - textWidth(label, 11) > X0;
+    out.push(text(left ? mx - 8 : mx + 8, y(f) + 4, label, { class: 'mark', 'text-anchor': left ? 'end' : 'start' }));
   }
   out.push(text(X1, Y1 + 32, `time since boot of the model; 100% = ${formatBytes(rd.tdxMemoryBytes)} of TDX memory`, { 'text-anchor': 'end', class: 'small' }));
   return svg(W, Y1 + 40, `Fraction of TDX memory usable over time, ${r.platform.name}`, 'chart readiness', join(out));

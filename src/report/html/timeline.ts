@@ -6,7 +6,7 @@
 
 import type { SimulationResult } from '../../model/simulate.js';
 import { formatUs } from '../units.js';
-import { join, type Html } from './escape.js';
+import { type Html } from './escape.js';
 import { tag, rect, line, text, svg, textWidth, niceStep } from './svg.js';
 
 type Step = SimulationResult['timeline'][number];
@@ -56,10 +56,15 @@ function fitText(s: string, width: number, size: number): string {
   return `${t}…`;
 }
 
-export function timelineChart(r: SimulationResult): Html {
+export interface TimeAxisOptions {
+  /** Draw to this time instead of the report's own end, so two reports share one axis. */
+  endUs?: number;
+}
+
+export function timelineChart(r: SimulationResult, opts: TimeAxisOptions = {}): Html {
   const steps: Step[] = r.timeline;
   if (steps.length === 0) return svg(W, 40, 'Timeline: no steps ran', 'chart timeline', text(NAME_X, 24, 'No step ran.', { class: 'note' }));
-  const end = Math.max(r.totals.initUs, ...steps.map((s) => s.endUs), 1e-3);
+  const end = Math.max(opts.endUs ?? 0, r.totals.initUs, ...steps.map((s) => s.endUs), 1e-3);
   const gx = (t: number): number => GX0 + (Math.max(0, Math.min(t, end)) / end) * (GX1 - GX0);
 
   const durs = steps.map((s) => s.durationUs).filter((d) => d > 0);
