@@ -112,3 +112,21 @@ describe('policies', () => {
     expect(dyn.seamcalls.perLeaf['TDH.SYS.TDMR.INIT']).toBe(base.seamcalls.perLeaf['TDH.SYS.TDMR.INIT'] / 4);
   });
 });
+
+describe('mainline options', () => {
+  it('boot-time init: reads and prints the module version, success line "TDX-Module initialized"', async () => {
+    const r = await simulatePlatform(validatePlatform(twoSocket({ kernel: { bootTimeInit: true }, module: { version: '2.0.08' } })), { engine: 'wasm' });
+    expect(r.log.join('\n')).toContain('virt/tdx: Module version: 2.0.08');
+    expect(r.log[r.log.length - 1]).toMatch(/virt\/tdx: TDX-Module initialized$/);
+    expect(r.seamcalls.perLeaf['TDH.SYS.RD']).toBe(9);
+  });
+
+  it('CMR holes: fewer reserved areas than memblock holes on a fragmented low map', async () => {
+    const { getPreset } = await import('../src/platform/presets.js');
+    const memblock = await simulatePlatform(validatePlatform(getPreset('2s-emr-17holes')), { engine: 'wasm' });
+    expect(memblock.outcome.error?.code).toBe('-ENOSPC');
+    const fixed = await simulatePlatform(validatePlatform({ ...(getPreset('2s-emr-17holes') as object), kernel: { holes: 'cmr' } }), { engine: 'wasm' });
+    expect(fixed.outcome.initialized).toBe(true);
+    expect(fixed.construct.reservedAreasUsed).toBeLessThanOrEqual(16);
+  });
+});

@@ -160,12 +160,20 @@ export function calibratedOverhead(sim: Sim): void {
   sim.span('calibrated overhead', start, sim.now, 'caller CPU', 'fixedOverheadUs: window time the modeled steps do not explain');
 }
 
-/** Mainline: one TDH.SYS.RD per field; the first failure ends it (printed with registers). */
+// Boot-time init (2026 kernels) first reads the module version and prints it.
+const VERSION_FIELDS = [0x0800000100000003n, 0x0800000100000004n, 0x0800000100000005n];
+
+/**
+ * Mainline: one TDH.SYS.RD per field; the first failure ends it (printed with registers).
+ * With boot-time init the version fields come first and "Module version: M.m.uu" is printed.
+ */
 export function readMetadata(sim: Sim, lp: number): Metadata | null {
   const start = sim.now;
   const dur = sim.cost('sysRdUs');
+  const withVersion = sim.platform.kernel.bootTimeInit;
+  const fields = withVersion ? [...VERSION_FIELDS, ...METADATA_FIELDS] : METADATA_FIELDS;
   const vals: bigint[] = [];
-  for (const field of METADATA_FIELDS) {
+  for (const field of fields) {
     const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur);
     sim.now += dur;
     if (r.status !== 0n) {
@@ -175,7 +183,11 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
     }
     vals.push(r.r8 ?? 0n);
   }
-  sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `${METADATA_FIELDS.length} global metadata fields`);
+  if (withVersion) {
+    const [minor, major, update] = vals.splice(0, 3);
+    sim.print(`Module version: ${major}.${minor}.${String(update).padStart(2, '0')}`);
+  }
+  sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `${fields.length} global metadata fields`);
   return {
     features0: vals[0],
     maxTdmrs: Number(vals[1]),
