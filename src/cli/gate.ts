@@ -10,6 +10,7 @@ import { parseJsonStrict } from '../platform/json.js';
 import { loadAndSimulate } from '../model/run.js';
 import { metricsOf, type Metrics } from '../model/metrics.js';
 import { table } from '../report/units.js';
+import { green, red } from '../report/color.js';
 
 const BASELINE_VERSION = 1;
 type MetricName = 'time' | 'tdmrInit' | 'pamt' | 'tdmrs' | 'reserved';
@@ -113,8 +114,8 @@ export async function gateCommand(argv: string[], out: Out): Promise<number> {
     await writeOutput(undefined, JSON.stringify({ pass: regressed.length === 0, rows }) + '\n', out);
   } else {
     const lines = [`gate: ${Object.keys(current).length} input(s) against ${file}`];
-    if (rows.length) lines.push(table(['', 'input', 'metric', 'baseline', 'current', 'change'], rows.map((r) => [r.regressed ? 'REGRESSED' : 'ok', r.input, r.metric, r.baseline, r.current, r.change])));
-    lines.push(regressed.length ? `FAIL: ${regressed.length} regression(s) beyond tolerance` : 'PASS: no regression beyond tolerance');
+    if (rows.length) lines.push(table(['', 'input', 'metric', 'baseline', 'current', 'change'], rows.map((r) => [r.regressed ? red('REGRESSED') : 'ok', r.input, r.metric, r.baseline, r.current, r.change])));
+    lines.push(regressed.length ? red(`FAIL: ${regressed.length} regression(s) beyond tolerance`) : green('PASS: no regression beyond tolerance'));
     await out.write(lines.join('\n') + '\n');
   }
   return regressed.length ? 1 : 0;

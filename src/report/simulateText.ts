@@ -3,18 +3,19 @@
 
 import type { SimulationReport } from '../model/run.js';
 import { formatBytes, formatUs, table } from './units.js';
+import { green, red, bold } from './color.js';
 
 export function simulateText(r: SimulationReport): string {
   const p = r.platform;
   const out: string[] = [];
-  out.push(`tdxmodel: ${p.name} under the ${r.policy.name} policy`);
+  out.push(bold(`tdxmodel: ${p.name} under the ${r.policy.name} policy`));
   out.push(`  ${formatBytes(p.memoryBytes)} memory on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${p.cpuModel}, module ${p.moduleVersion}`);
   out.push('');
   if (r.outcome.initialized) {
-    out.push(`OUTCOME  initialized (${r.outcome.status}) in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}`);
+    out.push(`OUTCOME  ${green('initialized')} (${r.outcome.status}) in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}`);
   } else {
     const e = r.outcome.error;
-    out.push(`OUTCOME  FAILED (${r.outcome.status}) at ${e?.step ?? '?'}: ${e?.code ?? ''}${e?.statusName ? ` ${e.statusName} ${e.status}` : ''}`);
+    out.push(`OUTCOME  ${red('FAILED')} (${r.outcome.status}) at ${e?.step ?? '?'}: ${e?.code ?? ''}${e?.statusName ? ` ${e.statusName} ${e.status}` : ''}`);
     if (e) out.push(`         ${e.message}`);
   }
   out.push('');

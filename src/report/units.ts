@@ -20,11 +20,19 @@ export function formatUs(us: number): string {
   return `${(us / 1e6).toFixed(a < 1e7 ? 3 : 2)} s`;
 }
 
-/** Right-align numeric-looking cells, left-align the rest. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+const visible = (s: string): number => s.replace(ANSI, '').length;
+const pad = (s: string, w: number, left: boolean): string => {
+  const fill = ' '.repeat(Math.max(0, w - visible(s)));
+  return left ? fill + s : s + fill;
+};
+
+/** Right-align numeric-looking cells, left-align the rest; colour codes take no width. */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visible(r[i] ?? ''))));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+0-9.,x]+( [a-zA-Zµ]+)?%?$/.test(r[i] ?? '')));
   const fmt = (cells: string[]): string =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    cells.map((c, i) => pad(c, widths[i], numeric[i])).join('  ').trimEnd();
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }
