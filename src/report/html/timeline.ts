@@ -90,10 +90,12 @@ export function timelineChart(r: SimulationResult, opts: TimeAxisOptions = {}): 
     out.push(line(gx(t), TOP - 6, gx(t), bottom, { stroke: '#e3e3e3' }));
     out.push(text(gx(t), TOP - 10, shortUs(t), { 'text-anchor': 'middle', class: 'tick' }));
   }
+  // Label every decade only when "100 ms" fits between two of them.
+  const every = (DX1 - DX0) / (hiExp - loExp) < 44 ? 2 : 1;
   for (let e = loExp; e <= hiExp; e++) {
     const x = dx(Math.pow(10, e));
     out.push(line(x, TOP - 6, x, bottom, { stroke: '#e3e3e3' }));
-    if ((e - loExp) % (hiExp - loExp > 7 ? 2 : 1) === 0) out.push(text(x, TOP - 10, shortUs(Math.pow(10, e)), { 'text-anchor': 'middle', class: 'tick' }));
+    if ((hiExp - e) % every === 0) out.push(text(x, TOP - 10, shortUs(Math.pow(10, e)), { 'text-anchor': 'middle', class: 'tick' }));
   }
 
   steps.forEach((s, i) => {
@@ -115,8 +117,8 @@ export function timelineChart(r: SimulationResult, opts: TimeAxisOptions = {}): 
     const label = formatUs(s.durationUs);
     const lw = textWidth(label, 10);
     if (x + w + 4 + lw <= GX1 + 40) out.push(text(x + w + 4, y + 15, label, { class: 'dur' }));
-    else if (x - 4 - lw >= GX0) out.push(text(x - 4, y + 15, label, { class: 'dur', 'text-anchor': 'end' }));
-    else out.push(text(x + w - 4, y + 15, label, { class: 'inside', 'text-anchor': 'end' }));
+    else if (w >= lw + 8) out.push(text(x + w - 4, y + 15, label, { class: 'inside', 'text-anchor': 'end' }));
+    else out.push(text(Math.max(x - 4, GX0 + lw), y + 15, label, { class: 'dur', 'text-anchor': 'end' }));
 
     if (s.durationUs > 0) {
       const x1 = Math.max(dx(Math.max(s.durationUs, Math.pow(10, loExp))), DX0 + 2);

@@ -1,0 +1,243 @@
+// A generic pool of worker threads that run numbered chunks of work (trials, sweep rows).
+//
+// Idle workers pull chunks from a queue, so fast workers take over a slow one's share. Each
+// worker is set up once (it instantiates its WASM kernels and receives any shared state), then
+// runs many chunks. Results are handed back per chunk with the chunk's number; callers that
+// need them in order reassemble them (collectChunks does).
+//
+// A worker that dies (its thread exits: a crash, an out-of-memory abort) fails only the chunk
+// it was running: that chunk is retried once on a fresh worker. A second death of the same
+// chunk fails the whole run with a message naming the chunk. Every worker is terminated before
+// the pool settles, so no thread outlives the call and nothing keeps the process alive. An
+// abort signal stops the run between chunks: finished chunks stay delivered, chunks in flight
+// are dropped with their workers.
+
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as Comlink from 'comlink/dist/esm/comlink.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+
+export const WORKERS_MAX = 256;
+export const FAULT_EXIT_CODE = 86;
+
+export interface FaultInjection {
+  /** Index of the chunk whose worker is made to exit (code FAULT_EXIT_CODE) mid-chunk. */
+  killChunk: number;
+  /** How many attempts at that chunk die: 1 is survived by the retry, 2 fails the run. */
+  times: number;
+}
+
+/** A worker thread died while it owed us a result. */
+export class WorkerExitError extends Error {
+  constructor(
+    readonly label: string,
+    readonly workerId: number,
+    readonly exitCode: number,
+    cause?: Error,
+  ) {
+    super(`${label} worker ${workerId} exited with code ${exitCode}${cause ? ` (${cause.message})` : ''}`);
+    this.name = 'WorkerExitError';
+  }
+}
+
+export interface ChunkPoolOptions<Api, R> {
+  /** Names the work in messages: "<label> chunk 3 (<describe(3)>) failed twice: ...". */
+  label: string;
+  /** Base name of the worker module, a sibling of this file ("trialsWorker"). */
+  workerModule: string;
+  workers: number;
+  /** Chunks are numbered 0..chunks-1. */
+  chunks: number;
+  /** Runs once on every new worker (also on a replacement) before its first chunk. */
+  setup?: (remote: Comlink.Remote<Api>) => Promise<void>;
+  /** Runs one chunk; exitCode is the fault-injection request the worker must honour. */
+  run: (remote: Comlink.Remote<Api>, chunk: number, exitCode: number | undefined) => Promise<R>;
+  /** What a chunk covers, for messages ("trials 750..999"). */
+  describe: (chunk: number) => string;
+  /** Called as each chunk finishes, in completion order. */
+  onChunk: (chunk: number, result: R) => void;
+  faultInjection?: FaultInjection;
+  signal?: AbortSignal;
+}
+
+// From compiled JS the worker is a sibling .js file. From sources (vitest, tsx) it is the .ts
+// file and the thread needs tsx to load it; on Node 20 `execArgv: ['--import', 'tsx']` is not
+// applied to worker threads (the .ts file is then rejected for its extension), so the thread
+// starts from a one-line script that loads the worker through tsx's tsImport API instead.
+const fromSource = import.meta.url.endsWith('.ts');
+
+// The ESM build of tsx's API: require.resolve would pick its CommonJS build, which cannot load
+// tsImport's own ESM half from a worker.
+function tsxEsmApiUrl(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(manifest), pkg.exports['./esm/api'].import.default)).href;
+}
+
+function newWorkerThread(module: string): Worker {
+  if (!fromSource) return new Worker(new URL(`./${module}.js`, import.meta.url));
+  const tsxApi = tsxEsmApiUrl();
+  const worker = new URL(`./${module}.ts`, import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(worker)}, ${JSON.stringify(import.meta.url)}));`;
+  return new Worker(boot, { eval: true });
+}
+
+const alive = new Map<string, number>();
+
+/** Worker threads of a label (or of all labels) started and not yet exited, in this thread. */
+export function liveWorkers(label?: string): number {
+  if (label !== undefined) return alive.get(label) ?? 0;
+  let n = 0;
+  for (const v of alive.values()) n += v;
+  return n;
+}
+
+class PoolWorker<Api> {
+  private readonly thread: Worker;
+  readonly remote: Comlink.Remote<Api>;
+  private reject: ((err: Error) => void) | null = null;
+  private lastError: Error | undefined;
+  private exit: WorkerExitError | null = null;
+  ready = false;
+
+  constructor(
+    readonly label: string,
+    readonly id: number,
+    module: string,
+  ) {
+    this.thread = newWorkerThread(module);
+    alive.set(label, (alive.get(label) ?? 0) + 1);
+    this.thread.on('error', (err: Error) => {
+      this.lastError = err;
+    });
+    // Comlink knows nothing of thread exit: without this a dead worker's call never settles.
+    this.thread.on('exit', (code: number) => {
+      alive.set(label, (alive.get(label) ?? 1) - 1);
+      this.exit = new WorkerExitError(this.label, this.id, code, this.lastError);
+      this.reject?.(this.exit);
+      this.reject = null;
+    });
+    this.remote = Comlink.wrap<Api>(nodeEndpoint(this.thread));
+  }
+
+  /** A call on the worker that also rejects, with WorkerExitError, if the thread dies. */
+  call<T>(f: (remote: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
+    if (this.exit) return Promise.reject(this.exit);
+    return new Promise<T>((resolve, reject) => {
+      this.reject = reject;
+      f(this.remote).then(
+        (value) => {
+          this.reject = null;
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.reject = null;
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.thread.terminate();
+  }
+}
+
+/**
+ * Run every chunk on up to `workers` threads. Resolves with aborted = true when the signal
+ * stopped it (the chunks delivered to onChunk so far are all that ran), false when all ran.
+ */
+export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Promise<{ aborted: boolean }> {
+  const { label, chunks, faultInjection: fault, signal } = opts;
+  if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > WORKERS_MAX) {
+    throw new RangeError(`${label} pool: workers must be an integer in [1, ${WORKERS_MAX}]`);
+  }
+  let next = 0;
+  const attempts = new Map<number, number>();
+  const live = new Set<PoolWorker<Api>>();
+  let nextId = 1;
+  let stopped = false;
+  let aborted = false;
+
+  const spawn = (): PoolWorker<Api> => {
+    const w = new PoolWorker<Api>(label, nextId++, opts.workerModule);
+    live.add(w);
+    return w;
+  };
+  const discard = (w: PoolWorker<Api>): void => {
+    live.delete(w);
+    void w.terminate();
+  };
+
+  // Terminating the workers rejects their in-flight calls, which ends the slot loops at once.
+  let stopAll: () => void = () => undefined;
+  const stoppedAll = new Promise<void>((resolve) => {
+    stopAll = resolve;
+  });
+  const onAbort = (): void => {
+    if (stopped) return;
+    aborted = true;
+    stopped = true;
+    stopAll();
+    for (const w of live) void w.terminate();
+  };
+  if (signal?.aborted) return { aborted: true };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  // One loop per slot: pull a chunk, run it, on a worker death replace the worker and retry
+  // the chunk once. Settles when the queue is empty; rejects on the first fatal failure.
+  const slot = async (): Promise<void> => {
+    let worker = spawn();
+    while (!stopped && next < chunks) {
+      const chunk = next++;
+      for (;;) {
+        const attempt = (attempts.get(chunk) ?? 0) + 1;
+        attempts.set(chunk, attempt);
+        const exitCode = fault && fault.killChunk === chunk && attempt <= fault.times ? FAULT_EXIT_CODE : undefined;
+        try {
+          if (!worker.ready) {
+            if (opts.setup) await worker.call((r) => opts.setup!(r));
+            worker.ready = true;
+          }
+          const result = await worker.call((r) => opts.run(r, chunk, exitCode));
+          if (stopped) return;
+          opts.onChunk(chunk, result);
+          break;
+        } catch (err) {
+          if (stopped) return;
+          const what = `${label} chunk ${chunk} (${opts.describe(chunk)})`;
+          if (!(err instanceof WorkerExitError)) {
+            throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
+          }
+          if (attempt >= 2) throw new Error(`${what} failed twice: ${err.message}`, { cause: err });
+          discard(worker);
+          worker = spawn();
+        }
+      }
+    }
+  };
+
+  const slots = Array.from({ length: Math.min(opts.workers, chunks) }, () => slot());
+  try {
+    // all() rejects on the first fatal slot without waiting for chunks still in flight; the
+    // abort promise ends the wait as soon as the signal fires.
+    await Promise.race([Promise.all(slots), stoppedAll]);
+    return { aborted };
+  } finally {
+    stopped = true;
+    signal?.removeEventListener('abort', onAbort);
+    await Promise.all([...live].map((w) => w.terminate()));
+    // Every in-flight call has now been rejected by its worker's exit; let the loops see it.
+    await Promise.allSettled(slots);
+  }
+}
+
+/** Run every chunk and return the results in chunk order. */
+export async function collectChunks<Api, R>(opts: Omit<ChunkPoolOptions<Api, R>, 'onChunk' | 'signal'>): Promise<R[]> {
+  const results: R[] = new Array(opts.chunks);
+  await runChunkPool({ ...opts, onChunk: (i, r) => { results[i] = r; } });
+  return results;
+}
