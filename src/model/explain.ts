@@ -292,6 +292,9 @@ function comparisonDiagnoses(src: LogSource, log: Facts, model: Facts, memoryFro
 export interface ExplainRun {
   result: ExplainResult;
   context: ExplainContext;
+  /** The simulation behind `model`, and the platform it ran on (null when not rebuilt). */
+  report: SimulationReport | null;
+  platform: Platform | null;
 }
 
 /** Explain the first kernel log among `sources`; other sources (iomem, lscpu, sysfs) refine the platform. */
@@ -316,6 +319,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
   }
 
   let platform: Platform | null = null;
+  let report: SimulationReport | null = null;
   let model: Facts | null = null;
   const diagnosis: Diagnosis[] = [];
   if (document) {
@@ -327,7 +331,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
       if (e instanceof InputError) throw new InputError('--set', e.message);
       throw e;
     }
-    const report = await simulatePlatform(platform, { policy: opts.policy, costOverrides });
+    report = await simulatePlatform(platform, { policy: opts.policy, costOverrides });
     model = modelFacts(report);
     context.policy = report.policy.name;
     context.modelError = report.outcome.error?.message ?? null;
@@ -356,5 +360,5 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
     pamtKb: log.pamtKb === null || model === null || model.pamtKb === null ? null : log.pamtKb === model.pamtKb,
     outcome: log.initialized === null || model === null || model.initialized === null ? null : log.initialized === model.initialized,
   };
-  return { result: { platform: document, log, model, agree, diagnosis }, context };
+  return { result: { platform: document, log, model, agree, diagnosis }, context, report, platform };
 }

@@ -1,0 +1,45 @@
+// The HTML report of `tdxmodel explain --format html`: the log's TDX facts beside the model's,
+// the diagnosis, then the model's own pictures when the platform could be rebuilt.
+
+import type { ExplainRun } from '../../model/explain.js';
+import type { Facts } from '../../model/explain.js';
+import { html, join } from './escape.js';
+import { page, sideBySide, type Section } from './page.js';
+import { dataTable } from './tables.js';
+import { simulateSections } from './simulateHtml.js';
+
+const factRows = (f: Facts | null): [string, string][] => [
+  ['initialized', f === null || f.initialized === null ? '–' : f.initialized ? 'yes' : 'no'],
+  ['PAMT', f === null || f.pamtKb === null ? '–' : `${f.pamtKb} KB`],
+  ['failure', f?.failure ?? '–'],
+  ['window (CMR lines → PAMT line)', f === null || f.windowSeconds === null ? '–' : `${f.windowSeconds.toFixed(3)} s`],
+];
+
+export function explainHtml(run: ExplainRun): string {
+  const { result, context, report, platform } = run;
+  const agree = (v: boolean | null): string => (v === null ? 'unknown' : v ? 'agree' : 'DISAGREE');
+  const sections: Section[] = [
+    {
+      id: 'side-by-side',
+      heading: 'Log and model',
+      intro: `What the log says and what the model predicts for the platform rebuilt from it (memory from ${context.memoryFrom ?? 'nothing'}; policy ${context.policy ?? '–'}). PAMT: ${agree(result.agree.pamtKb)}; outcome: ${agree(result.agree.outcome)}.`,
+      body: sideBySide(`log: ${context.file}`, dataTable(['fact', 'value'], factRows(result.log)), 'model', dataTable(['fact', 'value'], factRows(result.model))),
+    },
+    {
+      id: 'diagnosis',
+      heading: 'Diagnosis',
+      body: result.diagnosis.length
+        ? join(result.diagnosis.map((d) => html`<div class="diag"><h3>${d.cause}</h3><p>${d.evidence.line === null ? 'evidence' : `line ${d.evidence.line}`}: <code>${d.evidence.text}</code></p>${d.remedies.length ? html`<ul>${d.remedies.map((r) => html`<li>${r}</li>`)}</ul>` : null}</div>`))
+        : html`<p>No known failure signature, and log and model agree.</p>`,
+    },
+  ];
+  if (context.warnings.length) {
+    sections.push({ id: 'import-warnings', heading: 'Rebuilding the platform', body: html`<ul>${context.warnings.map((w) => html`<li>${w}</li>`)}</ul>` });
+  }
+  if (report && platform) sections.push(...simulateSections(report, platform, 'model-'));
+  return page({
+    title: `tdxmodel explain: ${context.file}`,
+    subtitle: result.model === null ? 'the platform could not be rebuilt from this log' : `model: ${report?.platform.name ?? ''} under ${context.policy ?? ''}`,
+    sections,
+  });
+}
