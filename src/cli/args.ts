@@ -44,7 +44,8 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
     }
     if (values.has(name) || repeat.has(name)) {
       const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined) throw usageError(`--${name} needs a value`);
+      // "--out --format json" means a forgotten value, not a file named "--format".
+      if (v === undefined || (eq < 0 && v.startsWith('--'))) throw usageError(`--${name} needs a value`);
       if (repeat.has(name)) out.lists.set(name, [...(out.lists.get(name) ?? []), v]);
       else out.flags.set(name, v);
       continue;

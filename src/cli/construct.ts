@@ -2,11 +2,12 @@
 
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Transform } from 'node:stream';
 import { parseArgs, choiceFlag } from './args.js';
 import { ENGINES, loadEngine, type ConstructEngine } from '../construct/engine.js';
 import { canonicalResult } from '../construct/canonical.js';
 import { toConstructInput } from '../construct/input.js';
-import { loadPlatform } from '../platform/load.js';
+import { loadPlatform, maxInputBytes } from '../platform/load.js';
 import { parseJsonStrict } from '../platform/json.js';
 import { validatePlatform } from '../platform/validate.js';
 import { InputError, usageError } from '../platform/errors.js';
@@ -52,7 +53,27 @@ async function constructJsonl(file: string, engine: ConstructEngine, out: Out): 
     });
     stream = s;
   }
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  // readline buffers a line whole: bound it, or one endless line exhausts memory. A JSONL
+  // stream as such may be any length; each line is one input and gets the input limit.
+  const limit = maxInputBytes();
+  const source = file === '-' ? '<stdin>' : file;
+  let run = 0;
+  let lines = 1;
+  const bounded = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      let from = 0;
+      for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+        lines++;
+        run = 0;
+        from = nl + 1;
+      }
+      run += chunk.length - from;
+      if (run > limit) done(new InputError(`${source}: line ${lines}`, `line is over the ${limit}-byte input limit (set TDXMODEL_MAX_INPUT_BYTES to raise it)`));
+      else done(null, chunk);
+    },
+  });
+  stream.on('error', (e: Error) => bounded.destroy(e));
+  const rl = createInterface({ input: stream.pipe(bounded), crlfDelay: Infinity });
   let lineNo = 0;
   let slots: (ConstructInput | string)[] = [];
   const flush = async (): Promise<void> => {

@@ -3,6 +3,7 @@
 
 import { writeFileSync, renameSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { usageError } from '../platform/errors.js';
 
 export interface Out {
@@ -18,9 +19,11 @@ export const stdoutOut: Out = {
 };
 
 export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  // A random name opened exclusively ('wx'): a file or symlink planted at a predictable
+  // temporary name is never written through.
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text, { flag: 'wx' });
     renameSync(tmp, file);
   } catch (e) {
     try { unlinkSync(tmp); } catch { /* never created */ }

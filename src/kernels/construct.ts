@@ -56,7 +56,7 @@ import {
   outputWords,
   scratchBytes,
 } from './layout.js';
-import { loadKernel } from './wasm.js';
+import { loadKernel, resetKernel } from './wasm.js';
 
 const WASM_PAGE = 65536;
 // wasm32 addresses 4 GiB at most.
@@ -230,16 +230,29 @@ function runChunk(
     throw new RangeError(`construct: a platform needs ${needed} bytes of WASM memory, over the 4 GiB limit`);
   }
   const have = kernel.memory.buffer.byteLength;
-  if (needed > have) kernel.memory.grow(Math.ceil((needed - have) / WASM_PAGE));
-  // grow() detaches the old buffer, so the view is taken afterwards.
-  const view = new Float64Array(kernel.memory.buffer);
-  for (let i = 0; i < count; i++) {
-    pack(view, inAt[i]!, inputs[from + i]!);
-    view[table + i] = inAt[i]!;
-    view[table + count + i] = outAt[i]!;
+  if (needed > have) {
+    try {
+      kernel.memory.grow(Math.ceil((needed - have) / WASM_PAGE));
+    } catch (e) {
+      throw new RangeError(`construct: cannot grow WASM memory to ${needed} bytes: ${(e as Error).message}`, { cause: e });
+    }
   }
-  kernel.constructBatch(table, count, scratchAt, scratch);
-  for (let i = 0; i < count; i++) results[from + i] = unpack(view, outAt[i]!);
+  try {
+    // grow() detaches the old buffer, so the view is taken afterwards.
+    const view = new Float64Array(kernel.memory.buffer);
+    for (let i = 0; i < count; i++) {
+      pack(view, inAt[i]!, inputs[from + i]!);
+      view[table + i] = inAt[i]!;
+      view[table + count + i] = outAt[i]!;
+    }
+    kernel.constructBatch(table, count, scratchAt, scratch);
+    for (let i = 0; i < count; i++) results[from + i] = unpack(view, outAt[i]!);
+  } catch (e) {
+    // A half-packed batch or an output the decoder refused means the instance's memory holds
+    // garbage; the next call starts from a fresh instance rather than trust it.
+    resetKernel();
+    throw e;
+  }
 }
 
 /** Constructs every input with one call into the kernel (several only for huge batches). */

@@ -48,10 +48,27 @@ function findWasm(): string {
   throw new Error(`trials kernel not found (run "npm run asbuild"); looked for ${tried.join(', ')}`);
 }
 
+let compiled: WebAssembly.Module | undefined;
+
+/** Drops the instance after a trap: its globals are whatever the failed call left. */
+export function resetTrialsKernel(): void {
+  kernel = undefined;
+}
+
+/** Runs one kernel call; a trap resets the instance and comes back as a clear Error. */
+function guarded<T>(what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    resetTrialsKernel();
+    throw new Error(`trials kernel ${what} failed: ${(e as Error)?.message ?? String(e)} (the instance was reset)`, { cause: e });
+  }
+}
+
 export function loadTrialsKernel(): TrialsExports {
   if (kernel) return kernel;
-  const module = new WebAssembly.Module(readFileSync(findWasm()));
-  const instance = new WebAssembly.Instance(module, {
+  compiled ??= new WebAssembly.Module(readFileSync(findWasm()));
+  const instance = new WebAssembly.Instance(compiled, {
     env: {
       abort(_msg: number, _file: number, line: number, column: number) {
         throw new Error(`trials kernel aborted at ${line}:${column}`);
@@ -126,7 +143,7 @@ export function runTrialsWasm(program: TrialProgram, seed: number, firstTrial: n
   const result = new Float64Array(count * width);
   for (let done = 0; done < count; ) {
     const n = Math.min(perCall, count - done);
-    k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr);
+    guarded('runTrials', () => k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr));
     // memory.buffer is re-read after every call: growth detaches the old ArrayBuffer.
     result.set(new Float64Array(k.memory.buffer, outPtr, n * width), done * width);
     done += n;
@@ -186,6 +203,6 @@ export function normalsWasm(seed: number, trial: number, n: number): Float64Arra
   const k = loadTrialsKernel();
   const ptr = (k.heapBase() + 7) & ~7;
   ensureBytes(k, ptr + n * 8);
-  k.normalsForTest(seed % 2 ** 32, Math.floor(seed / 2 ** 32), trial, n, ptr);
+  guarded('normalsForTest', () => k.normalsForTest(seed % 2 ** 32, Math.floor(seed / 2 ** 32), trial, n, ptr));
   return new Float64Array(k.memory.buffer, ptr, n).slice();
 }

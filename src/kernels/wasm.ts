@@ -17,7 +17,10 @@ export interface ConstructKernel {
 // compiled package (dist/src/kernels/) it is three.
 const CANDIDATES = ['../../build/release.wasm', '../../../build/release.wasm'];
 
+let compiled: WebAssembly.Module | undefined;
 let kernel: ConstructKernel | undefined;
+/** Instances made so far in this thread: tests check that a trap really replaced the instance. */
+let generation = 0;
 
 function wasmPath(): string {
   for (const candidate of CANDIDATES) {
@@ -29,23 +32,51 @@ function wasmPath(): string {
   );
 }
 
-/** An AssemblyScript string: UTF-16 code units, byte length in the word before it. */
+/**
+ * An AssemblyScript string: UTF-16 code units, byte length in the word before it. The pointer
+ * comes from a kernel that is failing, so it is bounds-checked and the text cut short.
+ */
 function readString(memory: WebAssembly.Memory, ptr: number): string {
-  if (ptr === 0) return '';
-  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0]!;
-  return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, bytes >>> 1));
+  const buf = memory.buffer;
+  if (ptr < 4 || ptr % 2 !== 0 || ptr > buf.byteLength) return '';
+  const bytes = new DataView(buf).getUint32(ptr - 4, true);
+  const units = Math.min(bytes >>> 1, 500, (buf.byteLength - ptr) >>> 1);
+  return new TextDecoder('utf-16le').decode(new Uint8Array(buf, ptr, units * 2));
+}
+
+/**
+ * Drops the instance: the next loadKernel() makes a fresh one from the compiled module. After
+ * a trap the instance's globals (arena cursor, warning count, stack pointer) are whatever the
+ * failed call left, so it is never reused.
+ */
+export function resetKernel(): void {
+  kernel = undefined;
+}
+
+export function kernelGeneration(): number {
+  return generation;
+}
+
+/** Thrown when the kernel aborted or trapped; the instance has already been discarded. */
+export class KernelTrapError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'KernelTrapError';
+  }
 }
 
 export function loadKernel(): ConstructKernel {
   if (kernel !== undefined) return kernel;
-  const module = new WebAssembly.Module(readFileSync(wasmPath()));
+  compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
   let memory: WebAssembly.Memory | undefined;
-  const instance = new WebAssembly.Instance(module, {
+  let aborted: string | undefined;
+  const instance = new WebAssembly.Instance(compiled, {
     env: {
       abort(message: number, file: number, line: number, column: number): never {
-        const text = memory ? readString(memory, message) : 'abort';
+        const text = memory ? readString(memory, message) || 'abort' : 'abort';
         const where = memory && file ? ` (${readString(memory, file)}:${line}:${column})` : '';
-        throw new Error(`${text}${where}`);
+        aborted = `${text}${where}`;
+        throw new Error(aborted);
       },
     },
   });
@@ -55,10 +86,21 @@ export function loadKernel(): ConstructKernel {
     constructBatch(table: number, count: number, scratch: number, scratchBytes: number): void;
   };
   memory = exports.memory;
-  kernel = {
+  generation++;
+  const self: ConstructKernel = {
     memory: exports.memory,
     heapBase: exports.heapBase() >>> 0,
-    constructBatch: exports.constructBatch,
+    constructBatch(table: number, count: number, scratch: number, scratchBytes: number): void {
+      aborted = undefined;
+      try {
+        exports.constructBatch(table, count, scratch, scratchBytes);
+      } catch (e) {
+        if (kernel === self) kernel = undefined;
+        const what = aborted !== undefined ? `aborted: ${aborted}` : `trapped: ${(e as Error)?.message ?? String(e)}`;
+        throw new KernelTrapError(`construct kernel ${what}; the instance was reset`, e);
+      }
+    },
   };
+  kernel = self;
   return kernel;
 }

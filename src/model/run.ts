@@ -33,6 +33,9 @@ export function splitSets(sets: string[]): { platformSets: string[]; costOverrid
       platformSets.push(s);
       continue;
     }
+    // "__proto__" would be swallowed by the assignment below (and a dotted name is no
+    // parameter): refuse it rather than run without the override the user asked for.
+    if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(m[1])) throw usageError(`--set costs.${m[1]}: not a cost parameter name`);
     const v = Number(m[2]);
     if (m[2].trim() === '' || !Number.isFinite(v)) throw usageError(`--set costs.${m[1]}: expected a number, got "${m[2]}"`);
     costOverrides[m[1]] = v;

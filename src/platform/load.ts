@@ -1,47 +1,98 @@
 // Reading an INPUT argument: a file path, "-" for standard input, or "preset:NAME".
 
-import { readFileSync, statSync } from 'node:fs';
-import { InputError, inFile, usageError } from './errors.js';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { InputError, inFile, oneLine, usageError } from './errors.js';
 import { parseJsonStrict } from './json.js';
 import { validatePlatform } from './validate.js';
 import type { Platform } from './types.js';
 
-/** Larger inputs are refused before reading: a platform document of 1M regions is ~70 MB. */
-export const MAX_INPUT_BYTES = 1 << 30;
+/**
+ * Default input size limit. A platform of 4M memory regions (the validation limit) is about
+ * 220 MB of JSON. TDXMODEL_MAX_INPUT_BYTES changes it, up to STRING_MAX.
+ */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+/** V8's longest string: a bigger input could not be decoded at all (0x1fffffe8 UTF-16 units). */
+const STRING_MAX = 0x1fffffe8;
+const CHUNK = 1 << 20;
+
+/** The input size limit in force: TDXMODEL_MAX_INPUT_BYTES, or MAX_INPUT_BYTES. */
+export function maxInputBytes(): number {
+  const env = process.env.TDXMODEL_MAX_INPUT_BYTES;
+  if (env === undefined || env === '') return MAX_INPUT_BYTES;
+  if (!/^[0-9]+$/.test(env) || Number(env) < 1 || Number(env) > STRING_MAX) {
+    throw usageError(`TDXMODEL_MAX_INPUT_BYTES must be a whole number of bytes from 1 to ${STRING_MAX}, got "${env}"`);
+  }
+  return Number(env);
+}
 
 export interface RawInput {
   text: string;
   source: string;
 }
 
-export function readText(spec: string): RawInput {
-  if (spec === '-') {
-    let buf: Buffer;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Reads a whole descriptor, never more than `limit` bytes: statSync's size says nothing about
+ * /dev/zero, a pipe or a file still growing, so the bound is enforced while reading. A NUL
+ * byte stops it at once, whatever the limit.
+ */
+function readBounded(fd: number, source: string, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
+    let n: number;
     try {
-      buf = readFileSync(0);
+      n = readSync(fd, buf, 0, buf.length, null);
     } catch (e) {
-      throw usageError(`cannot read standard input: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      // A non-blocking standard input (a terminal, or a pipe Node has touched) has no data yet.
+      if (code === 'EAGAIN') { Atomics.wait(sleeper, 0, 0, 10); continue; }
+      if (code === 'EOF') break;
+      throw new InputError(source, `cannot read: ${code ?? (e as Error).message}`);
     }
-    return { text: decode(buf, '<stdin>'), source: '<stdin>' };
+    if (n === 0) break;
+    const got = buf.subarray(0, n);
+    if (total === 0) refuseUtf16(got, source);
+    if (got.indexOf(0) !== -1) throw new InputError(source, 'binary data (NUL byte), expected a text document');
+    chunks.push(got);
+    total += n;
+    if (total > limit) throw overLimit(source, limit);
   }
-  let size: number;
+  return Buffer.concat(chunks, total);
+}
+
+function overLimit(source: string, limit: number): InputError {
+  return new InputError(source, `input is over the ${limit}-byte limit (set TDXMODEL_MAX_INPUT_BYTES to raise it)`);
+}
+
+function refuseUtf16(head: Buffer, source: string): void {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    throw new InputError(source, 'UTF-16 text; save it as UTF-8');
+  }
+}
+
+export function readText(spec: string): RawInput {
+  const limit = maxInputBytes();
+  if (spec === '-') return { text: readBounded(0, '<stdin>', limit).toString('utf8'), source: '<stdin>' };
+  let fd: number;
   try {
+    // A regular file's size is known up front: refuse a huge (or sparse) one without reading it.
     const st = statSync(spec);
     if (st.isDirectory()) throw new InputError(spec, 'is a directory, expected a file');
-    size = st.size;
+    if (st.isFile() && st.size > limit) throw overLimit(spec, limit);
+    fd = openSync(spec, 'r');
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(spec, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (size > MAX_INPUT_BYTES) throw new InputError(spec, `file is ${size} bytes; the limit is ${MAX_INPUT_BYTES} (1 GiB)`);
-  return { text: decode(readFileSync(spec), spec), source: spec };
-}
-
-function decode(buf: Buffer, source: string): string {
-  if (buf.length > MAX_INPUT_BYTES) throw new InputError(source, `input is over the ${MAX_INPUT_BYTES}-byte limit`);
-  // A NUL byte never appears in a text document: refuse binary garbage up front.
-  if (buf.indexOf(0) !== -1) throw new InputError(source, 'binary data (NUL byte), expected a text document');
-  return buf.toString('utf8');
+  try {
+    if (fstatSync(fd).isDirectory()) throw new InputError(spec, 'is a directory, expected a file');
+    return { text: readBounded(fd, spec, limit).toString('utf8'), source: spec };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The unvalidated document behind an INPUT argument, and where it came from. */
@@ -62,7 +113,7 @@ export async function loadPlatform(spec: string, sets: string[] = []): Promise<P
     return validatePlatform(doc);
   } catch (e) {
     // Syntax errors already carry "file:line"; field errors get the file in front.
-    if (e instanceof InputError && e.where.startsWith(source)) throw e;
+    if (e instanceof InputError && e.where.startsWith(oneLine(source))) throw e;
     throw inFile(source, e);
   }
 }
@@ -84,14 +135,20 @@ export function applySets(doc: unknown, sets: string[]): void {
       throw usageError(`--set ${path.join('.')}: not a field path`);
     }
     let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      value = raw;
+    if (/^\s*[[{]/.test(raw)) {
+      // An object or array is meant as JSON: read it as strictly as a document is.
+      value = parseJsonStrict(raw, `--set ${path.join('.')}`);
+    } else {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        value = raw;
+      }
     }
     let o = doc as Record<string, unknown>;
     for (const k of path.slice(0, -1)) {
-      if (o[k] === undefined) o[k] = {};
+      // Own fields only: "kernel.toString.x" must not find Object.prototype.toString.
+      if (!Object.hasOwn(o, k) || o[k] === undefined) o[k] = {};
       if (typeof o[k] !== 'object' || o[k] === null || Array.isArray(o[k])) throw usageError(`--set ${path.join('.')}: ${k} is not an object`);
       o = o[k] as Record<string, unknown>;
     }

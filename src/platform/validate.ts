@@ -14,6 +14,14 @@ const MAX_NUMNODES = 1024;
 const MAX_CMRS = 32;
 const MAX_LPS = 1 << 16;
 const SZ_1M = 0x100000;
+/**
+ * Input limits (README.md, Limits). 4M memory regions construct in ~20 s and 1.6 GB; beyond,
+ * a run would exhaust the default heap, so the document is refused with the field path instead.
+ */
+export const MAX_REGIONS = 1 << 22;
+const MAX_HOTPLUG = 1 << 16;
+/** Concurrent tdx_enable() callers: a handful in any real system; each is a timeline entry. */
+const MAX_CALLERS = 1024;
 
 const TOP_KEYS = new Set([
   'name', 'memory', 'reserved', 'cmrs', 'nodeDistance', 'cpus', 'module', 'keyids', 'kernel',
@@ -55,6 +63,10 @@ function knownKeys(o: Obj, path: string, keys: Iterable<string>): void {
   }
 }
 
+function maxLength(list: unknown[], path: string, max: number): void {
+  if (list.length > max) throw invalidField(path, `at most ${max} entries (a tdxmodel input limit), got ${list.length}`);
+}
+
 function range(v: unknown, path: string, pageAligned: boolean): MemRange {
   const o = obj(v, path);
   if (o.start === undefined) throw invalidField(`${path}.start`, 'required');
@@ -72,6 +84,7 @@ function range(v: unknown, path: string, pageAligned: boolean): MemRange {
 function parseMemory(v: unknown): NodeRange[] {
   if (v === undefined) throw invalidField('memory', 'required (the memblock memory ranges)');
   const list = arr(v, 'memory');
+  maxLength(list, 'memory', MAX_REGIONS);
   const out: NodeRange[] = [];
   let prevEnd = -1;
   for (let i = 0; i < list.length; i++) {
@@ -94,7 +107,9 @@ function parseMemory(v: unknown): NodeRange[] {
 
 function parseReserved(v: unknown): LabelledRange[] {
   if (v === undefined) return [];
-  return arr(v, 'reserved').map((e, i) => {
+  const list = arr(v, 'reserved');
+  maxLength(list, 'reserved', MAX_REGIONS);
+  return list.map((e, i) => {
     const path = `reserved[${i}]`;
     const o = obj(e, path);
     knownKeys(o, path, ['start', 'end', 'label']);
@@ -143,6 +158,7 @@ function parseDistance(v: unknown, memory: NodeRange[], hotplug: HotplugEvent[])
     return Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 10 : 20)));
   }
   const rows = arr(v, 'nodeDistance');
+  maxLength(rows, 'nodeDistance', MAX_NUMNODES);
   if (rows.length < dim) {
     throw invalidField('nodeDistance', `node ${rows.length} has no distance entries (need a ${dim}×${dim} matrix)`);
   }
@@ -286,6 +302,7 @@ function parseKernel(v: unknown): KernelConfig {
   if (holes !== 'memblock' && holes !== 'cmr') throw invalidField('kernel.holes', `must be "memblock" or "cmr", got "${holes}"`);
   const policy = str(o.policy, 'kernel.policy', 'mainline');
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(policy)) throw invalidField('kernel.policy', `not a policy name: "${policy}"`);
+  if (o.callers !== undefined) maxLength(arr(o.callers, 'kernel.callers'), 'kernel.callers', MAX_CALLERS);
   const callers: Caller[] = o.callers === undefined ? [] : arr(o.callers, 'kernel.callers').map((c, i) => {
     const path = `kernel.callers[${i}]`;
     const co = obj(c, path);
@@ -320,7 +337,9 @@ function parseCosts(v: unknown): Record<string, number> {
 
 function parseHotplug(v: unknown): HotplugEvent[] {
   if (v === undefined) return [];
-  return arr(v, 'hotplug').map((e, i) => {
+  const list = arr(v, 'hotplug');
+  maxLength(list, 'hotplug', MAX_HOTPLUG);
+  return list.map((e, i) => {
     const path = `hotplug[${i}]`;
     const o = obj(e, path);
     knownKeys(o, path, ['start', 'end', 'node', 'kind']);
@@ -341,9 +360,10 @@ function u64Pair(v: unknown, path: string, a: string, b: string): Record<string,
   return { [a]: parseU64(o[a], `${path}.${a}`, true), [b]: parseU64(o[b], `${path}.${b}`, true) };
 }
 
-function parseTdmrs(v: unknown): TdmrSpec[] | null {
+function parseTdmrs(v: unknown, maxReservedPerTdmr: number): TdmrSpec[] | null {
   if (v === undefined) return null;
   const list = arr(v, 'tdmrs');
+  maxLength(list, 'tdmrs', MAX_REGIONS);
   if (list.length === 0) throw invalidField('tdmrs', 'a bring-your-own layout needs at least one TDMR');
   return list.map((e, i) => {
     const path = `tdmrs[${i}]`;
@@ -355,7 +375,13 @@ function parseTdmrs(v: unknown): TdmrSpec[] | null {
       const p = u64Pair(o[k], `${path}.${k}`, 'base', 'size');
       return { base: p.base, size: p.size };
     };
-    const reserved = o.reserved === undefined ? [] : arr(o.reserved, `${path}.reserved`).map((r, j) => {
+    // TDMR_INFO has room for the module's maximum and no more: a longer list cannot be handed
+    // to TDH.SYS.CONFIG at all, so it is a malformed layout rather than a modeled failure.
+    const rlist = o.reserved === undefined ? [] : arr(o.reserved, `${path}.reserved`);
+    if (rlist.length > maxReservedPerTdmr) {
+      throw invalidField(`${path}.reserved`, `at most module.maxReservedPerTdmr (${maxReservedPerTdmr}) reserved areas fit in a TDMR_INFO, got ${rlist.length}`);
+    }
+    const reserved = rlist.map((r, j) => {
       const p = u64Pair(r, `${path}.reserved[${j}]`, 'offset', 'size');
       return { offset: p.offset, size: p.size };
     });
@@ -371,6 +397,7 @@ export function validatePlatform(doc: unknown): Platform {
   const memory = parseMemory(o.memory);
   const hotplug = parseHotplug(o.hotplug);
   const { cmrs, given } = parseCmrs(o.cmrs, memory);
+  const module = parseModule(o.module);
   return {
     name,
     memory,
@@ -379,11 +406,11 @@ export function validatePlatform(doc: unknown): Platform {
     cmrsGiven: given,
     nodeDistance: parseDistance(o.nodeDistance, memory, hotplug),
     cpus: parseCpus(o.cpus, memory),
-    module: parseModule(o.module),
+    module,
     keyids: parseKeyids(o.keyids),
     kernel: parseKernel(o.kernel),
     costs: parseCosts(o.costs),
     hotplug,
-    tdmrs: parseTdmrs(o.tdmrs),
+    tdmrs: parseTdmrs(o.tdmrs, module.maxReservedPerTdmr),
   };
 }

@@ -1,0 +1,139 @@
+// From a row's axis values to a validated platform, a policy and cost overrides.
+//
+// Validation is the expensive part of building (tens of µs for a preset), and in a grid most
+// rows share their platform with their neighbours: the axes that do not touch the document
+// (policy, costs.*) vary fastest when written last, and the platform-changing ones repeat in
+// runs. Platforms are therefore cached by the values of the platform-changing axes only, and
+// rebuilt memory maps by (memory per socket, sockets, SNC).
+
+import { InputError } from '../../platform/errors.js';
+import { parseU64 } from '../../platform/units.js';
+import { applySets } from '../../platform/load.js';
+import { validatePlatform } from '../../platform/validate.js';
+import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/layout.js';
+import type { Platform } from '../../platform/types.js';
+import type { SweepPlan } from './spec.js';
+import { socketLayout } from './layout.js';
+
+const GiB = 2 ** 30;
+const PLATFORM_CACHE = 256;
+
+export interface RowSetup {
+  platform: Platform;
+  policy: string | undefined;
+  costOverrides: Record<string, number>;
+}
+
+/** A row that cannot be built: its combination of values breaks a platform rule. */
+export interface InvalidRow {
+  invalid: string;
+}
+
+export class PlatformBuilder {
+  private readonly platformAxes: number[] = [];
+  private readonly costAxes: number[] = [];
+  private policyAxis = -1;
+  private readonly cache = new Map<string, Platform | InvalidRow>();
+  private readonly layouts = new Map<string, LayoutDoc>();
+
+  constructor(private readonly plan: SweepPlan) {
+    plan.axes.forEach((a, i) => {
+      if (a.kind === 'structural' || a.kind === 'set') this.platformAxes.push(i);
+      else if (a.kind === 'cost') this.costAxes.push(i);
+      else if (a.kind === 'policy') this.policyAxis = i;
+    });
+  }
+
+  /**
+   * The platform, policy and cost overrides of a row. `key` identifies the row's values of the
+   * platform-changing axes (the caller has them as value indices, cheaper than the values).
+   */
+  setup(values: unknown[], key: string): RowSetup | InvalidRow {
+    let platform = this.cache.get(key);
+    if (platform === undefined) {
+      platform = this.build(values);
+      // A small LRU: Map keeps insertion order, so the oldest entry is the first.
+      if (this.cache.size >= PLATFORM_CACHE) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, platform);
+    }
+    if ('invalid' in platform) return platform;
+    const costOverrides: Record<string, number> = {};
+    for (const a of this.costAxes) {
+      const v = values[a];
+      if (v !== undefined) costOverrides[this.plan.axes[a].name.slice('costs.'.length)] = v as number;
+    }
+    const policy = this.policyAxis >= 0 ? (values[this.policyAxis] as string | undefined) : undefined;
+    return { platform, policy, costOverrides };
+  }
+
+  /** The key of a row given its values, for callers without value indices (lists). */
+  keyOfValues(values: unknown[]): string {
+    return JSON.stringify(this.platformAxes.map((a) => values[a] ?? null));
+  }
+
+  private build(values: unknown[]): Platform | InvalidRow {
+    const { plan } = this;
+    const doc = structuredClone(plan.base);
+    const sets: string[] = [];
+    const s: Record<string, unknown> = {};
+    for (const a of this.platformAxes) {
+      const v = values[a];
+      if (v === undefined) continue;
+      const axis = plan.axes[a];
+      if (axis.kind === 'structural') s[axis.name] = v;
+      else sets.push(`${axis.name}=${JSON.stringify(v)}`);
+    }
+    try {
+      this.applyStructural(doc, s);
+      applySets(doc, sets);
+      return validatePlatform(doc);
+    } catch (e) {
+      if (e instanceof InputError) return { invalid: e.message };
+      if (e instanceof Error && e.message.startsWith('a NUMA node')) return { invalid: e.message };
+      throw e;
+    }
+  }
+
+  private applyStructural(doc: Record<string, unknown>, s: Record<string, unknown>): void {
+    const l = this.plan.layout;
+    if ('memoryPerSocket' in s || 'sockets' in s || 'snc' in s) {
+      const gib = s.memoryPerSocket !== undefined ? Number(parseU64(s.memoryPerSocket, 'memoryPerSocket', true)) / GiB : l.dramPerSocketGiB!;
+      const sockets = (s.sockets as number | undefined) ?? l.sockets;
+      const snc = (s.snc as number | undefined) ?? l.snc;
+      const key = `${gib}/${sockets}/${snc}`;
+      let layout = this.layouts.get(key);
+      const sl = socketLayout(l, gib, sockets, snc);
+      if (!layout) {
+        layout = buildLayout(l.low, sl);
+        this.layouts.set(key, layout);
+      }
+      // Socket 0 gives its first 2 GiB to the low map and keeps a top gap: a small socket can
+      // be left with an empty node, which validation would report only as a range error.
+      const empty = layout.memory.find((m) => Number(m.end) <= Number(m.start));
+      if (empty) {
+        throw new InputError('memoryPerSocket', `${gib} GiB per socket with SNC${snc} leaves node ${empty.node} no memory (socket 0 holds its first 2 GiB below 4 GiB and ${l.topGapMiB[0]} MiB at its top)`);
+      }
+      doc.memory = layout.memory;
+      doc.cmrs = layout.cmrs;
+      doc.reserved = layout.reserved;
+      doc.nodeDistance = withHotplugNodes(distances(sl, 12, 21), l.hotplugNodes);
+      if (!l.explicitLps) doc.cpus = { ...(doc.cpus as object | undefined), packages: sockets };
+    }
+    if ('coresPerSocket' in s || 'smt' in s) {
+      const cpus = { ...(doc.cpus as Record<string, unknown> | undefined) };
+      if (s.coresPerSocket !== undefined) cpus.coresPerPackage = s.coresPerSocket;
+      if (s.smt !== undefined) cpus.threadsPerCore = s.smt ? 2 : 1;
+      doc.cpus = cpus;
+    }
+  }
+}
+
+/**
+ * CPU-less nodes of the base (a CXL expander onlined later) keep a row and column: distance 30
+ * to every node, as the built-in CXL preset has for its nearer socket.
+ */
+function withHotplugNodes(m: number[][], extra: number[]): number[][] {
+  if (!extra.length) return m;
+  const n = Math.max(m.length, Math.max(...extra) + 1);
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : i < m.length && j < m.length ? m[i][j] : 30)));
+}

@@ -1,0 +1,129 @@
+// Sweep rows as text: CSV (with a header) or JSON Lines, and the merge of shard outputs back
+// into the unsharded output. Row text depends only on the plan and the row's numbers, never on
+// how rows were chunked or which worker ran them, so any split gives the same bytes.
+
+import { InputError } from '../../platform/errors.js';
+import { csvCell, csvRecord, csvText, parseCsv } from '../../report/csv.js';
+import { NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows } from './evaluate.js';
+import { rowValues, type SweepPlan } from './spec.js';
+
+export type SweepFormat = 'csv' | 'jsonl';
+
+export function header(plan: SweepPlan): string[] {
+  return ['index', ...plan.axes.map((a) => a.name), 'initialized', 'error', 'step', ...NUM_COLUMNS.slice(1), 'message'];
+}
+
+/** The header line (CSV only; JSON Lines has none), with its line end. */
+export function headerText(plan: SweepPlan, format: SweepFormat): string {
+  return format === 'csv' ? csvRecord(header(plan)) + '\n' : '';
+}
+
+function axisCell(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v === 'string') return csvText(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return csvCell(v);
+  return csvText(JSON.stringify(v));
+}
+
+const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+/** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart. */
+export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
+  let out = '';
+  const names = plan.axes.map((a) => a.name);
+  for (let i = 0; i < rows.count; i++) {
+    const index = first + i * step;
+    const values = rowValues(plan, index);
+    const n = i * NUMS;
+    const t = i * STRS;
+    const init = rows.nums[n] === 1;
+    if (format === 'csv') {
+      let line = String(index);
+      for (const v of values) line += ',' + axisCell(v);
+      line += init ? ',true,' : ',false,';
+      line += csvCell(rows.strs[t]) + ',' + csvCell(rows.strs[t + 1]);
+      for (let k = 1; k < NUMS; k++) line += ',' + csvCell(rows.nums[n + k]);
+      out += line + ',' + csvCell(rows.strs[t + 2]) + '\n';
+    } else {
+      const o: Record<string, unknown> = { index };
+      values.forEach((v, a) => {
+        if (v !== undefined) o[names[a]] = v;
+      });
+      o.initialized = init;
+      o[STR_COLUMNS[0]] = rows.strs[t] || null;
+      o[STR_COLUMNS[1]] = rows.strs[t + 1] || null;
+      for (let k = 1; k < NUMS; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
+      o[STR_COLUMNS[2]] = rows.strs[t + 2] || null;
+      out += JSON.stringify(o) + '\n';
+    }
+  }
+  return out;
+}
+
+interface ShardRow {
+  index: number;
+  text: string;
+  file: string;
+}
+
+/**
+ * Joins shard outputs (any order, any split) into the output of the unsharded sweep. Refuses
+ * mixed formats or headers, a row in two files, and a gap in the indices (a missing shard
+ * leaves one; with the modulo split even a missing last shard does, unless it was empty).
+ */
+export function mergeShards(files: { name: string; text: string }[]): string {
+  if (files.length === 0) throw new InputError('', 'sweep --merge needs at least one file');
+  let format: SweepFormat | null = null;
+  let head: string | null = null;
+  let headFile = '';
+  const rows: ShardRow[] = [];
+  for (const f of files) {
+    const text = f.text.charCodeAt(0) === 0xfeff ? f.text.slice(1) : f.text;
+    const fmt: SweepFormat = text.trimStart().startsWith('{') || text.trim() === '' ? 'jsonl' : 'csv';
+    if (format !== null && fmt !== format && text.trim() !== '') throw new InputError(f.name, `is ${fmt === 'csv' ? 'CSV' : 'JSON Lines'}, the other files are not`);
+    if (text.trim() !== '') format = format ?? fmt;
+    if (fmt === 'csv') {
+      let records;
+      try {
+        records = parseCsv(text);
+      } catch (e) {
+        throw new InputError(f.name, `not CSV: ${(e as Error).message}`);
+      }
+      if (!records.length || records[0].fields[0] !== 'index') throw new InputError(f.name, 'not a sweep CSV (the header must start with "index")');
+      if (head === null) {
+        head = records[0].raw;
+        headFile = f.name;
+      } else if (records[0].raw !== head) {
+        throw new InputError(f.name, `its header differs from ${headFile}'s: not shards of one sweep`);
+      }
+      for (const r of records.slice(1)) rows.push({ index: indexOf(r.fields[0], `${f.name}:${r.line}`), text: r.raw, file: f.name });
+    } else {
+      text.split('\n').forEach((line, i) => {
+        const l = line.endsWith('\r') ? line.slice(0, -1) : line;
+        if (l === '') return;
+        let o: unknown;
+        try {
+          o = JSON.parse(l);
+        } catch {
+          throw new InputError(`${f.name}:${i + 1}`, 'not a JSON line');
+        }
+        const idx = (o as { index?: unknown })?.index;
+        rows.push({ index: indexOf(typeof idx === 'number' ? String(idx) : '', `${f.name}:${i + 1}`), text: l, file: f.name });
+      });
+    }
+  }
+  rows.sort((a, b) => a.index - b.index);
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && rows[i].index === rows[i - 1].index) {
+      throw new InputError(rows[i].file, `row ${rows[i].index} is also in ${rows[i - 1].file}: overlapping shards`);
+    }
+    if (rows[i].index !== i) throw new InputError('', `row ${i} is in none of the files: a shard is missing or was interrupted`);
+  }
+  const body = rows.map((r) => r.text + '\n').join('');
+  return head !== null ? head + '\n' + body : body;
+}
+
+function indexOf(s: string, where: string): number {
+  if (!/^(0|[1-9][0-9]*)$/.test(s)) throw new InputError(where, `not a sweep row (index "${s}")`);
+  return Number(s);
+}

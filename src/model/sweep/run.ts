@@ -1,0 +1,117 @@
+// Running a sweep: cut the rows (of one shard) into chunks, evaluate them on the worker pool or
+// in this thread, and hand the row text back strictly in index order.
+//
+// Sharding is by index modulo N: shard K of N owns the rows with index % N == K - 1. Neighbours
+// in a grid differ in the fastest axis only and cost about the same to evaluate, so every shard
+// gets a fair share of the expensive corners; and a missing shard shows as gaps in the merged
+// indices, which the merge refuses.
+
+import type { EngineName } from '../../construct/engine.js';
+import { loadEngine } from '../../construct/engine.js';
+import { runChunkPool, type FaultInjection } from '../../workers/chunkPool.js';
+import type { SweepWorkerApi } from '../../workers/sweepWorker.js';
+import { SweepEvaluator, type ChunkRows, type RowRange } from './evaluate.js';
+import { formatRows, headerText, type SweepFormat } from './output.js';
+import type { SweepPlan } from './spec.js';
+
+export interface Shard {
+  /** 1-based. */
+  k: number;
+  n: number;
+}
+
+/** Rows per chunk at most: a chunk is the unit of progress, of retry and of what Ctrl-C drops. */
+const MAX_CHUNK_ROWS = 256;
+const CHUNKS_PER_WORKER = 4;
+
+export interface SweepOptions {
+  format: SweepFormat;
+  workers: number;
+  engine?: EngineName;
+  shard?: Shard;
+  chunkRows?: number;
+  faultInjection?: FaultInjection;
+  signal?: AbortSignal;
+  /** Receives the output in order: the header first, then rows as their prefix completes. */
+  write: (text: string) => void;
+  /** Rows done so far (in order) and the shard's row count. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SweepOutcome {
+  /** Rows written (a prefix of the shard's rows in index order). */
+  rows: number;
+  /** Rows the shard holds. */
+  total: number;
+  aborted: boolean;
+}
+
+/** How many of `total` rows shard k/n owns. */
+export function shardRows(total: number, shard: Shard | undefined): number {
+  if (!shard) return total;
+  const first = shard.k - 1;
+  return first >= total ? 0 : Math.floor((total - 1 - first) / shard.n) + 1;
+}
+
+export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<SweepOutcome> {
+  const step = opts.shard?.n ?? 1;
+  const offset = (opts.shard?.k ?? 1) - 1;
+  const total = shardRows(plan.total, opts.shard);
+  const per = opts.chunkRows ?? Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.ceil(total / (opts.workers * CHUNKS_PER_WORKER))));
+  const chunks = Math.ceil(total / per);
+  const range = (c: number): RowRange => ({ start: offset + c * per * step, count: Math.min(per, total - c * per), step });
+
+  opts.write(headerText(plan, opts.format));
+  let done = 0;
+  let nextChunk = 0;
+  const pending = new Map<number, ChunkRows>();
+  // Chunks finish in any order; text goes out only once every chunk before it is out.
+  const deliver = (c: number, rows: ChunkRows): void => {
+    pending.set(c, rows);
+    while (pending.has(nextChunk)) {
+      const r = pending.get(nextChunk)!;
+      pending.delete(nextChunk);
+      opts.write(formatRows(plan, opts.format, r, range(nextChunk).start, step));
+      done += r.count;
+      nextChunk++;
+    }
+    opts.onProgress?.(done, total);
+  };
+  opts.onProgress?.(0, total);
+
+  if (total === 0) return { rows: 0, total, aborted: false };
+  if (opts.workers === 1 && !opts.faultInjection) {
+    const evaluator = new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
+    for (let c = 0; c < chunks; c++) {
+      if (opts.signal?.aborted) return { rows: done, total, aborted: true };
+      deliver(c, evaluator.evaluate(range(c)));
+      // Let a signal handler run between chunks: evaluation itself never yields.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { rows: done, total, aborted: !!opts.signal?.aborted && done < total };
+  }
+
+  const { aborted } = await runChunkPool<SweepWorkerApi, ChunkRows>({
+    label: 'sweep',
+    workerModule: 'sweepWorker',
+    workers: opts.workers,
+    chunks,
+    setup: (remote) => remote.init(plan, opts.engine ?? 'wasm'),
+    run: (remote, c, exitCode) => remote.run(range(c), exitCode),
+    describe: (c) => {
+      const r = range(c);
+      return `rows ${r.start}..${r.start + (r.count - 1) * r.step}${step > 1 ? ` step ${step}` : ''}`;
+    },
+    onChunk: deliver,
+    faultInjection: opts.faultInjection,
+    signal: opts.signal,
+  });
+  return { rows: done, total, aborted: aborted && done < total };
+}
+
+/** The whole output as one string (tests, the library API). */
+export async function sweepText(plan: SweepPlan, opts: Omit<SweepOptions, 'write'>): Promise<string> {
+  let text = '';
+  await runSweep(plan, { ...opts, write: (t) => { text += t; } });
+  return text;
+}
