@@ -50,6 +50,20 @@ function usage(): string {
   return ['usage: tdxmodel COMMAND [options]', '', 'commands:', ...rows, '', 'INPUT is a platform file, - for standard input, or preset:NAME.', 'exit codes: 0 ran, 1 gate or --expect-success failed, 2 bad input or usage'].join('\n');
 }
 
+/** The package version, from package.json above this file (compiled: dist/src; source: src). */
+async function packageVersion(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'));
+      if (pkg.name === 'tdxmodel') return String(pkg.version);
+    } catch {
+      // not this candidate
+    }
+  }
+  return 'unknown';
+}
+
 export async function main(argv: string[], out: Out = stdoutOut): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
@@ -59,9 +73,7 @@ export async function main(argv: string[], out: Out = stdoutOut): Promise<number
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    await out.write(`tdxmodel ${pkg.version}\n`);
+    await out.write(`tdxmodel ${await packageVersion()}\n`);
     return 0;
   }
   const cmd = COMMANDS[name];

@@ -4,7 +4,7 @@ import { constructWasm, constructWasmBatch } from '../src/kernels/construct.js';
 import { fragmentedPlatform, randomPlatform } from './helpers/randomPlatform.js';
 import { canonical } from './helpers/engineVectors.js';
 
-const CASES = 3000;
+const CASES = 5000;
 
 describe('WASM engine vs the TypeScript oracle on random platforms', () => {
   const inputs = Array.from({ length: CASES }, (_, i) => randomPlatform(0x5eed + i));

@@ -1,15 +1,20 @@
 // --out FILE is written through a temporary file renamed into place: a failing run leaves
 // neither the file nor a temporary behind, and a successful one leaves exactly the file.
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, symlinkSync, existsSync } from 'node:fs';
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, symlinkSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { expectInputError } from './helpers/fuzz.js';
 import { writeFileAtomic } from '../src/cli/output.js';
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function fresh(): string {
-  return mkdtempSync(path.join(tmpdir(), 'tdx-out-'));
+  const d = mkdtempSync(path.join(tmpdir(), 'tdx-out-'));
+  made.push(d);
+  return d;
 }
 
 describe('atomic --out', () => {

@@ -1,13 +1,14 @@
 // Whole documents that are broken (or merely unusual) as text: refused with exit 2 and one line
 // naming the file and line, or (CRLF, BOM) accepted with the same result as the plain file.
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { expectInputError } from './helpers/fuzz.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tdx-docs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PLAIN = '{\n  "name": "plain",\n  "memory": [\n    {"start": "0x100000", "end": "0x80000000"}\n  ]\n}\n';
 
 function put(name: string, data: string | Buffer): string {

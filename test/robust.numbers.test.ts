@@ -1,13 +1,14 @@
 // Numbers a hand-written or generated platform gets wrong: each is refused with exit 2 and one
 // line naming the file, the field and the rule.
-import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { expectInputError } from './helpers/fuzz.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tdx-numbers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function doc(end: string): string {
   return `{"name":"n","memory":[{"start":"0x100000","end":"0x80000000"},{"start":"0x100000000","end":${end}}]}`;

@@ -15,6 +15,7 @@ import { splitSets, simulatePlatform, type SimulationReport } from './run.js';
 import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
+import { maxOf } from '../util/extent.js';
 
 export interface Facts {
   pamtKb: number | null;
@@ -86,7 +87,7 @@ export function modelWindowSeconds(report: SimulationReport): number | null {
   const from = report.timeline.find((s) => s.step === 'construct TDMRs');
   const inits = report.timeline.filter((s) => s.step === 'TDH.SYS.TDMR.INIT');
   if (!from || inits.length === 0) return null;
-  const end = Math.max(...inits.map((s) => s.endUs));
+  const end = maxOf(inits.map((s) => s.endUs));
   return Math.round(end - from.startUs) / 1e6;
 }
 

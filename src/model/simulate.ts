@@ -163,7 +163,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
   for (const s of sim.timeline) byStep[s.step] = r3((byStep[s.step] ?? 0) + (s.endUs - s.startUs));
   const tdmrInitUs = sim.timeline.filter((s) => s.step === 'TDH.SYS.TDMR.INIT').reduce((a, s) => a + s.endUs - s.startUs, 0);
   const lpInitUs = sim.timeline.filter((s) => s.step === 'TDH.SYS.LP.INIT').reduce((a, s) => a + s.endUs - s.startUs, 0);
-  const end = Math.max(sim.now, enableEnd, ...sim.timeline.map((s) => s.endUs));
+  const end = sim.timeline.reduce((m, s) => Math.max(m, s.endUs), Math.max(sim.now, enableEnd));
 
   const memlist = buildMemlist(platform.memory);
   const tdxMemoryBytes = memlist.reduce((a, b) => a + b.end - b.start, 0);

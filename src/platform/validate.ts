@@ -8,6 +8,7 @@ import type { NodeRange, MemRange } from '../construct/types.js';
 import type {
   Platform, LabelledRange, Cpus, Lp, ModuleInfo, KeyIds, KernelConfig, HotplugEvent, TdmrSpec, Caller,
 } from './types.js';
+import { maxOf } from '../util/extent.js';
 
 const PAGE = 4096;
 const MAX_NUMNODES = 1024;
@@ -221,8 +222,8 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
     });
     lps.sort((a, b) => a.id - b.id);
     packages = new Set(lps.map((l) => l.package)).size;
-    coresPerPackage = Math.max(...lps.map((l) => l.core)) + 1;
-    threadsPerCore = Math.max(...lps.map((l) => l.thread)) + 1;
+    coresPerPackage = maxOf(lps.map((l) => l.core)) + 1;
+    threadsPerCore = maxOf(lps.map((l) => l.thread)) + 1;
   } else {
     packages = o.packages === undefined ? Math.max(1, nodes.length) : parseIntField(o.packages, 'cpus.packages', 1, 64);
     coresPerPackage = o.coresPerPackage === undefined ? 32 : parseIntField(o.coresPerPackage, 'cpus.coresPerPackage', 1, 4096);

@@ -14,6 +14,7 @@ import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/l
 import type { Platform } from '../../platform/types.js';
 import type { SweepPlan } from './spec.js';
 import { socketLayout } from './layout.js';
+import { maxOf } from '../../util/extent.js';
 
 const GiB = 2 ** 30;
 const PLATFORM_CACHE = 256;
@@ -134,6 +135,6 @@ export class PlatformBuilder {
  */
 function withHotplugNodes(m: number[][], extra: number[]): number[][] {
   if (!extra.length) return m;
-  const n = Math.max(m.length, Math.max(...extra) + 1);
+  const n = Math.max(m.length, maxOf(extra) + 1);
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : i < m.length && j < m.length ? m[i][j] : 30)));
 }

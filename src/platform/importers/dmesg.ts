@@ -179,10 +179,10 @@ function strip(raw: string): Stripped {
       const o = OTHER_STAMP.exec(text);
       if (o) text = text.slice(o[0].length);
     }
-    text = text.replace(/^\s+/, '');
+    text = text.trimStart();
     if (text === before) break;
   }
-  return { text: text.replace(/\s+$/, ''), time };
+  return { text: text.trimEnd(), time };
 }
 
 /** True when the message was one of the known formats. */

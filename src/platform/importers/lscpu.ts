@@ -4,6 +4,7 @@
 // no longer reports it, so their place is inferred from the online CPUs' numbering.
 
 import { invalidLine } from '../errors.js';
+import { maxOf } from '../../util/extent.js';
 
 export interface LscpuCpu {
   line: number;
@@ -116,8 +117,8 @@ export function lscpuToCpus(l: Lscpu, nodeOfPackage: (p: number) => number): { c
   }));
 
   const packages = sockets.length;
-  const cores = Math.max(...[...coresOf.values()].map((v) => v.length));
-  const threads = Math.max(...[...threadsOf.values()].map((v) => v.length));
+  const cores = maxOf([...coresOf.values()].map((v) => v.length));
+  const threads = maxOf([...threadsOf.values()].map((v) => v.length));
   // Offline rows without topology: place them where the Linux numbering puts their id.
   const unknown = l.cpus.filter((c) => c.core === undefined || c.socket === undefined);
   if (unknown.length) {
@@ -132,7 +133,7 @@ export function lscpuToCpus(l: Lscpu, nodeOfPackage: (p: number) => number): { c
     lps.push({ id: c.cpu, package: pkg, core, thread, node: c.node ?? nodeOfPackage(pkg), online: false });
   }
   lps.sort((a, b) => a.id - b.id);
-  const threadsAll = Math.max(...lps.map((p) => p.thread)) + 1;
+  const threadsAll = maxOf(lps.map((p) => p.thread)) + 1;
 
   const regular = lps.length === packages * cores * threadsAll
     && lps.every((p) => p.id === p.thread * packages * cores + p.package * cores + p.core && p.node === nodeOfPackage(p.package));

@@ -20,6 +20,7 @@ import { readIomem, type Iomem } from './iomem.js';
 import { readLscpu, lscpuToCpus, type Lscpu } from './lscpu.js';
 import { readSysNode, type SysNode } from './sysNode.js';
 import { detectFormat, type SourceKind } from './detect.js';
+import { maxOf, minOf } from '../../util/extent.js';
 
 const PAGE = 4096;
 const STATUS_SYS_NOT_READY = 0xc000050500000000n;
@@ -74,8 +75,8 @@ const hex = (n: number): string => '0x' + n.toString(16);
 
 function lineRef(file: string, what: string, lines: number[]): string {
   if (lines.length === 0) return `${file}: ${what}`;
-  const lo = Math.min(...lines);
-  const hi = Math.max(...lines);
+  const lo = minOf(lines);
+  const hi = maxOf(lines);
   return lo === hi ? `${file}:${lo} (${what})` : `${file}: ${what} lines ${lo}-${hi}`;
 }
 

@@ -8,6 +8,7 @@ import type { SimulationResult } from '../../model/simulate.js';
 import { formatUs } from '../units.js';
 import { type Html } from './escape.js';
 import { tag, rect, line, text, svg, textWidth, niceStep } from './svg.js';
+import { maxOf } from '../../util/extent.js';
 
 type Step = SimulationResult['timeline'][number];
 
@@ -68,7 +69,7 @@ export function timelineChart(r: SimulationResult, opts: TimeAxisOptions = {}): 
   const gx = (t: number): number => GX0 + (Math.max(0, Math.min(t, end)) / end) * (GX1 - GX0);
 
   const durs = steps.map((s) => s.durationUs).filter((d) => d > 0);
-  const maxD = Math.max(...durs, 1);
+  const maxD = maxOf(durs, 1);
   const minD = Math.min(...durs, maxD);
   const hiExp = Math.ceil(Math.log10(maxD));
   const loExp = Math.min(Math.floor(Math.log10(Math.max(minD, 0.01))), hiExp - 2);
