@@ -53,6 +53,9 @@ export async function simulatePlatform(platform: Platform, req: Omit<SimulateReq
   const t0 = performance.now();
   const costs = resolveCosts(platform, req.costOverrides ?? {});
   const engine = await loadEngine(req.engine ?? 'wasm');
+  // Trial workers take ~100 ms to start: start them now, behind the deterministic run.
+  const threaded = !!req.trials && req.trials > 0 && (req.workers ?? 1) > 1;
+  if (threaded) (await import('../workers/pool.js')).prewarmTrialWorkers(req.workers!);
   const t1 = performance.now();
   const { result, program } = simulate(platform, {
     policy: req.policy, engine, costs: costValues(costs), parameters: parameterRecords(costs), trace: req.trace,

@@ -144,6 +144,44 @@ class PoolWorker<Api> {
   async terminate(): Promise<void> {
     await this.thread.terminate();
   }
+
+  /** A spare waiting to be claimed must not keep the process alive. */
+  unref(): void {
+    this.thread.unref();
+  }
+
+  ref(): void {
+    this.thread.ref();
+  }
+}
+
+// Threads started ahead of a run (prewarmWorkers), by worker module. Starting a thread and
+// loading its WASM costs ~100 ms; a caller that knows a pool is coming can overlap that with
+// its own work. Unclaimed spares are unref'ed, so they never hold the process open.
+const spares = new Map<string, PoolWorker<unknown>[]>();
+let spareIds = 1_000_000;
+
+export function prewarmWorkers(label: string, workerModule: string, count: number): void {
+  const list = spares.get(workerModule) ?? [];
+  for (let i = list.length; i < count; i++) {
+    const w = new PoolWorker<unknown>(label, spareIds++, workerModule);
+    w.unref();
+    list.push(w);
+  }
+  spares.set(workerModule, list);
+}
+
+/** Terminate spares nobody claimed (tests, or a run that ended before its pool started). */
+export async function dropSpareWorkers(): Promise<void> {
+  const all = [...spares.values()].flat();
+  spares.clear();
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
+function takeSpare<Api>(workerModule: string): PoolWorker<Api> | undefined {
+  const w = spares.get(workerModule)?.pop() as PoolWorker<Api> | undefined;
+  w?.ref();
+  return w;
 }
 
 /**
@@ -163,7 +201,7 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   let aborted = false;
 
   const spawn = (): PoolWorker<Api> => {
-    const w = new PoolWorker<Api>(label, nextId++, opts.workerModule);
+    const w = takeSpare<Api>(opts.workerModule) ?? new PoolWorker<Api>(label, nextId++, opts.workerModule);
     live.add(w);
     return w;
   };

@@ -10,7 +10,7 @@ import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../model/trialPr
 import { invalidField } from '../platform/errors.js';
 import { runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { collectChunks, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection } from './chunkPool.js';
+import { collectChunks, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
@@ -88,6 +88,14 @@ function runOnThreads(
  * Run `trials` Monte Carlo trials of `program` and summarize them. The result depends only on
  * (program, trials, seed): not on `workers`, chunking or retries.
  */
+/**
+ * Start the trial workers now, so that their start-up (thread, module load, WASM instance)
+ * overlaps the caller's own work before runTrials; runTrials then claims them.
+ */
+export function prewarmTrialWorkers(workers: number): void {
+  if (workers > 1) prewarmWorkers('trials', 'trialsWorker', workers);
+}
+
 export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): Promise<TrialsResult> {
   validateTrialProgram(program);
   checkOptions(opts);
