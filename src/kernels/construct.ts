@@ -115,6 +115,8 @@ function pack(view: Float64Array, w: number, input: ConstructInput): void {
     view[p++] = m.node;
   }
   for (const r of input.reserved) {
+    // The kernel's reserved list holds ranges; an inverted one has no meaning to agree on.
+    if (!(r.end >= r.start)) throw new RangeError(`construct: reserved range [${r.start}, ${r.end}) is inverted`);
     view[p++] = r.start;
     view[p++] = r.end;
   }

@@ -72,7 +72,11 @@ export function randomPlatform(seed: number): ConstructInput {
       if (r() < 0.5) reserved.push({ start: m.start, end: m.end });
       else for (const x of memory) if (x.node === m.node) reserved.push({ start: x.start, end: x.end });
     } else if (kind < 0.3) {
-      reserved.push({ start: pages(r() * MiB), end: pages(r() * MiB) + PAGE });
+      // Somewhere in the first MiB (where a PAMT may land in the legacy hole); never inverted,
+      // since validation refuses end < start before an engine sees it.
+      const a = pages(r() * MiB);
+      const b = pages(r() * MiB);
+      reserved.push({ start: Math.min(a, b), end: Math.max(a, b) + PAGE });
     } else {
       const start = pages(r() * top);
       reserved.push({ start, end: start + logSize(PAGE, Math.max(2 * PAGE, top / pick([2, 16, 1024]))) });

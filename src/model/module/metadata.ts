@@ -56,6 +56,24 @@ function cmrSlot(cfg: ModuleConfig, i: number): { base: bigint; size: bigint } {
   return c ? { base: c.start, size: c.end - c.start } : { base: 0n, size: 0n };
 }
 
+// Sweeps simulate thousands of platforms whose modules differ in a handful of ways: the table
+// is the same for the same module identity, limits and CMRs, so it is built once per identity.
+const metadataCache = new Map<string, Map<bigint, bigint>>();
+const METADATA_CACHE_MAX = 256;
+
+/** sysMetadata(), shared between modules with the same configuration (callers must not mutate it). */
+export function cachedSysMetadata(cfg: ModuleConfig): Map<bigint, bigint> {
+  const key = [cfg.version, cfg.features0, cfg.buildNum ?? 0, cfg.buildDate ?? 0, cfg.maxTdmrs, cfg.maxReservedPerTdmr,
+    cfg.pamtEntrySize.join(','), cfg.cmrs.map((c) => `${c.start}-${c.end}`).join(',')].join('|');
+  let m = metadataCache.get(key);
+  if (!m) {
+    if (metadataCache.size >= METADATA_CACHE_MAX) metadataCache.clear();
+    m = sysMetadata(cfg);
+    metadataCache.set(key, m);
+  }
+  return m;
+}
+
 /** Every modeled field and its value, in ascending field-id order (the order TDH.SYS.RD walks). */
 export function sysMetadata(cfg: ModuleConfig): Map<bigint, bigint> {
   const v = parseVersion(cfg.version);

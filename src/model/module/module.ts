@@ -14,7 +14,7 @@ import {
 } from './configChecks.js';
 import { LEAF, MODELED_LEAVES, leafName } from './leaves.js';
 import { MutexLock, SharexLock } from './locks.js';
-import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct, sysMetadata } from './metadata.js';
+import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct, cachedSysMetadata } from './metadata.js';
 import { gate, semanticsOf, type ModuleSemantics, type ModuleState } from './state.js';
 import { STATUS, OPERAND, statusName, withOperand } from './status.js';
 import { IA32_CORE_CAPABILITIES, sysInitPlatformStatus } from './sysInit.js';
@@ -279,7 +279,7 @@ export class TdxModule {
     const field = args.field ?? args.rdx;
     if (field === undefined) throw new TypeError('TDH.SYS.RD needs a field id (args.field or args.rdx)');
     if (!this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_NOT_DONE, { rdx: 0xffffffffffffffffn, r8: 0n });
-    this.meta ??= sysMetadata(this.cfg);
+    this.meta ??= cachedSysMetadata(this.cfg);
     const r = readSysField(this.meta, field);
     return result(r.status, { rdx: r.rdx, r8: r.r8 });
   }

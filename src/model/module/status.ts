@@ -69,6 +69,8 @@ for (const [name, value] of Object.entries(STATUS) as [StatusName, bigint][]) {
 
 /** The status class name, ignoring operand ids and index bytes. */
 export function statusName(s: bigint): string {
+  // Success is by far the most frequent answer; skip the BigInt-keyed map for it.
+  if (s === 0n) return 'TDX_SUCCESS';
   const full = BY_FULL.get(s);
   if (full) return full;
   return BY_HIGH.get(s & HIGH_MASK) ?? `UNKNOWN_${hexStatus(s)}`;
