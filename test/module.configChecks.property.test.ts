@@ -17,6 +17,7 @@ import {
   type TdmrInfo,
 } from '../src/model/module/index.js';
 import { GiB, MiB, pamtSizes } from './module.fixture.js';
+import { rng } from './helpers/randomPlatform.js';
 
 const MAX = (1n << 64n) - 1n;
 const fits = (b: bigint, s: bigint) => b <= MAX - s;
@@ -148,17 +149,6 @@ function literal(tdmrs: TdmrInfo[], env: ConfigEnv): bigint {
   return STATUS.TDX_SUCCESS;
 }
 
-/** Small deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomCase(r: () => number): { tdmrs: TdmrInfo[]; env: ConfigEnv } {
   const int = (n: number) => Math.floor(r() * n);

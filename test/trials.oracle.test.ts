@@ -5,17 +5,8 @@ import type { TrialOp, TrialProgram } from '../src/model/trialProgram.js';
 import { SEED_MAX, SIGMA_MAX } from '../src/model/trialProgram.js';
 import { runTrialsReference } from '../src/reference/trials.js';
 import { runTrialsWasm } from '../src/kernels/trials.js';
+import { rng as mulberry32 } from './helpers/randomPlatform.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomProgram(rnd: () => number): TrialProgram {
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
