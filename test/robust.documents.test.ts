@@ -101,3 +101,21 @@ describe('documents as text', () => {
     expect(r.stderr).toContain('na\\u001b[31mme\\nX');
   });
 });
+
+describe('YAML platform documents', () => {
+  it('are accepted and validated like JSON; duplicate keys refused with a line', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { loadPlatform } = await import('../src/platform/load.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'tdxmodel-yaml-'));
+    const ok = path.join(dir, 'p.yaml');
+    writeFileSync(ok, 'name: yaml-box\nmemory:\n  - {start: "0x100000", end: "0x80000000", node: 0}\n  - {start: "0x100000000", end: 0x400000000, node: 0}\n');
+    const p = await loadPlatform(ok);
+    expect(p.name).toBe('yaml-box');
+    expect(p.memory[1].end).toBe(16 * 2 ** 30);
+    const dup = path.join(dir, 'dup.yaml');
+    writeFileSync(dup, 'name: a\nname: b\nmemory: []\n');
+    await expect(loadPlatform(dup)).rejects.toThrow(/dup\.yaml:2/);
+  });
+});

@@ -102,7 +102,13 @@ export async function loadDocument(spec: string): Promise<{ doc: unknown; source
     return { doc: structuredClone(getPreset(spec.slice('preset:'.length))), source: spec };
   }
   const { text, source } = readText(spec);
-  return { doc: parseJsonStrict(text, source), source };
+  // YAML is welcome too (platform-format.md §1); its parser loads only when a document needs it.
+  const first = text.replace(/^\uFEFF/, '').trimStart()[0];
+  // Text with control characters is not YAML either: let the JSON reader name the line.
+  const jsonOnly = first === '{' || first === '[' || first === undefined || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
+  if (jsonOnly) return { doc: parseJsonStrict(text, source), source };
+  const { parseJsonOrYaml } = await import('./jsonOrYaml.js');
+  return { doc: parseJsonOrYaml(text, source), source };
 }
 
 /** A platform from a file, stdin or a built-in preset, with --set overrides, validated. */

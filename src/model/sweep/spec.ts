@@ -11,9 +11,7 @@
 //
 // The parsed spec (SweepPlan) is plain data: it crosses to the worker threads unchanged.
 
-import { parseDocument } from 'yaml';
 import { InputError } from '../../platform/errors.js';
-import { parseJsonStrict } from '../../platform/json.js';
 import { parseU64, describe } from '../../platform/units.js';
 import { applySets, readText } from '../../platform/load.js';
 import { validatePlatform } from '../../platform/validate.js';
@@ -21,6 +19,7 @@ import { getPreset } from '../../platform/presets.js';
 import { getPolicy } from '../policies/registry.js';
 import { resolveCosts } from '../costs.js';
 import { inferLayout, type InferredLayout } from './layout.js';
+import { parseJsonOrYaml } from '../../platform/jsonOrYaml.js';
 
 export const SWEEP_MAX_POINTS = 10_000_000;
 
@@ -65,27 +64,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /** JSON when the text starts like JSON, YAML otherwise (YAML 1.2 is a superset anyway). */
 export function parseSpecText(text: string, source: string): unknown {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const first = body.trimStart()[0];
-  if (first === '{' || first === '[') return parseJsonStrict(body, source);
-  if (body.trim() === '') throw new InputError(source, 'empty document');
-  const fail = (e: { message: string; linePos?: { line: number }[] }): never => {
-    const line = e.linePos?.[0]?.line;
-    const msg = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new InputError(line ? `${source}:${line}` : source, msg);
-  };
-  try {
-    // uniqueKeys: a repeated axis would silently drop values; maxAliasCount: alias bombs.
-    // Warnings (an unknown tag such as !!js/function) are refused too: the value would
-    // silently become a string, and the warning would go to standard error as a stack trace.
-    const doc = parseDocument(body, { uniqueKeys: true, logLevel: 'silent' });
-    if (doc.errors.length) return fail(doc.errors[0]);
-    if (doc.warnings.length) return fail(doc.warnings[0]);
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    return fail(e as Error);
-  }
+  return parseJsonOrYaml(text, source);
 }
 
 function axisKind(name: string): AxisKind | null {
