@@ -67,3 +67,14 @@ describe('tdxmodel presets and calibrate', () => {
     expect(text.stdout).toContain('--set costs.tdmrInitCallUs=');
   });
 });
+
+describe('simulate --format csv', () => {
+  it('one row per timeline step, with a header, text cells neutralized', () => {
+    const r = runCli(['simulate', 'preset:default', '--format', 'csv', '--set', 'name==HYPERLINK("x")']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('platform,policy,step,startUs,endUs,durationUs,cpus,detail');
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines[1].startsWith(`"'=HYPERLINK(""x"")"`) || lines[1].startsWith(`'=HYPERLINK`)).toBe(true);
+  });
+});

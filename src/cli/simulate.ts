@@ -1,5 +1,5 @@
 // tdxmodel simulate INPUT [--policy P] [--trials N --seed S --workers W] [--set K=V]... [--trace]
-//                        [--format text|json] [--expect-success] [--timing] [--out FILE]
+//                        [--format text|json|csv|html] [--expect-success] [--timing] [--out FILE]
 
 import os from 'node:os';
 import { parseArgs, intFlag, choiceFlag } from './args.js';
@@ -13,8 +13,8 @@ export async function simulateCommand(argv: string[], out: Out): Promise<number>
     repeat: ['set'],
     bools: ['trace', 'expect-success', 'timing'],
   });
-  if (args.positional.length !== 1) throw usageError('usage: tdxmodel simulate INPUT|-|preset:NAME [--policy NAME] [--trials N] [--seed S] [--workers N] [--set KEY=VALUE]... [--trace] [--format text|json] [--expect-success]');
-  const format = choiceFlag(args, 'format', ['text', 'json', 'html'] as const, 'text');
+  if (args.positional.length !== 1) throw usageError('usage: tdxmodel simulate INPUT|-|preset:NAME [--policy NAME] [--trials N] [--seed S] [--workers N] [--set KEY=VALUE]... [--trace] [--format text|json|csv|html] [--expect-success]');
+  const format = choiceFlag(args, 'format', ['text', 'json', 'html', 'csv'] as const, 'text');
   const req: SimulateRequest = {
     input: args.positional[0],
     policy: args.flags.get('policy'),
@@ -29,6 +29,9 @@ export async function simulateCommand(argv: string[], out: Out): Promise<number>
   const { platform, report } = await loadAndSimulate(req);
   if (format === 'json') {
     await writeOutput(args.flags.get('out'), JSON.stringify(report) + '\n', out);
+  } else if (format === 'csv') {
+    const { simulateCsv } = await import('../report/simulateCsv.js');
+    await writeOutput(args.flags.get('out'), simulateCsv(report), out);
   } else if (format === 'html') {
     const { simulateHtml } = await import('../report/html/simulateHtml.js');
     await writeOutput(args.flags.get('out'), simulateHtml(report, platform), out);
