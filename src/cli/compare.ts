@@ -5,7 +5,8 @@ import { parseArgs, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { loadAndSimulate, type SimulationReport } from '../model/run.js';
-import { formatBytes, formatUs, table } from '../report/units.js';
+import { table } from '../report/units.js';
+import { compareRows } from '../report/compareRows.js';
 import type { Platform } from '../platform/types.js';
 
 interface Side {
@@ -51,46 +52,4 @@ export async function compareCommand(argv: string[], out: Out): Promise<number> 
     await writeOutput(args.flags.get('out'), text + '\n', out);
   }
   return 0;
-}
-
-export interface CompareRow {
-  metric: string;
-  a: string;
-  b: string;
-  delta: string;
-  differs: boolean;
-}
-
-/** Outcome, TDMRs, PAMT per node, step times and readiness, side by side. */
-export function compareRows(a: SimulationReport, b: SimulationReport): CompareRow[] {
-  const rows: CompareRow[] = [];
-  const add = (metric: string, x: string, y: string, delta = ''): void => {
-    rows.push({ metric, a: x, b: y, delta, differs: x !== y });
-  };
-  const num = (metric: string, x: number | null | undefined, y: number | null | undefined, fmt: (v: number) => string): void => {
-    const fx = x === null || x === undefined ? '-' : fmt(x);
-    const fy = y === null || y === undefined ? '-' : fmt(y);
-    const d = typeof x === 'number' && typeof y === 'number' && x !== y
-      ? `${y > x ? '+' : '−'}${fmt(Math.abs(y - x))}${x !== 0 ? ` (${y > x ? '+' : '−'}${(Math.abs(y - x) / Math.abs(x) * 100).toFixed(1)}%)` : ''}`
-      : '';
-    add(metric, fx, fy, d);
-  };
-  const outcome = (r: SimulationReport): string => (r.outcome.initialized ? 'initialized' : `failed: ${r.outcome.error?.code ?? ''} at ${r.outcome.error?.step ?? ''}`);
-  add('policy', a.policy.name, b.policy.name);
-  add('outcome', outcome(a), outcome(b));
-  num('TDMRs', a.construct.tdmrsUsed, b.construct.tdmrsUsed, String);
-  num('reserved areas (fullest TDMR)', a.construct.reservedAreasUsed, b.construct.reservedAreasUsed, String);
-  num('PAMT KB', a.pamt.totalKb, b.pamt.totalKb, String);
-  const nodes = [...new Set([...a.pamt.perNode, ...b.pamt.perNode].map((n) => n.node))].sort((x, y) => x - y);
-  for (const n of nodes) {
-    num(`PAMT node ${n}`, a.pamt.perNode.find((p) => p.node === n)?.kb ?? 0, b.pamt.perNode.find((p) => p.node === n)?.kb ?? 0, (v) => formatBytes(v * 1024));
-  }
-  num('total time', a.totals.initUs, b.totals.initUs, formatUs);
-  const steps = [...new Set([...Object.keys(a.totals.byStep), ...Object.keys(b.totals.byStep)])];
-  for (const s of steps) num(`  ${s}`, a.totals.byStep[s] ?? 0, b.totals.byStep[s] ?? 0, formatUs);
-  num('ready 50%', a.readiness?.p50Us, b.readiness?.p50Us, formatUs);
-  num('ready 90%', a.readiness?.p90Us, b.readiness?.p90Us, formatUs);
-  num('ready 100%', a.readiness?.p100Us, b.readiness?.p100Us, formatUs);
-  num('SEAMCALLs', a.seamcalls.total, b.seamcalls.total, String);
-  return rows;
 }

@@ -2,11 +2,11 @@
 // Re-runs a corpus and compares each input's modeled numbers with a stored baseline; exit 1
 // with a table of what regressed. Only a change for the worse counts as a regression.
 
-import { readFileSync } from 'node:fs';
 import { parseArgs, choiceFlag } from './args.js';
 import { writeOutput, writeFileAtomic, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
+import { readText } from '../platform/load.js';
 import { loadAndSimulate } from '../model/run.js';
 import { metricsOf, type Metrics } from '../model/metrics.js';
 import { table } from '../report/units.js';
@@ -52,9 +52,10 @@ interface Baseline {
 function readBaseline(file: string): Baseline {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file).text;
   } catch (e) {
-    throw new InputError(file, `cannot read the baseline: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (create it with --write-baseline)`);
+    if (e instanceof InputError) throw new InputError(e.where, `${e.rule} (a baseline; create it with --write-baseline)`);
+    throw e;
   }
   const doc = parseJsonStrict(text, file) as Partial<Baseline>;
   if (typeof doc !== 'object' || doc === null || doc.schemaVersion !== BASELINE_VERSION || typeof doc.entries !== 'object' || doc.entries === null) {

@@ -24,7 +24,3 @@ export function seamcallErrno(status: bigint): ErrnoName {
   if (status === SEAMCALL_UD) return 'EACCES';
   return 'EIO';
 }
-
-export function hex64(v: bigint): string {
-  return '0x' + v.toString(16).padStart(16, '0');
-}

@@ -19,7 +19,7 @@ export function metricsOf(r: SimulationReport): Metrics {
     initialized: r.outcome.initialized,
     timeUs: r.totals.initUs,
     tdmrInitUs: r.totals.tdmrInitUs,
-    pamtKb: r.construct.ok ? Math.floor(r.tdmrs.reduce((a, t) => a + parseInt(t.pamt4k.size, 16) + parseInt(t.pamt2m.size, 16) + parseInt(t.pamt1g.size, 16), 0) / 1024) : r.pamt.totalKb,
+    pamtKb: r.construct.pamtKb,
     tdmrs: r.construct.tdmrsUsed,
     reservedAreas: r.construct.reservedAreasUsed,
     readyP100Us: r.readiness?.p100Us ?? null,

@@ -5,9 +5,11 @@
 import type { Platform } from '../platform/types.js';
 import type { ConstructEngine } from '../construct/engine.js';
 import type { TrialOp, TrialStep } from './trialProgram.js';
-import { TdxModule, statusName, type SeamcallArgs, type SeamcallResult } from './module/index.js';
-import { errnoValue, seamcallErrno, hex64, type ErrnoName } from './errno.js';
+import { TdxModule, statusName, hexStatus, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type SeamcallArgs, type SeamcallResult } from './module/index.js';
+import { errnoValue, seamcallErrno, type ErrnoName } from './errno.js';
 import { leafName } from './module/leaves.js';
+import { buildMemlist } from '../reference/construct.js';
+import type { NodeRange } from '../construct/types.js';
 
 export interface TimelineStep {
   step: string;
@@ -76,6 +78,7 @@ export class Sim {
   readonly callers: CallerRecord[] = [];
   /** The kernel's log prefix for this generation. */
   prefix = 'virt/tdx: ';
+  private memlistCache: NodeRange[] | null = null;
 
   constructor(
     readonly platform: Platform,
@@ -86,6 +89,11 @@ export class Sim {
   ) {
     this.trace = traceOn ? [] : null;
     this.module = module ?? new TdxModule(moduleConfigOf(platform));
+  }
+
+  /** build_tdx_memlist() of this platform, computed once: several steps and the result read it. */
+  get memlist(): NodeRange[] {
+    return (this.memlistCache ??= buildMemlist(this.platform.memory));
   }
 
   cost(name: string): number {
@@ -104,7 +112,7 @@ export class Sim {
     const r = this.module.call(leaf, lp, args, at, at + durUs);
     this.count(leaf, 1);
     if (this.trace) {
-      this.trace.push({ leaf: leafName(leaf), lp, startUs: at, endUs: at + durUs, status: hex64(r.status), calls: 1, args: describeArgs(args) });
+      this.trace.push({ leaf: leafName(leaf), lp, startUs: at, endUs: at + durUs, status: hexStatus(r.status), calls: 1, args: describeArgs(args) });
     }
     return r;
   }
@@ -112,7 +120,7 @@ export class Sim {
   /** Record `calls` SEAMCALLs made in bulk (TDMR.INIT loops) in counts and trace. */
   bulk(leaf: number, lp: number, calls: number, startUs: number, endUs: number, status: bigint, args: string): void {
     this.count(leaf, calls);
-    if (this.trace) this.trace.push({ leaf: leafName(leaf), lp, startUs, endUs, status: hex64(status), calls, args });
+    if (this.trace) this.trace.push({ leaf: leafName(leaf), lp, startUs, endUs, status: hexStatus(status), calls, args });
   }
 
   private count(leaf: number, n: number): void {
@@ -131,10 +139,10 @@ export class Sim {
 
   /** The lines seamcall_err()/seamcall_err_ret() print for a failed SEAMCALL. */
   printSeamcallError(leaf: number, r: SeamcallResult, withRegs: boolean, args: SeamcallArgs = {}): void {
-    this.print(`SEAMCALL (${hex64(BigInt(leaf))}) failed: ${hex64(r.status)}`);
+    this.print(`SEAMCALL (${hexStatus(BigInt(leaf))}) failed: ${hexStatus(r.status)}`);
     if (withRegs) {
-      this.print(`RCX ${hex64(args.rcx ?? 0n)} RDX ${hex64(r.rdx ?? args.rdx ?? 0n)} R08 ${hex64(r.r8 ?? args.r8 ?? 0n)}`);
-      this.print(`R09 ${hex64(0n)} R10 ${hex64(0n)} R11 ${hex64(0n)}`);
+      this.print(`RCX ${hexStatus(args.rcx ?? 0n)} RDX ${hexStatus(r.rdx ?? args.rdx ?? 0n)} R08 ${hexStatus(r.r8 ?? args.r8 ?? 0n)}`);
+      this.print(`R09 ${hexStatus(0n)} R10 ${hexStatus(0n)} R11 ${hexStatus(0n)}`);
     }
   }
 
@@ -146,7 +154,7 @@ export class Sim {
       error: {
         code: `-${errno}`,
         errno: errnoValue(errno),
-        status: status === null ? null : hex64(status),
+        status: status === null ? null : hexStatus(status),
         statusName: status === null ? null : statusName(status),
         step,
         message,
@@ -158,7 +166,7 @@ export class Sim {
   failSeamcall(step: string, leaf: number, r: SeamcallResult, withRegs: boolean, args: SeamcallArgs = {}): ErrnoName {
     const errno = seamcallErrno(r.status);
     if (errno === 'EIO') this.printSeamcallError(leaf, r, withRegs, args);
-    this.fail(step, errno, `${leafName(leaf)} returned ${statusName(r.status)} (${hex64(r.status)})`, r.status);
+    this.fail(step, errno, `${leafName(leaf)} returned ${statusName(r.status)} (${hexStatus(r.status)})`, r.status);
     return errno;
   }
 
@@ -177,14 +185,12 @@ function describeArgs(a: SeamcallArgs): string {
   return parts.join(' ');
 }
 
-const FEATURE_NO_RBP_MOD = 1n << 18n;
-const FEATURE_DYNAMIC_PAMT = 1n << 36n;
 
 /** What MCHECK and the loaded module tell the module model about this platform. */
 export function moduleConfigOf(p: Platform) {
   let features0 = 0n;
-  if (p.module.features.noRbpMod) features0 |= FEATURE_NO_RBP_MOD;
-  if (p.module.features.dynamicPamt) features0 |= FEATURE_DYNAMIC_PAMT;
+  if (p.module.features.noRbpMod) features0 |= FEATURES0_NO_RBP_MOD;
+  if (p.module.features.dynamicPamt) features0 |= FEATURES0_DYNAMIC_PAMT;
   return {
     loaded: p.module.loaded,
     version: p.module.version,
@@ -198,4 +204,3 @@ export function moduleConfigOf(p: Platform) {
   };
 }
 
-export { FEATURE_NO_RBP_MOD, FEATURE_DYNAMIC_PAMT };

@@ -10,7 +10,6 @@ import { Sim, type Outcome, type OutcomeError, type CallerRecord } from './sim.j
 import { getPolicy } from './policies/registry.js';
 import type { KernelPolicy } from './policies/policy.js';
 import { pamtBytes } from './policies/steps.js';
-import { buildMemlist } from '../reference/construct.js';
 import type { TrialProgram } from './trialProgram.js';
 import { readiness, type Readiness } from './readiness.js';
 
@@ -44,7 +43,7 @@ export interface SimulationResult {
   outcome: Outcome;
   callers: CallerRecord[];
   tdmrs: ReturnType<typeof tdmrJson>[];
-  construct: { ok: boolean; error: string | null; tdmrsUsed: number; maxTdmrs: number; reservedAreasUsed: number; maxReservedPerTdmr: number };
+  construct: { ok: boolean; error: string | null; tdmrsUsed: number; maxTdmrs: number; reservedAreasUsed: number; maxReservedPerTdmr: number; pamtKb: number };
   pamt: { totalKb: number; perNode: { node: number; kb: number }[] };
   seamcalls: { total: number; perLeaf: Record<string, number> };
   timeline: { step: string; startUs: number; endUs: number; durationUs: number; cpus: string; detail: string }[];
@@ -165,7 +164,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
   const lpInitUs = sim.timeline.filter((s) => s.step === 'TDH.SYS.LP.INIT').reduce((a, s) => a + s.endUs - s.startUs, 0);
   const end = sim.timeline.reduce((m, s) => Math.max(m, s.endUs), Math.max(sim.now, enableEnd));
 
-  const memlist = buildMemlist(platform.memory);
+  const memlist = sim.memlist;
   const tdxMemoryBytes = memlist.reduce((a, b) => a + b.end - b.start, 0);
   const bw = opts.costs.memWriteBandwidthGBps ?? 0;
   const pkgs = platform.cpus.packages;
@@ -199,6 +198,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
       maxTdmrs: platform.module.maxTdmrs,
       reservedAreasUsed: tdmrs.reduce((a, t) => Math.max(a, t.reserved.length), 0),
       maxReservedPerTdmr: platform.module.maxReservedPerTdmr,
+      pamtKb: Math.floor(allPamt / 1024),
     },
     pamt: {
       totalKb: Math.floor(pamtTotal / 1024),

@@ -125,6 +125,18 @@ const SPR_2S_512G: SocketLayout = { sockets: 2, dramPerSocketGiB: 256, snc: 1, t
 const CASE_15 = 'CMR list and PAMT figure of real-logs/case-15 (canonical/tdx issue 206: [0x100000, 0x77800000), [4G, 0x406e000000), [0x4080000000, 0x8070000000); 2101260 KB; KeyID range [32, 64))';
 const INTEL_2S_SLIT = 'node distances 10/21 as in the SLIT of 2-socket Intel servers';
 
+// The Emerald Rapids machine of the reserved-areas failure; a second preset runs it under
+// CMR-based hole finding.
+const EMR_17_HOLES: Spec = {
+  name: '2s-emr-17holes',
+  description: '2-socket Emerald Rapids, 512 GiB, with 17 memory holes below 2 GiB: mainline fails with "TDMR [0x0, 0x80000000): reserved areas exhausted" (-28)',
+  source: 'init-flow.md §2.1 and Kai Huang\'s 2024 patch "Reduce TDMR\'s reserved areas by using CMRs to find memory holes" (a real EMR machine, 17 holes below 2 GiB); the exact e820 of that machine is not public: the 16 usable runs here are constructed to give 17 holes; CMRs as in the SPR logs',
+  low: EMR_17_HOLES_LOW,
+  sockets: { sockets: 2, dramPerSocketGiB: 256, snc: 1, topGapMiB: [288, 256] },
+  cpus: { coresPerPackage: 60, threadsPerCore: 2, model: 'emeraldrapids' },
+  keyids: { mktme: 31, tdx: 32 },
+};
+
 export const PRESETS: readonly Preset[] = [
   make({
     name: 'default',
@@ -203,23 +215,12 @@ export const PRESETS: readonly Preset[] = [
     cpus: { coresPerPackage: 64, threadsPerCore: 2, model: 'emeraldrapids' },
     keyids: { mktme: 63, tdx: 64 },
   }),
+  make(EMR_17_HOLES),
   make({
-    name: '2s-emr-17holes',
-    description: '2-socket Emerald Rapids, 512 GiB, with 17 memory holes below 2 GiB: mainline fails with "TDMR [0x0, 0x80000000): reserved areas exhausted" (-28)',
-    source: 'init-flow.md §2.1 and Kai Huang\'s 2024 patch "Reduce TDMR\'s reserved areas by using CMRs to find memory holes" (a real EMR machine, 17 holes below 2 GiB); the exact e820 of that machine is not public: the 16 usable runs here are constructed to give 17 holes; CMRs as in the SPR logs',
-    low: EMR_17_HOLES_LOW,
-    sockets: { sockets: 2, dramPerSocketGiB: 256, snc: 1, topGapMiB: [288, 256] },
-    cpus: { coresPerPackage: 60, threadsPerCore: 2, model: 'emeraldrapids' },
-    keyids: { mktme: 31, tdx: 32 },
-  }),
-  make({
+    ...EMR_17_HOLES,
     name: '2s-emr-17holes-cmr',
     description: 'The 17-hole Emerald Rapids machine under a kernel that takes holes from the CMRs (kernel.holes = "cmr"): 2 reserved areas below 2 GiB, init succeeds',
     source: 'as 2s-emr-17holes; the CMR-holes variant of init-flow.md §2.1, carried by some distribution kernels',
-    low: EMR_17_HOLES_LOW,
-    sockets: { sockets: 2, dramPerSocketGiB: 256, snc: 1, topGapMiB: [288, 256] },
-    cpus: { coresPerPackage: 60, threadsPerCore: 2, model: 'emeraldrapids' },
-    keyids: { mktme: 31, tdx: 32 },
     kernel: { holes: 'cmr' },
   }),
   make({

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { validatePlatform } from '../../src/platform/validate.js';
 import { toConstructInput } from '../../src/construct/input.js';
 import type { ConstructInput } from '../../src/construct/types.js';
 
-export const VECTORS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/vectors/kernel-tdmr.jsonl');
+// One path to the golden vectors for every test that reads them.
+import { VECTOR_FILE as VECTORS_PATH } from './engineVectors.js';
+
+export { VECTORS_PATH };
 
 export interface Vector {
   name: string;

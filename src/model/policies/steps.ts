@@ -3,13 +3,11 @@
 // initialization and the error path. Policies compose them; none of them decides policy.
 
 import type { Sim } from '../sim.js';
-import { FEATURE_NO_RBP_MOD, FEATURE_DYNAMIC_PAMT } from '../sim.js';
 import { LEAF } from '../module/leaves.js';
-import { isError, toTdmrInfo, type TdmrInfo } from '../module/index.js';
+import { isError, toTdmrInfo, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type TdmrInfo } from '../module/index.js';
 import type { Lp } from '../../platform/types.js';
 import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
-import { buildMemlist } from '../../reference/construct.js';
 
 const SZ_4M = 4 * 1024 * 1024;
 /** GB/s to bytes per µs. */
@@ -212,14 +210,14 @@ export function readSysInfo(sim: Sim, lp: number): Metadata | null {
 }
 
 export function checkNoRbpMod(sim: Sim, md: Metadata): boolean {
-  if (md.features0 & FEATURE_NO_RBP_MOD) return true;
+  if (md.features0 & FEATURES0_NO_RBP_MOD) return true;
   sim.print('frame pointer (RBP) clobber bug present, upgrade TDX module');
   sim.fail('metadata', 'EINVAL', 'the module lacks the NO_RBP_MOD feature; current kernels refuse it: update the TDX module');
   return false;
 }
 
 export function wantsDynamicPamt(sim: Sim, md: Metadata): boolean {
-  return (md.features0 & FEATURE_DYNAMIC_PAMT) !== 0n;
+  return (md.features0 & FEATURES0_DYNAMIC_PAMT) !== 0n;
 }
 
 export interface Layout {
@@ -268,7 +266,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   };
   const result = sim.engine.one(input);
   sim.construct = result;
-  const blocks = buildMemlist(sim.platform.memory).length;
+  const blocks = sim.memlist.length;
   const tdmrCount = result.ok ? result.tdmrs.length : Math.max(1, md.maxTdmrs);
   const start = sim.now;
   // The kernel's TDMR code walks the memory list and every PAMT once per TDMR.
@@ -419,6 +417,6 @@ export function pamtKbLine(sim: Sim, tdmrs: Tdmr[], fmt: 'mainline' | 'v7'): voi
 
 /** The memory-hotplug notifier's rule after a successful init. */
 export function insideTdxMemlist(sim: Sim, start: number, end: number): boolean {
-  return buildMemlist(sim.platform.memory).some((b) => start >= b.start && end <= b.end);
+  return sim.memlist.some((b) => start >= b.start && end <= b.end);
 }
 

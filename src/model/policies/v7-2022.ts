@@ -10,7 +10,6 @@ import {
   bootChecks, onlineLps, sysInit, lpInitBroadcast, readSysInfo, layoutTdmrs, config, wbinvd, keyConfig, calibratedOverhead,
   tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,
 } from './steps.js';
-import { buildMemlist } from '../../reference/construct.js';
 import { hex } from '../../construct/hex.js';
 
 /** Each memblock range must lie inside one CMR (adjacent CMRs are not merged). */
@@ -20,7 +19,7 @@ function checkConvertible(sim: Sim): boolean {
     sim.fail('CMR check', 'EINVAL', 'the module reported no CMRs');
     return false;
   }
-  for (const b of buildMemlist(sim.platform.memory)) {
+  for (const b of sim.memlist) {
     if (!cmrs.some((c) => b.start >= c.start && b.end <= c.end)) {
       sim.print(`Memory region [${hex(b.start)}, ${hex(b.end)}) is not TDX convertible memory.`);
       sim.fail('memory list', 'EINVAL', `memory [${hex(b.start)}, ${hex(b.end)}) is not inside one CMR: not TDX convertible memory`);

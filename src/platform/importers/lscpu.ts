@@ -5,6 +5,7 @@
 
 import { invalidLine } from '../errors.js';
 import { maxOf } from '../../util/extent.js';
+import type { Lp } from '../types.js';
 
 export interface LscpuCpu {
   line: number;
@@ -75,14 +76,8 @@ export function readLscpu(text: string, source: string): Lscpu {
   return { source, columns: columns ?? DEFAULT_COLUMNS, cpus: cpus.sort((a, b) => a.cpu - b.cpu), lines: [first, last] };
 }
 
-export interface LpOut {
-  id: number;
-  package: number;
-  core: number;
-  thread: number;
-  node: number;
-  online: boolean;
-}
+/** An LP as a platform document lists it (offlinedAfterLpInit is not something lscpu can know). */
+export type LpOut = Omit<Lp, 'offlinedAfterLpInit'>;
 
 export type CpusDoc =
   | { packages: number; coresPerPackage: number; threadsPerCore: number; offline?: number[] }

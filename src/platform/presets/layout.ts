@@ -16,6 +16,8 @@
 // - The struct-page array of each node (64 bytes per 4 KiB page) is a memblock reservation at
 //   the top of the node: memblock allocates top-down, and the PAMT allocator must not take it.
 
+import { hex } from '../../construct/hex.js';
+
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 const FOUR_G = 4 * GiB;
@@ -52,7 +54,6 @@ export interface LayoutDoc {
   reserved: (HexRange & { label: string })[];
 }
 
-export const hex = (n: number): string => '0x' + n.toString(16);
 
 export function buildLayout(low: LowMap, s: SocketLayout): LayoutDoc {
   const dram = s.dramPerSocketGiB * GiB;

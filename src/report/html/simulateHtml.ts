@@ -5,6 +5,7 @@
 import type { SimulationReport } from '../../model/run.js';
 import type { Platform } from '../../platform/types.js';
 import { formatBytes, formatUs } from '../units.js';
+import { compareRows } from '../compareRows.js';
 import { html, join, type Html } from './escape.js';
 import { page, sideBySide, type Section } from './page.js';
 import { memoryMap, memoryMapLegend } from './memoryMap.js';
@@ -73,34 +74,9 @@ function stacked(aHeading: string, a: Html, bHeading: string, b: Html): Html {
   return html`<h3>${aHeading}</h3>${a}<h3>${bHeading}</h3>${b}`;
 }
 
-function ratio(a: number, b: number): string {
-  if (a === b) return 'same';
-  if (b === 0) return 'none in B';
-  if (a === 0) return 'none in A';
-  return `${(b / a).toFixed(b / a >= 10 ? 1 : 3)}×`;
-}
-
 export function comparisonTable(a: SimulationReport, b: SimulationReport): Html {
-  const row = (what: string, va: number | null, vb: number | null, fmt: (x: number) => string): Cell[] =>
-    [what, va === null ? '—' : fmt(va), vb === null ? '—' : fmt(vb), va === null || vb === null ? '—' : ratio(va, vb)];
-  const us = (x: number): string => formatUs(x);
-  const kb = (x: number): string => `${formatBytes(x * 1024)} (${x} KB)`;
-  const n = (x: number): string => String(x);
-  const rows: Cell[][] = [
-    ['outcome', a.outcome.initialized ? 'initialized' : `failed: ${a.outcome.error?.code ?? ''}`, b.outcome.initialized ? 'initialized' : `failed: ${b.outcome.error?.code ?? ''}`, a.outcome.initialized === b.outcome.initialized ? 'same' : 'differs'],
-    ['policy', a.policy.name, b.policy.name, a.policy.name === b.policy.name ? 'same' : 'differs'],
-    row('init time', a.totals.initUs, b.totals.initUs, us),
-    row('tdx_enable()', a.totals.tdxEnableUs, b.totals.tdxEnableUs, us),
-    row('LP.INIT', a.totals.lpInitUs, b.totals.lpInitUs, us),
-    row('TDMR.INIT', a.totals.tdmrInitUs, b.totals.tdmrInitUs, us),
-    row('TDMRs', a.construct.tdmrsUsed, b.construct.tdmrsUsed, n),
-    row('most reserved areas', a.construct.reservedAreasUsed, b.construct.reservedAreasUsed, n),
-    row('PAMT', a.pamt.totalKb, b.pamt.totalKb, kb),
-    row('50% memory usable', a.readiness?.p50Us ?? null, b.readiness?.p50Us ?? null, us),
-    row('100% memory usable', a.readiness?.p100Us ?? null, b.readiness?.p100Us ?? null, us),
-    row('SEAMCALLs', a.seamcalls.total, b.seamcalls.total, n),
-  ];
-  return dataTable(['', 'A', 'B', 'B vs A'], rows, [1, 2]);
+  const rows: Cell[][] = compareRows(a, b).map((r) => [r.metric, r.a, r.b, r.delta, r.differs ? 'differs' : 'same']);
+  return dataTable(['', 'A', 'B', 'B − A', ''], rows, [1, 2, 3]);
 }
 
 /** Parameters whose value or provenance differs between the two runs. */
