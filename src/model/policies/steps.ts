@@ -9,7 +9,7 @@ import type { Lp } from '../../platform/types.js';
 import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
 
-const SZ_4M = 4 * 1024 * 1024;
+const SZ_1M = 1024 * 1024;
 /** GB/s to bytes per µs. */
 const GBPS = 1e3;
 
@@ -365,6 +365,8 @@ export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: Lp[], stepName = 'TDH.SY
   const start = sim.now;
   const perCall = sim.cost('tdmrInitCallUs');
   const laneFree = cpus.map(() => start);
+  // Fixed at CONFIG (4 MiB, or 16 MiB with Dynamic PAMT).
+  const chunk = Number(sim.module.chunkBytes());
   const calls: number[] = [];
   let end = start;
   for (let i = 0; i < tdmrs.length; i++) {
@@ -373,7 +375,6 @@ export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: Lp[], stepName = 'TDH.SY
     const lp = cpus[lane].id;
     const at = laneFree[lane];
     const r = sim.module.tdmrInitBulk(lp, BigInt(tdmrs[i].base), Infinity, at, perCall);
-    const chunk = Number(sim.module.chunkBytes());
     sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, at + r.calls * perCall, r.status, `rcx=0x${tdmrs[i].base.toString(16)}`);
     const doneAt = at + r.calls * perCall;
     laneFree[lane] = doneAt;
@@ -390,7 +391,7 @@ export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: Lp[], stepName = 'TDH.SY
   sim.now = end;
   const total = calls.reduce((a, b) => a + b, 0);
   sim.span(stepName, start, sim.now, cpus.length === 1 ? `CPU ${cpus[0].id}` : `${cpus.length} CPUs in parallel`,
-    `${tdmrs.length} TDMRs, ${total} calls of ${Number(sim.module.chunkBytes()) / SZ_4M * 4} MiB`,
+    `${tdmrs.length} TDMRs, ${total} calls of ${chunk / SZ_1M} MiB`,
     [{ kind: 'tdmrs', calls, medianUs: perCall, sigma: sim.sigma('tdmrInitCallUs'), lanes: cpus.length }]);
   return true;
 }
