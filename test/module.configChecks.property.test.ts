@@ -7,6 +7,8 @@ import {
   CmrRuns,
   STATUS,
   checkConfig,
+  checkConfigMemo,
+  freezeTdmrInfos,
   hexStatus,
   isPlainPa,
   keyIdLayout,
@@ -256,6 +258,26 @@ describe('CONFIG checks: indexed implementation = the module’s literal loops',
     ]) {
       expect(seen.get(name) ?? 0, `${name} in ${JSON.stringify([...seen])}`).toBeGreaterThan(10);
     }
+  });
+
+  it('a remembered verdict equals a fresh one; unfrozen inputs are never remembered', () => {
+    const r = rng(20261122);
+    for (let n = 0; n < 1500; n++) {
+      const { tdmrs, env } = randomCase(r);
+      const fresh = checkConfig({ tdmrs }, env);
+      const frozenEnv = { ...env, cmrs: Object.freeze(env.cmrs.map((c) => Object.freeze({ ...c }))) };
+      const infos = freezeTdmrInfos(tdmrs.map((t) => ({ ...t, reserved: t.reserved.map((a) => ({ ...a })) })));
+      expect(checkConfigMemo({ tdmrs: infos }, frozenEnv)).toEqual(fresh);
+      // Asked again (a later sweep row): the same verdict object.
+      expect(checkConfigMemo({ tdmrs: infos }, frozenEnv)).toBe(checkConfigMemo({ tdmrs: infos }, frozenEnv));
+      // Another environment on the same TDMRs is judged afresh.
+      const tighter = { ...frozenEnv, maxTdmrs: Math.max(1, tdmrs.length - 1) };
+      expect(checkConfigMemo({ tdmrs: infos }, tighter)).toEqual(checkConfig({ tdmrs }, tighter));
+    }
+    // An array the caller can still change is checked every time.
+    const { tdmrs, env } = randomCase(rng(7));
+    const a = checkConfigMemo({ tdmrs }, env);
+    expect(checkConfigMemo({ tdmrs }, env)).not.toBe(a);
   });
 
   it('stays fast for far more TDMRs than a module allows', () => {

@@ -2,8 +2,30 @@
 // TDMR, so each GiB of a TDMR is usable once the call that completes it returns. The TDX
 // memory inside that GiB (the memory list, not the TDMR's holes) is what becomes usable.
 //
-// This runs once per simulated platform (and so once per sweep row): it walks the memory list
-// and the TDMRs' GiBs once each, in flat typed arrays, with no per-GiB map.
+// This runs once per simulated platform (and so once per sweep row), so its cost is
+// O(runs + thresholds), not O(GiB). The definition is one event per GiB k of a window's TDMR
+// that holds memory, at time min(endUs, startUs + (k + 1) * perGiBUs), carrying the memory in
+// that GiB; threshold i (fraction i/20) is reached at the time of the event at which the
+// cumulative memory, in (time, event order) order, reaches (i/20) * total - 1e-6. The literal
+// per-GiB version is src/reference/readiness.ts, and test/readiness.oracle.test.ts holds this
+// one to it bit for bit.
+//
+// Here the events are never materialized. Walking the memory blocks that overlap a TDMR gives
+// *runs*: consecutive GiBs of one window carrying the same bytes (a block's fully covered GiBs;
+// a partial GiB at a block's end, after summing every block that lands in it). A run's event
+// times are nondecreasing in k and computed on demand with the exact expression above.
+//  - Serial TDMR.INIT (events already in time order): one walk over the runs; the event of a
+//    run that crosses a threshold is found by division, then fixed up with exact integer
+//    comparisons.
+//  - Parallel lanes (windows overlap in time): the threshold time is the smallest event time T
+//    with C(T) >= need, C(T) = memory of all events at or before T. C(T) is exact in O(runs): a
+//    run's count of events at or before T is estimated by division and fixed up on the exact
+//    time expression. T is bisected over doubles until few events remain in (lo, hi], then
+//    stepped event time by event time.
+// Byte counts are integers below 2^53, so every sum here is exact and order independent.
+// Preconditions (what the simulator produces): memlist ascending and non-overlapping, integer
+// addresses; startUs and endUs not NaN; perCallUs >= 0 and chunkBytes > 0 (so a window's event
+// times never decrease with k).
 
 import type { NodeRange, Tdmr } from '../construct/types.js';
 
@@ -28,22 +50,152 @@ export interface InitWindow {
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+const POINTS = 21;
+/** Bisection stops once no run has more than this many events in (lo, hi]; then it steps. */
+const STEP_EVENTS = 2;
+
+// Run storage, reused across calls (grown on demand): run r is the events of GiBs
+// rK[r] .. rK[r] + rN[r] - 1 of a window with start rS, end rE and per-GiB time rP, each
+// carrying rB bytes.
+let cap = 0;
+let rK = new Float64Array(0);
+let rN = new Float64Array(0);
+let rB = new Float64Array(0);
+let rS = new Float64Array(0);
+let rE = new Float64Array(0);
+let rP = new Float64Array(0);
+// Per-run event counts at or before lo, hi and a probe time (the bisection's scratch).
+let cntLo = new Float64Array(0);
+let cntHi = new Float64Array(0);
+let cntMid = new Float64Array(0);
+let runs = 0;
+const need = new Float64Array(POINTS);
+
+function grow(): void {
+  const next = Math.max(64, cap * 2);
+  const fresh = (old: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+    const a = new Float64Array(next);
+    a.set(old.subarray(0, runs));
+    return a;
+  };
+  rK = fresh(rK);
+  rN = fresh(rN);
+  rB = fresh(rB);
+  rS = fresh(rS);
+  rE = fresh(rE);
+  rP = fresh(rP);
+  cntLo = new Float64Array(next);
+  cntHi = new Float64Array(next);
+  cntMid = new Float64Array(next);
+  cap = next;
+}
+
+// The window being expanded, and its partial GiB not yet complete (more blocks may land in it).
+let winStart = 0;
+let winS = 0;
+let winE = 0;
+let winP = 0;
+let pendK = -1;
+let pendB = 0;
+
+/**
+ * Append GiBs k .. k + n - 1 of the current window, b bytes each, extending the window's
+ * previous run when it is contiguous with the same bytes.
+ */
+function push(k: number, n: number, b: number): void {
+  const p = runs - 1;
+  if (p >= winStart && rB[p] === b && rK[p] + rN[p] === k) {
+    rN[p] += n;
+    return;
+  }
+  if (runs === cap) grow();
+  rK[runs] = k;
+  rN[runs] = n;
+  rB[runs] = b;
+  rS[runs] = winS;
+  rE[runs] = winE;
+  rP[runs] = winP;
+  runs++;
+}
+
+/** Commit the pending partial GiB. */
+function flush(): void {
+  if (pendK >= 0) push(pendK, 1, pendB);
+  pendK = -1;
+}
+
+/** b bytes of memory in GiB k, which may already hold some (blocks arrive in address order). */
+function partial(k: number, b: number): void {
+  if (k === pendK) {
+    pendB += b;
+    return;
+  }
+  flush();
+  pendK = k;
+  pendB = b;
+}
+
+/** Time of event i of run r: the reference's expression, with k = rK[r] + i. */
+function timeOf(r: number, i: number): number {
+  return Math.min(rE[r], rS[r] + (rK[r] + i + 1) * rP[r]);
+}
+
+/** Number of events of run r at or before T (a prefix: times are nondecreasing in i). */
+function countLE(r: number, T: number): number {
+  const n = rN[r];
+  if (timeOf(r, 0) > T) return 0;
+  if (timeOf(r, n - 1) <= T) return n;
+  // Now 1 <= answer <= n - 1, endUs > T and perGiBUs > 0: the answer is the number of k with
+  // startUs + (k + 1) * perGiBUs <= T, up to rounding. Estimate it, then check exactly.
+  let c = Math.floor((T - rS[r]) / rP[r]) - rK[r];
+  if (!(c >= 1)) c = 1;
+  else if (c > n - 1) c = n - 1;
+  let lo = 1; // timeOf(lo - 1) <= T
+  let hi = n - 1; // timeOf(hi) > T
+  if (timeOf(r, c) > T) {
+    if (timeOf(r, c - 1) <= T) return c;
+    hi = c - 1;
+  } else {
+    if (c + 1 >= n || timeOf(r, c + 1) > T) return c + 1;
+    lo = c + 2;
+  }
+  // Far off (times rounding to a plateau): binary search for the first event after T.
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (timeOf(r, mid) > T) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** C(T): memory of all events at or before T; each run's count goes into cnt. */
+function cumulate(T: number, cnt: Float64Array): number {
+  let bytes = 0;
+  for (let r = 0; r < runs; r++) {
+    const c = countLE(r, T);
+    cnt[r] = c;
+    bytes += c * rB[r];
+  }
+  return bytes;
+}
+
 export function readiness(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWindow[]): Readiness | null {
-  let gibs = 0;
-  for (const w of windows) gibs += Math.ceil(tdmrs[w.tdmr].size / SZ_1G);
-  const times = new Float64Array(gibs);
-  const bytes = new Float64Array(gibs);
-  let n = 0;
-  let total = 0;
-  let sorted = true;
-  let lastT = -Infinity;
-  for (const w of windows) {
+  runs = 0;
+  for (let wi = 0; wi < windows.length; wi++) {
+    const w = windows[wi];
     const t = tdmrs[w.tdmr];
     const first = t.base;
     const count = Math.ceil(t.size / SZ_1G);
+    if (!(count > 0)) continue;
+    const last = first + count * SZ_1G; // the GiBs span [first, last), past the TDMR if ragged
     const perGiBUs = (SZ_1G / w.chunkBytes) * w.perCallUs;
-    // Memory blocks are ascending and TDMRs do not overlap: find the first block ending after
-    // this TDMR's base, then walk forward.
+    winStart = runs;
+    winS = w.startUs;
+    winE = w.endUs;
+    winP = perGiBUs;
+    pendK = -1;
+    pendB = 0;
+    // The first block ending after this TDMR's base, as the reference finds it.
     let lo = 0;
     let hi = memlist.length;
     while (lo < hi) {
@@ -51,45 +203,140 @@ export function readiness(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWind
       if (memlist[mid].end <= first) lo = mid + 1;
       else hi = mid;
     }
-    for (let k = 0; k < count; k++) {
-      const gStart = first + k * SZ_1G;
-      const gEnd = gStart + SZ_1G;
-      let inGiB = 0;
-      for (let b = lo; b < memlist.length && memlist[b].start < gEnd; b++) {
-        const s = Math.max(memlist[b].start, gStart);
-        const e = Math.min(memlist[b].end, gEnd);
-        if (e > s) inGiB += e - s;
+    for (let bi = lo; bi < memlist.length && memlist[bi].start < last; bi++) {
+      const s = Math.max(memlist[bi].start, first) - first;
+      const e = Math.min(memlist[bi].end, last) - first;
+      if (e <= s) continue;
+      const ks = Math.floor(s / SZ_1G);
+      const ke = Math.floor((e - 1) / SZ_1G); // the GiB holding the block's last byte
+      if (ks === ke) {
+        partial(ks, e - s);
+        continue;
       }
-      while (lo < memlist.length && memlist[lo].end <= gEnd) lo++;
-      if (inGiB === 0) continue;
-      const at = Math.min(w.endUs, w.startUs + (k + 1) * perGiBUs);
-      if (at < lastT) sorted = false;
-      lastT = at;
-      times[n] = at;
-      bytes[n] = inGiB;
-      total += inGiB;
-      n++;
+      let fullFrom = ks;
+      if (s !== ks * SZ_1G) {
+        partial(ks, (ks + 1) * SZ_1G - s);
+        fullFrom = ks + 1;
+      }
+      const tailB = e - ke * SZ_1G;
+      const fullTo = tailB === SZ_1G ? ke + 1 : ke; // exclusive
+      if (fullTo > fullFrom) {
+        flush();
+        push(fullFrom, fullTo - fullFrom, SZ_1G);
+      }
+      if (tailB !== SZ_1G) partial(ke, tailB);
     }
+    flush();
+  }
+
+  let total = 0;
+  let sorted = true;
+  let lastT = -Infinity;
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (let r = 0; r < runs; r++) {
+    total += rN[r] * rB[r];
+    const a = timeOf(r, 0);
+    const z = timeOf(r, rN[r] - 1);
+    if (a < lastT) sorted = false;
+    lastT = z;
+    if (a < minT) minT = a;
+    if (z > maxT) maxT = z;
   }
   if (total === 0) return null;
-  // Serial TDMR.INIT yields events in time order already; parallel lanes interleave them.
-  let order: Uint32Array | null = null;
-  if (!sorted) {
-    order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => times[a] - times[b] || a - b);
+
+  for (let i = 0; i < POINTS; i++) need[i] = (i / 20) * total - 1e-6;
+  const at: number[] = new Array<number>(POINTS).fill(0);
+  if (sorted) {
+    // Events in emission order are in time order: the first event whose running sum reaches
+    // need[next] gives its time.
+    let acc = 0;
+    let next = 1;
+    for (let r = 0; r < runs && next < POINTS; r++) {
+      const b = rB[r];
+      const n = rN[r];
+      const end = acc + n * b;
+      while (next < POINTS && end >= need[next]) {
+        const q = need[next];
+        // Smallest i with acc + (i + 1) * b >= q.
+        let i = Math.ceil((q - acc) / b) - 1;
+        if (!(i >= 0)) i = 0;
+        else if (i > n - 1) i = n - 1;
+        while (i > 0 && acc + i * b >= q) i--;
+        while (acc + (i + 1) * b < q) i++;
+        at[next++] = r3(timeOf(r, i));
+      }
+      acc = end;
+    }
+  } else {
+    // Interleaved lanes: threshold i is at the smallest event time T with C(T) >= need[i].
+    // Thresholds increase, so each search starts from the previous answer, whose per-run
+    // counts stay in cntLo.
+    let prev = minT;
+    let prevBytes = cumulate(minT, cntLo);
+    for (let next = 1; next < POINTS; next++) {
+      const q = need[next];
+      if (prevBytes >= q) {
+        at[next] = r3(prev);
+        continue;
+      }
+      // C(lo) < q <= C(hi): the answer is in (lo, hi]. Bisect until every run has at most
+      // STEP_EVENTS events in there (or lo and hi are adjacent doubles).
+      let lo = prev;
+      let loBytes = prevBytes;
+      let hi = maxT;
+      cntHi.set(rN.subarray(0, runs));
+      for (;;) {
+        let gap = 0;
+        for (let r = 0; r < runs; r++) gap = Math.max(gap, cntHi[r] - cntLo[r]);
+        if (gap <= STEP_EVENTS) break;
+        const mid = lo + (hi - lo) / 2;
+        if (!(mid > lo && mid < hi)) break;
+        const c = cumulate(mid, cntMid);
+        const t = cntMid;
+        if (c >= q) {
+          hi = mid;
+          cntMid = cntHi;
+          cntHi = t;
+        } else {
+          lo = mid;
+          loBytes = c;
+          cntMid = cntLo;
+          cntLo = t;
+        }
+      }
+      // Step through the event times in (lo, hi] in order, a k-way merge of the runs: take the
+      // earliest next time m, move every run past its events at m, until the memory reaches q.
+      let acc = loBytes;
+      for (;;) {
+        let m = Infinity;
+        for (let r = 0; r < runs; r++) {
+          if (cntLo[r] < cntHi[r]) {
+            const t = timeOf(r, cntLo[r]);
+            if (t < m) m = t;
+          }
+        }
+        // Cannot happen while C(lo) < q <= C(hi); fail loudly rather than loop.
+        if (!(m > lo && m <= hi)) throw new Error(`readiness: no event time in (${lo}, ${hi}]`);
+        for (let r = 0; r < runs; r++) {
+          if (cntLo[r] < cntHi[r] && timeOf(r, cntLo[r]) === m) {
+            const c = countLE(r, m);
+            acc += (c - cntLo[r]) * rB[r];
+            cntLo[r] = c;
+          }
+        }
+        lo = m;
+        if (acc >= q) break;
+      }
+      prev = lo;
+      prevBytes = acc;
+      at[next] = r3(prev);
+    }
   }
-  const fractions = Array.from({ length: 21 }, (_, i) => i / 20);
-  const need = fractions.map((f) => f * total - 1e-6);
-  const at = new Array<number>(fractions.length).fill(0);
-  let acc = 0;
-  let next = 1; // fraction 0 is the start of TDMR.INIT, set below
-  for (let i = 0; i < n && next < need.length; i++) {
-    const j = order ? order[i] : i;
-    acc += bytes[j];
-    while (next < need.length && acc >= need[next]) at[next++] = r3(times[j]);
-  }
-  at[0] = r3(windows.reduce((m, w) => Math.min(m, w.startUs), Infinity));
-  const curve = fractions.map((fraction, i) => ({ tUs: at[i], fraction }));
+  let start = Infinity;
+  for (let i = 0; i < windows.length; i++) start = Math.min(start, windows[i].startUs);
+  at[0] = r3(start);
+  const curve: { tUs: number; fraction: number }[] = new Array(POINTS);
+  for (let i = 0; i < POINTS; i++) curve[i] = { tUs: at[i], fraction: i / 20 };
   return { tdxMemoryBytes: total, p50Us: at[10], p90Us: at[18], p100Us: at[20], curve };
 }

@@ -2,12 +2,14 @@
 // of what happened (timeline, SEAMCALLs, kernel log, trial program). A policy is code that
 // calls into this; the context itself knows nothing of any kernel generation.
 
-import type { Platform } from '../platform/types.js';
+import type { Lp, Platform } from '../platform/types.js';
 import type { ConstructEngine } from '../construct/engine.js';
 import type { TrialOp, TrialStep } from './trialProgram.js';
 import { TdxModule, statusName, hexStatus, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type SeamcallArgs, type SeamcallResult } from './module/index.js';
 import { errnoValue, seamcallErrno, type ErrnoName } from './errno.js';
-import { leafName } from './module/leaves.js';
+import { leafName, LEAF } from './module/leaves.js';
+
+const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
 import { buildMemlist } from '../reference/construct.js';
 import type { NodeRange } from '../construct/types.js';
 
@@ -79,6 +81,8 @@ export class Sim {
   /** The kernel's log prefix for this generation. */
   prefix = 'virt/tdx: ';
   private memlistCache: NodeRange[] | null = null;
+  private onlineCache: Lp[] | null = null;
+  private enabledCache: Lp[] | null = null;
 
   constructor(
     readonly platform: Platform,
@@ -94,6 +98,16 @@ export class Sim {
   /** build_tdx_memlist() of this platform, computed once: several steps and the result read it. */
   get memlist(): NodeRange[] {
     return (this.memlistCache ??= buildMemlist(this.platform.memory));
+  }
+
+  /** The CPUs online in Linux now. */
+  get onlineLps(): readonly Lp[] {
+    return (this.onlineCache ??= this.platform.cpus.lps.filter((l) => l.online));
+  }
+
+  /** The CPUs KVM's per-CPU enabling reached: online then, whether or not they still are. */
+  get enabledLps(): readonly Lp[] {
+    return (this.enabledCache ??= this.platform.cpus.lps.filter((l) => l.online || l.offlinedAfterLpInit));
   }
 
   cost(name: string): number {
@@ -115,6 +129,25 @@ export class Sim {
       this.trace.push({ leaf: leafName(leaf), lp, startUs: at, endUs: at + durUs, status: hexStatus(r.status), calls: 1, args: describeArgs(args) });
     }
     return r;
+  }
+
+  /**
+   * TDH.SYS.LP.INIT on lps[k] over [starts[k], starts[k] + durUs), in order, until one fails:
+   * as many seamcall()s, recorded the same way. Returns the index of the failed call, or -1.
+   */
+  lpInitSeries(lps: readonly Lp[], starts: Float64Array, durUs: number): { failedAt: number; result: SeamcallResult | null } {
+    const ids = lps.map((l) => l.id);
+    const r = this.module.lpInitBulk(ids, starts, durUs);
+    const calls = r.succeeded + (r.failure ? 1 : 0);
+    this.count(LEAF_LP_INIT, calls);
+    if (this.trace) {
+      const ok = hexStatus(0n);
+      for (let k = 0; k < calls; k++) {
+        const status = k < r.succeeded ? ok : hexStatus(r.failure!.status);
+        this.trace.push({ leaf: leafName(LEAF_LP_INIT), lp: ids[k], startUs: starts[k], endUs: starts[k] + durUs, status, calls: 1, args: '' });
+      }
+    }
+    return { failedAt: r.failure ? r.succeeded : -1, result: r.failure };
   }
 
   /** Record `calls` SEAMCALLs made in bulk (TDMR.INIT loops) in counts and trace. */
@@ -186,8 +219,28 @@ function describeArgs(a: SeamcallArgs): string {
 }
 
 
+// A sweep simulates one platform many times: its LP list becomes MCHECK's table once.
+const moduleLps = new WeakMap<readonly Lp[], { id: number; package: number }[]>();
+
+const cmrLists = new WeakMap<Platform['cmrs'], readonly { start: bigint; end: bigint }[]>();
+
+/** The CMR list as MCHECK reports it, frozen so that CONFIG verdicts on it can be remembered. */
+function moduleCmrs(p: Platform): readonly { start: bigint; end: bigint }[] {
+  let c = cmrLists.get(p.cmrs);
+  if (!c) {
+    c = Object.freeze(p.cmrs.map((r) => Object.freeze({ start: BigInt(r.start), end: BigInt(r.end) })));
+    cmrLists.set(p.cmrs, c);
+  }
+  return c;
+}
+
 /** What MCHECK and the loaded module tell the module model about this platform. */
 export function moduleConfigOf(p: Platform) {
+  let lps = moduleLps.get(p.cpus.lps);
+  if (!lps) {
+    lps = p.cpus.lps.map((l) => ({ id: l.id, package: l.package }));
+    moduleLps.set(p.cpus.lps, lps);
+  }
   let features0 = 0n;
   if (p.module.features.noRbpMod) features0 |= FEATURES0_NO_RBP_MOD;
   if (p.module.features.dynamicPamt) features0 |= FEATURES0_DYNAMIC_PAMT;
@@ -198,8 +251,8 @@ export function moduleConfigOf(p: Platform) {
     maxReservedPerTdmr: p.module.maxReservedPerTdmr,
     pamtEntrySize: [p.module.pamtEntrySize4k, p.module.pamtEntrySize2m, p.module.pamtEntrySize1g] as [number, number, number],
     features0,
-    lps: p.cpus.lps.map((l) => ({ id: l.id, package: l.package })),
-    cmrs: p.cmrs.map((c) => ({ start: BigInt(c.start), end: BigInt(c.end) })),
+    lps,
+    cmrs: moduleCmrs(p),
     keyids: { mktme: p.keyids.mktme, tdx: p.keyids.tdx },
   };
 }

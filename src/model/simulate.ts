@@ -95,7 +95,27 @@ export interface SimulationRun {
   program: TrialProgram;
 }
 
-export function simulate(platform: Platform, opts: SimulateOptions): SimulationRun {
+/**
+ * One policy run on one platform, and the numbers every output derives from it: the full
+ * report (simulate) and a sweep row (simulateSummary) read the same values.
+ */
+interface PolicyRun {
+  sim: Sim;
+  policy: KernelPolicy;
+  enableStart: number;
+  enableEnd: number;
+  /** TDMRs built (empty unless construction succeeded). */
+  tdmrs: Tdmr[];
+  /** PAMT bytes of every TDMR built, held or not. */
+  allPamt: number;
+  bw: number;
+  floorUs: number;
+  tdmrInitUs: number;
+  lpInitUs: number;
+  endUs: number;
+}
+
+function runPolicy(platform: Platform, opts: SimulateOptions): PolicyRun {
   const policy: KernelPolicy = getPolicy(opts.policy ?? platform.kernel.policy);
   const sim = new Sim(platform, opts.costs, opts.engine, !!opts.trace);
   const booted = policy.boot(sim);
@@ -133,6 +153,59 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
   }
   sim.callers.sort((a, b) => a.caller - b.caller);
 
+  const construct = sim.construct;
+  const tdmrs = construct && construct.ok ? construct.tdmrs : [];
+  let tdmrInitUs = 0;
+  let lpInitUs = 0;
+  let endUs = Math.max(sim.now, enableEnd);
+  for (const s of sim.timeline) {
+    // (a + end) - start, as the sums were always taken: the totals are compared bit for bit.
+    if (s.step === 'TDH.SYS.TDMR.INIT') tdmrInitUs = tdmrInitUs + s.endUs - s.startUs;
+    else if (s.step === 'TDH.SYS.LP.INIT') lpInitUs = lpInitUs + s.endUs - s.startUs;
+    endUs = Math.max(endUs, s.endUs);
+  }
+  const bw = opts.costs.memWriteBandwidthGBps ?? 0;
+  const allPamt = tdmrs.reduce((a, t) => a + pamtBytes(t), 0);
+  const floorUs = bw > 0 ? allPamt / (bw * 1e3 * platform.cpus.packages) : 0;
+  return { sim, policy, enableStart, enableEnd, tdmrs, allPamt, bw, floorUs, tdmrInitUs, lpInitUs, endUs };
+}
+
+/** The few numbers of a simulation a sweep row or a gate looks at, without the report. */
+export interface SimulationSummary {
+  outcome: Outcome;
+  tdmrsUsed: number;
+  reservedAreasUsed: number;
+  pamtKb: number;
+  initUs: number;
+  tdmrInitUs: number;
+  readiness: Readiness | null;
+  floorUs: number;
+}
+
+function summarize(run: PolicyRun): SimulationSummary {
+  const { sim, tdmrs } = run;
+  return {
+    outcome: sim.outcome,
+    tdmrsUsed: tdmrs.length,
+    reservedAreasUsed: tdmrs.reduce((a, t) => Math.max(a, t.reserved.length), 0),
+    pamtKb: Math.floor(run.allPamt / 1024),
+    initUs: r3(run.endUs),
+    tdmrInitUs: r3(run.tdmrInitUs),
+    readiness: sim.outcome.initialized ? readiness(sim.memlist, tdmrs, sim.tdmrInitWindows) : null,
+    floorUs: r3(run.floorUs),
+  };
+}
+
+/** simulate() reduced to its summary: what every sweep row evaluates. */
+export function simulateSummary(platform: Platform, opts: SimulateOptions): SimulationSummary {
+  return summarize(runPolicy(platform, opts));
+}
+
+export function simulate(platform: Platform, opts: SimulateOptions): SimulationRun {
+  const run = runPolicy(platform, opts);
+  const { sim, policy, tdmrs, allPamt, bw } = run;
+  const summary = summarize(run);
+
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);
     const last = `0x${(h.end - 1).toString(16).padStart(10, '0')}`;
@@ -146,7 +219,6 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
   });
 
   const construct = sim.construct;
-  const tdmrs = construct && construct.ok ? construct.tdmrs : [];
   // PAMT memory is accounted to where it is held: only a run that keeps its PAMTs holds any.
   const held = sim.outcome.initialized ? tdmrs : [];
   const perNode = new Map<number, number>();
@@ -160,16 +232,10 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
 
   const byStep: Record<string, number> = {};
   for (const s of sim.timeline) byStep[s.step] = r3((byStep[s.step] ?? 0) + (s.endUs - s.startUs));
-  const tdmrInitUs = sim.timeline.filter((s) => s.step === 'TDH.SYS.TDMR.INIT').reduce((a, s) => a + s.endUs - s.startUs, 0);
-  const lpInitUs = sim.timeline.filter((s) => s.step === 'TDH.SYS.LP.INIT').reduce((a, s) => a + s.endUs - s.startUs, 0);
-  const end = sim.timeline.reduce((m, s) => Math.max(m, s.endUs), Math.max(sim.now, enableEnd));
 
   const memlist = sim.memlist;
   const tdxMemoryBytes = memlist.reduce((a, b) => a + b.end - b.start, 0);
-  const bw = opts.costs.memWriteBandwidthGBps ?? 0;
   const pkgs = platform.cpus.packages;
-  const allPamt = tdmrs.reduce((a, t) => a + pamtBytes(t), 0);
-  const floorUs = bw > 0 ? allPamt / (bw * 1e3 * pkgs) : 0;
 
   const counts: Record<string, number> = {};
   for (const k of [...sim.counts.keys()].sort()) counts[k] = sim.counts.get(k)!;
@@ -183,7 +249,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
       nodes: new Set(platform.memory.map((m) => m.node)).size,
       packages: pkgs,
       lps: platform.cpus.lps.length,
-      onlineLps: platform.cpus.lps.filter((l) => l.online).length,
+      onlineLps: sim.onlineLps.length,
       cpuModel: platform.cpus.model,
       moduleVersion: platform.module.version,
     },
@@ -194,11 +260,11 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
     construct: {
       ok: !!construct?.ok,
       error: construct && !construct.ok ? construct.error : null,
-      tdmrsUsed: tdmrs.length,
+      tdmrsUsed: summary.tdmrsUsed,
       maxTdmrs: platform.module.maxTdmrs,
-      reservedAreasUsed: tdmrs.reduce((a, t) => Math.max(a, t.reserved.length), 0),
+      reservedAreasUsed: summary.reservedAreasUsed,
       maxReservedPerTdmr: platform.module.maxReservedPerTdmr,
-      pamtKb: Math.floor(allPamt / 1024),
+      pamtKb: summary.pamtKb,
     },
     pamt: {
       totalKb: Math.floor(pamtTotal / 1024),
@@ -206,11 +272,11 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
     },
     seamcalls: { total: Object.values(counts).reduce((a, b) => a + b, 0), perLeaf: counts },
     timeline: sim.timeline.map((s) => ({ step: s.step, startUs: r3(s.startUs), endUs: r3(s.endUs), durationUs: r3(s.endUs - s.startUs), cpus: s.cpus, detail: s.detail })),
-    totals: { initUs: r3(end), tdxEnableUs: r3(enableEnd - enableStart), lpInitUs: r3(lpInitUs), tdmrInitUs: r3(tdmrInitUs), byStep },
-    readiness: sim.outcome.initialized ? readiness(memlist, tdmrs, sim.tdmrInitWindows) : null,
+    totals: { initUs: summary.initUs, tdxEnableUs: r3(run.enableEnd - run.enableStart), lpInitUs: r3(run.lpInitUs), tdmrInitUs: summary.tdmrInitUs, byStep },
+    readiness: summary.readiness,
     physicalFloor: {
-      pamtBytes: allPamt, bandwidthGBps: bw, packages: pkgs, floorUs: r3(floorUs), modeledTdmrInitUs: r3(tdmrInitUs),
-      ratio: floorUs > 0 && tdmrInitUs > 0 ? Math.round((tdmrInitUs / floorUs) * 10) / 10 : null,
+      pamtBytes: allPamt, bandwidthGBps: bw, packages: pkgs, floorUs: summary.floorUs, modeledTdmrInitUs: summary.tdmrInitUs,
+      ratio: run.floorUs > 0 && run.tdmrInitUs > 0 ? Math.round((run.tdmrInitUs / run.floorUs) * 10) / 10 : null,
     },
     hotplug,
     log: sim.log.map((l) => `${printkTime(l.tUs)} ${l.text}`),

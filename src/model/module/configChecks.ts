@@ -382,3 +382,31 @@ export function checkConfig(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict 
 export function configChecks(ops: ConfigOperands, env: ConfigEnv): bigint {
   return checkConfig(ops, env).status;
 }
+
+// A sweep hands CONFIG the same TDMR array on the same platform once per cost setting. The
+// verdict is a pure function of the operands and the environment, so for inputs that cannot
+// change (frozen TDMR array and CMR list, the default TDMR_INFO addresses) it is computed once.
+const verdicts = new WeakMap<readonly TdmrInfo[], WeakMap<readonly CmrEntry[], Map<string, ConfigVerdict>>>();
+
+/** checkConfig, remembered for frozen inputs (see above); otherwise computed every time. */
+export function checkConfigMemo(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
+  if (ops.tdmrPas || !Object.isFrozen(ops.tdmrs) || !Object.isFrozen(env.cmrs)) return checkConfig(ops, env);
+  let byCmrs = verdicts.get(ops.tdmrs);
+  if (!byCmrs) verdicts.set(ops.tdmrs, (byCmrs = new WeakMap()));
+  let byKey = byCmrs.get(env.cmrs);
+  if (!byKey) byCmrs.set(env.cmrs, (byKey = new Map()));
+  const key = `${ops.rcx}|${ops.rdx}|${ops.r8}|${env.maxTdmrs}|${env.maxReservedPerTdmr}|${env.pamtEntrySize.join(',')}|${env.keyids.mktme},${env.keyids.tdx}|${env.features0}|${env.maxPaBits}`;
+  let v = byKey.get(key);
+  if (!v) byKey.set(key, (v = Object.freeze(checkConfig(ops, env))));
+  return v;
+}
+
+/** Freeze a TDMR_INFO array deeply, so CONFIG may remember its verdict. */
+export function freezeTdmrInfos(infos: TdmrInfo[]): readonly TdmrInfo[] {
+  for (const t of infos) {
+    for (const r of t.reserved) Object.freeze(r);
+    Object.freeze(t.reserved);
+    Object.freeze(t);
+  }
+  return Object.freeze(infos);
+}

@@ -5,30 +5,25 @@
 // t0 order, every recorded holder started at or before the new call, so "still open at t0" is
 // just "ends after t0".
 
-/** Shared/exclusive lock (the module's sharex_lock_t on the global data). */
+/**
+ * Shared/exclusive lock (the module's sharex_lock_t on the global data). An exclusive request
+ * fails if any shared holder is still open at its t0, i.e. iff the latest shared end is after
+ * t0, so the shared holders reduce to that one number (thousands of LPs run LP.INIT).
+ */
 export class SharexLock {
   private exclusiveUntil = -Infinity;
-  /** End times of shared holders; pruned lazily, so this stays as short as the overlap. */
-  private sharedUntil: number[] = [];
-
-  private openShared(t0: number): boolean {
-    if (this.sharedUntil.length === 0) return false;
-    this.sharedUntil = this.sharedUntil.filter((end) => end > t0);
-    return this.sharedUntil.length > 0;
-  }
+  private sharedUntil = -Infinity;
 
   /** Acquire shared for [t0, t1); false if an exclusive holder is open at t0. */
   tryShared(t0: number, t1: number): boolean {
     if (this.exclusiveUntil > t0) return false;
-    // Thousands of LPs may run LP.INIT with no exclusive call in between to prune the list.
-    if (this.sharedUntil.length >= 64) this.openShared(t0);
-    if (t1 > t0) this.sharedUntil.push(t1);
+    if (t1 > this.sharedUntil) this.sharedUntil = t1;
     return true;
   }
 
   /** Acquire exclusive for [t0, t1); false if any holder is open at t0. */
   tryExclusive(t0: number, t1: number): boolean {
-    if (this.exclusiveUntil > t0 || this.openShared(t0)) return false;
+    if (this.exclusiveUntil > t0 || this.sharedUntil > t0) return false;
     this.exclusiveUntil = Math.max(this.exclusiveUntil, t1);
     return true;
   }

@@ -7,7 +7,7 @@ import {
   MAX_PA,
   MAX_PKGS,
   SZ_1G,
-  checkConfig,
+  checkConfigMemo,
   isSharedPa,
   keyIdLayout,
   type KeyIdLayout,
@@ -66,12 +66,13 @@ export class TdxModule {
   readonly semantics: ModuleSemantics;
   private readonly cfg: ModuleConfig;
   private readonly keys: KeyIdLayout;
-  private readonly lpById = new Map<number, ModuleLp>();
+  /** MCHECK's LP table: position by LP id; per-LP state lives in arrays at that position. */
+  private readonly lpIndex: ReadonlyMap<number, number>;
   private readonly pkgCount: number;
   private meta: Map<bigint, bigint> | null = null;
 
   private sysState: ModuleState = 'SYSINIT_PENDING';
-  private readonly lpInitialized = new Set<number>();
+  private readonly lpInitialized: Uint8Array;
   private initCount = 0;
   private readonly pkgConfigured = new Set<number>();
   private readonly globalLock = new SharexLock();
@@ -82,17 +83,15 @@ export class TdxModule {
   private tdmrByBase = new Map<bigint, TdmrEntry>();
 
   private lastT0 = -Infinity;
-  private readonly lpBusyUntil = new Map<number, number>();
+  private readonly lpBusyUntil: Float64Array;
 
   constructor(cfg: ModuleConfig) {
     this.cfg = cfg;
     this.semantics = semanticsOf(cfg.version);
     this.keys = keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA);
-    for (const lp of cfg.lps) {
-      if (this.lpById.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
-      this.lpById.set(lp.id, lp);
-    }
-    this.pkgCount = new Set(cfg.lps.map((l) => l.package)).size;
+    ({ index: this.lpIndex, packages: this.pkgCount } = lpTable(cfg.lps));
+    this.lpInitialized = new Uint8Array(cfg.lps.length);
+    this.lpBusyUntil = new Float64Array(cfg.lps.length).fill(-Infinity);
     for (const c of cfg.cmrs) {
       if (c.end < c.start) throw new RangeError(`CMR [${c.start}, ${c.end}) ends before it starts`);
     }
@@ -148,15 +147,14 @@ export class TdxModule {
    * caller and throws. A lock acquired by the call is held for the whole interval.
    */
   call(leaf: number, lp: number, args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
-    this.admit(lp, t0, t1);
-    if (!this.cfg.loaded) return result(NOT_LOADED);
-    const refused = gate(this.sysState, leaf, this.semantics);
+    const i = this.admit(lp, t0, t1);
+    const refused = this.dispatchCheck(leaf);
     if (refused !== null) return result(refused);
     switch (leaf) {
       case LEAF.SYS_INIT:
         return this.sysInit(args, t0, t1);
       case LEAF.SYS_LP_INIT:
-        return this.sysLpInit(lp, t0, t1);
+        return result(this.sysLpInit(i, t0, t1));
       case LEAF.SYS_INFO:
         return this.sysInfo(lp, args);
       case LEAF.SYS_RD:
@@ -214,7 +212,7 @@ export class TdxModule {
     const calls = 1 + more;
     const t1 = t0 + calls * perCallUs;
     entry.lock.holdUntil(t1);
-    this.lpBusyUntil.set(lp, t1);
+    this.lpBusyUntil[this.lpIndex.get(lp)!] = t1;
     return {
       calls,
       status: STATUS.TDX_SUCCESS,
@@ -225,18 +223,43 @@ export class TdxModule {
     };
   }
 
-  private admit(lp: number, t0: number, t1: number): void {
-    if (!this.lpById.has(lp)) throw new RangeError(`LP ${lp} is not among MCHECK's LPs`);
+  /**
+   * TDH.SYS.LP.INIT by lps[k] over [starts[k], starts[k] + perUs), in order, stopping at the
+   * first call that fails: the same checks, state and locks as calling them one by one, without
+   * a result object per LP (a platform has thousands).
+   */
+  lpInitBulk(lps: readonly number[], starts: ArrayLike<number>, perUs: number): LpInitBulkResult {
+    for (let k = 0; k < lps.length; k++) {
+      const t0 = starts[k];
+      const t1 = t0 + perUs;
+      const i = this.admit(lps[k], t0, t1);
+      const status = this.dispatchCheck(LEAF.SYS_LP_INIT) ?? this.sysLpInit(i, t0, t1);
+      if (status !== STATUS.TDX_SUCCESS) return { succeeded: k, failure: result(status) };
+    }
+    return { succeeded: lps.length, failure: null };
+  }
+
+  /** The dispatcher's refusal before any leaf handler runs, or null. */
+  private dispatchCheck(leaf: number): bigint | null {
+    if (!this.cfg.loaded) return NOT_LOADED;
+    return gate(this.sysState, leaf, this.semantics);
+  }
+
+  /** The LP's position in MCHECK's table, after the caller-contract checks; marks it busy. */
+  private admit(lp: number, t0: number, t1: number): number {
+    const i = this.lpIndex.get(lp);
+    if (i === undefined) throw new RangeError(`LP ${lp} is not among MCHECK's LPs`);
     if (!(t1 >= t0)) throw new RangeError(`call interval [${t0}, ${t1}) is empty or reversed`);
     if (t0 < this.lastT0) throw new RangeError(`calls must come in nondecreasing t0 order: ${t0} after ${this.lastT0}`);
-    const busy = this.lpBusyUntil.get(lp) ?? -Infinity;
+    const busy = this.lpBusyUntil[i];
     if (t0 < busy) throw new RangeError(`LP ${lp} starts a SEAMCALL at ${t0} while its previous one runs until ${busy}`);
     this.lastT0 = t0;
-    this.lpBusyUntil.set(lp, t1);
+    this.lpBusyUntil[i] = t1;
+    return i;
   }
 
   private lpIsInit(lp: number): boolean {
-    return this.lpInitialized.has(lp);
+    return this.lpInitialized[this.lpIndex.get(lp)!] === 1;
   }
 
   private sysInit(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
@@ -251,18 +274,19 @@ export class TdxModule {
     return result(STATUS.TDX_SUCCESS);
   }
 
-  private sysLpInit(lp: number, t0: number, t1: number): SeamcallResult {
-    if (!this.globalLock.tryShared(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
-    if (this.sysState !== 'SYSINIT_DONE') return result(STATUS.TDX_SYS_LP_INIT_NOT_PENDING);
-    if (this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_DONE);
-    const info = this.lpById.get(lp)!;
-    if (info.msrOk === false) return result(withOperand(STATUS.TDX_INCONSISTENT_MSR, IA32_CORE_CAPABILITIES));
-    if (info.cpuidOk === false) return result(STATUS.TDX_INCONSISTENT_CPUID_FIELD);
+  /** The LP at position i of MCHECK's table. */
+  private sysLpInit(i: number, t0: number, t1: number): bigint {
+    if (!this.globalLock.tryShared(t0, t1)) return STATUS.TDX_SYS_BUSY;
+    if (this.sysState !== 'SYSINIT_DONE') return STATUS.TDX_SYS_LP_INIT_NOT_PENDING;
+    if (this.lpInitialized[i]) return STATUS.TDX_SYS_LP_INIT_DONE;
+    const info = this.cfg.lps[i];
+    if (info.msrOk === false) return withOperand(STATUS.TDX_INCONSISTENT_MSR, IA32_CORE_CAPABILITIES);
+    if (info.cpuidOk === false) return STATUS.TDX_INCONSISTENT_CPUID_FIELD;
     // The package id comes from the LP's x2APIC id; the module's per-package tables have 8 slots.
-    if (info.package >= MAX_PKGS) return result(withOperand(STATUS.TDX_INVALID_PKG_ID, info.package));
-    this.lpInitialized.add(lp);
+    if (info.package >= MAX_PKGS) return withOperand(STATUS.TDX_INVALID_PKG_ID, info.package);
+    this.lpInitialized[i] = 1;
     this.initCount += 1;
-    return result(STATUS.TDX_SUCCESS);
+    return STATUS.TDX_SUCCESS;
   }
 
   private sysInfo(lp: number, args: SeamcallArgs): SeamcallResult {
@@ -289,7 +313,7 @@ export class TdxModule {
     if (this.sysState !== 'SYSINIT_DONE') return result(STATUS.TDX_SYS_CONFIG_NOT_PENDING);
     if (this.initCount < this.totalLps) return result(STATUS.TDX_SYS_CONFIG_NOT_PENDING);
     if (!args.tdmrs) throw new TypeError('TDH.SYS.CONFIG needs args.tdmrs (the TDMR_INFO array RCX points to)');
-    const v = checkConfig({ tdmrs: args.tdmrs, rcx: args.rcx, rdx: args.rdx, r8: args.r8, tdmrPas: args.tdmrPas }, this.cfg);
+    const v = checkConfigMemo({ tdmrs: args.tdmrs, rcx: args.rcx, rdx: args.rdx, r8: args.r8, tdmrPas: args.tdmrPas }, this.cfg);
     if (v.keyIdReserved) {
       this.reserved.add(v.globalKeyId);
       this.globalHkid = v.globalKeyId;
@@ -317,7 +341,7 @@ export class TdxModule {
   private sysKeyConfig(lp: number, t0: number, t1: number): SeamcallResult {
     if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
     if (this.sysState !== 'SYSCONFIG_DONE') return result(STATUS.TDX_SYS_KEY_CONFIG_NOT_PENDING);
-    const pkg = this.lpById.get(lp)!.package;
+    const pkg = this.cfg.lps[this.lpIndex.get(lp)!].package;
     if (this.pkgConfigured.has(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
     this.pkgConfigured.add(pkg);
     if (this.pkgConfigured.size === this.pkgCount) this.sysState = 'SYS_READY';
@@ -347,8 +371,9 @@ export class TdxModule {
   private sysShutdown(lp: number, t0: number, t1: number): SeamcallResult {
     if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
     // The module refuses to hand off while another LP is inside a SEAMCALL.
-    for (const [other, until] of this.lpBusyUntil) {
-      if (other !== lp && until > t0) return result(STATUS.TDX_SYS_BUSY);
+    const self = this.lpIndex.get(lp)!;
+    for (let i = 0; i < this.lpBusyUntil.length; i++) {
+      if (i !== self && this.lpBusyUntil[i] > t0) return result(STATUS.TDX_SYS_BUSY);
     }
     this.sysState = 'SYS_SHUTDOWN';
     return result(STATUS.TDX_SUCCESS);
@@ -361,6 +386,30 @@ export class TdxModule {
     this.sysState = 'SYS_READY';
     return result(STATUS.TDX_SUCCESS);
   }
+}
+
+export interface LpInitBulkResult {
+  /** Calls that succeeded, in order; the call after them (if any) is the one that failed. */
+  succeeded: number;
+  failure: SeamcallResult | null;
+}
+
+// MCHECK's LP table of a configuration: built once per LP list, which a simulation sweep
+// shares across thousands of modules.
+const lpTables = new WeakMap<readonly ModuleLp[], { index: ReadonlyMap<number, number>; packages: number }>();
+
+function lpTable(lps: readonly ModuleLp[]): { index: ReadonlyMap<number, number>; packages: number } {
+  let t = lpTables.get(lps);
+  if (!t) {
+    const index = new Map<number, number>();
+    lps.forEach((lp, i) => {
+      if (index.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
+      index.set(lp.id, i);
+    });
+    t = { index, packages: new Set(lps.map((l) => l.package)).size };
+    lpTables.set(lps, t);
+  }
+  return t;
 }
 
 /** Whether the module advertises Dynamic PAMT (TDX_FEATURES0 bit 36). */

@@ -50,7 +50,7 @@ export interface ModuleConfig {
   /** totalLps = lps.length, totalPkgs = number of distinct packages. */
   lps: ModuleLp[];
   /** MCHECK's CMR list in slot order (at most 32 slots; an entry with start === end is an empty slot). */
-  cmrs: CmrEntry[];
+  cmrs: readonly CmrEntry[];
   /** KeyID partitioning: TDX private KeyIDs are [mktme + 1, mktme + tdx + 1). */
   keyids: { mktme: number; tdx: number };
   /** false → TDH.SYS.INIT fails its platform check with TDX_INCORRECT_MSR_VALUE. */
@@ -70,7 +70,7 @@ export interface SeamcallArgs {
   r8?: bigint;
   r9?: bigint;
   /** TDH.SYS.CONFIG: the TDMR_INFO array RCX points to (rcx = its address; default a 512-aligned kernel address). */
-  tdmrs?: TdmrInfo[];
+  tdmrs?: readonly TdmrInfo[];
   /** TDH.SYS.CONFIG: the address of each TDMR_INFO (the entries of the array at RCX); default 512-aligned kernel addresses. */
   tdmrPas?: bigint[];
   /** TDH.SYS.RD: the metadata field id (else taken from rdx). */

@@ -4,7 +4,7 @@
 
 import type { Sim } from '../sim.js';
 import { LEAF } from '../module/leaves.js';
-import { isError, toTdmrInfo, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type TdmrInfo } from '../module/index.js';
+import { isError, toTdmrInfo, freezeTdmrInfos, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type TdmrInfo } from '../module/index.js';
 import type { Lp } from '../../platform/types.js';
 import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
@@ -13,16 +13,11 @@ const SZ_1M = 1024 * 1024;
 /** GB/s to bytes per µs. */
 const GBPS = 1e3;
 
-export function onlineLps(sim: Sim): Lp[] {
-  return sim.platform.cpus.lps.filter((l) => l.online);
+export function onlineLps(sim: Sim): readonly Lp[] {
+  return sim.onlineLps;
 }
 
-/** The CPUs KVM's per-CPU enabling reached: online then, whether or not they still are. */
-export function lpInitLps(sim: Sim): Lp[] {
-  return sim.platform.cpus.lps.filter((l) => l.online || l.offlinedAfterLpInit);
-}
-
-export function cpuList(lps: Lp[]): string {
+export function cpuList(lps: readonly Lp[]): string {
   if (lps.length === 0) return 'none';
   if (lps.length === 1) return `CPU ${lps[0].id}`;
   return `${lps.length} CPUs`;
@@ -88,24 +83,31 @@ export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
  * The first callback also runs TDH.SYS.INIT.
  */
 export function lpInitSerial(sim: Sim): boolean {
-  const lps = lpInitLps(sim);
+  const lps = sim.enabledLps;
   const cb = sim.cost('cpuOnlineCallbackUs');
   const per = sim.cost('lpInitUs');
   if (lps.length === 0) return true;
   sim.now += cb;
   if (!sysInit(sim, lps[0].id)) return false;
   const start = sim.now;
+  // Each callback's call starts after the previous one and its own callback overhead.
+  const starts = new Float64Array(lps.length);
+  let t = sim.now;
   for (let i = 0; i < lps.length; i++) {
-    if (i > 0) sim.now += cb;
-    const r = sim.seamcall(LEAF.SYS_LP_INIT, lps[i].id, {}, per);
-    sim.now += per;
-    if (r.status !== 0n) {
-      sim.span('TDH.SYS.LP.INIT', start, sim.now, `${i + 1} CPUs one after another`, `failed on CPU ${lps[i].id}`);
-      sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
-      sim.outcome.error!.message += ` on CPU ${lps[i].id} (package ${lps[i].package}); KVM cannot enable TDX`;
-      return false;
-    }
+    if (i > 0) t += cb;
+    starts[i] = t;
+    t += per;
   }
+  const { failedAt, result: r } = sim.lpInitSeries(lps, starts, per);
+  if (r) {
+    const lp = lps[failedAt];
+    sim.now = starts[failedAt] + per;
+    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${failedAt + 1} CPUs one after another`, `failed on CPU ${lp.id}`);
+    sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
+    sim.outcome.error!.message += ` on CPU ${lp.id} (package ${lp.package}); KVM cannot enable TDX`;
+    return false;
+  }
+  sim.now = t;
   sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs one after another`, 'per-CPU init from the CPU-online callback', [
     { kind: 'serial', count: lps.length - 1, fixedUs: cb, medianUs: per, sigma: sim.sigma('lpInitUs') },
     { kind: 'fixed', us: per, sigma: sim.sigma('lpInitUs') },
@@ -115,19 +117,17 @@ export function lpInitSerial(sim: Sim): boolean {
 
 /** TDH.SYS.LP.INIT on all online LPs at once (an IPI broadcast, v7). */
 export function lpInitBroadcast(sim: Sim): boolean {
-  const lps = lpInitLps(sim);
+  const lps = sim.enabledLps;
   const ipi = sim.cost('ipiBroadcastUs');
   const per = sim.cost('lpInitUs');
   const start = sim.now;
   const at = start + ipi;
-  for (const lp of lps) {
-    const r = sim.seamcall(LEAF.SYS_LP_INIT, lp.id, {}, per, at);
-    if (r.status !== 0n) {
-      sim.now = at + per;
-      sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, `failed on CPU ${lp.id}`);
-      sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
-      return false;
-    }
+  const { failedAt, result: r } = sim.lpInitSeries(lps, new Float64Array(lps.length).fill(at), per);
+  if (r) {
+    sim.now = at + per;
+    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, `failed on CPU ${lps[failedAt].id}`);
+    sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
+    return false;
   }
   sim.now = at + per;
   sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, 'IPI broadcast', [
@@ -222,7 +222,7 @@ export function wantsDynamicPamt(sim: Sim, md: Metadata): boolean {
 
 export interface Layout {
   tdmrs: Tdmr[];
-  infos: TdmrInfo[];
+  infos: readonly TdmrInfo[];
 }
 
 /**
@@ -298,12 +298,23 @@ export function pamtBytes(t: Tdmr): number {
   return t.pamt4k.size + t.pamt2m.size + t.pamt1g.size;
 }
 
-export function tdmrInfos(tdmrs: Tdmr[], maxReserved: number): TdmrInfo[] {
-  return tdmrs.map((t) => toTdmrInfo({ ...t, reserved: t.reserved.slice(0, maxReserved) }));
+// One construction result is handed to CONFIG once per cost setting in a sweep: its TDMR_INFO
+// array is built once, frozen, so that CONFIG may also remember its verdict.
+const infoCache = new WeakMap<Tdmr[], Map<number, readonly TdmrInfo[]>>();
+
+export function tdmrInfos(tdmrs: Tdmr[], maxReserved: number): readonly TdmrInfo[] {
+  let byMax = infoCache.get(tdmrs);
+  if (!byMax) infoCache.set(tdmrs, (byMax = new Map()));
+  let infos = byMax.get(maxReserved);
+  if (!infos) {
+    infos = freezeTdmrInfos(tdmrs.map((t) => toTdmrInfo({ ...t, reserved: t.reserved.slice(0, maxReserved) })));
+    byMax.set(maxReserved, infos);
+  }
+  return infos;
 }
 
 /** TDH.SYS.CONFIG with the TDMR array and the global KeyID (+ the Dynamic PAMT request). */
-export function config(sim: Sim, lp: number, tdmrs: TdmrInfo[], dynamicPamt: boolean): boolean {
+export function config(sim: Sim, lp: number, tdmrs: readonly TdmrInfo[], dynamicPamt: boolean): boolean {
   const start = sim.now;
   const dur = sim.cost('configUs') + sim.cost('configPerTdmrUs') * tdmrs.length;
   const r8 = globalKeyId(sim) | (dynamicPamt ? DYNAMIC_PAMT_CONFIG_BIT : 0n);
@@ -361,7 +372,7 @@ export function keyConfig(sim: Sim): boolean {
  * when it becomes free (lanes = 1: mainline's serial loop). A TDMR is owned by one CPU at a
  * time, as the module's per-TDMR mutex requires.
  */
-export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: Lp[], stepName = 'TDH.SYS.TDMR.INIT'): boolean {
+export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: readonly Lp[], stepName = 'TDH.SYS.TDMR.INIT'): boolean {
   const start = sim.now;
   const perCall = sim.cost('tdmrInitCallUs');
   const laneFree = cpus.map(() => start);

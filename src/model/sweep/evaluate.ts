@@ -7,9 +7,7 @@ import type { ConstructEngine } from '../../construct/engine.js';
 import type { ConstructInput, ConstructResult } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
 import { resolveCosts, costValues } from '../costs.js';
-import { simulate } from '../simulate.js';
-import { metricsOf } from '../metrics.js';
-import type { SimulationReport } from '../run.js';
+import { simulateSummary } from '../simulate.js';
 import type { Platform } from '../../platform/types.js';
 import { PlatformBuilder } from './build.js';
 import { gridValueIndices, type SweepPlan } from './spec.js';
@@ -143,19 +141,18 @@ export class SweepEvaluator {
         continue;
       }
       const costs = costValues(resolveCosts(s.platform, s.costOverrides));
-      // parameters feed only the report's parameter table, which a row does not show.
-      const { result } = simulate(s.platform, { policy: s.policy, engine: this.engine, costs, parameters: [] });
-      const m = metricsOf(result as SimulationReport);
-      nums[n] = m.initialized ? 1 : 0;
-      nums[n + 1] = m.tdmrs;
-      nums[n + 2] = m.reservedAreas;
+      // parameters feed only the report's parameter table, which a row does not have.
+      const m = simulateSummary(s.platform, { policy: s.policy, engine: this.engine, costs, parameters: [] });
+      nums[n] = m.outcome.initialized ? 1 : 0;
+      nums[n + 1] = m.tdmrsUsed;
+      nums[n + 2] = m.reservedAreasUsed;
       nums[n + 3] = m.pamtKb;
-      nums[n + 4] = m.timeUs;
+      nums[n + 4] = m.initUs;
       nums[n + 5] = m.tdmrInitUs;
-      nums[n + 6] = result.readiness?.p50Us ?? NaN;
-      nums[n + 7] = result.readiness?.p100Us ?? NaN;
-      nums[n + 8] = result.physicalFloor.floorUs;
-      const err = result.outcome.error;
+      nums[n + 6] = m.readiness?.p50Us ?? NaN;
+      nums[n + 7] = m.readiness?.p100Us ?? NaN;
+      nums[n + 8] = m.floorUs;
+      const err = m.outcome.error;
       if (err) {
         strs[t] = err.code;
         strs[t + 1] = err.step;
