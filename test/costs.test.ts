@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { COST_PARAMETERS, resolveCosts, costValue, costValues, memWriteBandwidthGBps, costParameter } from '../src/model/costs.js';
+import { COST_PARAMETERS, resolveCosts, costValue, costValues, costValuesWith, memWriteBandwidthGBps, costParameter } from '../src/model/costs.js';
 import { validatePlatform } from '../src/platform/validate.js';
 import { InputError } from '../src/platform/errors.js';
 
@@ -69,5 +69,24 @@ describe('cost parameters', () => {
     expect(() => resolveCosts(platform(), { allocBandwidthGBps: 0 })).toThrow(/costs\.allocBandwidthGBps: must be > 0/);
     expect(() => resolveCosts(platform(), { lpInitUs: Number.NaN })).toThrow(/costs\.lpInitUs: must be a finite number/);
     expect(() => resolveCosts(platform(), { lpInitUs: -1 })).toThrow(/costs\.lpInitUs: must be ≥ 0/);
+  });
+
+  it('costValuesWith (a sweep row) gives what costValues(resolveCosts()) gives, names in the same order', () => {
+    const withDoc = platform({ costs: { lpInitUs: 31, keyConfigUsSigma: 0.1 } });
+    const cases: Record<string, number>[] = [
+      {}, { tdmrInitCallUs: 7.5 }, { lpInitUs: 12, tdmrInitSigma: 0.3 }, { wbinvdUsSigma: 0.2, keyConfigUsSigma: 0.4 },
+      { memWriteBandwidthGBps: 600, tdmrChunkBytes: 16 * 1024 * 1024 },
+    ];
+    for (const p of [platform(), withDoc]) {
+      for (const o of cases) {
+        const want = costValues(resolveCosts(p, o));
+        const got = costValuesWith(p, o);
+        expect(Object.entries(got)).toEqual(Object.entries(want));
+      }
+      for (const bad of [{ tdmrInitCallMs: 1 }, { lpInitUs: -1 }, { fooSigma: 1 }, { tdmrChunkBytes: 1000 }]) {
+        expect(() => costValuesWith(p, bad)).toThrow(new RegExp(`^costs\\.${Object.keys(bad)[0]}: `));
+        expect(() => costValuesWith(p, bad)).toThrow((() => { try { resolveCosts(p, bad); } catch (e) { return (e as Error).message; } return 'no error'; })());
+      }
+    }
   });
 });

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { NodeRange, Tdmr } from '../src/construct/types.js';
-import { readiness, type InitWindow, type Readiness } from '../src/model/readiness.js';
+import { readiness, readinessTimes, SWEEP_POINTS, type InitWindow, type Readiness } from '../src/model/readiness.js';
 import { readinessReference } from '../src/reference/readiness.js';
 
 const KiB = 1024;
@@ -160,6 +160,9 @@ const check = (c: Case, label: unknown): Readiness | null => {
   const want = readinessReference(c.memlist, c.tdmrs, c.windows);
   const got = readiness(c.memlist, c.tdmrs, c.windows);
   same(got, want, label);
+  // A sweep row asks for the 50% and 100% points alone: the same bits as the whole curve.
+  const row = readinessTimes(c.memlist, c.tdmrs, c.windows, SWEEP_POINTS);
+  expect(row === null ? null : [row.totalBytes, row.at[10], row.at[20]]).toEqual(want === null ? null : [want.tdxMemoryBytes, want.p50Us, want.p100Us]);
   return want;
 };
 

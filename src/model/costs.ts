@@ -196,3 +196,23 @@ export function costValues(costs: ResolvedCosts): Record<string, number> {
   for (const [name, c] of Object.entries(costs)) out[name] = c.value;
   return out;
 }
+
+// A sweep resolves the same platform's parameters once per row, with a few values changed.
+const platformValues = new WeakMap<Platform, Readonly<Record<string, number>>>();
+
+/**
+ * costValues(resolveCosts(platform, overrides)), the same names in the same order, without the
+ * provenance strings: what a sweep row needs. The platform's own values are resolved once.
+ */
+export function costValuesWith(platform: Platform, overrides: Record<string, number>): Record<string, number> {
+  let base = platformValues.get(platform);
+  if (!base) platformValues.set(platform, (base = costValues(resolveCosts(platform))));
+  const out = { ...base };
+  for (const name of Object.keys(overrides)) {
+    const where = `costs.${name}`;
+    const def = costParameter(name);
+    if (!def) throw new InputError(where, `unknown cost parameter (valid: ${validNames()})`);
+    out[name] = checkValue(def, overrides[name], where);
+  }
+  return out;
+}

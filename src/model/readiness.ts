@@ -179,7 +179,32 @@ function cumulate(T: number, cnt: Float64Array): number {
   return bytes;
 }
 
+/** The whole readiness curve: every 5% point, 50%, 90% and 100%. */
 export function readiness(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWindow[]): Readiness | null {
+  const times = readinessTimes(memlist, tdmrs, windows, ALL_POINTS);
+  if (!times) return null;
+  const { at, totalBytes } = times;
+  const curve: { tUs: number; fraction: number }[] = new Array(POINTS);
+  for (let i = 0; i < POINTS; i++) curve[i] = { tUs: at[i], fraction: i / 20 };
+  return { tdxMemoryBytes: totalBytes, p50Us: at[10], p90Us: at[18], p100Us: at[20], curve };
+}
+
+const ALL_POINTS: readonly number[] = Array.from({ length: POINTS - 1 }, (_, i) => i + 1);
+/** The two points a sweep row reports: 50% and 100%. */
+export const SWEEP_POINTS: readonly number[] = [10, 20];
+
+/**
+ * The times at which fractions points[j] / 20 of TDX memory are usable (points increasing, in
+ * 1..20), in a 21-slot array indexed by point (slot 0: the first TDMR.INIT start; slots not
+ * asked for stay 0), and the TDX memory in the windows; null when there is none. The full curve costs about ten
+ * times what a sweep row needs: two points.
+ */
+export function readinessTimes(
+  memlist: NodeRange[],
+  tdmrs: Tdmr[],
+  windows: InitWindow[],
+  points: readonly number[],
+): { at: number[]; totalBytes: number } | null {
   runs = 0;
   for (let wi = 0; wi < windows.length; wi++) {
     const w = windows[wi];
@@ -251,20 +276,20 @@ export function readiness(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWind
     // Events in emission order are in time order: the first event whose running sum reaches
     // need[next] gives its time.
     let acc = 0;
-    let next = 1;
-    for (let r = 0; r < runs && next < POINTS; r++) {
+    let j = 0;
+    for (let r = 0; r < runs && j < points.length; r++) {
       const b = rB[r];
       const n = rN[r];
       const end = acc + n * b;
-      while (next < POINTS && end >= need[next]) {
-        const q = need[next];
+      while (j < points.length && end >= need[points[j]]) {
+        const q = need[points[j]];
         // Smallest i with acc + (i + 1) * b >= q.
         let i = Math.ceil((q - acc) / b) - 1;
         if (!(i >= 0)) i = 0;
         else if (i > n - 1) i = n - 1;
         while (i > 0 && acc + i * b >= q) i--;
         while (acc + (i + 1) * b < q) i++;
-        at[next++] = r3(timeOf(r, i));
+        at[points[j++]] = r3(timeOf(r, i));
       }
       acc = end;
     }
@@ -274,7 +299,7 @@ export function readiness(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWind
     // counts stay in cntLo.
     let prev = minT;
     let prevBytes = cumulate(minT, cntLo);
-    for (let next = 1; next < POINTS; next++) {
+    for (const next of points) {
       const q = need[next];
       if (prevBytes >= q) {
         at[next] = r3(prev);
@@ -336,7 +361,5 @@ export function readiness(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWind
   let start = Infinity;
   for (let i = 0; i < windows.length; i++) start = Math.min(start, windows[i].startUs);
   at[0] = r3(start);
-  const curve: { tUs: number; fraction: number }[] = new Array(POINTS);
-  for (let i = 0; i < POINTS; i++) curve[i] = { tUs: at[i], fraction: i / 20 };
-  return { tdxMemoryBytes: total, p50Us: at[10], p90Us: at[18], p100Us: at[20], curve };
+  return { at, totalBytes: total };
 }

@@ -62,6 +62,8 @@ export interface CallerRecord {
 
 // cost-model.md names the two headline spreads after the steps, not the parameters.
 const SIGMA_ALIASES: Record<string, string> = { tdmrInitCallUs: 'tdmrInitSigma', lpInitUs: 'lpInitSigma' };
+/** The two names a parameter's spread may be given under (built once, not per step). */
+const SIGMA_NAMES = new Map<string, [string, string]>();
 
 export class Sim {
   now = 0;
@@ -81,8 +83,6 @@ export class Sim {
   /** The kernel's log prefix for this generation. */
   prefix = 'virt/tdx: ';
   private memlistCache: NodeRange[] | null = null;
-  private onlineCache: Lp[] | null = null;
-  private enabledCache: Lp[] | null = null;
 
   constructor(
     readonly platform: Platform,
@@ -102,12 +102,22 @@ export class Sim {
 
   /** The CPUs online in Linux now. */
   get onlineLps(): readonly Lp[] {
-    return (this.onlineCache ??= this.platform.cpus.lps.filter((l) => l.online));
+    return cpuSets(this.platform.cpus.lps).online;
   }
 
   /** The CPUs KVM's per-CPU enabling reached: online then, whether or not they still are. */
   get enabledLps(): readonly Lp[] {
-    return (this.enabledCache ??= this.platform.cpus.lps.filter((l) => l.online || l.offlinedAfterLpInit));
+    return cpuSets(this.platform.cpus.lps).enabled;
+  }
+
+  /** The first online CPU of each package (where per-package work runs). */
+  get packageLeaders(): readonly Lp[] {
+    return cpuSets(this.platform.cpus.lps).packageLeaders;
+  }
+
+  /** The first online CPU of each NUMA node. */
+  get nodeLeaders(): readonly Lp[] {
+    return cpuSets(this.platform.cpus.lps).nodeLeaders;
   }
 
   cost(name: string): number {
@@ -118,7 +128,9 @@ export class Sim {
 
   /** The log-normal spread of a time parameter: `<name>Sigma`, or its short alias. */
   sigma(name: string): number {
-    return this.costs[`${name}Sigma`] ?? this.costs[SIGMA_ALIASES[name] ?? ''] ?? 0;
+    let names = SIGMA_NAMES.get(name);
+    if (!names) SIGMA_NAMES.set(name, (names = [`${name}Sigma`, SIGMA_ALIASES[name] ?? '']));
+    return this.costs[names[0]] ?? this.costs[names[1]] ?? 0;
   }
 
   /** One SEAMCALL occupying [at, at + durUs). */
@@ -136,7 +148,7 @@ export class Sim {
    * as many seamcall()s, recorded the same way. Returns the index of the failed call, or -1.
    */
   lpInitSeries(lps: readonly Lp[], starts: Float64Array, durUs: number): { failedAt: number; result: SeamcallResult | null } {
-    const ids = lps.map((l) => l.id);
+    const ids = lps === this.enabledLps ? cpuSets(this.platform.cpus.lps).enabledIds : lps.map((l) => l.id);
     const r = this.module.lpInitBulk(ids, starts, durUs);
     const calls = r.succeeded + (r.failure ? 1 : 0);
     this.count(LEAF_LP_INIT, calls);
@@ -219,6 +231,34 @@ function describeArgs(a: SeamcallArgs): string {
 }
 
 
+interface CpuSets {
+  online: readonly Lp[];
+  enabled: readonly Lp[];
+  enabledIds: readonly number[];
+  /** The first online LP of each package, in LP order. */
+  packageLeaders: readonly Lp[];
+  /** The first online LP of each NUMA node, in LP order. */
+  nodeLeaders: readonly Lp[];
+}
+// A sweep simulates one platform many times (and a platform's LPs do not change once it is
+// validated): its CPU subsets are computed once per LP list.
+const cpuSetCache = new WeakMap<readonly Lp[], CpuSets>();
+
+function cpuSets(lps: readonly Lp[]): CpuSets {
+  let c = cpuSetCache.get(lps);
+  if (!c) {
+    const enabled = lps.filter((l) => l.online || l.offlinedAfterLpInit);
+    const online = lps.filter((l) => l.online);
+    const firstOf = (key: (l: Lp) => number): Lp[] => {
+      const seen = new Set<number>();
+      return online.filter((l) => !seen.has(key(l)) && !!seen.add(key(l)));
+    };
+    c = { online, enabled, enabledIds: enabled.map((l) => l.id), packageLeaders: firstOf((l) => l.package), nodeLeaders: firstOf((l) => l.node) };
+    cpuSetCache.set(lps, c);
+  }
+  return c;
+}
+
 // A sweep simulates one platform many times: its LP list becomes MCHECK's table once.
 const moduleLps = new WeakMap<readonly Lp[], { id: number; package: number }[]>();
 
@@ -234,8 +274,22 @@ function moduleCmrs(p: Platform): readonly { start: bigint; end: bigint }[] {
   return c;
 }
 
+// A platform is immutable once validated: its module configuration is built once.
+const moduleConfigs = new WeakMap<Platform, Readonly<ReturnType<typeof buildModuleConfig>>>();
+
 /** What MCHECK and the loaded module tell the module model about this platform. */
-export function moduleConfigOf(p: Platform) {
+export function moduleConfigOf(p: Platform): Readonly<ReturnType<typeof buildModuleConfig>> {
+  let cfg = moduleConfigs.get(p);
+  // Frozen, so that what the module derives from it may be remembered by identity.
+  if (!cfg) {
+    cfg = buildModuleConfig(p);
+    for (const part of [cfg.pamtEntrySize, cfg.keyids, cfg.lps]) Object.freeze(part);
+    moduleConfigs.set(p, (cfg = Object.freeze(cfg)));
+  }
+  return cfg;
+}
+
+function buildModuleConfig(p: Platform) {
   let lps = moduleLps.get(p.cpus.lps);
   if (!lps) {
     lps = p.cpus.lps.map((l) => ({ id: l.id, package: l.package }));

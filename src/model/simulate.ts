@@ -11,7 +11,7 @@ import { getPolicy } from './policies/registry.js';
 import type { KernelPolicy } from './policies/policy.js';
 import { pamtBytes } from './policies/steps.js';
 import type { TrialProgram } from './trialProgram.js';
-import { readiness, type Readiness } from './readiness.js';
+import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from './readiness.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -178,12 +178,15 @@ export interface SimulationSummary {
   pamtKb: number;
   initUs: number;
   tdmrInitUs: number;
-  readiness: Readiness | null;
+  /** When 50% and 100% of TDX memory is usable; null unless initialized. */
+  readyP50Us: number | null;
+  readyP100Us: number | null;
   floorUs: number;
 }
 
 function summarize(run: PolicyRun): SimulationSummary {
   const { sim, tdmrs } = run;
+  const ready = sim.outcome.initialized ? readinessTimes(sim.memlist, tdmrs, sim.tdmrInitWindows, SWEEP_POINTS) : null;
   return {
     outcome: sim.outcome,
     tdmrsUsed: tdmrs.length,
@@ -191,7 +194,8 @@ function summarize(run: PolicyRun): SimulationSummary {
     pamtKb: Math.floor(run.allPamt / 1024),
     initUs: r3(run.endUs),
     tdmrInitUs: r3(run.tdmrInitUs),
-    readiness: sim.outcome.initialized ? readiness(sim.memlist, tdmrs, sim.tdmrInitWindows) : null,
+    readyP50Us: ready ? ready.at[10] : null,
+    readyP100Us: ready ? ready.at[20] : null,
     floorUs: r3(run.floorUs),
   };
 }
@@ -205,6 +209,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
   const run = runPolicy(platform, opts);
   const { sim, policy, tdmrs, allPamt, bw } = run;
   const summary = summarize(run);
+  const ready = sim.outcome.initialized ? readiness(sim.memlist, tdmrs, sim.tdmrInitWindows) : null;
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);
@@ -273,7 +278,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
     seamcalls: { total: Object.values(counts).reduce((a, b) => a + b, 0), perLeaf: counts },
     timeline: sim.timeline.map((s) => ({ step: s.step, startUs: r3(s.startUs), endUs: r3(s.endUs), durationUs: r3(s.endUs - s.startUs), cpus: s.cpus, detail: s.detail })),
     totals: { initUs: summary.initUs, tdxEnableUs: r3(run.enableEnd - run.enableStart), lpInitUs: r3(run.lpInitUs), tdmrInitUs: summary.tdmrInitUs, byStep },
-    readiness: summary.readiness,
+    readiness: ready,
     physicalFloor: {
       pamtBytes: allPamt, bandwidthGBps: bw, packages: pkgs, floorUs: summary.floorUs, modeledTdmrInitUs: summary.tdmrInitUs,
       ratio: run.floorUs > 0 && run.tdmrInitUs > 0 ? Math.round((run.tdmrInitUs / run.floorUs) * 10) / 10 : null,

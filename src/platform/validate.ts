@@ -195,6 +195,7 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
   let packages: number;
   let coresPerPackage: number;
   let threadsPerCore: number;
+  let internKey: string | null = null;
   if (o.lps !== undefined) {
     if (o.packages !== undefined || o.coresPerPackage !== undefined || o.threadsPerCore !== undefined) {
       throw invalidField('cpus.lps', 'give either an explicit "lps" list or the counts, not both');
@@ -234,6 +235,9 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
     // Packages map onto NUMA nodes in order (sub-NUMA clustering gives a package several).
     const perPkg = Math.max(1, Math.floor(nodes.length / packages));
     const nodeOf = (p: number): number => nodes[Math.min(nodes.length - 1, p * perPkg)] ?? 0;
+    internKey = `${packages},${coresPerPackage},${threadsPerCore},${nodes.join(' ')}|${JSON.stringify(o.offline ?? null)}|${JSON.stringify(o.offlinedAfterLpInit ?? null)}`;
+    const known = internedLps.get(internKey);
+    if (known) return { packages, coresPerPackage, threadsPerCore, lps: known, x2apic, model };
     lps = lpsFromCounts(packages, coresPerPackage, threadsPerCore, nodeOf);
   }
   if (o.offline !== undefined) {
@@ -260,7 +264,21 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
       lp.offlinedAfterLpInit = true;
     });
   }
+  if (internKey !== null) lps = internLps(lps, internKey);
   return { packages, coresPerPackage, threadsPerCore, lps, x2apic, model };
+}
+
+// Platforms built from counts (every preset, every sweep row) share a few CPU sets: the same
+// counts, nodes and offline lists give one frozen LP list, so what the model derives per LP list
+// (MCHECK's table, online subsets) is derived once, not once per platform.
+const internedLps = new Map<string, Lp[]>();
+
+/** Remember a counts-built list once its offline lists were applied and passed; frozen, since platforms share it. */
+function internLps(lps: Lp[], key: string): Lp[] {
+  for (const l of lps) Object.freeze(l);
+  if (internedLps.size >= 64) internedLps.clear();
+  internedLps.set(key, Object.freeze(lps) as Lp[]);
+  return lps;
 }
 
 function parseModule(v: unknown): ModuleInfo {

@@ -47,7 +47,21 @@ export interface KeyIdLayout {
   privateMax: number;
 }
 
+// Every module of a sweep asks for the same few layouts (and CONFIG asks again): remembered by value.
+const layouts = new Map<string, KeyIdLayout>();
+
 export function keyIdLayout(keyids: { mktme: number; tdx: number }, maxPaBits = MAX_PA): KeyIdLayout {
+  const key = `${keyids.mktme},${keyids.tdx},${maxPaBits}`;
+  let k = layouts.get(key);
+  if (!k) {
+    if (layouts.size >= 1024) layouts.clear();
+    k = Object.freeze(computeKeyIdLayout(keyids, maxPaBits));
+    layouts.set(key, k);
+  }
+  return k;
+}
+
+function computeKeyIdLayout(keyids: { mktme: number; tdx: number }, maxPaBits: number): KeyIdLayout {
   const highest = keyids.mktme + keyids.tdx;
   const bits = highest > 0 ? Math.floor(Math.log2(highest)) + 1 : 0;
   const start = maxPaBits - bits;

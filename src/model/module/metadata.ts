@@ -58,17 +58,36 @@ function cmrSlot(cfg: ModuleConfig, i: number): { base: bigint; size: bigint } {
 
 // Sweeps simulate thousands of platforms whose modules differ in a handful of ways: the table
 // is the same for the same module identity, limits and CMRs, so it is built once per identity.
-const metadataCache = new Map<string, Map<bigint, bigint>>();
+const metadataCache = new Map<string, SysMetadata>();
 const METADATA_CACHE_MAX = 256;
+// A frozen configuration (the simulator's, one per platform) cannot change: found by identity.
+const metadataOfFrozen = new WeakMap<ModuleConfig, SysMetadata>();
 
-/** sysMetadata(), shared between modules with the same configuration (callers must not mutate it). */
-export function cachedSysMetadata(cfg: ModuleConfig): Map<bigint, bigint> {
+/** The modeled fields, and for each the next field id TDH.SYS.RD reports (MD_FIELD_ID_NA after the last). */
+export interface SysMetadata {
+  values: ReadonlyMap<bigint, bigint>;
+  next: ReadonlyMap<bigint, bigint>;
+}
+
+/** sysMetadata() with its next-field links, shared between modules with the same configuration. */
+export function cachedSysMetadata(cfg: ModuleConfig): SysMetadata {
+  const frozen = Object.isFrozen(cfg);
+  let m = frozen ? metadataOfFrozen.get(cfg) : undefined;
+  if (m) return m;
+  m = cachedByValue(cfg);
+  if (frozen) metadataOfFrozen.set(cfg, m);
+  return m;
+}
+
+function cachedByValue(cfg: ModuleConfig): SysMetadata {
   const key = [cfg.version, cfg.features0, cfg.buildNum ?? 0, cfg.buildDate ?? 0, cfg.maxTdmrs, cfg.maxReservedPerTdmr,
     cfg.pamtEntrySize.join(','), cfg.cmrs.map((c) => `${c.start}-${c.end}`).join(',')].join('|');
   let m = metadataCache.get(key);
   if (!m) {
     if (metadataCache.size >= METADATA_CACHE_MAX) metadataCache.clear();
-    m = sysMetadata(cfg);
+    const values = sysMetadata(cfg);
+    const ids = [...values.keys()];
+    m = { values, next: new Map(ids.map((id, i) => [id, i + 1 < ids.length ? ids[i + 1] : MD_FIELD_ID_NA])) };
     metadataCache.set(key, m);
   }
   return m;
@@ -106,17 +125,10 @@ export function sysMetadata(cfg: ModuleConfig): Map<bigint, bigint> {
  * context). Unknown fields: TDX_METADATA_FIELD_ID_INCORRECT. Only the fields above are modeled;
  * the real module knows many more (CPUID configs, TD limits) that host initialization never reads.
  */
-export function readSysField(meta: Map<bigint, bigint>, field: bigint): { status: bigint; rdx: bigint; r8: bigint } {
-  const value = meta.get(field);
+export function readSysField(meta: SysMetadata, field: bigint): { status: bigint; rdx: bigint; r8: bigint } {
+  const value = meta.values.get(field);
   if (value === undefined) return { status: STATUS.TDX_METADATA_FIELD_ID_INCORRECT, rdx: MD_FIELD_ID_NA, r8: 0n };
-  let next = MD_FIELD_ID_NA;
-  for (const id of meta.keys()) {
-    if (id > field) {
-      next = id;
-      break;
-    }
-  }
-  return { status: STATUS.TDX_SUCCESS, rdx: next, r8: value };
+  return { status: STATUS.TDX_SUCCESS, rdx: meta.next.get(field)!, r8: value };
 }
 
 /** TDH.SYS.INFO's output: the fields Linux's 2022 series used, and all 32 CMR slots. */

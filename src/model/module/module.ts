@@ -14,7 +14,7 @@ import {
 } from './configChecks.js';
 import { LEAF, MODELED_LEAVES, leafName } from './leaves.js';
 import { MutexLock, SharexLock } from './locks.js';
-import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct, cachedSysMetadata } from './metadata.js';
+import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct, cachedSysMetadata, type SysMetadata } from './metadata.js';
 import { gate, semanticsOf, type ModuleSemantics, type ModuleState } from './state.js';
 import { STATUS, OPERAND, statusName, withOperand } from './status.js';
 import { IA32_CORE_CAPABILITIES, sysInitPlatformStatus } from './sysInit.js';
@@ -68,8 +68,12 @@ export class TdxModule {
   private readonly keys: KeyIdLayout;
   /** MCHECK's LP table: position by LP id; per-LP state lives in arrays at that position. */
   private readonly lpIndex: ReadonlyMap<number, number>;
+  /** Every LP's id is its position. */
+  private readonly lpDense: boolean;
+  /** No LP's MCHECK data fails an LP.INIT check (MSR, CPUID, package id). */
+  private readonly lpClean: boolean;
   private readonly pkgCount: number;
-  private meta: Map<bigint, bigint> | null = null;
+  private meta: SysMetadata | null = null;
 
   private sysState: ModuleState = 'SYSINIT_PENDING';
   private readonly lpInitialized: Uint8Array;
@@ -89,9 +93,12 @@ export class TdxModule {
     this.cfg = cfg;
     this.semantics = semanticsOf(cfg.version);
     this.keys = keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA);
-    ({ index: this.lpIndex, packages: this.pkgCount } = lpTable(cfg.lps));
-    this.lpInitialized = new Uint8Array(cfg.lps.length);
-    this.lpBusyUntil = new Float64Array(cfg.lps.length).fill(-Infinity);
+    ({ index: this.lpIndex, dense: this.lpDense, clean: this.lpClean, packages: this.pkgCount } = lpTable(cfg.lps));
+    // One buffer for both per-LP arrays: a module is built per simulated row in a sweep.
+    const n = cfg.lps.length;
+    const perLp = new ArrayBuffer(n * 9);
+    this.lpBusyUntil = new Float64Array(perLp, 0, n).fill(-Infinity);
+    this.lpInitialized = new Uint8Array(perLp, n * 8, n);
     for (const c of cfg.cmrs) {
       if (c.end < c.start) throw new RangeError(`CMR [${c.start}, ${c.end}) ends before it starts`);
     }
@@ -212,7 +219,7 @@ export class TdxModule {
     const calls = 1 + more;
     const t1 = t0 + calls * perCallUs;
     entry.lock.holdUntil(t1);
-    this.lpBusyUntil[this.lpIndex.get(lp)!] = t1;
+    this.lpBusyUntil[this.position(lp)!] = t1;
     return {
       calls,
       status: STATUS.TDX_SUCCESS,
@@ -229,14 +236,43 @@ export class TdxModule {
    * a result object per LP (a platform has thousands).
    */
   lpInitBulk(lps: readonly number[], starts: ArrayLike<number>, perUs: number): LpInitBulkResult {
-    for (let k = 0; k < lps.length; k++) {
+    // LP.INIT changes neither sys_state nor "loaded": the dispatcher answers every call alike.
+    const refused = lps.length ? this.dispatchCheck(LEAF.SYS_LP_INIT) : null;
+    let k = refused === null ? this.lpInitPlain(lps, starts, perUs) : 0;
+    for (; k < lps.length; k++) {
       const t0 = starts[k];
       const t1 = t0 + perUs;
       const i = this.admit(lps[k], t0, t1);
-      const status = this.dispatchCheck(LEAF.SYS_LP_INIT) ?? this.sysLpInit(i, t0, t1);
+      const status = refused ?? this.sysLpInit(i, t0, t1);
       if (status !== STATUS.TDX_SUCCESS) return { succeeded: k, failure: result(status) };
     }
     return { succeeded: lps.length, failure: null };
+  }
+
+  /**
+   * The leading calls of an LP.INIT series that plainly succeed, done on the per-LP arrays
+   * directly (thousands of LPs per platform): LPs known by position, whose MCHECK data passes
+   * every check, not yet initialized, idle, in t0 order, no exclusive holder. Returns how many
+   * it did; lpInitBulk does the rest one by one, with every check and its exact status.
+   */
+  private lpInitPlain(lps: readonly number[], starts: ArrayLike<number>, perUs: number): number {
+    if (!this.lpDense || !this.lpClean || this.sysState !== 'SYSINIT_DONE' || !(perUs >= 0)) return 0;
+    const n = this.lpInitialized.length;
+    const init = this.lpInitialized;
+    const busy = this.lpBusyUntil;
+    let k = 0;
+    for (; k < lps.length; k++) {
+      const i = lps[k];
+      const t0 = starts[k];
+      if (!(i >= 0 && i < n && Number.isInteger(i)) || init[i] || !(t0 >= this.lastT0) || t0 < busy[i]) break;
+      const t1 = t0 + perUs;
+      if (!this.globalLock.tryShared(t0, t1)) break;
+      this.lastT0 = t0;
+      busy[i] = t1;
+      init[i] = 1;
+    }
+    this.initCount += k;
+    return k;
   }
 
   /** The dispatcher's refusal before any leaf handler runs, or null. */
@@ -247,7 +283,7 @@ export class TdxModule {
 
   /** The LP's position in MCHECK's table, after the caller-contract checks; marks it busy. */
   private admit(lp: number, t0: number, t1: number): number {
-    const i = this.lpIndex.get(lp);
+    const i = this.position(lp);
     if (i === undefined) throw new RangeError(`LP ${lp} is not among MCHECK's LPs`);
     if (!(t1 >= t0)) throw new RangeError(`call interval [${t0}, ${t1}) is empty or reversed`);
     if (t0 < this.lastT0) throw new RangeError(`calls must come in nondecreasing t0 order: ${t0} after ${this.lastT0}`);
@@ -258,8 +294,15 @@ export class TdxModule {
     return i;
   }
 
+  /** The LP's position in MCHECK's table, or undefined if MCHECK does not know it. */
+  private position(lp: number): number | undefined {
+    // LP ids are usually the positions themselves (0..n-1 in order): no lookup then.
+    if (this.lpDense) return Number.isInteger(lp) && lp >= 0 && lp < this.lpInitialized.length ? lp : undefined;
+    return this.lpIndex.get(lp);
+  }
+
   private lpIsInit(lp: number): boolean {
-    return this.lpInitialized[this.lpIndex.get(lp)!] === 1;
+    return this.lpInitialized[this.position(lp)!] === 1;
   }
 
   private sysInit(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
@@ -341,7 +384,7 @@ export class TdxModule {
   private sysKeyConfig(lp: number, t0: number, t1: number): SeamcallResult {
     if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
     if (this.sysState !== 'SYSCONFIG_DONE') return result(STATUS.TDX_SYS_KEY_CONFIG_NOT_PENDING);
-    const pkg = this.cfg.lps[this.lpIndex.get(lp)!].package;
+    const pkg = this.cfg.lps[this.position(lp)!].package;
     if (this.pkgConfigured.has(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
     this.pkgConfigured.add(pkg);
     if (this.pkgConfigured.size === this.pkgCount) this.sysState = 'SYS_READY';
@@ -371,7 +414,7 @@ export class TdxModule {
   private sysShutdown(lp: number, t0: number, t1: number): SeamcallResult {
     if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
     // The module refuses to hand off while another LP is inside a SEAMCALL.
-    const self = this.lpIndex.get(lp)!;
+    const self = this.position(lp)!;
     for (let i = 0; i < this.lpBusyUntil.length; i++) {
       if (i !== self && this.lpBusyUntil[i] > t0) return result(STATUS.TDX_SYS_BUSY);
     }
@@ -396,17 +439,26 @@ export interface LpInitBulkResult {
 
 // MCHECK's LP table of a configuration: built once per LP list, which a simulation sweep
 // shares across thousands of modules.
-const lpTables = new WeakMap<readonly ModuleLp[], { index: ReadonlyMap<number, number>; packages: number }>();
+interface LpTable {
+  index: ReadonlyMap<number, number>;
+  dense: boolean;
+  clean: boolean;
+  packages: number;
+}
+const lpTables = new WeakMap<readonly ModuleLp[], LpTable>();
 
-function lpTable(lps: readonly ModuleLp[]): { index: ReadonlyMap<number, number>; packages: number } {
+function lpTable(lps: readonly ModuleLp[]): LpTable {
   let t = lpTables.get(lps);
   if (!t) {
     const index = new Map<number, number>();
+    let dense = true;
     lps.forEach((lp, i) => {
       if (index.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
       index.set(lp.id, i);
+      dense &&= lp.id === i;
     });
-    t = { index, packages: new Set(lps.map((l) => l.package)).size };
+    const clean = lps.every((l) => l.msrOk !== false && l.cpuidOk !== false && l.package < MAX_PKGS);
+    t = { index, dense, clean, packages: new Set(lps.map((l) => l.package)).size };
     lpTables.set(lps, t);
   }
   return t;

@@ -4,7 +4,6 @@
 
 import { makeMainline } from './mainline.js';
 import { onlineLps } from './steps.js';
-import type { Lp } from '../../platform/types.js';
 
 export const parallelTdmr = makeMainline({
   name: 'parallel-tdmr',
@@ -13,12 +12,7 @@ export const parallelTdmr = makeMainline({
     const online = onlineLps(sim);
     const requested = sim.platform.kernel.initCpus;
     // Default: the first online CPU of each NUMA node, so each node's PAMT is written locally.
-    let cpus: Lp[];
-    if (requested > 0) cpus = online.slice(0, requested);
-    else {
-      const seen = new Set<number>();
-      cpus = online.filter((l) => (seen.has(l.node) ? false : (seen.add(l.node), true)));
-    }
+    const cpus = requested > 0 ? online.slice(0, requested) : sim.nodeLeaders;
     const k = Math.max(1, Math.min(cpus.length, tdmrs.length));
     return cpus.slice(0, k);
   },

@@ -78,6 +78,14 @@ export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
   return true;
 }
 
+// LP.INIT start times, consumed before the step returns: one buffer, grown as needed.
+let startsBuf = new Float64Array(256);
+
+function startsScratch(n: number): Float64Array {
+  if (startsBuf.length < n) startsBuf = new Float64Array(Math.max(n, startsBuf.length * 2));
+  return startsBuf.subarray(0, n);
+}
+
 /**
  * TDH.SYS.LP.INIT on every online LP, one after another (mainline's CPU-hotplug callback).
  * The first callback also runs TDH.SYS.INIT.
@@ -91,7 +99,7 @@ export function lpInitSerial(sim: Sim): boolean {
   if (!sysInit(sim, lps[0].id)) return false;
   const start = sim.now;
   // Each callback's call starts after the previous one and its own callback overhead.
-  const starts = new Float64Array(lps.length);
+  const starts = startsScratch(lps.length);
   let t = sim.now;
   for (let i = 0; i < lps.length; i++) {
     if (i > 0) t += cb;
@@ -122,7 +130,7 @@ export function lpInitBroadcast(sim: Sim): boolean {
   const per = sim.cost('lpInitUs');
   const start = sim.now;
   const at = start + ipi;
-  const { failedAt, result: r } = sim.lpInitSeries(lps, new Float64Array(lps.length).fill(at), per);
+  const { failedAt, result: r } = sim.lpInitSeries(lps, startsScratch(lps.length).fill(at), per);
   if (r) {
     sim.now = at + per;
     sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, `failed on CPU ${lps[failedAt].id}`);
@@ -345,11 +353,9 @@ export function wbinvd(sim: Sim, why: string): void {
 export function keyConfig(sim: Sim): boolean {
   const start = sim.now;
   const per = sim.cost('smpCallOnCpuUs') + sim.cost('keyConfigUs');
-  const seen = new Set<number>();
+  const leaders = sim.packageLeaders;
   let n = 0;
-  for (const lp of onlineLps(sim)) {
-    if (seen.has(lp.package)) continue;
-    seen.add(lp.package);
+  for (const lp of leaders) {
     const at = sim.now + sim.cost('smpCallOnCpuUs');
     const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, sim.cost('keyConfigUs'), at);
     sim.now += per;
@@ -360,7 +366,7 @@ export function keyConfig(sim: Sim): boolean {
       return false;
     }
   }
-  const missing = sim.platform.cpus.packages - seen.size;
+  const missing = sim.platform.cpus.packages - leaders.length;
   sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${n} CPUs one after another`,
     missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
     [{ kind: 'serial', count: n, fixedUs: sim.cost('smpCallOnCpuUs'), medianUs: sim.cost('keyConfigUs'), sigma: sim.sigma('keyConfigUs') }]);

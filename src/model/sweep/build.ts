@@ -74,7 +74,9 @@ export class PlatformBuilder {
 
   private build(values: unknown[]): Platform | InvalidRow {
     const { plan } = this;
-    const doc = structuredClone(plan.base);
+    // The base is shared by every row: copy only what a row changes (a structural axis
+    // replaces whole members; a set axis writes along its path, so that path is copied).
+    const doc: Record<string, unknown> = { ...plan.base };
     const sets: string[] = [];
     const s: Record<string, unknown> = {};
     for (const a of this.platformAxes) {
@@ -82,7 +84,10 @@ export class PlatformBuilder {
       if (v === undefined) continue;
       const axis = plan.axes[a];
       if (axis.kind === 'structural') s[axis.name] = v;
-      else sets.push(`${axis.name}=${JSON.stringify(v)}`);
+      else {
+        copyPath(doc, axis.name.split('.'));
+        sets.push(`${axis.name}=${JSON.stringify(v)}`);
+      }
     }
     try {
       this.applyStructural(doc, s);
@@ -137,4 +142,14 @@ function withHotplugNodes(m: number[][], extra: number[]): number[][] {
   if (!extra.length) return m;
   const n = Math.max(m.length, maxOf(extra) + 1);
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 10 : i < m.length && j < m.length ? m[i][j] : 30)));
+}
+
+/** Replace each plain object along path (all but its last key) with a shallow copy. */
+function copyPath(doc: Record<string, unknown>, path: string[]): void {
+  let o = doc;
+  for (const k of path.slice(0, -1)) {
+    const child = Object.hasOwn(o, k) ? o[k] : undefined;
+    if (typeof child !== 'object' || child === null || Array.isArray(child)) return;
+    o = o[k] = { ...(child as Record<string, unknown>) };
+  }
 }

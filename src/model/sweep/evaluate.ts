@@ -1,12 +1,11 @@
 // Evaluating sweep rows: build each row's platform, simulate it, keep the few numbers a row
-// reports. A chunk's rows travel back from a worker as one Float64Array (moved, not copied)
-// plus three strings per row; the axis values are not sent at all, since the parent derives
-// them from the row index.
+// reports, in one Float64Array plus three strings per row (output.ts turns them into text, in
+// the thread that evaluated them).
 
 import type { ConstructEngine } from '../../construct/engine.js';
 import type { ConstructInput, ConstructResult } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
-import { resolveCosts, costValues } from '../costs.js';
+import { costValuesWith } from '../costs.js';
 import { simulateSummary } from '../simulate.js';
 import type { Platform } from '../../platform/types.js';
 import { PlatformBuilder } from './build.js';
@@ -140,7 +139,7 @@ export class SweepEvaluator {
         strs[t + 2] = s.invalid;
         continue;
       }
-      const costs = costValues(resolveCosts(s.platform, s.costOverrides));
+      const costs = costValuesWith(s.platform, s.costOverrides);
       // parameters feed only the report's parameter table, which a row does not have.
       const m = simulateSummary(s.platform, { policy: s.policy, engine: this.engine, costs, parameters: [] });
       nums[n] = m.outcome.initialized ? 1 : 0;
@@ -149,8 +148,8 @@ export class SweepEvaluator {
       nums[n + 3] = m.pamtKb;
       nums[n + 4] = m.initUs;
       nums[n + 5] = m.tdmrInitUs;
-      nums[n + 6] = m.readiness?.p50Us ?? NaN;
-      nums[n + 7] = m.readiness?.p100Us ?? NaN;
+      nums[n + 6] = m.readyP50Us ?? NaN;
+      nums[n + 7] = m.readyP100Us ?? NaN;
       nums[n + 8] = m.floorUs;
       const err = m.outcome.error;
       if (err) {

@@ -4,7 +4,7 @@
 
 import { InputError } from '../../platform/errors.js';
 import { csvCell, csvRecord, csvText, parseCsv } from '../../report/csv.js';
-import { NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows } from './evaluate.js';
+import { NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
 import { rowValues, type SweepPlan } from './spec.js';
 
 export type SweepFormat = 'csv' | 'jsonl';
@@ -58,6 +58,14 @@ export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows
     }
   }
   return out;
+}
+
+/**
+ * A chunk's rows as output text, made in the thread that evaluated them: the thread that writes
+ * the output then only joins strings, and leaves the cores to the workers.
+ */
+export function chunkText(plan: SweepPlan, format: SweepFormat, evaluator: SweepEvaluator, r: RowRange): string {
+  return formatRows(plan, format, evaluator.evaluate(r), r.start, r.step);
 }
 
 interface ShardRow {

@@ -10,8 +10,8 @@ import type { EngineName } from '../../construct/engine.js';
 import { loadEngine } from '../../construct/engine.js';
 import { runChunkPool, type FaultInjection } from '../../workers/chunkPool.js';
 import type { SweepWorkerApi } from '../../workers/sweepWorker.js';
-import { SweepEvaluator, type ChunkRows, type RowRange } from './evaluate.js';
-import { formatRows, headerText, type SweepFormat } from './output.js';
+import { SweepEvaluator, type RowRange } from './evaluate.js';
+import { chunkText, headerText, type SweepFormat } from './output.js';
 import type { SweepPlan } from './spec.js';
 
 export interface Shard {
@@ -64,15 +64,14 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   opts.write(headerText(plan, opts.format));
   let done = 0;
   let nextChunk = 0;
-  const pending = new Map<number, ChunkRows>();
+  const pending = new Map<number, string>();
   // Chunks finish in any order; text goes out only once every chunk before it is out.
-  const deliver = (c: number, rows: ChunkRows): void => {
-    pending.set(c, rows);
+  const deliver = (c: number, text: string): void => {
+    pending.set(c, text);
     while (pending.has(nextChunk)) {
-      const r = pending.get(nextChunk)!;
+      opts.write(pending.get(nextChunk)!);
       pending.delete(nextChunk);
-      opts.write(formatRows(plan, opts.format, r, range(nextChunk).start, step));
-      done += r.count;
+      done += range(nextChunk).count;
       nextChunk++;
     }
     opts.onProgress?.(done, total);
@@ -84,19 +83,19 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     const evaluator = new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
     for (let c = 0; c < chunks; c++) {
       if (opts.signal?.aborted) return { rows: done, total, aborted: true };
-      deliver(c, evaluator.evaluate(range(c)));
+      deliver(c, chunkText(plan, opts.format, evaluator, range(c)));
       // Let a signal handler run between chunks: evaluation itself never yields.
       await new Promise((resolve) => setImmediate(resolve));
     }
     return { rows: done, total, aborted: !!opts.signal?.aborted && done < total };
   }
 
-  const { aborted } = await runChunkPool<SweepWorkerApi, ChunkRows>({
+  const { aborted } = await runChunkPool<SweepWorkerApi, string>({
     label: 'sweep',
     workerModule: 'sweepWorker',
     workers: opts.workers,
     chunks,
-    setup: (remote) => remote.init(plan, opts.engine ?? 'wasm'),
+    setup: (remote) => remote.init(plan, opts.engine ?? 'wasm', opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),
     describe: (c) => {
       const r = range(c);
@@ -115,3 +114,4 @@ export async function sweepText(plan: SweepPlan, opts: Omit<SweepOptions, 'write
   await runSweep(plan, { ...opts, write: (t) => { text += t; } });
   return text;
 }
+
