@@ -1,85 +1,98 @@
-// Sweep throughput: platforms evaluated per second through `sweep` (construct + CONFIG + timeline,
-// no trials), CSV text included, as the compiled package runs it (dist/, built by `npm ci`).
+// Sweep throughput: platforms evaluated per second through `tdxmodel sweep` (construct + CONFIG +
+// timeline + readiness, no trials), CSV written, as users run it: the compiled CLI (dist/, built by
+// `npm ci`) started as a fresh process, so thread start-up and JIT warm-up are included.
 //   node --import tsx bench/sweep.bench.ts [--json FILE] [--quick]
 //
-// Two grids over the default 2-socket Sapphire Rapids machine:
-//  - "capacity": 1/2/4 sockets × 128 GiB..1 TiB per socket × SNC1/2 × two policies × two TDMR
-//    limits × cost values: a capacity-planning sweep, where most rows share a platform with
-//    their neighbours (different costs), as real sweeps do;
-//  - "structural": every row a different memory map (sockets × memory per socket in 16 GiB
-//    steps × SNC), so no row reuses another's construction: the worst case.
-// Rows: each grid in this thread (evaluator warm: the ceiling), then through sweepText with 1
-// worker (this thread) and 2 worker threads (thread start-up and kernel loading included).
+// Grids over the default 2-socket Sapphire Rapids machine:
+//  - "capacity" (14,400 rows) and "capacity-large" (360,000 rows): 1/2/4 sockets × 128 GiB..1 TiB
+//    per socket × SNC1/2 × two policies × two TDMR limits × cost values. A capacity-planning and
+//    sensitivity sweep: 96 platform/policy/limit combinations, each under many cost settings, so
+//    a row mostly reuses its platform's construction and CONFIG verdict;
+//  - "structural": every row a different memory map (1/2/4 sockets × 64..4,144 GiB per socket in
+//    16 GiB steps × SNC1/2/4): every row builds, validates, constructs and checks CONFIG anew.
+// Rows per grid: the evaluator alone in this thread, warm (the per-row ceiling of one core), then
+// the CLI with --workers 1 (evaluation in the main thread) and --workers 2 (two worker threads).
+// Each CLI run's output is checked to have every row.
 
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { machineInfo, jsonTarget } from './machine.js';
 
-if (!existsSync(new URL('../dist/src/model/sweep/run.js', import.meta.url))) {
+const root = new URL('..', import.meta.url).pathname;
+if (!existsSync(join(root, 'dist/src/model/sweep/run.js'))) {
   console.error('bench/sweep: dist/ is missing; build it first (npm ci or npx tsc)');
   process.exit(2);
 }
-// The compiled package, so that worker threads load JavaScript as users' do.
 const { readSweepSpec } = (await import('../dist/src/model/sweep/spec.js')) as typeof import('../src/model/sweep/spec.js');
-const { sweepText } = (await import('../dist/src/model/sweep/run.js')) as typeof import('../src/model/sweep/run.js');
 const { SweepEvaluator } = (await import('../dist/src/model/sweep/evaluate.js')) as typeof import('../src/model/sweep/evaluate.js');
 const { loadEngine } = (await import('../dist/src/construct/engine.js')) as typeof import('../src/construct/engine.js');
 
 const quick = process.argv.includes('--quick');
-const grids = {
-  capacity: {
-    base: 'preset:default',
-    grid: {
-      sockets: [1, 2, 4],
-      memoryPerSocket: ['128G', '256G', '512G', '1T'],
-      snc: [1, 2],
-      policy: ['mainline', 'parallel-tdmr'],
-      'module.maxTdmrs': [32, 64],
-      'costs.lpInitUs': quick ? [20, 25] : [15, 20, 25, 30, 35],
-      'costs.tdmrInitCallUs': Array.from({ length: quick ? 5 : 30 }, (_, i) => 5 + i * 0.5),
-    },
-  },
+const capacityGrid = (costValues: number): Record<string, unknown> => ({
+  sockets: [1, 2, 4],
+  memoryPerSocket: ['128G', '256G', '512G', '1T'],
+  snc: [1, 2],
+  policy: ['mainline', 'parallel-tdmr'],
+  'module.maxTdmrs': [32, 64],
+  'costs.lpInitUs': [15, 20, 25, 30, 35],
+  'costs.tdmrInitCallUs': Array.from({ length: costValues }, (_, i) => Math.round((5 + (i * 15) / costValues) * 1000) / 1000),
+});
+const grids: Record<string, { spec: object; iterations: number; evaluator: boolean }> = {
+  capacity: { spec: { base: 'preset:default', grid: capacityGrid(quick ? 6 : 30) }, iterations: quick ? 2 : 5, evaluator: true },
+  ...(quick ? {} : { 'capacity-large': { spec: { base: 'preset:default', grid: capacityGrid(750) }, iterations: 3, evaluator: false } }),
   structural: {
-    base: 'preset:default',
-    grid: {
-      sockets: [1, 2, 4],
-      memoryPerSocket: Array.from({ length: quick ? 16 : 64 }, (_, i) => `${64 + 16 * i}G`),
-      snc: [1, 2, 4],
-    },
+    spec: { base: 'preset:default', grid: { sockets: [1, 2, 4], memoryPerSocket: Array.from({ length: quick ? 32 : 256 }, (_, i) => `${64 + 16 * i}G`), snc: [1, 2, 4] } },
+    iterations: quick ? 2 : 5,
+    evaluator: true,
   },
 };
 
-const bench = new Bench({ iterations: quick ? 2 : 5, time: 0, warmup: true, warmupIterations: 1, warmupTime: 0 });
+const dir = mkdtempSync(join(tmpdir(), 'tdxmodel-bench-'));
 const sizes = new Map<string, number>();
-for (const [name, spec] of Object.entries(grids)) {
-  const plan = readSweepSpec(JSON.stringify(spec), 'bench');
-  const evaluator = new SweepEvaluator(plan, await loadEngine('wasm'));
-  const add = (scenario: string, fn: () => unknown) => {
+const tasks: { name: string; iterations: number; fn: () => void }[] = [];
+
+for (const [name, g] of Object.entries(grids)) {
+  const specFile = join(dir, `${name}.json`);
+  writeFileSync(specFile, JSON.stringify(g.spec));
+  const plan = readSweepSpec(JSON.stringify(g.spec), name);
+  const add = (scenario: string, fn: () => void, iterations = g.iterations): void => {
     sizes.set(scenario, plan.total);
-    bench.add(scenario, fn as () => void);
+    tasks.push({ name: scenario, iterations, fn });
   };
-  add(`${name}: evaluator only (this thread, warm)`, () => {
-    evaluator.evaluate({ start: 0, count: plan.total, step: 1 });
-  });
+  if (g.evaluator) {
+    const evaluator = new SweepEvaluator(plan, await loadEngine('wasm'));
+    evaluator.evaluate({ start: 0, count: plan.total, step: 1 }); // warm: JIT and caches
+    add(`${name}: evaluator only (this thread, warm)`, () => void evaluator.evaluate({ start: 0, count: plan.total, step: 1 }));
+  }
   for (const workers of [1, 2]) {
-    add(`${name}: sweep workers=${workers}`, async () => {
-      await sweepText(plan, { format: 'csv', workers });
+    const out = join(dir, `${name}-w${workers}.csv`);
+    add(`${name}: CLI --workers ${workers}`, () => {
+      const r = spawnSync(process.execPath, [join(root, 'bin/tdxmodel.js'), 'sweep', specFile, '--workers', String(workers), '--out', out], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`sweep exited ${r.status}: ${r.stderr}`);
+      const lines = readFileSync(out, 'utf8').split('\n').length - 2; // header, final newline
+      if (lines !== plan.total) throw new Error(`sweep wrote ${lines} rows of ${plan.total}`);
     });
   }
 }
-await bench.run();
 
+// tinybench runs a task's iterations back to back; each task gets its own count here.
 const rows: Record<string, unknown>[] = [];
-for (const task of bench.tasks) {
-  const r = task.result as { latency?: { p50: number; min: number } };
-  const platforms = sizes.get(task.name)!;
+for (const t of tasks) {
+  const b = new Bench({ iterations: t.iterations, time: 0, warmup: false });
+  b.add(t.name, t.fn);
+  await b.run();
+  const r = b.tasks[0].result as { latency?: { p50: number; min: number }; error?: unknown };
+  const platforms = sizes.get(t.name)!;
   if (!r.latency) {
-    rows.push({ scenario: task.name, error: String((task.result as { error?: unknown }).error) });
+    rows.push({ scenario: t.name, error: String(r.error) });
     continue;
   }
   const ms = r.latency.p50;
   rows.push({
-    scenario: task.name,
+    scenario: t.name,
     platforms,
     medianMs: Math.round(ms),
     minMs: Math.round(r.latency.min),
@@ -87,10 +100,11 @@ for (const task of bench.tasks) {
     usPerPlatform: Math.round(((ms * 1000) / platforms) * 10) / 10,
   });
 }
+rmSync(dir, { recursive: true, force: true });
 
 console.table(rows);
 const target = jsonTarget(process.argv);
 if (target) {
-  writeFileSync(target, JSON.stringify({ bench: 'sweep', machine: machineInfo(), grids, rows }, null, 2) + '\n');
+  writeFileSync(target, JSON.stringify({ bench: 'sweep', machine: machineInfo(), grids: Object.fromEntries(Object.entries(grids).map(([k, g]) => [k, g.spec])), rows }, null, 2) + '\n');
   console.log(`wrote ${target}`);
 }

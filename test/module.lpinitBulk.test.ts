@@ -29,11 +29,15 @@ interface Case {
 
 function randomCase(r: () => number): Case {
   const n = 1 + Math.floor(r() * 24);
+  // Half the tables have ids equal to positions (what platforms built from counts have), and
+  // bad LPs rarely, so that the plain-success path is taken and then left mid-series.
+  const dense = r() < 0.5;
+  const bad = dense ? 0.01 : 0.05;
   const lps = Array.from({ length: n }, (_, i) => ({
-    id: i * 3 + Math.floor(r() * 3),
-    package: r() < 0.05 ? 8 + Math.floor(r() * 3) : Math.floor(r() * 4),
-    ...(r() < 0.05 ? { msrOk: false } : {}),
-    ...(r() < 0.05 ? { cpuidOk: false } : {}),
+    id: dense ? i : i * 3 + Math.floor(r() * 3),
+    package: r() < bad ? 8 + Math.floor(r() * 3) : Math.floor(r() * 4),
+    ...(r() < bad ? { msrOk: false } : {}),
+    ...(r() < bad ? { cpuidOk: false } : {}),
   }));
   const cfg = baseConfig({ lps, loaded: r() > 0.03, version: r() < 0.2 ? '1.0.03.03' : '1.5.06.00' });
   const prelude: Case['prelude'] = [];
@@ -111,6 +115,8 @@ describe('TdxModule.lpInitBulk', () => {
     const r = rng(20261122);
     let failures = 0;
     let throws = 0;
+    let plainThenFailed = 0;
+    let plainAll = 0;
     for (let i = 0; i < 4000; i++) {
       const c = randomCase(r);
       const a = oneByOne(c);
@@ -118,10 +124,15 @@ describe('TdxModule.lpInitBulk', () => {
       expect(b, `case ${i}`).toEqual(a);
       if (a.statuses.some((s) => s !== STATUS.TDX_SUCCESS)) failures++;
       if (a.thrown) throws++;
+      const plain = c.cfg.lps.every((l, k) => l.id === k && l.msrOk !== false && l.cpuidOk !== false && l.package < 8);
+      if (plain && a.statuses.length > 1 && a.statuses.at(-1) !== STATUS.TDX_SUCCESS) plainThenFailed++;
+      if (plain && !a.thrown && a.statuses.length === c.lps.length && a.statuses.every((s) => s === STATUS.TDX_SUCCESS)) plainAll++;
     }
     // The generator must reach the interesting paths, or the comparison proves little.
     expect(failures).toBeGreaterThan(500);
     expect(throws).toBeGreaterThan(50);
+    expect(plainThenFailed).toBeGreaterThan(100);
+    expect(plainAll).toBeGreaterThan(100);
   });
 
   it('a whole platform in one call: every LP counted, CONFIG then sees all of them', () => {

@@ -283,7 +283,7 @@ export function moduleConfigOf(p: Platform): Readonly<ReturnType<typeof buildMod
   // Frozen, so that what the module derives from it may be remembered by identity.
   if (!cfg) {
     cfg = buildModuleConfig(p);
-    for (const part of [cfg.pamtEntrySize, cfg.keyids, cfg.lps]) Object.freeze(part);
+    for (const part of [cfg.pamtEntrySize, cfg.keyids]) Object.freeze(part);
     moduleConfigs.set(p, (cfg = Object.freeze(cfg)));
   }
   return cfg;
@@ -292,7 +292,8 @@ export function moduleConfigOf(p: Platform): Readonly<ReturnType<typeof buildMod
 function buildModuleConfig(p: Platform) {
   let lps = moduleLps.get(p.cpus.lps);
   if (!lps) {
-    lps = p.cpus.lps.map((l) => ({ id: l.id, package: l.package }));
+    // Frozen (entries too), so that the module may remember what it derives from the list.
+    lps = Object.freeze(p.cpus.lps.map((l) => Object.freeze({ id: l.id, package: l.package }))) as { id: number; package: number }[];
     moduleLps.set(p.cpus.lps, lps);
   }
   let features0 = 0n;

@@ -75,12 +75,14 @@ export function hkidOf(pa: bigint, k: KeyIdLayout): number {
 
 /** is_pa_smaller_than_max_pa and no KeyID bits: what the module demands of TDMR and PAMT addresses. */
 export function isPlainPa(pa: bigint, k: KeyIdLayout): boolean {
-  return pa < 1n << BigInt(MAX_PA) && (pa & k.mask) === 0n;
+  return pa < PA_LIMIT && (pa & k.mask) === 0n;
 }
+
+const PA_LIMIT = 1n << BigInt(MAX_PA);
 
 /** shared_hpa_check_with_pwr_2_alignment, less the SEAMRR test (SEAMRR is not modeled). */
 export function isSharedPa(pa: bigint, align: bigint, k: KeyIdLayout): boolean {
-  return pa % align === 0n && pa < 1n << BigInt(MAX_PA) && hkidOf(pa, k) < k.privateMin;
+  return pa % align === 0n && pa < PA_LIMIT && hkidOf(pa, k) < k.privateMin;
 }
 
 /** is_valid_integer_range: base + size does not wrap a u64. */
@@ -218,8 +220,10 @@ function hitsAvailable(avail: readonly [bigint, bigint][], base: bigint, size: b
 }
 
 /** B14, reserved areas of TDMR i in slot order. */
+const EMPTY_SLOT: Readonly<{ offset: bigint; size: bigint }> = Object.freeze({ offset: 0n, size: 0n });
+
 function checkReserved(t: TdmrInfo, i: number, max: number): bigint {
-  const slot = (j: number) => t.reserved[j] ?? { offset: 0n, size: 0n };
+  const slot = (j: number) => t.reserved[j] ?? EMPTY_SLOT;
   const tdmrEnd = t.base + t.size;
   for (let j = 0; j < max; j++) {
     const { offset, size } = slot(j);

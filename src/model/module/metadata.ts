@@ -56,68 +56,50 @@ function cmrSlot(cfg: ModuleConfig, i: number): { base: bigint; size: bigint } {
   return c ? { base: c.start, size: c.end - c.start } : { base: 0n, size: 0n };
 }
 
-// Sweeps simulate thousands of platforms whose modules differ in a handful of ways: the table
-// is the same for the same module identity, limits and CMRs, so it is built once per identity.
-const metadataCache = new Map<string, SysMetadata>();
-const METADATA_CACHE_MAX = 256;
-// A frozen configuration (the simulator's, one per platform) cannot change: found by identity.
-const metadataOfFrozen = new WeakMap<ModuleConfig, SysMetadata>();
+const CMR_BASE_0 = cmrBaseField(0);
+const CMR_SIZE_0 = cmrSizeField(0);
 
-/** The modeled fields, and for each the next field id TDH.SYS.RD reports (MD_FIELD_ID_NA after the last). */
-export interface SysMetadata {
-  values: ReadonlyMap<bigint, bigint>;
-  next: ReadonlyMap<bigint, bigint>;
-}
+// The set of modeled fields does not depend on the configuration, only their values do: the
+// walk order (and each field's successor) is fixed once, and a read computes just its value,
+// so no per-module table is built (a sweep builds a module per row).
+const FIELD_ORDER: readonly bigint[] = [
+  ...Object.values(MD_FIELD),
+  ...Array.from({ length: MAX_CMRS }, (_, i) => [cmrBaseField(i), cmrSizeField(i)]).flat(),
+].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const NEXT_FIELD: ReadonlyMap<bigint, bigint> = new Map(FIELD_ORDER.map((id, i) => [id, FIELD_ORDER[i + 1] ?? MD_FIELD_ID_NA]));
 
-/** sysMetadata() with its next-field links, shared between modules with the same configuration. */
-export function cachedSysMetadata(cfg: ModuleConfig): SysMetadata {
-  const frozen = Object.isFrozen(cfg);
-  let m = frozen ? metadataOfFrozen.get(cfg) : undefined;
-  if (m) return m;
-  m = cachedByValue(cfg);
-  if (frozen) metadataOfFrozen.set(cfg, m);
-  return m;
-}
+const versions = new Map<string, ModuleVersion>();
 
-function cachedByValue(cfg: ModuleConfig): SysMetadata {
-  const key = [cfg.version, cfg.features0, cfg.buildNum ?? 0, cfg.buildDate ?? 0, cfg.maxTdmrs, cfg.maxReservedPerTdmr,
-    cfg.pamtEntrySize.join(','), cfg.cmrs.map((c) => `${c.start}-${c.end}`).join(',')].join('|');
-  let m = metadataCache.get(key);
-  if (!m) {
-    if (metadataCache.size >= METADATA_CACHE_MAX) metadataCache.clear();
-    const values = sysMetadata(cfg);
-    const ids = [...values.keys()];
-    m = { values, next: new Map(ids.map((id, i) => [id, i + 1 < ids.length ? ids[i + 1] : MD_FIELD_ID_NA])) };
-    metadataCache.set(key, m);
+function versionOf(cfg: ModuleConfig): ModuleVersion {
+  let v = versions.get(cfg.version);
+  if (!v) {
+    if (versions.size >= 1024) versions.clear();
+    versions.set(cfg.version, (v = parseVersion(cfg.version)));
   }
-  return m;
+  return v;
 }
 
-/** Every modeled field and its value, in ascending field-id order (the order TDH.SYS.RD walks). */
-export function sysMetadata(cfg: ModuleConfig): Map<bigint, bigint> {
-  const v = parseVersion(cfg.version);
-  const fields: [bigint, bigint][] = [
-    [MD_FIELD.MINOR_VERSION, BigInt(v.minor)],
-    [MD_FIELD.MAJOR_VERSION, BigInt(v.major)],
-    [MD_FIELD.UPDATE_VERSION, BigInt(v.update)],
-    [MD_FIELD.INTERNAL_VERSION, BigInt(v.internal)],
-    [MD_FIELD.SYS_ATTRIBUTES, 0n],
-    [MD_FIELD.TDX_FEATURES0, cfg.features0],
-    [MD_FIELD.BUILD_NUM, BigInt(cfg.buildNum ?? 0)],
-    [MD_FIELD.BUILD_DATE, BigInt(cfg.buildDate ?? 0)],
-    [MD_FIELD.NUM_CMRS, BigInt(Math.min(cfg.cmrs.length, MAX_CMRS))],
-    [MD_FIELD.MAX_TDMRS, BigInt(cfg.maxTdmrs)],
-    [MD_FIELD.MAX_RESERVED_PER_TDMR, BigInt(cfg.maxReservedPerTdmr)],
-    [MD_FIELD.PAMT_4K_ENTRY_SIZE, BigInt(cfg.pamtEntrySize[0])],
-    [MD_FIELD.PAMT_2M_ENTRY_SIZE, BigInt(cfg.pamtEntrySize[1])],
-    [MD_FIELD.PAMT_1G_ENTRY_SIZE, BigInt(cfg.pamtEntrySize[2])],
-  ];
-  for (let i = 0; i < MAX_CMRS; i++) {
-    const s = cmrSlot(cfg, i);
-    fields.push([cmrBaseField(i), s.base], [cmrSizeField(i), s.size]);
+/** The value of a modeled field, or undefined for a field the module does not have. */
+function fieldValue(cfg: ModuleConfig, field: bigint): bigint | undefined {
+  switch (field) {
+    case MD_FIELD.MINOR_VERSION: return BigInt(versionOf(cfg).minor);
+    case MD_FIELD.MAJOR_VERSION: return BigInt(versionOf(cfg).major);
+    case MD_FIELD.UPDATE_VERSION: return BigInt(versionOf(cfg).update);
+    case MD_FIELD.INTERNAL_VERSION: return BigInt(versionOf(cfg).internal);
+    case MD_FIELD.SYS_ATTRIBUTES: return 0n;
+    case MD_FIELD.TDX_FEATURES0: return cfg.features0;
+    case MD_FIELD.BUILD_NUM: return BigInt(cfg.buildNum ?? 0);
+    case MD_FIELD.BUILD_DATE: return BigInt(cfg.buildDate ?? 0);
+    case MD_FIELD.NUM_CMRS: return BigInt(Math.min(cfg.cmrs.length, MAX_CMRS));
+    case MD_FIELD.MAX_TDMRS: return BigInt(cfg.maxTdmrs);
+    case MD_FIELD.MAX_RESERVED_PER_TDMR: return BigInt(cfg.maxReservedPerTdmr);
+    case MD_FIELD.PAMT_4K_ENTRY_SIZE: return BigInt(cfg.pamtEntrySize[0]);
+    case MD_FIELD.PAMT_2M_ENTRY_SIZE: return BigInt(cfg.pamtEntrySize[1]);
+    case MD_FIELD.PAMT_1G_ENTRY_SIZE: return BigInt(cfg.pamtEntrySize[2]);
   }
-  fields.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return new Map(fields);
+  if (field >= CMR_BASE_0 && field < CMR_BASE_0 + BigInt(MAX_CMRS)) return cmrSlot(cfg, Number(field - CMR_BASE_0)).base;
+  if (field >= CMR_SIZE_0 && field < CMR_SIZE_0 + BigInt(MAX_CMRS)) return cmrSlot(cfg, Number(field - CMR_SIZE_0)).size;
+  return undefined;
 }
 
 /**
@@ -125,10 +107,10 @@ export function sysMetadata(cfg: ModuleConfig): Map<bigint, bigint> {
  * context). Unknown fields: TDX_METADATA_FIELD_ID_INCORRECT. Only the fields above are modeled;
  * the real module knows many more (CPUID configs, TD limits) that host initialization never reads.
  */
-export function readSysField(meta: SysMetadata, field: bigint): { status: bigint; rdx: bigint; r8: bigint } {
-  const value = meta.values.get(field);
+export function readSysField(cfg: ModuleConfig, field: bigint): { status: bigint; rdx: bigint; r8: bigint } {
+  const value = fieldValue(cfg, field);
   if (value === undefined) return { status: STATUS.TDX_METADATA_FIELD_ID_INCORRECT, rdx: MD_FIELD_ID_NA, r8: 0n };
-  return { status: STATUS.TDX_SUCCESS, rdx: meta.next.get(field)!, r8: value };
+  return { status: STATUS.TDX_SUCCESS, rdx: NEXT_FIELD.get(field)!, r8: value };
 }
 
 /** TDH.SYS.INFO's output: the fields Linux's 2022 series used, and all 32 CMR slots. */

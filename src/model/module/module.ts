@@ -14,7 +14,7 @@ import {
 } from './configChecks.js';
 import { LEAF, MODELED_LEAVES, leafName } from './leaves.js';
 import { MutexLock, SharexLock } from './locks.js';
-import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct, cachedSysMetadata, type SysMetadata } from './metadata.js';
+import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct } from './metadata.js';
 import { gate, semanticsOf, type ModuleSemantics, type ModuleState } from './state.js';
 import { STATUS, OPERAND, statusName, withOperand } from './status.js';
 import { IA32_CORE_CAPABILITIES, sysInitPlatformStatus } from './sysInit.js';
@@ -73,7 +73,6 @@ export class TdxModule {
   /** No LP's MCHECK data fails an LP.INIT check (MSR, CPUID, package id). */
   private readonly lpClean: boolean;
   private readonly pkgCount: number;
-  private meta: SysMetadata | null = null;
 
   private sysState: ModuleState = 'SYSINIT_PENDING';
   private readonly lpInitialized: Uint8Array;
@@ -346,8 +345,7 @@ export class TdxModule {
     const field = args.field ?? args.rdx;
     if (field === undefined) throw new TypeError('TDH.SYS.RD needs a field id (args.field or args.rdx)');
     if (!this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_NOT_DONE, { rdx: 0xffffffffffffffffn, r8: 0n });
-    this.meta ??= cachedSysMetadata(this.cfg);
-    const r = readSysField(this.meta, field);
+    const r = readSysField(this.cfg, field);
     return result(r.status, { rdx: r.rdx, r8: r.r8 });
   }
 
@@ -448,7 +446,9 @@ interface LpTable {
 const lpTables = new WeakMap<readonly ModuleLp[], LpTable>();
 
 function lpTable(lps: readonly ModuleLp[]): LpTable {
-  let t = lpTables.get(lps);
+  // Only a frozen list (the simulator's, entries frozen too) is sure to be the same list next time.
+  const frozen = Object.isFrozen(lps);
+  let t = frozen ? lpTables.get(lps) : undefined;
   if (!t) {
     const index = new Map<number, number>();
     let dense = true;
@@ -459,7 +459,7 @@ function lpTable(lps: readonly ModuleLp[]): LpTable {
     });
     const clean = lps.every((l) => l.msrOk !== false && l.cpuidOk !== false && l.package < MAX_PKGS);
     t = { index, dense, clean, packages: new Set(lps.map((l) => l.package)).size };
-    lpTables.set(lps, t);
+    if (frozen) lpTables.set(lps, t);
   }
   return t;
 }
