@@ -2,7 +2,8 @@
 // strict JSON reader; anything else is YAML with duplicate keys, alias bombs and unknown tags
 // refused, and errors reported as FILE:LINE.
 
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { InputError } from './errors.js';
 import { parseJsonStrict } from './json.js';
 
@@ -20,7 +21,7 @@ export function parseJsonOrYaml(text: string, source: string): unknown {
     // uniqueKeys: a repeated axis would silently drop values; maxAliasCount: alias bombs.
     // Warnings (an unknown tag such as !!js/function) are refused too: the value would
     // silently become a string, and the warning would go to standard error as a stack trace.
-    const doc = parseDocument(body, { uniqueKeys: true, logLevel: 'silent' });
+    const doc = yaml().parseDocument(body, { uniqueKeys: true, logLevel: 'silent' });
     if (doc.errors.length) return fail(doc.errors[0]);
     if (doc.warnings.length) return fail(doc.warnings[0]);
     return doc.toJS({ maxAliasCount: 100 });
@@ -28,4 +29,12 @@ export function parseJsonOrYaml(text: string, source: string): unknown {
     if (e instanceof InputError) throw e;
     return fail(e as Error);
   }
+}
+
+// The YAML parser is loaded on the first YAML document only: JSON inputs (and every sweep worker,
+// which reads no document) do not pay the ~30 ms it takes to load.
+let yamlModule: typeof Yaml | null = null;
+
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 }
