@@ -111,6 +111,8 @@ export class PlatformBuilder {
       const sl = socketLayout(l, gib, sockets, snc);
       if (!layout) {
         layout = buildLayout(l.low, sl);
+        // Bounded like the platforms: a structural sweep asks for each layout in one run of rows.
+        if (this.layouts.size >= PLATFORM_CACHE) this.layouts.delete(this.layouts.keys().next().value!);
         this.layouts.set(key, layout);
       }
       // Socket 0 gives its first 2 GiB to the low map and keeps a top gap: a small socket can
