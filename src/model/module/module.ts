@@ -75,7 +75,7 @@ export class TdxModule {
   private readonly pkgCount: number;
 
   private sysState: ModuleState = 'SYSINIT_PENDING';
-  private readonly lpInitialized: Uint8Array;
+  private readonly lpInitialized: number[];
   private initCount = 0;
   private readonly pkgConfigured = new Set<number>();
   private readonly globalLock = new SharexLock();
@@ -86,18 +86,18 @@ export class TdxModule {
   private tdmrByBase = new Map<bigint, TdmrEntry>();
 
   private lastT0 = -Infinity;
-  private readonly lpBusyUntil: Float64Array;
+  private readonly lpBusyUntil: number[];
 
   constructor(cfg: ModuleConfig) {
     this.cfg = cfg;
     this.semantics = semanticsOf(cfg.version);
     this.keys = keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA);
     ({ index: this.lpIndex, dense: this.lpDense, clean: this.lpClean, packages: this.pkgCount } = lpTable(cfg.lps));
-    // One buffer for both per-LP arrays: a module is built per simulated row in a sweep.
+    // Plain arrays, not typed ones: a module is built per sweep row, and an ArrayBuffer costs
+    // more to allocate than a few hundred heap slots.
     const n = cfg.lps.length;
-    const perLp = new ArrayBuffer(n * 9);
-    this.lpBusyUntil = new Float64Array(perLp, 0, n).fill(-Infinity);
-    this.lpInitialized = new Uint8Array(perLp, n * 8, n);
+    this.lpBusyUntil = new Array<number>(n).fill(-Infinity);
+    this.lpInitialized = new Array<number>(n).fill(0);
     for (const c of cfg.cmrs) {
       if (c.end < c.start) throw new RangeError(`CMR [${c.start}, ${c.end}) ends before it starts`);
     }
