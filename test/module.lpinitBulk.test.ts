@@ -5,18 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEAF, STATUS, TdxModule, type ModuleConfig } from '../src/model/module/index.js';
 import { baseConfig } from './module.fixture.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from './helpers/randomPlatform.js';
 
 interface Case {
   cfg: ModuleConfig;

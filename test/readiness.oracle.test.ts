@@ -6,23 +6,12 @@ import { describe, expect, it } from 'vitest';
 import type { NodeRange, Tdmr } from '../src/construct/types.js';
 import { readiness, readinessTimes, SWEEP_POINTS, type InitWindow, type Readiness } from '../src/model/readiness.js';
 import { readinessReference } from '../src/reference/readiness.js';
+import { rng as mulberry32 } from './helpers/randomPlatform.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;
-
-/** mulberry32: a tiny seeded PRNG, so every case is reproducible from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   memlist: NodeRange[];
