@@ -57,10 +57,12 @@ function str(v: unknown, path: string, dflt: string): string {
   return v;
 }
 
-function knownKeys(o: Obj, path: string, keys: Iterable<string>): void {
-  const allowed = new Set(keys);
+// Called for every entry of every list (millions in a large document): no set is built per call.
+function knownKeys(o: Obj, path: string, keys: readonly string[] | ReadonlySet<string>): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.has(k)) throw invalidField(path ? `${path}.${k}` : k, `unknown field (allowed: ${[...allowed].join(', ')})`);
+    if (Array.isArray(keys) ? !keys.includes(k) : !(keys as ReadonlySet<string>).has(k)) {
+      throw invalidField(path ? `${path}.${k}` : k, `unknown field (allowed: ${[...keys].join(', ')})`);
+    }
   }
 }
 
@@ -150,11 +152,32 @@ function parseCmrs(v: unknown, memory: NodeRange[]): { cmrs: MemRange[]; given: 
   return { cmrs: out, given: true };
 }
 
+// A frozen matrix (the sweep builder's, shared by every row of a layout) cannot change: its
+// parsed form is remembered, valid for any document whose nodes it covers.
+const frozenDistances = new WeakMap<object, number[][]>();
+
 function parseDistance(v: unknown, memory: NodeRange[], hotplug: HotplugEvent[]): number[][] {
+  if (v !== undefined && Object.isFrozen(v)) {
+    const known = frozenDistances.get(v as object);
+    if (known && known.length > maxNodeOf(memory, hotplug)) return known;
+  }
+  const parsed = parseDistanceMatrix(v, memory, hotplug);
+  if (v !== undefined && Object.isFrozen(v) && (v as unknown[]).every((row) => Object.isFrozen(row))) {
+    for (const row of parsed) Object.freeze(row);
+    frozenDistances.set(v as object, Object.freeze(parsed) as number[][]);
+  }
+  return parsed;
+}
+
+function maxNodeOf(memory: NodeRange[], hotplug: HotplugEvent[]): number {
   let maxNode = 0;
   for (const m of memory) maxNode = Math.max(maxNode, m.node);
   for (const h of hotplug) maxNode = Math.max(maxNode, h.node);
-  const dim = maxNode + 1;
+  return maxNode;
+}
+
+function parseDistanceMatrix(v: unknown, memory: NodeRange[], hotplug: HotplugEvent[]): number[][] {
+  const dim = maxNodeOf(memory, hotplug) + 1;
   if (v === undefined) {
     return Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 10 : 20)));
   }

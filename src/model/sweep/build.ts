@@ -36,6 +36,7 @@ export class PlatformBuilder {
   private policyAxis = -1;
   private readonly cache = new Map<string, Platform | InvalidRow>();
   private readonly layouts = new Map<string, LayoutDoc>();
+  private readonly distanceMatrices = new Map<string, number[][]>();
 
   constructor(private readonly plan: SweepPlan) {
     plan.axes.forEach((a, i) => {
@@ -100,6 +101,18 @@ export class PlatformBuilder {
     }
   }
 
+  /** One frozen matrix per socket layout, so validation parses it once (see parseDistance). */
+  private distanceMatrix(sockets: number, snc: number, sl: Parameters<typeof distances>[0]): number[][] {
+    const key = `${sockets}/${snc}`;
+    let m = this.distanceMatrices.get(key);
+    if (!m) {
+      m = withHotplugNodes(distances(sl, 12, 21), this.plan.layout.hotplugNodes);
+      for (const row of m) Object.freeze(row);
+      this.distanceMatrices.set(key, (m = Object.freeze(m) as number[][]));
+    }
+    return m;
+  }
+
   private applyStructural(doc: Record<string, unknown>, s: Record<string, unknown>): void {
     const l = this.plan.layout;
     if ('memoryPerSocket' in s || 'sockets' in s || 'snc' in s) {
@@ -124,7 +137,7 @@ export class PlatformBuilder {
       doc.memory = layout.memory;
       doc.cmrs = layout.cmrs;
       doc.reserved = layout.reserved;
-      doc.nodeDistance = withHotplugNodes(distances(sl, 12, 21), l.hotplugNodes);
+      doc.nodeDistance = this.distanceMatrix(sockets, snc, sl);
       if (!l.explicitLps) doc.cpus = { ...(doc.cpus as object | undefined), packages: sockets };
     }
     if ('coresPerSocket' in s || 'smt' in s) {

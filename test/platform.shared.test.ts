@@ -1,6 +1,7 @@
-// Platforms built from CPU counts share one frozen LP list per (counts, nodes, offline lists):
-// what the model derives per LP list is then derived once. Sharing must never leak one
-// document's offline lists, or a refused document's partial work, into another platform.
+// Parts that platforms share once validated: one frozen LP list per (counts, nodes, offline
+// lists), and the parsed form of a frozen distance matrix (the sweep builder's). What the model
+// derives from them is then derived once. Sharing must never leak one document's offline lists,
+// or a refused document's partial work, into another platform, nor skip a check.
 import { describe, it, expect } from 'vitest';
 import { validatePlatform } from '../src/platform/validate.js';
 import { InputError } from '../src/platform/errors.js';
@@ -40,5 +41,32 @@ describe('LP lists built from counts', () => {
     const b = validatePlatform({ ...doc({}), cpus: { lps } }).cpus.lps;
     expect(a).not.toBe(b);
     expect(a).toEqual(b);
+  });
+});
+
+describe('frozen distance matrices', () => {
+  const matrix = Object.freeze([Object.freeze([10, 21]), Object.freeze([21, 10])]);
+  it('are parsed once, and the parsed form is frozen', () => {
+    const a = validatePlatform({ ...doc({}), nodeDistance: matrix }).nodeDistance;
+    const b = validatePlatform({ ...doc({}), nodeDistance: matrix }).nodeDistance;
+    expect(b).toBe(a);
+    expect(a).toEqual([[10, 21], [21, 10]]);
+    expect(Object.isFrozen(a) && a.every((r) => Object.isFrozen(r))).toBe(true);
+  });
+
+  it('still refuse a document with a node the matrix does not cover, after a hit', () => {
+    validatePlatform({ ...doc({}), nodeDistance: matrix });
+    const three = { ...doc({}), nodeDistance: matrix };
+    three.memory = [...three.memory, { start: '0x200000000', end: '0x280000000', node: 2 }];
+    expect(() => validatePlatform(three)).toThrow(/nodeDistance: node 2 has no distance entries/);
+  });
+
+  it('a matrix that is not frozen is parsed every time', () => {
+    const open = [[10, 21], [21, 10]];
+    const a = validatePlatform({ ...doc({}), nodeDistance: open }).nodeDistance;
+    open[0][1] = 30;
+    open[1][0] = 30;
+    expect(validatePlatform({ ...doc({}), nodeDistance: open }).nodeDistance).toEqual([[10, 30], [30, 10]]);
+    expect(a).toEqual([[10, 21], [21, 10]]);
   });
 });
