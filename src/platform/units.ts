@@ -50,8 +50,15 @@ export function parseU64(value: unknown, path: string, allowUnits: boolean): big
   throw invalidField(path, `expected an integer or a hex string, got ${describe(value)}`);
 }
 
+// Up to 13 hex digits: below 2^52, exact as a double.
+const SHORT_HEX = /^0x[0-9a-f]{1,13}$/i;
+
 /** An address or size that must stay below the 2^52 physical-address limit. */
 export function parsePhys(value: unknown, path: string, allowUnits = false): number {
+  // Documents hold millions of addresses: the common forms skip the BigInt round trip. (+ 0
+  // turns -0 into 0, as the exact path does.)
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= ADDR_LIMIT) return value + 0;
+  if (typeof value === 'string' && SHORT_HEX.test(value)) return Number.parseInt(value.slice(2), 16);
   const v = parseU64(value, path, allowUnits);
   if (v > BigInt(ADDR_LIMIT)) throw invalidField(path, `must not exceed 2^52 (0x10000000000000), the physical address limit`);
   return Number(v);
@@ -59,6 +66,7 @@ export function parsePhys(value: unknown, path: string, allowUnits = false): num
 
 /** A small integer field (counts, node ids, limits). */
 export function parseInt(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max && value >= 0) return value + 0;
   const v = parseU64(value, path, false);
   if (v < BigInt(min) || v > BigInt(max)) throw invalidField(path, `must be between ${min} and ${max}, got ${v}`);
   return Number(v);

@@ -123,7 +123,7 @@ export class PlatformBuilder {
       let layout = this.layouts.get(key);
       const sl = socketLayout(l, gib, sockets, snc);
       if (!layout) {
-        layout = buildLayout(l.low, sl);
+        layout = buildLayout(l.low, sl, Number);
         // Bounded like the platforms: a structural sweep asks for each layout in one run of rows.
         if (this.layouts.size >= PLATFORM_CACHE) this.layouts.delete(this.layouts.keys().next().value!);
         this.layouts.set(key, layout);

@@ -43,9 +43,10 @@ export interface SocketLayout {
   topGapMiB: [socket0: number, others: number];
 }
 
+/** A range as a document writes it: hex strings in presets, plain integers where nobody reads it. */
 export interface HexRange {
-  start: string;
-  end: string;
+  start: string | number;
+  end: string | number;
 }
 
 export interface LayoutDoc {
@@ -55,31 +56,36 @@ export interface LayoutDoc {
 }
 
 
-export function buildLayout(low: LowMap, s: SocketLayout): LayoutDoc {
+/**
+ * The memory side of a platform document. Addresses are hex strings, as a reader of a preset
+ * wants them; a sweep, which builds one per row and only validates it, passes `addr = Number`
+ * to skip formatting and parsing them.
+ */
+export function buildLayout(low: LowMap, s: SocketLayout, addr: (n: number) => string | number = hex): LayoutDoc {
   const dram = s.dramPerSocketGiB * GiB;
   const perNode = dram / s.snc;
   if (perNode < TWO_G || perNode % GiB !== 0) throw new Error('a NUMA node must hold a whole number of GiB, at least 2');
   const memory: (HexRange & { node: number })[] = [];
-  const cmrs: HexRange[] = [{ start: hex(MiB), end: hex(low.cmrEnd) }];
-  const reserved: (HexRange & { label: string })[] = low.reserved.map((r) => ({ start: hex(r.start), end: hex(r.end), label: r.label }));
+  const cmrs: HexRange[] = [{ start: addr(MiB), end: addr(low.cmrEnd) }];
+  const reserved: (HexRange & { label: string })[] = low.reserved.map((r) => ({ start: addr(r.start), end: addr(r.end), label: r.label }));
 
-  for (const [a, b] of low.usable) memory.push({ start: hex(a), end: hex(b), node: 0 });
+  for (const [a, b] of low.usable) memory.push({ start: addr(a), end: addr(b), node: 0 });
   let socketStart = 0;
   for (let sock = 0; sock < s.sockets; sock++) {
     // Socket 0's DRAM is shifted up by the 2 GiB MMIO window above its low part.
     const socketEnd = sock === 0 ? dram + TWO_G : socketStart + dram;
     const gap = (sock === 0 ? s.topGapMiB[0] : s.topGapMiB[1]) * MiB;
     const usableEnd = socketEnd - gap;
-    cmrs.push({ start: hex(sock === 0 ? FOUR_G : socketStart), end: hex(usableEnd) });
+    cmrs.push({ start: addr(sock === 0 ? FOUR_G : socketStart), end: addr(usableEnd) });
     for (let k = 0; k < s.snc; k++) {
       const node = sock * s.snc + k;
       const dramOffset = k * perNode;
       const start = sock === 0 ? (k === 0 ? FOUR_G : dramOffset + TWO_G) : socketStart + dramOffset;
       const end = k === s.snc - 1 ? usableEnd : (sock === 0 ? dramOffset + perNode + TWO_G : socketStart + dramOffset + perNode);
-      memory.push({ start: hex(start), end: hex(end), node });
+      memory.push({ start: addr(start), end: addr(end), node });
       const nodeBytes = sock === 0 && k === 0 ? perNode : end - start;
       const memmap = Math.ceil(nodeBytes / 64 / (2 * MiB)) * 2 * MiB;
-      reserved.push({ start: hex(end - memmap), end: hex(end), label: `memmap node ${node}` });
+      reserved.push({ start: addr(end - memmap), end: addr(end), label: `memmap node ${node}` });
     }
     socketStart = socketEnd;
   }
