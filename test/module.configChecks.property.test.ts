@@ -7,6 +7,7 @@ import {
   CmrRuns,
   STATUS,
   checkConfig,
+  checkConfigExact,
   checkConfigMemo,
   freezeTdmrInfos,
   hexStatus,
@@ -18,6 +19,7 @@ import {
   type ConfigEnv,
   type TdmrInfo,
 } from '../src/model/module/index.js';
+import { plainTdmrsPass } from '../src/model/module/configPlain.js';
 import { GiB, MiB, pamtSizes } from './module.fixture.js';
 import { rng } from './helpers/randomPlatform.js';
 
@@ -234,16 +236,24 @@ describe('CONFIG checks: indexed implementation = the module’s literal loops',
   it('agrees on 4000 random TDMR sets, exact status and index bytes', () => {
     const r = rng(20240611);
     const seen = new Map<string, number>();
+    let plain = 0;
     for (let n = 0; n < 4000; n++) {
       const { tdmrs, env } = randomCase(r);
       const want = literal(tdmrs, env);
       const got = checkConfig({ tdmrs }, env).status;
-      if (got !== want) {
-        throw new Error(`case ${n}: literal ${hexStatus(want)} vs model ${hexStatus(got)}\n${JSON.stringify({ tdmrs, env }, (_, v) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v))}`);
+      // The BigInt checks alone, without the all-pass shortcut on numbers, must agree too.
+      const exact = checkConfigExact({ tdmrs }, env).status;
+      if (got !== want || exact !== want) {
+        throw new Error(`case ${n}: literal ${hexStatus(want)} vs model ${hexStatus(got)} / exact ${hexStatus(exact)}\n${JSON.stringify({ tdmrs, env }, (_, v) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v))}`);
       }
+      // The shortcut says "all pass" only when they do, and says it for every passing set here.
+      const passes = plainTdmrsPass({ tdmrs }, tdmrs.length, env, keyIdLayout(env.keyids), false);
+      expect(passes, `case ${n}`).toBe(want === STATUS.TDX_SUCCESS);
+      if (passes) plain++;
       const name = statusName(got);
       seen.set(name, (seen.get(name) ?? 0) + 1);
     }
+    expect(plain).toBeGreaterThan(100);
     // The generator must actually reach the checks it claims to test.
     for (const name of [
       'TDX_SUCCESS',
@@ -258,6 +268,66 @@ describe('CONFIG checks: indexed implementation = the module’s literal loops',
     ]) {
       expect(seen.get(name) ?? 0, `${name} in ${JSON.stringify([...seen])}`).toBeGreaterThan(10);
     }
+  });
+
+  it('the all-pass shortcut equals the BigInt checks under high addresses, KeyIDs, Dynamic PAMT and odd TDMR_INFO addresses', () => {
+    const r = rng(20261201);
+    const int = (n: number) => Math.floor(r() * n);
+    let shortcutTaken = 0;
+    for (let n = 0; n < 3000; n++) {
+      const c = randomCase(r);
+      // Move the whole layout up (KeyID bits start as low as bit 41 with 2048 KeyIDs).
+      const shift = [0n, BigInt(int(1 << 14)) * GiB * 64n, (1n << 52n) - BigInt(1 + int(64)) * GiB][int(3)]!;
+      const tdmrs = c.tdmrs.map((t) => ({
+        ...t, base: t.base + shift, pamt4kBase: t.pamt4kBase + shift, pamt2mBase: t.pamt2mBase + shift, pamt1gBase: t.pamt1gBase + shift,
+        reserved: t.reserved.map((a) => ({ ...a })),
+      }));
+      const mktme = int(4) === 0 ? int(1024) : 31;
+      const tdx = int(4) === 0 ? 2 + int(1024) : 32;
+      const dpamt = int(3) === 0;
+      const env: ConfigEnv = {
+        ...c.env,
+        cmrs: c.env.cmrs.map((x) => ({ start: x.start + shift, end: x.end + shift })),
+        keyids: { mktme, tdx },
+        features0: dpamt ? 1n << 36n : 0n,
+        pamtEntrySize: int(5) === 0 ? [int(3) * 8, 16, 16] : [16, 16, 16],
+        ...(int(6) === 0 ? { maxPaBits: 46 + int(17) } : {}),
+      };
+      const r8 = BigInt(mktme + 1) | (dpamt && int(2) === 0 ? 1n << 16n : 0n);
+      const tdmrPas = int(4) === 0 ? tdmrs.map((_, i) => (int(8) === 0 ? BigInt(int(1 << 20)) * 256n : 0x200000000n + 512n * BigInt(i)) << BigInt(int(3) === 0 ? int(12) : 0)) : undefined;
+      const ops = { tdmrs, r8, tdmrPas };
+      const exact = checkConfigExact(ops, env);
+      expect(checkConfig(ops, env), `case ${n}`).toEqual(exact);
+      const k = keyIdLayout(env.keyids, env.maxPaBits);
+      if (exact.stage !== 'operands' && plainTdmrsPass(ops, tdmrs.length, env, k, exact.dynamicPamt)) shortcutTaken++;
+    }
+    expect(shortcutTaken).toBeGreaterThan(30);
+  });
+
+  it('the shortcut refuses a TDMR that runs into the KeyID bits even where nothing else would catch it', () => {
+    // TDMR 0 ends 1 GiB above the lowest KeyID bit; that GiB is reserved, PAMTs and CMRs are low.
+    const env: ConfigEnv = { cmrs: [{ start: 0n, end: 1n << 46n }], maxTdmrs: 64, maxReservedPerTdmr: 16, pamtEntrySize: [16, 16, 16], keyids: { mktme: 31, tdx: 32 }, features0: 0n };
+    const start = keyIdLayout(env.keyids).start;
+    const base = (1n << BigInt(start)) - 2n * GiB;
+    const size = 3n * GiB;
+    const [k4, m2, g1] = pamtSizes(size);
+    const pb = base;
+    const tdmrs: TdmrInfo[] = [{
+      base, size, pamt4kBase: pb, pamt4kSize: k4, pamt2mBase: pb + k4, pamt2mSize: m2, pamt1gBase: pb + k4 + m2, pamt1gSize: g1,
+      reserved: [{ offset: 0n, size: 64n * MiB }, { offset: 2n * GiB, size: GiB }],
+    }];
+    expect(statusName(checkConfigExact({ tdmrs }, env).status)).toBe('TDX_INVALID_TDMR');
+    expect(plainTdmrsPass({ tdmrs }, 1, env, keyIdLayout(env.keyids), false)).toBe(false);
+    expect(checkConfig({ tdmrs }, env)).toEqual(checkConfigExact({ tdmrs }, env));
+    // A wider MAXPHYADDR puts the KeyID bits above 2^52, but the module's limit stays 2^52.
+    const wide: ConfigEnv = { ...env, maxPaBits: 60, cmrs: [{ start: 0n, end: (1n << 52n) + 4n * GiB }] };
+    expect(keyIdLayout(wide.keyids, 60).start).toBeGreaterThan(52);
+    const high = tdmrs.map((t) => {
+      const b = (1n << 52n) - 2n * GiB;
+      return { ...t, base: b, pamt4kBase: b, pamt2mBase: b + k4, pamt1gBase: b + k4 + m2 };
+    });
+    expect(statusName(checkConfigExact({ tdmrs: high }, wide).status)).toBe('TDX_INVALID_TDMR');
+    expect(plainTdmrsPass({ tdmrs: high }, 1, wide, keyIdLayout(wide.keyids, 60), false)).toBe(false);
   });
 
   it('a remembered verdict equals a fresh one; unfrozen inputs are never remembered', () => {

@@ -10,6 +10,7 @@
 
 import { OPERAND, PS, STATUS, packIndex, withOperand, type PageSizeIndex } from './status.js';
 import type { CmrEntry, TdmrInfo } from './types.js';
+import { plainTdmrsPass } from './configPlain.js';
 
 export const SZ_4K = 1n << 12n;
 export const SZ_2M = 1n << 21n;
@@ -267,6 +268,15 @@ function pamtValid(p: Pamt, tdmrSize: bigint, entrySize: bigint, dynamicPamt: bo
  * count (A4–A7, B8–B19). The module applies A1–A3 before this and C21 after it.
  */
 export function checkConfig(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
+  return configVerdict(ops, env, true);
+}
+
+/** checkConfig on BigInt registers throughout, without the all-pass shortcut (tests hold the two equal). */
+export function checkConfigExact(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
+  return configVerdict(ops, env, false);
+}
+
+function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean): ConfigVerdict {
   const k = keyIdLayout(env.keyids, env.maxPaBits ?? MAX_PA);
   const rcx = u64(ops.rcx ?? DEFAULT_TDMR_ARRAY_PA, 'RCX');
   const rdx = u64(ops.rdx ?? BigInt(ops.tdmrs.length), 'RDX');
@@ -300,6 +310,8 @@ export function checkConfig(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict 
   if (n > ops.tdmrs.length) {
     throw new RangeError(`RDX says ${n} TDMRs but only ${ops.tdmrs.length} TDMR_INFO entries were given`);
   }
+  // Most arrays pass: decided on plain numbers when it can be (configPlain.ts).
+  if (shortcut && plainTdmrsPass(ops, n, env, k, dynamicPamt)) return verdict(STATUS.TDX_SUCCESS, 'done', -1, true, dynamicPamt);
   const max = env.maxReservedPerTdmr;
   const entry = env.pamtEntrySize.map((e) => BigInt(e));
   const cmr = new CmrRuns(env.cmrs);

@@ -1,0 +1,141 @@
+// TDH.SYS.CONFIG's TDMR checks (B8–B19) for the case that decides most calls: everything
+// passes. On plain numbers instead of BigInt registers, since every address and size a kernel
+// hands over is far below 2^53; a sweep checks one TDMR array per row, and the BigInt version
+// allocates for every operation.
+//
+// This only ever says "all pass" or "not sure": any doubt (a value outside the exact range of a
+// double, an empty PAMT, any check that fails) returns false, and the exact BigInt checks then
+// decide, with the status and index bytes of the first failing check in the module's order. All
+// pass in the module's order exactly when every TDMR passes its own checks and the pairwise ones
+// (PAMTs disjoint, no PAMT on any TDMR's usable memory) hold for all pairs, which is what is
+// tested here, in any order.
+
+import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configChecks.js';
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const K4 = 4096;
+const G1 = 2 ** 30;
+/** Page size by PS index (0 = 4K, 1 = 2M, 2 = 1G). */
+const PAGE = [K4, 2 ** 21, G1];
+
+/** The value as an exact double, or NaN. */
+function num(b: bigint): number {
+  return b >= 0n && b <= SAFE ? Number(b) : NaN;
+}
+
+/** Ranges [start, end) in one flat array, pairs. */
+type Flat = number[];
+
+function within(runs: Flat, start: number, end: number): boolean {
+  for (let r = 0; r < runs.length; r += 2) if (start >= runs[r] && end <= runs[r + 1]) return true;
+  return false;
+}
+
+/** CmrRuns on numbers: touching CMRs extend one run; null when a CMR is not exact. */
+function cmrRuns(env: ConfigEnv): Flat | null {
+  const runs: Flat = [];
+  let lastStart = 0;
+  let lastEnd = 0;
+  for (const c of env.cmrs) {
+    const s = num(c.start);
+    const e = num(c.end);
+    if (Number.isNaN(s + e)) return null;
+    if (e === s) continue;
+    const start = s === lastEnd ? lastStart : s;
+    runs.push(start, e);
+    lastStart = start;
+    lastEnd = e;
+  }
+  return runs;
+}
+
+/**
+ * True only if checks B8–B19 pass for TDMRs 0..n-1 (the operand checks A4–A7 already passed,
+ * with KeyID layout k and the Dynamic PAMT choice given).
+ */
+export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k: KeyIdLayout, dynamicPamt: boolean): boolean {
+  const runs = cmrRuns(env);
+  if (!runs) return false;
+  const max = env.maxReservedPerTdmr;
+  // Below MAX_PA with no KeyID bits set: below the lowest KeyID bit (or MAX_PA, if lower).
+  const plainLimit = 2 ** Math.min(k.start, MAX_PA);
+  const paLimit = 2 ** MAX_PA;
+  const align = Number(TDMR_INFO_ALIGNMENT);
+  const infoBase = Number(DEFAULT_TDMR_INFO_PA);
+  const tdmrs: Flat = [];
+  const avail: Flat[] = [];
+  const pamts: Flat = [];
+  let prevEnd = 0;
+  for (let i = 0; i < n; i++) {
+    // B8: the TDMR_INFO address is aligned, below MAX_PA, and carries no private KeyID.
+    const pa = ops.tdmrPas ? num(ops.tdmrPas[i] ?? -1n) : infoBase + align * i;
+    if (!(pa % align === 0 && pa < paLimit && Math.floor(pa / plainLimit) < k.privateMin)) return false;
+    const t = ops.tdmrs[i]!;
+    if (t.reserved.length > max) return false;
+    const base = num(t.base);
+    const size = num(t.size);
+    // B9–B13: ordered, 1 GiB granular, not empty, plain addresses.
+    if (!(base >= prevEnd) || size % G1 !== 0 || base % G1 !== 0 || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
+    const end = base + size;
+    prevEnd = end;
+    // B14: reserved areas ordered, 4 KiB granular, inside; the first empty slot ends them.
+    const pieces: Flat = [];
+    let cur = base;
+    let prevOff = 0;
+    let prevSize = 0;
+    let ended = false;
+    for (let j = 0; j < Math.min(max, t.reserved.length + 1); j++) {
+      const off = j < t.reserved.length ? num(t.reserved[j]!.offset) : 0;
+      const sz = j < t.reserved.length ? num(t.reserved[j]!.size) : 0;
+      if (Number.isNaN(off + sz)) return false;
+      if (sz === 0) {
+        ended = true;
+      } else {
+        if (ended) return false;
+        if (j > 0 && (off < prevOff || off < prevOff + prevSize)) return false;
+        if (off % K4 !== 0 || sz % K4 !== 0 || base + off + sz > end) return false;
+        if (base + off > cur) pieces.push(cur, base + off);
+        cur = base + off + sz;
+      }
+      prevOff = off;
+      prevSize = sz;
+    }
+    if (cur < end) pieces.push(cur, end);
+    // B15: each PAMT level aligned, plain, large enough (and not empty: see the header).
+    const levels: [bigint, bigint][] = [[t.pamt4kBase, t.pamt4kSize], [t.pamt2mBase, t.pamt2mSize], [t.pamt1gBase, t.pamt1gSize]];
+    for (let ps = 0; ps < 3; ps++) {
+      const pb = num(levels[ps]![0]);
+      const psz = num(levels[ps]![1]);
+      if (Number.isNaN(pb + psz) || pb % K4 !== 0 || psz % K4 !== 0 || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
+      const required = dynamicPamt && ps === 0 ? size / K4 / 8 : (size / PAGE[ps]!) * env.pamtEntrySize[ps]!;
+      if (!(required <= Number.MAX_SAFE_INTEGER) || psz < required) return false;
+      // B18: inside the CMRs.
+      if (!within(runs, pb, pb + psz)) return false;
+      pamts.push(pb, pb + psz);
+    }
+    // B19: the usable memory inside the CMRs.
+    for (let p = 0; p < pieces.length; p += 2) if (!within(runs, pieces[p]!, pieces[p + 1]!)) return false;
+    tdmrs.push(base, end);
+    avail.push(pieces);
+  }
+  // B16: all PAMTs pairwise disjoint.
+  const order = Array.from({ length: pamts.length / 2 }, (_, q) => q).sort((a, b) => pamts[2 * a]! - pamts[2 * b]!);
+  for (let q = 1; q < order.length; q++) if (pamts[2 * order[q]!]! < pamts[2 * order[q - 1]! + 1]!) return false;
+  // B17: no PAMT on any TDMR's usable memory (TDMRs are ordered and disjoint after B10).
+  for (let q = 0; q < pamts.length; q += 2) {
+    const pb = pamts[q]!;
+    const pe = pamts[q + 1]!;
+    let lo = 0;
+    let hi = tdmrs.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tdmrs[2 * mid + 1]! <= pb) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let x = lo; x < tdmrs.length / 2 && tdmrs[2 * x]! < pe; x++) {
+      const pieces = avail[x]!;
+      for (let p = 0; p < pieces.length; p += 2) if (pb < pieces[p + 1]! && pieces[p]! < pe) return false;
+    }
+  }
+  return true;
+}
