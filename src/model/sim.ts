@@ -8,10 +8,10 @@ import type { TrialOp, TrialStep } from './trialProgram.js';
 import { TdxModule, statusName, hexStatus, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type SeamcallArgs, type SeamcallResult } from './module/index.js';
 import { errnoValue, seamcallErrno, type ErrnoName } from './errno.js';
 import { leafName, LEAF } from './module/leaves.js';
-
-const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
 import { buildMemlist } from '../reference/construct.js';
 import type { NodeRange } from '../construct/types.js';
+
+const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
 
 export interface TimelineStep {
   step: string;
