@@ -141,6 +141,14 @@ export interface KernelLog {
 /** TDX line prefixes: `virt/tdx: ` on 6.x kernels, `tdx: ` on 2023 pre-upstream kernels. */
 const TDX_PREFIX = /^(?:virt\/tdx|tdx):\s?/;
 const HEX = '0x[0-9a-fA-F]+';
+// Built once: a journal has hundreds of thousands of lines.
+const CMR_LINE = new RegExp(`^CMR(?:\\[?\\d+\\]?)?:\\s*\\[(${HEX}),\\s*(${HEX})\\)`);
+const TDMR_EXHAUSTED = new RegExp(`^TDMR \\[(${HEX}),\\s*(${HEX})\\): reserved areas exhausted`);
+const SEAMCALL_FAILED = new RegExp(`^SEAMCALL \\((${HEX})\\) failed: (${HEX})`);
+const E820_LINE = new RegExp(`^BIOS-e820: \\[mem (${HEX})-(${HEX})\\] (.+)$`);
+const MEMBLOCK_NODE = new RegExp(`^node\\s+(\\d+): \\[mem (${HEX})-(${HEX})\\]$`);
+const SRAT_LINE = new RegExp(`^ACPI: SRAT: Node (\\d+) PXM (\\d+) \\[mem (${HEX})-(${HEX})\\]( hotplug)?`);
+const NUMA_MERGE = new RegExp(`^NUMA: Node (\\d+) (?:\\[mem ${HEX}-${HEX}\\](?: \\+ )?)+ -> \\[mem (${HEX})-(${HEX})\\]`);
 
 /** `[    8.366483] `, also with the `dmesg -d` delta `[    8.366483 <    0.000005>]`. */
 const TIMESTAMP = /^\[\s*(\d+\.\d+)(?:\s*<\s*\d+\.\d+>)?\]/;
@@ -226,7 +234,7 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
     return true;
   }
 
-  m = new RegExp(`^CMR(?:\\[?\\d+\\]?)?:\\s*\\[(${HEX}),\\s*(${HEX})\\)`).exec(msg);
+  m = CMR_LINE.exec(msg);
   if (m) {
     const start = num(m[1]);
     const end = num(m[2]);
@@ -265,7 +273,7 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
   m = /^initialization failed: (.*)$/.exec(msg);
   if (m) {
     const reason = m[1];
-    const r = new RegExp(`^TDMR \\[(${HEX}),\\s*(${HEX})\\): reserved areas exhausted`).exec(reason);
+    const r = TDMR_EXHAUSTED.exec(reason);
     if (r) {
       const start = num(r[1]);
       const end = num(r[2]);
@@ -289,7 +297,7 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
     log.failures.push({ ...at, kind: 'module-init-failed', text: msg, errno: Number(m[1]) });
     return true;
   }
-  m = new RegExp(`^SEAMCALL \\((${HEX})\\) failed: (${HEX})`).exec(msg);
+  m = SEAMCALL_FAILED.exec(msg);
   if (m) {
     log.failures.push({
       ...at, kind: 'seamcall', text: msg, leaf: Number(BigInt(m[1])), status: '0x' + BigInt(m[2]).toString(16),
@@ -323,7 +331,7 @@ function setModule(log: KernelLog, lineNo: number, fact: ModuleFact): void {
 }
 
 function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number): boolean {
-  let m = new RegExp(`^BIOS-e820: \\[mem (${HEX})-(${HEX})\\] (.+)$`).exec(msg);
+  let m = E820_LINE.exec(msg);
   if (m) {
     const start = num(m[1]);
     const last = num(m[2]);
@@ -331,7 +339,7 @@ function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number)
     else log.e820.push({ ...at, start, end: last + 1, type: m[3].trim() });
     return true;
   }
-  m = new RegExp(`^node\\s+(\\d+): \\[mem (${HEX})-(${HEX})\\]$`).exec(msg);
+  m = MEMBLOCK_NODE.exec(msg);
   if (m) {
     const start = num(m[2]);
     const last = num(m[3]);
@@ -339,7 +347,7 @@ function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number)
     else log.memblock.push({ ...at, node: Number(m[1]), start, end: last + 1 });
     return true;
   }
-  m = new RegExp(`^ACPI: SRAT: Node (\\d+) PXM (\\d+) \\[mem (${HEX})-(${HEX})\\]( hotplug)?`).exec(msg);
+  m = SRAT_LINE.exec(msg);
   if (m) {
     const start = num(m[3]);
     const last = num(m[4]);
@@ -348,7 +356,7 @@ function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number)
     }
     return true;
   }
-  m = new RegExp(`^NUMA: Node (\\d+) (?:\\[mem ${HEX}-${HEX}\\](?: \\+ )?)+ -> \\[mem (${HEX})-(${HEX})\\]`).exec(msg);
+  m = NUMA_MERGE.exec(msg);
   if (m) {
     const start = num(m[2]);
     const last = num(m[3]);
