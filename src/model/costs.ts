@@ -164,10 +164,7 @@ export function resolveCosts(platform: Platform, overrides: Record<string, numbe
   const defaults: Record<string, ResolvedCost> = { ...out };
   const apply = (given: Record<string, number>, label: 'set' | 'override', origin: string): void => {
     for (const [name, raw] of Object.entries(given)) {
-      const where = `costs.${name}`;
-      const def = costParameter(name);
-      if (!def) throw new InputError(where, `unknown cost parameter (valid: ${validNames()})`);
-      const value = checkValue(def, raw, where);
+      const { def, value } = checkedCost(name, raw);
       const prev = out[name];
       const d = defaults[name];
       // Keep the default's provenance: a reader sees what the number replaced and why it existed.
@@ -208,11 +205,14 @@ export function costValuesWith(platform: Platform, overrides: Record<string, num
   let base = platformValues.get(platform);
   if (!base) platformValues.set(platform, (base = costValues(resolveCosts(platform))));
   const out = { ...base };
-  for (const name of Object.keys(overrides)) {
-    const where = `costs.${name}`;
-    const def = costParameter(name);
-    if (!def) throw new InputError(where, `unknown cost parameter (valid: ${validNames()})`);
-    out[name] = checkValue(def, overrides[name], where);
-  }
+  for (const name of Object.keys(overrides)) out[name] = checkedCost(name, overrides[name]).value;
   return out;
+}
+
+/** A given value of a named parameter, refused (naming costs.NAME) if the name or value is not valid. */
+function checkedCost(name: string, raw: unknown): { def: CostParameter; value: number } {
+  const where = `costs.${name}`;
+  const def = costParameter(name);
+  if (!def) throw new InputError(where, `unknown cost parameter (valid: ${validNames()})`);
+  return { def, value: checkValue(def, raw, where) };
 }

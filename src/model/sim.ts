@@ -144,11 +144,11 @@ export class Sim {
   }
 
   /**
-   * TDH.SYS.LP.INIT on lps[k] over [starts[k], starts[k] + durUs), in order, until one fails:
-   * as many seamcall()s, recorded the same way. Returns the index of the failed call, or -1.
+   * TDH.SYS.LP.INIT on enabledLps[k] over [starts[k], starts[k] + durUs), in order, until one
+   * fails: as many seamcall()s, recorded the same way. Returns the index of the failed call, or -1.
    */
-  lpInitSeries(lps: readonly Lp[], starts: Float64Array, durUs: number): { failedAt: number; result: SeamcallResult | null } {
-    const ids = lps === this.enabledLps ? cpuSets(this.platform.cpus.lps).enabledIds : lps.map((l) => l.id);
+  lpInitSeries(starts: Float64Array, durUs: number): { failedAt: number; result: SeamcallResult | null } {
+    const ids = cpuSets(this.platform.cpus.lps).enabledIds;
     const r = this.module.lpInitBulk(ids, starts, durUs);
     const calls = r.succeeded + (r.failure ? 1 : 0);
     this.count(LEAF_LP_INIT, calls);

@@ -184,9 +184,9 @@ export interface SimulationSummary {
   floorUs: number;
 }
 
-function summarize(run: PolicyRun): SimulationSummary {
+/** The summary of a run whose 50%/100% readiness times (null: none) the caller computed. */
+function summarize(run: PolicyRun, ready: { p50Us: number; p100Us: number } | null): SimulationSummary {
   const { sim, tdmrs } = run;
-  const ready = sim.outcome.initialized ? readinessTimes(sim.memlist, tdmrs, sim.tdmrInitWindows, SWEEP_POINTS) : null;
   return {
     outcome: sim.outcome,
     tdmrsUsed: tdmrs.length,
@@ -194,22 +194,26 @@ function summarize(run: PolicyRun): SimulationSummary {
     pamtKb: Math.floor(run.allPamt / 1024),
     initUs: r3(run.endUs),
     tdmrInitUs: r3(run.tdmrInitUs),
-    readyP50Us: ready ? ready.at[10] : null,
-    readyP100Us: ready ? ready.at[20] : null,
+    readyP50Us: ready ? ready.p50Us : null,
+    readyP100Us: ready ? ready.p100Us : null,
     floorUs: r3(run.floorUs),
   };
 }
 
 /** simulate() reduced to its summary: what every sweep row evaluates. */
 export function simulateSummary(platform: Platform, opts: SimulateOptions): SimulationSummary {
-  return summarize(runPolicy(platform, opts));
+  const run = runPolicy(platform, opts);
+  const { sim } = run;
+  // A row reports two points of the curve: only they are computed.
+  const t = sim.outcome.initialized ? readinessTimes(sim.memlist, run.tdmrs, sim.tdmrInitWindows, SWEEP_POINTS) : null;
+  return summarize(run, t && { p50Us: t.at[10], p100Us: t.at[20] });
 }
 
 export function simulate(platform: Platform, opts: SimulateOptions): SimulationRun {
   const run = runPolicy(platform, opts);
   const { sim, policy, tdmrs, allPamt, bw } = run;
-  const summary = summarize(run);
   const ready = sim.outcome.initialized ? readiness(sim.memlist, tdmrs, sim.tdmrInitWindows) : null;
+  const summary = summarize(run, ready);
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);

@@ -106,7 +106,7 @@ export function lpInitSerial(sim: Sim): boolean {
     starts[i] = t;
     t += per;
   }
-  const { failedAt, result: r } = sim.lpInitSeries(lps, starts, per);
+  const { failedAt, result: r } = sim.lpInitSeries(starts, per);
   if (r) {
     const lp = lps[failedAt];
     sim.now = starts[failedAt] + per;
@@ -130,7 +130,7 @@ export function lpInitBroadcast(sim: Sim): boolean {
   const per = sim.cost('lpInitUs');
   const start = sim.now;
   const at = start + ipi;
-  const { failedAt, result: r } = sim.lpInitSeries(lps, startsScratch(lps.length).fill(at), per);
+  const { failedAt, result: r } = sim.lpInitSeries(startsScratch(lps.length).fill(at), per);
   if (r) {
     sim.now = at + per;
     sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, `failed on CPU ${lps[failedAt].id}`);
