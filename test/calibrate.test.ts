@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readKernelLog } from '../src/platform/importers/dmesg.js';
 import { calibrate } from '../src/model/calibrate.js';
 
-const LOGS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/real-logs');
+const LOGS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'data/real-logs');
 const read = (f: string) => ({ source: f, log: readKernelLog(readFileSync(path.join(LOGS, f), 'utf8'), f) });
 const CASES = ['case-05.txt', 'case-14.txt', 'case-15.txt'];
 

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { runCli } from './helpers/cli.js';
 
-const REAL_LOGS = new URL('../../shared/real-logs/', import.meta.url).pathname;
+const REAL_LOGS = new URL('data/real-logs/', import.meta.url).pathname;
 
 describe('tdxmodel simulate', () => {
   it('JSON: the documented top-level members, in order, schemaVersion 1', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 
-const CASE14 = new URL('../../shared/real-logs/case-14.txt', import.meta.url).pathname;
+const CASE14 = new URL('data/real-logs/case-14.txt', import.meta.url).pathname;
 
 describe('explain --format html', () => {
   it('a real log: side by side, diagnosis, the model sections, no scripts or remote resources', () => {

@@ -8,7 +8,7 @@ import { explainText } from '../src/report/explainText.js';
 import { runCli } from './helpers/cli.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const LOGS = path.resolve(HERE, '../../shared/real-logs');
+const LOGS = path.resolve(HERE, 'data/real-logs');
 const FIX = path.join(HERE, 'fixtures/explain');
 const realLogs = readdirSync(LOGS).filter((f) => /^case-.*\.txt$/.test(f)).sort();
 

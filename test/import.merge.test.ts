@@ -14,7 +14,7 @@ import { runCli } from './helpers/cli.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIX = path.join(HERE, 'fixtures/import');
-const LOGS = path.resolve(HERE, '../../shared/real-logs');
+const LOGS = path.resolve(HERE, 'data/real-logs');
 const read = (f: string) => ({ file: f, text: readFileSync(path.join(FIX, f), 'utf8') });
 const imp = (...files: string[]) => importSources(files.map(read));
 type Mem = { start: string; end: string; node: number };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readKernelLog, timingWindow } from '../src/platform/importers/dmesg.js';
 
-const LOGS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/real-logs');
+const LOGS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'data/real-logs');
 const files = readdirSync(LOGS).filter((f) => /^case-.*\.txt$/.test(f)).sort();
 
 /**

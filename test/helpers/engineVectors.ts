@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConstructInput, ConstructResult, NodeRange } from '../../src/construct/types.js';
 
 export const VECTOR_FILE = fileURLToPath(
-  new URL('../../../shared/vectors/kernel-tdmr.jsonl', import.meta.url),
+  new URL('../data/vectors/kernel-tdmr.jsonl', import.meta.url),
 );
 
 interface RawRange {

@@ -195,18 +195,18 @@ import { fileURLToPath } from 'node:url';
 import nodePath from 'node:path';
 import { listPresets } from '../../src/platform/presets.js';
 
-const SHARED = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../../../shared');
+const DATA = nodePath.resolve(nodePath.dirname(fileURLToPath(import.meta.url)), '../data');
 
 /** Valid platform documents: every preset and every kernel vector's input. */
 export function seedDocs(): unknown[] {
-  const vectors = readFileSync(nodePath.join(SHARED, 'vectors/kernel-tdmr.jsonl'), 'utf8')
+  const vectors = readFileSync(nodePath.join(DATA, 'vectors/kernel-tdmr.jsonl'), 'utf8')
     .trim().split('\n').map((l) => (JSON.parse(l) as { input: unknown }).input);
   return [...listPresets().map((p) => p.doc), ...vectors];
 }
 
 /** Real kernel logs as posted (real-logs/case-*.txt). */
 export function seedLogs(): string[] {
-  const dir = nodePath.join(SHARED, 'real-logs');
+  const dir = nodePath.join(DATA, 'real-logs');
   return readdirSync(dir).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(nodePath.join(dir, f), 'utf8'));
 }
 
