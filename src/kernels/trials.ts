@@ -4,14 +4,11 @@
 // The module is compiled and instantiated once per thread, synchronously, on first use (or by
 // loadTrialsKernel, which workers call at start-up so the first chunk is not slower).
 
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { WasmKernel, type KernelExports } from './loader.js';
 import type { TrialProgram, TrialsResult, TrialStats } from '../model/trialProgram.js';
 import { validateSeed, validateTrialProgram, validateTrialRange } from '../model/trialProgram.js';
 
-interface TrialsExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
+interface TrialsExports extends KernelExports {
   runTrials(program: number, scratch: number, firstTrial: number, count: number, seedLo: number, seedHi: number, out: number): void;
   expForTest(x: number): number;
   logForTest(x: number): number;
@@ -33,50 +30,16 @@ const OUT_WORDS_PER_CALL = 1 << 21;
 // slower. A few milliseconds per call lets the optimized code take over early.
 const DRAWS_PER_CALL = 1 << 20;
 
-// compiled JS lives at dist/src/kernels/, sources at src/kernels/.
-const WASM_CANDIDATES = ['../../../build/trials.wasm', '../../build/trials.wasm'];
-
-let kernel: TrialsExports | undefined;
-
-function findWasm(): string {
-  const tried: string[] = [];
-  for (const rel of WASM_CANDIDATES) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
-    tried.push(path);
-  }
-  throw new Error(`trials kernel not found (run "npm run asbuild"); looked for ${tried.join(', ')}`);
-}
-
-let compiled: WebAssembly.Module | undefined;
+export const trialsKernel = new WasmKernel<TrialsExports>('trials');
 
 /** Drops the instance after a trap: its globals are whatever the failed call left. */
 export function resetTrialsKernel(): void {
-  kernel = undefined;
+  trialsKernel.reset();
 }
 
-/** Runs one kernel call; a trap resets the instance and comes back as a clear Error. */
-function guarded<T>(what: string, call: () => T): T {
-  try {
-    return call();
-  } catch (e) {
-    resetTrialsKernel();
-    throw new Error(`trials kernel ${what} failed: ${(e as Error)?.message ?? String(e)} (the instance was reset)`, { cause: e });
-  }
-}
-
+/** The kernel's exports (workers call this at start-up so the first chunk is not slower). */
 export function loadTrialsKernel(): TrialsExports {
-  if (kernel) return kernel;
-  compiled ??= new WebAssembly.Module(readFileSync(findWasm()));
-  const instance = new WebAssembly.Instance(compiled, {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number) {
-        throw new Error(`trials kernel aborted at ${line}:${column}`);
-      },
-    },
-  });
-  kernel = instance.exports as unknown as TrialsExports;
-  return kernel;
+  return trialsKernel.exports();
 }
 
 /** The program as the kernel reads it; layout documented at the top of assembly/trials.ts. */
@@ -114,11 +77,6 @@ export function encodeTrialProgram(program: TrialProgram): { words: Float64Array
   return { words: Float64Array.from(words), scratchWords, drawsPerTrial };
 }
 
-function ensureBytes(k: TrialsExports, end: number): void {
-  const have = k.memory.buffer.byteLength;
-  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
-}
-
 /**
  * Trials firstTrial .. firstTrial+count-1 of `program`: count × (steps + 1) durations in µs,
  * trial-major (each row: every step, then the total). Bit-identical to runTrialsReference.
@@ -127,25 +85,27 @@ export function runTrialsWasm(program: TrialProgram, seed: number, firstTrial: n
   validateTrialProgram(program);
   validateSeed(seed);
   validateTrialRange(firstTrial, count);
-  const k = loadTrialsKernel();
   const { words, scratchWords, drawsPerTrial } = encodeTrialProgram(program);
   const width = program.steps.length + 1;
   const perCall = Math.max(1, Math.min(Math.floor(OUT_WORDS_PER_CALL / width), Math.floor(DRAWS_PER_CALL / drawsPerTrial)));
 
-  const programPtr = (k.heapBase() + 7) & ~7;
+  const programPtr = trialsKernel.heapBase();
   const scratchPtr = programPtr + words.length * 8;
   const outPtr = scratchPtr + scratchWords * 8;
-  ensureBytes(k, outPtr + Math.min(count, perCall) * width * 8);
-  new Float64Array(k.memory.buffer, programPtr, words.length).set(words);
+  trialsKernel.ensureBytes(outPtr + Math.min(count, perCall) * width * 8);
+  new Float64Array(trialsKernel.exports().memory.buffer, programPtr, words.length).set(words);
 
   const seedLo = seed % 2 ** 32;
   const seedHi = Math.floor(seed / 2 ** 32);
   const result = new Float64Array(count * width);
   for (let done = 0; done < count; ) {
     const n = Math.min(perCall, count - done);
-    guarded('runTrials', () => k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr));
+    const memory = trialsKernel.call('runTrials', (k) => {
+      k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr);
+      return k.memory;
+    });
     // memory.buffer is re-read after every call: growth detaches the old ArrayBuffer.
-    result.set(new Float64Array(k.memory.buffer, outPtr, n * width), done * width);
+    result.set(new Float64Array(memory.buffer, outPtr, n * width), done * width);
     done += n;
   }
   return result;
@@ -200,9 +160,11 @@ export function summarize(program: TrialProgram, values: Float64Array, trials: n
 export function normalsWasm(seed: number, trial: number, n: number): Float64Array {
   validateSeed(seed);
   validateTrialRange(trial, n);
-  const k = loadTrialsKernel();
-  const ptr = (k.heapBase() + 7) & ~7;
-  ensureBytes(k, ptr + n * 8);
-  guarded('normalsForTest', () => k.normalsForTest(seed % 2 ** 32, Math.floor(seed / 2 ** 32), trial, n, ptr));
-  return new Float64Array(k.memory.buffer, ptr, n).slice();
+  const ptr = trialsKernel.heapBase();
+  trialsKernel.ensureBytes(ptr + n * 8);
+  const memory = trialsKernel.call('normalsForTest', (k) => {
+    k.normalsForTest(seed % 2 ** 32, Math.floor(seed / 2 ** 32), trial, n, ptr);
+    return k.memory;
+  });
+  return new Float64Array(memory.buffer, ptr, n).slice();
 }
