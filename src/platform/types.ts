@@ -57,6 +57,8 @@ export interface KernelConfig {
   /** parallel-tdmr: CPUs doing TDMR.INIT; 0 = the policy's default. */
   initCpus: number;
   callers: Caller[];
+  /** The kernel release (`uname -r`, e.g. "6.8.0-1007-intel"); null when not known. */
+  version: string | null;
 }
 
 export interface HotplugEvent extends NodeRange {

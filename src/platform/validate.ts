@@ -337,9 +337,20 @@ function parseKeyids(v: unknown): KeyIds {
   };
 }
 
+/** A kernel release as `uname -r` prints it: MAJOR.MINOR first. A number is refused: 6.10 would read as 6.1. */
+function parseKernelVersion(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number') throw invalidField('kernel.version', `write the release as a string ("${v}" as JSON, or --set 'kernel.version="${v}"'): as a number 6.10 would read as 6.1`);
+  if (typeof v !== 'string') throw invalidField('kernel.version', `expected a string like "6.8.0-1007-intel", got ${describe(v)}`);
+  if (!/^\d{1,4}\.\d{1,4}(?:[.\-+~_][0-9A-Za-z.\-+~_]*)?$/.test(v) || v.length > 200) {
+    throw invalidField('kernel.version', `expected a release like "6.8.0-1007-intel" (MAJOR.MINOR first), got "${v.slice(0, 60)}"`);
+  }
+  return v;
+}
+
 function parseKernel(v: unknown): KernelConfig {
   const o = v === undefined ? {} : obj(v, 'kernel');
-  knownKeys(o, 'kernel', ['policy', 'holes', 'hibernation', 'bootTimeInit', 'initCpus', 'callers']);
+  knownKeys(o, 'kernel', ['policy', 'holes', 'hibernation', 'bootTimeInit', 'initCpus', 'callers', 'version']);
   const holes = str(o.holes, 'kernel.holes', 'memblock');
   if (holes !== 'memblock' && holes !== 'cmr') throw invalidField('kernel.holes', `must be "memblock" or "cmr", got "${holes}"`);
   const policy = str(o.policy, 'kernel.policy', 'mainline');
@@ -360,6 +371,7 @@ function parseKernel(v: unknown): KernelConfig {
     bootTimeInit: bool(o.bootTimeInit, 'kernel.bootTimeInit', false),
     initCpus: o.initCpus === undefined ? 0 : parseIntField(o.initCpus, 'kernel.initCpus', 1, MAX_LPS),
     callers,
+    version: parseKernelVersion(o.version),
   };
 }
 

@@ -149,6 +149,8 @@ const METADATA_FIELDS = [0x0a00000300000008n, 0x9100000100000008n, 0x91000001000
 
 export interface Metadata {
   features0: bigint;
+  /** False on kernels that never read TDX_FEATURES0 (before 6.14): no feature check, no Dynamic PAMT. */
+  featuresRead: boolean;
   maxTdmrs: number;
   maxReservedPerTdmr: number;
   pamtEntrySize: [number, number, number];
@@ -166,6 +168,21 @@ export function calibratedOverhead(sim: Sim): void {
   sim.span('calibrated overhead', start, sim.now, 'caller CPU', 'fixedOverheadUs: window time the modeled steps do not explain');
 }
 
+/**
+ * Which metadata a kernel release reads first. Up to 6.13, get_tdx_tdmr_sysinfo() in
+ * arch/x86/virt/vmx/tdx/tdx.c reads only the TDMR fields, MAX_TDMRS first, and checks no
+ * feature bit (so a 1.0 module's refusal names MAX_TDMRS, as 6.8 logs show). From 6.14 the
+ * generated tdx_global_metadata.c reads TDX_FEATURES0 first (get_tdx_sys_info_features) and
+ * the kernel refuses modules without NO_RBP_MOD. Unknown release: the current behaviour.
+ */
+export function readsFeatures0(version: string | null): boolean {
+  const m = version === null ? null : /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return true;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  return major > 6 || (major === 6 && minor >= 14);
+}
+
 // Boot-time init (2026 kernels) first reads the module version and prints it.
 const VERSION_FIELDS = [0x0800000100000003n, 0x0800000100000004n, 0x0800000100000005n];
 
@@ -177,7 +194,9 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
   const start = sim.now;
   const dur = sim.cost('sysRdUs');
   const withVersion = sim.platform.kernel.bootTimeInit;
-  const fields = withVersion ? [...VERSION_FIELDS, ...METADATA_FIELDS] : METADATA_FIELDS;
+  const featuresRead = readsFeatures0(sim.platform.kernel.version);
+  const tdx = featuresRead ? METADATA_FIELDS : METADATA_FIELDS.slice(1);
+  const fields = withVersion ? [...VERSION_FIELDS, ...tdx] : tdx;
   const vals: bigint[] = [];
   for (const field of fields) {
     const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur);
@@ -194,8 +213,10 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
     sim.print(`Module version: ${major}.${minor}.${String(update).padStart(2, '0')}`);
   }
   sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `${fields.length} global metadata fields`);
+  if (!featuresRead) vals.unshift(0n);
   return {
     features0: vals[0],
+    featuresRead,
     maxTdmrs: Number(vals[1]),
     maxReservedPerTdmr: Number(vals[2]),
     pamtEntrySize: [Number(vals[3]), Number(vals[4]), Number(vals[5])],
@@ -214,11 +235,11 @@ export function readSysInfo(sim: Sim, lp: number): Metadata | null {
     return null;
   }
   const m = sim.platform.module;
-  return { features0: 0n, maxTdmrs: m.maxTdmrs, maxReservedPerTdmr: m.maxReservedPerTdmr, pamtEntrySize: [m.pamtEntrySize4k, m.pamtEntrySize4k, m.pamtEntrySize4k] };
+  return { features0: 0n, featuresRead: false, maxTdmrs: m.maxTdmrs, maxReservedPerTdmr: m.maxReservedPerTdmr, pamtEntrySize: [m.pamtEntrySize4k, m.pamtEntrySize4k, m.pamtEntrySize4k] };
 }
 
 export function checkNoRbpMod(sim: Sim, md: Metadata): boolean {
-  if (md.features0 & FEATURES0_NO_RBP_MOD) return true;
+  if (!md.featuresRead || md.features0 & FEATURES0_NO_RBP_MOD) return true;
   sim.print('frame pointer (RBP) clobber bug present, upgrade TDX module');
   sim.fail('metadata', 'EINVAL', 'the module lacks the NO_RBP_MOD feature; current kernels refuse it: update the TDX module');
   return false;

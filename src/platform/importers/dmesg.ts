@@ -4,13 +4,21 @@
 // would lose exactly the posts that matter. Every fact keeps the line it came from, so a report
 // can point back at the evidence.
 //
-// Formats: /work/shared/real-logs/README.md and init-flow.md §3.
+// A text may hold several boots (a journal, two pastes, a `dmesg` saved across reboots): it is
+// cut into boots first (splitBoots) and one boot is read, the last by default.
+//
+// Formats: test/data/real-logs/README.md; line stamps of dmesg(1) (-d, -T, -x, -r) and of
+// journalctl(1) output modes short, short-iso, short-precise, short-iso-precise, short-monotonic.
+
+import { oneLine, usageError } from '../errors.js';
 
 export interface Provenance {
   /** 1-based line number in the text. */
   line: number;
   /** Kernel timestamp in seconds since boot, when the line carried one. */
   time?: number;
+  /** Wall-clock seconds (journalctl short-precise / short-iso-precise), when the line carried a sub-second one. */
+  wall?: number;
 }
 
 export interface KeyIdFact extends Provenance {
@@ -58,7 +66,8 @@ export type FailureKind =
   | 'seamcall'
   | 'not-loaded'
   | 'keyids'
-  | 'offline-cpus';
+  | 'offline-cpus'
+  | 'bios-not-enabled';
 
 export interface FailureFact extends Provenance {
   kind: FailureKind;
@@ -109,9 +118,23 @@ export interface CpuModelFact extends Provenance {
   stepping?: number;
 }
 
+/** Which boot of the text was read, and why the text was cut where it was. */
+export interface BootInfo {
+  /** 1-based index of the boot read. */
+  used: number;
+  count: number;
+  firstLine: number;
+  lastLine: number;
+  /** Why this boot starts where it does ('start of the text' for the first). */
+  reason: string;
+}
+
 export interface KernelLog {
   source: string;
   lineCount: number;
+  boot: BootInfo;
+  /** `Linux version 6.8.0-1007-intel (…)`: the release string. */
+  kernel?: Provenance & { version: string; text: string };
   keyids?: KeyIdFact;
   module?: ModuleFact;
   cmrs: CmrFact[];
@@ -134,7 +157,9 @@ export interface KernelLog {
   commandLine?: Provenance & { text: string };
   /** Every TDX line, prefix removed, in order: what `explain` prints beside the model. */
   tdxLines: (Provenance & { text: string })[];
-  /** Things the reader noticed but did not act on (cut lines, repeated facts). */
+  /** Lines the poster cut (`...`, `…`, or text ending in one), in order. */
+  cuts: number[];
+  /** Things the reader noticed but did not act on (cut lines, repeated facts, counts beyond the limits). */
   notes: string[];
 }
 
@@ -145,6 +170,9 @@ const HEX = '0x[0-9a-fA-F]+';
 const CMR_LINE = new RegExp(`^CMR(?:\\[?\\d+\\]?)?:\\s*\\[(${HEX}),\\s*(${HEX})\\)`);
 const TDMR_EXHAUSTED = new RegExp(`^TDMR \\[(${HEX}),\\s*(${HEX})\\): reserved areas exhausted`);
 const SEAMCALL_FAILED = new RegExp(`^SEAMCALL \\((${HEX})\\) failed: (${HEX})`);
+/** The 2021-2022 series: `SEAMCALL failed: CPU 12: leaf 35, error 0xc000092100000000.` (leaf in decimal or hex). */
+const SEAMCALL_FAILED_OLD = new RegExp(`^SEAMCALL failed: CPU \\d+: leaf (${HEX}|\\d+), error (${HEX}|\\d+)`);
+const BIOS_NOT_ENABLED = /^(?:\[firmware bug\]:\s*)?(?:TDX (?:is )?)?not enabled by BIOS/i;
 const E820_LINE = new RegExp(`^BIOS-e820: \\[mem (${HEX})-(${HEX})\\] (.+)$`);
 const MEMBLOCK_NODE = new RegExp(`^node\\s+(\\d+): \\[mem (${HEX})-(${HEX})\\]$`);
 const SRAT_LINE = new RegExp(`^ACPI: SRAT: Node (\\d+) PXM (\\d+) \\[mem (${HEX})-(${HEX})\\]( hotplug)?`);
@@ -154,10 +182,24 @@ const NUMA_MERGE = new RegExp(`^NUMA: Node (\\d+) (?:\\[mem ${HEX}-${HEX}\\](?: 
 const TIMESTAMP = /^\[\s*(\d+\.\d+)(?:\s*<\s*\d+\.\d+>)?\]/;
 /** Stamps without seconds since boot: `dmesg -T` `[Thu Nov 21 10:00:00 2024]`, `--reltime` `[Nov21 10:00]` / `[  +0.000004]`. */
 const OTHER_STAMP = /^\[(?:[A-Z][a-z]{2} [A-Z][a-z]{2} +\d+ \d{2}:\d{2}:\d{2} \d{4}|[A-Z][a-z]{2}\d+ \d{2}:\d{2}|\s*\+\s*\d+\.\d+)\]/;
-/** syslog `Nov 21 10:00:00 host kernel: ` and journalctl -o short-iso `2024-11-21T10:00:00+0000 host kernel: `. */
-const JOURNAL = /^(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?) \S+ kernel:\s?/;
+/**
+ * syslog / journalctl short `Nov 21 10:00:00 host kernel: `, short-precise `Nov 21 10:00:00.123456 host kernel: `,
+ * short-iso(-precise) `2024-11-21T10:00:00[.123456]+0000 host kernel: `.
+ */
+const JOURNAL = /^(?:([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?|(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?) \S+ kernel:\s?/;
+/** journalctl -o short-monotonic: `[    8.366483] host kernel: ` (the host part after a kernel stamp). */
+const HOST_KERNEL = /^\S+ kernel:\s?/;
 /** `dmesg -r` / `/dev/kmsg` priority prefix. */
 const PRIORITY = /^<\d+>/;
+/** `dmesg -x`: `kern  :info  : `. */
+const FACILITY = /^(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|res0|res1|res2|res3|local[0-7])\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?/;
+/** ANSI escape sequences (dmesg --color=always, journalctl in a terminal): CSI … final byte, or a two-byte ESC sequence. */
+const ANSI = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[@-Z\\-_])/g;
+/** Mail and issue quotes: `> `, `>> `, `> > `. */
+const QUOTE = /^\s*(?:>\s?)+/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Wall-clock seconds are counted from 2000-01-01 so that microseconds stay exact in a double. */
+const WALL_EPOCH_MS = Date.UTC(2000, 0, 1);
 
 function num(hex: string): number | undefined {
   const v = BigInt(hex);
@@ -167,22 +209,60 @@ function num(hex: string): number | undefined {
 interface Stripped {
   text: string;
   time?: number;
+  wall?: number;
 }
 
-/** Peel journal prefix, priority and timestamp, in whatever order a tool stacked them. */
+/** Wall-clock seconds of a journal prefix that carries a fraction; whole-second stamps are too coarse for a window. */
+function wallSeconds(j: RegExpExecArray): number | undefined {
+  if (j[1] !== undefined) {
+    if (j[6] === undefined) return undefined;
+    const month = MONTHS.indexOf(j[1]);
+    if (month < 0) return undefined;
+    // syslog stamps carry no year: any fixed year keeps differences exact within one boot.
+    const ms = Date.UTC(2001, month, Number(j[2]), Number(j[3]), Number(j[4]), Number(j[5]));
+    return (ms - WALL_EPOCH_MS) / 1000 + Number(`0.${j[6]}`);
+  }
+  if (j[13] === undefined) return undefined;
+  let ms = Date.UTC(Number(j[7]), Number(j[8]) - 1, Number(j[9]), Number(j[10]), Number(j[11]), Number(j[12]));
+  const zone = j[14];
+  if (zone && zone !== 'Z') {
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+    ms -= (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60000;
+  }
+  return (ms - WALL_EPOCH_MS) / 1000 + Number(`0.${j[13]}`);
+}
+
+/** The line as the kernel printed it: colour codes and quote marks removed. Also used by format detection. */
+export function cleanLine(raw: string): string {
+  let text = raw.indexOf('\u001b') >= 0 ? raw.replace(ANSI, '') : raw;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const q = QUOTE.exec(text);
+  if (q) text = text.slice(q[0].length);
+  return text;
+}
+
+/** Peel journal prefix, facility, priority and timestamp, in whatever order a tool stacked them. */
 function strip(raw: string): Stripped {
-  let text = raw.replace(/^\s+/, '');
+  let text = cleanLine(raw).replace(/^\s+/, '');
   let time: number | undefined;
-  for (let guard = 0; guard < 4; guard++) {
+  let wall: number | undefined;
+  for (let guard = 0; guard < 5; guard++) {
     const before = text;
     const j = JOURNAL.exec(text);
-    if (j) text = text.slice(j[0].length);
+    if (j) {
+      text = text.slice(j[0].length);
+      wall = wallSeconds(j) ?? wall;
+    }
+    const f = FACILITY.exec(text);
+    if (f) text = text.slice(f[0].length);
     const p = PRIORITY.exec(text);
     if (p) text = text.slice(p[0].length);
     const t = TIMESTAMP.exec(text);
     if (t) {
       time = Number(t[1]);
-      text = text.slice(t[0].length);
+      text = text.slice(t[0].length).trimStart();
+      const h = HOST_KERNEL.exec(text);
+      if (h) text = text.slice(h[0].length);
     } else {
       const o = OTHER_STAMP.exec(text);
       if (o) text = text.slice(o[0].length);
@@ -190,7 +270,145 @@ function strip(raw: string): Stripped {
     text = text.trimStart();
     if (text === before) break;
   }
-  return { text: text.trimEnd(), time };
+  return { text: text.trimEnd(), time, wall };
+}
+
+/** One line of the text, stripped once and shared by the boot splitter and the reader. */
+export interface LogLine {
+  line: number;
+  msg: string;
+  time?: number;
+  wall?: number;
+}
+
+/** The text's lines (BOM, CRLF/CR/LF, colour, quotes and stamps handled); blank and `#` header lines dropped. */
+export function logLines(text: string): { lines: LogLine[]; count: number } {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const raw = text.split(/\r\n|\n|\r/);
+  const lines: LogLine[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i];
+    // No kernel line starts with '#'; excerpts (real-logs/case-*.txt) use it for their header.
+    if (r.trim() === '' || /^\s*#/.test(r)) continue;
+    const { text: msg, time, wall } = strip(r);
+    if (msg === '') continue;
+    const l: LogLine = { line: i + 1, msg };
+    if (time !== undefined) l.time = time;
+    if (wall !== undefined) l.wall = wall;
+    lines.push(l);
+  }
+  return { lines, count: raw.length };
+}
+
+// ---- boots ----
+
+export interface Boot {
+  /** 1-based. */
+  index: number;
+  /** Index range [from, to) into the LogLine array. */
+  from: number;
+  to: number;
+  firstLine: number;
+  lastLine: number;
+  reason: string;
+}
+
+/** journalctl prints `-- Boot 3f2a… --` between boots (older versions `-- Reboot --`). */
+const JOURNAL_BOOT = /^-- (?:Boot [0-9a-fA-F]+|Reboot) --$/;
+/** Other journalctl notes (`-- Logs begin at …`, `-- No entries --`) carry no kernel content. */
+const JOURNAL_NOTE = /^-- .* --$/;
+const LINUX_VERSION = /^Linux version (\S+)/;
+const ELLIPSIS = /^(?:\.\.\.|…)$/;
+/** The kernel prints this once per boot, from tdx_init() (arch/x86/virt/vmx/tdx/tdx.c). */
+const KEYID_LINE = /^BIOS enabled: private KeyID range/;
+const INIT_START = new RegExp(`^(?:CMR(?:\\[?\\d+\\]?)?:\\s*\\[${HEX}|TDX module[: ])`);
+const OUTCOME = /^(?:\d+ KBs? allocated for PAMT|module initialized|TDX-Module initialized|initialization failed|module initialization failed|SEAMCALL|module not loaded|Unable to initialize the TDX module)/;
+/** A kernel stamp that goes back by more than this (seconds) starts a new boot; a dmesg never does. */
+const BACKWARDS_S = 1;
+
+function tdxBody(msg: string): string | undefined {
+  const m = TDX_PREFIX.exec(msg);
+  if (m) return msg.slice(m[0].length);
+  return /^TDX-Module initialized/.test(msg) ? msg : undefined;
+}
+
+/**
+ * Cut the lines into boots. A boot starts at a journal `-- Boot … --` line, at a `Linux
+ * version` line, where kernel timestamps go back, at a second `BIOS enabled: private KeyID
+ * range` line, and where a new CMR list (or module identity) follows a finished or failed
+ * initialization (then at the first TDX line after that outcome). Linear in the lines.
+ */
+export function splitBoots(lines: LogLine[]): Boot[] {
+  const starts: { at: number; reason: string }[] = [{ at: 0, reason: 'start of the text' }];
+  let content = false;
+  let tdxSeen = false;
+  let outcomeSeen = false;
+  let afterOutcome = -1;
+  let lastTime: number | undefined;
+  const begin = (at: number, reason: string): void => {
+    starts.push({ at, reason });
+    content = false;
+    tdxSeen = false;
+    outcomeSeen = false;
+    afterOutcome = -1;
+    lastTime = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    const msg = l.msg;
+    if (JOURNAL_BOOT.test(msg)) {
+      if (content) begin(i, `journal boot line (line ${l.line})`);
+      else starts[starts.length - 1].reason = `journal boot line (line ${l.line})`;
+      continue;
+    }
+    if (JOURNAL_NOTE.test(msg) || ELLIPSIS.test(msg)) continue;
+    if (LINUX_VERSION.test(msg) && content) begin(i, `"Linux version" line (line ${l.line})`);
+    else if (l.time !== undefined && lastTime !== undefined && content && (l.time < lastTime - BACKWARDS_S || (l.time < lastTime && l.time < BACKWARDS_S))) {
+      begin(i, `timestamps go back from ${lastTime} to ${l.time} s (line ${l.line})`);
+    }
+    const body = tdxBody(msg);
+    if (body !== undefined) {
+      if (KEYID_LINE.test(body) && tdxSeen) begin(i, `a second "BIOS enabled" TDX line (line ${l.line})`);
+      else if (INIT_START.test(body) && outcomeSeen) {
+        const at = afterOutcome >= 0 ? afterOutcome : i;
+        begin(at, `a new TDX initialization after a finished or failed one (line ${lines[at].line})`);
+        for (let k = at; k < i; k++) {
+          content = true;
+          tdxSeen = true;
+          if (lines[k].time !== undefined) lastTime = lines[k].time;
+        }
+      }
+      if (OUTCOME.test(body)) {
+        outcomeSeen = true;
+        afterOutcome = -1;
+      } else if (outcomeSeen && afterOutcome < 0) {
+        afterOutcome = i;
+      }
+      tdxSeen = true;
+    }
+    content = true;
+    if (l.time !== undefined) lastTime = l.time;
+  }
+  const boots: Boot[] = [];
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k].at;
+    const to = k + 1 < starts.length ? starts[k + 1].at : lines.length;
+    boots.push({
+      index: k + 1, from, to, reason: starts[k].reason,
+      firstLine: lines[from]?.line ?? 1, lastLine: lines[to - 1]?.line ?? lines[from]?.line ?? 1,
+    });
+  }
+  return boots;
+}
+
+/** `--boot N`: 1-based, negative counts from the end, default the last. Out of range is a usage error. */
+export function selectBoot(boots: Boot[], n: number | undefined, source: string): Boot {
+  if (n === undefined) return boots[boots.length - 1];
+  const k = n < 0 ? boots.length + n : n - 1;
+  if (!Number.isInteger(n) || n === 0 || k < 0 || k >= boots.length) {
+    throw usageError(`--boot ${n}: ${oneLine(source)} holds ${boots.length} boot(s); give 1..${boots.length} or -1..-${boots.length} (from the end)`);
+  }
+  return boots[k];
 }
 
 /** True when the message was one of the known formats. */
@@ -201,6 +419,11 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
   if (m) {
     const first = Number(m[1]);
     const end = Number(m[2]);
+    // IA32_MKTME_KEYID_PARTITIONING holds 32-bit counts: larger numbers are not a KeyID range.
+    if (!(first <= 0xffffffff && end <= 0xffffffff && first <= end)) {
+      log.notes.push(`line ${lineNo}: KeyID range [${m[1].slice(0, 20)}, ${m[2].slice(0, 20)}) is not a 32-bit range; ignored`);
+      return true;
+    }
     if (log.keyids) log.notes.push(`line ${lineNo}: a second KeyID line (several boots in one log?); the first is kept`);
     else log.keyids = { ...at, first, end, mktme: Math.max(0, first - 1), tdx: Math.max(0, end - first) };
     return true;
@@ -297,11 +520,18 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
     log.failures.push({ ...at, kind: 'module-init-failed', text: msg, errno: Number(m[1]) });
     return true;
   }
-  m = SEAMCALL_FAILED.exec(msg);
+  m = SEAMCALL_FAILED.exec(msg) ?? SEAMCALL_FAILED_OLD.exec(msg);
   if (m) {
+    const leaf = BigInt(m[1]);
     log.failures.push({
-      ...at, kind: 'seamcall', text: msg, leaf: Number(BigInt(m[1])), status: '0x' + BigInt(m[2]).toString(16),
+      ...at, kind: 'seamcall', text: msg, status: '0x' + BigInt(m[2]).toString(16),
+      ...(leaf <= 0xffffn ? { leaf: Number(leaf) } : {}),
     });
+    return true;
+  }
+  // 2021-2022 series: "not enabled by BIOS." / FW_BUG "[Firmware Bug]: TDX is not enabled by BIOS."
+  if (BIOS_NOT_ENABLED.test(msg)) {
+    log.failures.push({ ...at, kind: 'bios-not-enabled', text: msg });
     return true;
   }
   if (/^module not loaded/.test(msg)) {
@@ -328,6 +558,20 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
 function setModule(log: KernelLog, lineNo: number, fact: ModuleFact): void {
   if (log.module) log.notes.push(`line ${lineNo}: a second module identity line; the first is kept`);
   else log.module = fact;
+}
+
+/**
+ * Counts read from a log are bounded by the platform limits (src/platform/validate.ts: 65,536 LPs,
+ * 1,024 nodes): a count beyond them is ignored with a note, never used to size anything.
+ */
+const MAX_LOG_CPUS = 1 << 16;
+const MAX_LOG_NODES = 1024;
+
+function bounded(digits: string, max: number, what: string, log: KernelLog, lineNo: number): number | undefined {
+  const n = digits.length > 15 ? Infinity : Number(digits);
+  if (n <= max) return n;
+  log.notes.push(`line ${lineNo}: ${digits.length > 20 ? `${digits.slice(0, 20)}…` : digits} ${what} is beyond the limit of ${max}; the line is ignored`);
+  return undefined;
 }
 
 function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number): boolean {
@@ -365,22 +609,28 @@ function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number)
   }
   m = /^smpboot: Max logical packages: (\d+)/.exec(msg);
   if (m) {
-    log.maxPackages = { ...at, packages: Number(m[1]) };
+    const packages = bounded(m[1], MAX_LOG_CPUS, 'packages', log, lineNo);
+    if (packages !== undefined) log.maxPackages = { ...at, packages };
     return true;
   }
   m = /^smpboot: Total of (\d+) processors activated/.exec(msg);
   if (m) {
-    log.activated = { ...at, cpus: Number(m[1]) };
+    const cpus = bounded(m[1], MAX_LOG_CPUS, 'CPUs', log, lineNo);
+    if (cpus !== undefined) log.activated = { ...at, cpus };
     return true;
   }
   m = /^smpboot: Allowing (\d+) CPUs?(?:, (\d+) hotplug CPUs?)?/.exec(msg);
   if (m) {
-    log.allowingCpus = { ...at, cpus: Number(m[1]), ...(m[2] ? { hotplug: Number(m[2]) } : {}) };
+    const cpus = bounded(m[1], MAX_LOG_CPUS, 'CPUs', log, lineNo);
+    const hotplug = m[2] === undefined ? 0 : bounded(m[2], cpus ?? 0, 'hotplug CPUs', log, lineNo);
+    if (cpus !== undefined && hotplug !== undefined) log.allowingCpus = { ...at, cpus, ...(m[2] ? { hotplug } : {}) };
     return true;
   }
   m = /^smp: Brought up (\d+) nodes?, (\d+) CPUs?/.exec(msg);
   if (m) {
-    log.broughtUp = { ...at, nodes: Number(m[1]), cpus: Number(m[2]) };
+    const nodes = bounded(m[1], MAX_LOG_NODES, 'nodes', log, lineNo);
+    const cpus = bounded(m[2], MAX_LOG_CPUS, 'CPUs', log, lineNo);
+    if (nodes !== undefined && cpus !== undefined) log.broughtUp = { ...at, nodes, cpus };
     return true;
   }
   m = /^smpboot: CPU0: (.*?) \(family: (0x[0-9a-f]+), model: (0x[0-9a-f]+)(?:, stepping: (0x[0-9a-f]+))?\)/i.exec(msg);
@@ -391,6 +641,11 @@ function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number)
     };
     return true;
   }
+  m = LINUX_VERSION.exec(msg);
+  if (m) {
+    if (!log.kernel) log.kernel = { ...at, version: m[1], text: msg };
+    return true;
+  }
   m = /^(?:Kernel )?[Cc]ommand line: (.*)$/.exec(msg);
   if (m && !log.commandLine) {
     log.commandLine = { ...at, text: m[1] };
@@ -399,36 +654,50 @@ function parseOther(msg: string, at: Provenance, log: KernelLog, lineNo: number)
   return false;
 }
 
-/** Read a kernel log. Never throws on content: unknown and cut lines are skipped. */
-export function readKernelLog(text: string, source: string): KernelLog {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split(/\r\n|\n|\r/);
+export interface ReadOptions {
+  /** 1-based boot, negative from the end; default the last. */
+  boot?: number;
+}
+
+/**
+ * Read one boot of a kernel log (the last unless `opts.boot` says otherwise). Never throws on
+ * content: unknown and cut lines are skipped; only an impossible `--boot` is a usage error.
+ */
+export function readKernelLog(text: string, source: string, opts: ReadOptions = {}): KernelLog {
+  const { lines, count } = logLines(text);
+  const boots = splitBoots(lines);
+  const boot = selectBoot(boots, opts.boot, source);
   const log: KernelLog = {
-    source, lineCount: lines.length, cmrs: [], failures: [], e820: [], memblock: [], srat: [], numa: [], tdxLines: [], notes: [],
+    source, lineCount: count,
+    boot: { used: boot.index, count: boots.length, firstLine: boot.firstLine, lastLine: boot.lastLine, reason: boot.reason },
+    cmrs: [], failures: [], e820: [], memblock: [], srat: [], numa: [], tdxLines: [], cuts: [], notes: [],
   };
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const raw = lines[i];
-    // No kernel line starts with '#'; excerpts (real-logs/case-*.txt) use it for their header.
-    if (raw.trim() === '' || /^\s*#/.test(raw)) continue;
-    const { text: msg, time } = strip(raw);
-    if (msg === '' || /^(?:\.\.\.|…)$/.test(msg)) continue;
-    const at: Provenance = time === undefined ? { line: lineNo } : { line: lineNo, time };
+  for (let i = boot.from; i < boot.to; i++) {
+    const { line: lineNo, msg, time, wall } = lines[i];
+    if (JOURNAL_NOTE.test(msg)) continue;
+    if (ELLIPSIS.test(msg)) {
+      log.cuts.push(lineNo);
+      continue;
+    }
+    const at: Provenance = { line: lineNo };
+    if (time !== undefined) at.time = time;
+    if (wall !== undefined) at.wall = wall;
     const cut = /(?:\.\.\.|…)\s*$/.test(msg) || /^(?:\.\.\.|…)/.test(msg);
-    const tdx = TDX_PREFIX.exec(msg);
-    if (tdx) {
-      const body = msg.slice(tdx[0].length);
+    const body = tdxBody(msg);
+    if (body !== undefined) {
       if (!parseTdxMessage(body, at, log, lineNo) && cut) {
+        log.cuts.push(lineNo);
         log.notes.push(`line ${lineNo}: text cut by the poster ("..."); kept as a raw TDX line only`);
       }
       continue;
     }
-    // 2026 kernels print the success line without the prefix.
-    if (/^TDX-Module initialized\.?$/.test(msg)) {
+    // The FW_BUG form carries no tdx prefix.
+    if (/^\[firmware bug\]:\s*TDX/i.test(msg)) {
       parseTdxMessage(msg, at, log, lineNo);
       continue;
     }
     if (!parseOther(msg, at, log, lineNo) && cut && /tdx|e820|node\s+\d+:/i.test(msg)) {
+      log.cuts.push(lineNo);
       log.notes.push(`line ${lineNo}: text cut by the poster ("..."), not read`);
     }
   }
@@ -438,8 +707,23 @@ export function readKernelLog(text: string, source: string): KernelLog {
 export interface TimingWindow {
   /** PAMT line time − last CMR line time. */
   seconds: number;
+  /** Which stamps measured it: the kernel's seconds since boot, or the journal's wall clock (short-precise). */
+  clock: 'kernel' | 'wall';
   from: Provenance;
   to: Provenance;
+}
+
+/** The span between two lines on the clock both carry (kernel stamps preferred), to the microsecond. */
+function span(from: Provenance, to: Provenance): TimingWindow | undefined {
+  if (to.line < from.line) return undefined;
+  const clock = from.time !== undefined && to.time !== undefined ? 'kernel' : from.wall !== undefined && to.wall !== undefined ? 'wall' : undefined;
+  if (!clock) return undefined;
+  const a = clock === 'kernel' ? from.time! : from.wall!;
+  const b = clock === 'kernel' ? to.time! : to.wall!;
+  // Timestamps are printed to the microsecond; round away float noise from the subtraction.
+  const seconds = Math.round((b - a) * 1e6) / 1e6;
+  const pick = (p: Provenance): Provenance => (clock === 'kernel' ? { line: p.line, time: p.time } : { line: p.line, wall: p.wall });
+  return { seconds, clock, from: pick(from), to: pick(to) };
 }
 
 /**
@@ -449,12 +733,8 @@ export interface TimingWindow {
  */
 export function timingWindow(log: KernelLog): TimingWindow | undefined {
   const last = log.cmrs[log.cmrs.length - 1];
-  const pamt = log.pamt;
-  if (!last || !pamt || last.time === undefined || pamt.time === undefined) return undefined;
-  if (pamt.line < last.line) return undefined;
-  // Timestamps are printed to the microsecond; round away float noise from the subtraction.
-  const seconds = Math.round((pamt.time - last.time) * 1e6) / 1e6;
-  return { seconds, from: { line: last.line, time: last.time }, to: { line: pamt.line, time: pamt.time } };
+  if (!last || !log.pamt) return undefined;
+  return span(last, log.pamt);
 }
 
 /**
@@ -464,9 +744,6 @@ export function timingWindow(log: KernelLog): TimingWindow | undefined {
 export function initWindow(log: KernelLog): TimingWindow | undefined {
   const byCmr = timingWindow(log);
   if (byCmr || log.cmrs.length) return byCmr;
-  const from = log.module;
-  const pamt = log.pamt;
-  if (!from || !pamt || from.time === undefined || pamt.time === undefined || pamt.line < from.line) return undefined;
-  const seconds = Math.round((pamt.time - from.time) * 1e6) / 1e6;
-  return { seconds, from: { line: from.line, time: from.time }, to: { line: pamt.line, time: pamt.time } };
+  if (!log.module || !log.pamt) return undefined;
+  return span(log.module, log.pamt);
 }

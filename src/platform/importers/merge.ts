@@ -15,7 +15,8 @@
 import path from 'node:path';
 import { InputError, invalidLine } from '../errors.js';
 import { validatePlatform } from '../validate.js';
-import { readKernelLog, type KernelLog } from './dmesg.js';
+import type { Platform } from '../types.js';
+import { readKernelLog, type KernelLog, type ReadOptions } from './dmesg.js';
 import { readIomem, type Iomem } from './iomem.js';
 import { readLscpu, lscpuToCpus, type Lscpu } from './lscpu.js';
 import { readSysNode, type SysNode } from './sysNode.js';
@@ -39,19 +40,39 @@ export type ParsedSource =
 
 export type MemoryOrigin = 'memblock' | 'e820' | 'iomem' | 'sysnode' | 'cmrs';
 
+/** One input of the model and whether the sources gave it or the importer assumed it. */
+export interface ImportedInput {
+  what: 'CPU model' | 'packages' | 'LPs' | 'NUMA nodes';
+  value: string;
+  guessed: boolean;
+}
+
+/** A memory map that covers far less of the CMRs than they span (a cut e820 list). */
+export interface PartialMap {
+  file: string;
+  /** The last line of the memory map read. */
+  line: number;
+  mapBytes: number;
+  cmrBytes: number;
+  /** CMR bytes above the map's end that were modeled as memory. */
+  addedBytes: number;
+}
+
 export interface ImportedPlatform {
   /** The platform document, ready for validatePlatform (already checked by it). */
   document: Record<string, unknown>;
   memoryFrom: MemoryOrigin;
+  inputs: ImportedInput[];
+  partialMap: PartialMap | null;
   warnings: string[];
   sources: ParsedSource[];
 }
 
 /** Detect and read one source. Throws `FILE:LINE: rule` for content that breaks its format. */
-export function parseSource(src: ImportSource, kind?: SourceKind): ParsedSource {
+export function parseSource(src: ImportSource, kind?: SourceKind, opts: ReadOptions = {}): ParsedSource {
   const k = kind ?? detectFormat(src.text, src.file);
   switch (k) {
-    case 'dmesg': return { kind: k, file: src.file, log: readKernelLog(src.text, src.file), lines: src.text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/) };
+    case 'dmesg': return { kind: k, file: src.file, log: readKernelLog(src.text, src.file, opts), lines: src.text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/) };
     case 'iomem': return { kind: k, file: src.file, iomem: readIomem(src.text, src.file) };
     case 'lscpu': return { kind: k, file: src.file, lscpu: readLscpu(src.text, src.file) };
     case 'sysnode': return { kind: k, file: src.file, sysnode: readSysNode(src.text, src.file) };
@@ -87,26 +108,45 @@ function pageTrim(r: Range): Range | undefined {
   return end > start ? { ...r, start, end } : undefined;
 }
 
-/** Split a range at node-span boundaries; parts no span covers take the preceding part's node. */
+/** Index of the last span starting at or below `at` (spans sorted by start), or -1. */
+function lastStartingAtOrBelow(spans: NodeSpan[], at: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid].start <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * Split a range at node-span boundaries; parts no span covers take the preceding part's node.
+ * `spans` is sorted by start; each step is a binary search, so n ranges against m spans cost
+ * O((n + pieces) log m), not n × m (20,000 e820 against 20,000 SRAT lines was quadratic).
+ */
 function assignNodes(r: Range, spans: NodeSpan[], uncovered: { count: number }): Range[] {
   if (r.node !== undefined || spans.length === 0) return [{ ...r, node: r.node ?? 0 }];
   const out: Range[] = [];
   let cur = r.start;
-  let lastNode = spans.filter((s) => s.start <= r.start).at(-1)?.node ?? spans[0].node;
+  let k = lastStartingAtOrBelow(spans, cur);
+  let lastNode = k >= 0 ? spans[k].node : spans[0].node;
   while (cur < r.end) {
-    const inside = spans.find((s) => s.start <= cur && cur < s.end);
+    // Overlapping spans: the one that starts last below cur and still covers it wins.
+    const inside = k >= 0 && cur < spans[k].end ? spans[k] : undefined;
     if (inside) {
-      const end = Math.min(r.end, inside.end);
+      const end = Math.min(r.end, inside.end, k + 1 < spans.length ? Math.max(spans[k + 1].start, cur + 1) : Infinity);
       out.push({ ...r, start: cur, end, node: inside.node });
       lastNode = inside.node;
       cur = end;
-      continue;
+    } else {
+      const next = k + 1 < spans.length ? spans[k + 1].start : r.end;
+      const end = Math.min(r.end, next);
+      out.push({ ...r, start: cur, end, node: lastNode });
+      uncovered.count++;
+      cur = end;
     }
-    const next = spans.filter((s) => s.start > cur).reduce<NodeSpan | undefined>((a, s) => (!a || s.start < a.start ? s : a), undefined);
-    const end = Math.min(r.end, next ? next.start : r.end);
-    out.push({ ...r, start: cur, end, node: lastNode });
-    uncovered.count++;
-    cur = end;
+    while (k + 1 < spans.length && spans[k + 1].start <= cur) k++;
   }
   return out;
 }
@@ -156,6 +196,44 @@ function first<T>(list: T[], pick: (t: T) => boolean): T | undefined {
   return list.find(pick);
 }
 
+const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/** A map covering less than this share of the CMR bytes is taken as cut, not as the machine. */
+const PARTIAL_MAP_SHARE = 0.5;
+
+/** Bytes of the (sorted, disjoint) ranges a that lie inside the (sorted, disjoint) ranges b: one merge walk. */
+function overlapBytes(a: { start: number; end: number }[], b: { start: number; end: number }[]): number {
+  let i = 0;
+  let j = 0;
+  let sum = 0;
+  while (i < a.length && j < b.length) {
+    const lo = Math.max(a[i].start, b[j].start);
+    const hi = Math.min(a[i].end, b[j].end);
+    if (hi > lo) sum += hi - lo;
+    if (a[i].end < b[j].end) i++;
+    else j++;
+  }
+  return sum;
+}
+
+/**
+ * A memory map that holds far less of the CMRs than they span is a cut excerpt (people post
+ * the first lines of e820): the machine is then modeled with the CMR memory above the map's
+ * end, rather than as the small machine the map alone would describe.
+ */
+function extendPartialMap(ranges: Range[], cmrs: { start: number; end: number }[], file: string): (PartialMap & { from: number }) | null {
+  const sorted = [...ranges].sort((x, y) => x.start - y.start);
+  const cmrSorted = [...cmrs].sort((x, y) => x.start - y.start);
+  const cmrBytes = cmrSorted.reduce((t, c) => t + Math.max(0, c.end - c.start), 0);
+  const mapBytes = overlapBytes(sorted, cmrSorted);
+  if (cmrBytes === 0 || mapBytes >= PARTIAL_MAP_SHARE * cmrBytes) return null;
+  const from = maxOf(sorted.map((r) => r.end));
+  const addedBytes = cmrSorted.reduce((t, c) => t + Math.max(0, c.end - Math.max(c.start, from)), 0);
+  if (addedBytes === 0) return null;
+  const line = maxOf(sorted.map((r) => r.line));
+  return { file, line, mapBytes, cmrBytes, addedBytes, from };
+}
+
 export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = {}): ImportedPlatform {
   if (parsed.length === 0) throw new InputError('', 'import needs at least one FILE');
   const dmesgs = parsed.filter((p): p is Extract<ParsedSource, { kind: 'dmesg' }> => p.kind === 'dmesg');
@@ -164,7 +242,11 @@ export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = 
   const sysnode = first(parsed, (p) => p.kind === 'sysnode') as Extract<ParsedSource, { kind: 'sysnode' }> | undefined;
   const warnings: string[] = [];
   const source: Record<string, unknown> = {};
-  for (const d of dmesgs) for (const n of d.log.notes) warnings.push(`${d.file}: ${n}`);
+  for (const d of dmesgs) {
+    const b = d.log.boot;
+    if (b.count > 1) warnings.push(`${d.file}: ${b.count} boots in the text; boot ${b.used}${b.used === b.count ? ' (the last)' : ''} is used, lines ${b.firstLine}-${b.lastLine}, starting at ${b.reason}; --boot N picks another`);
+    for (const n of d.log.notes) warnings.push(`${d.file}: ${n}`);
+  }
 
   // ---- memory ----
   const withMemblock = dmesgs.find((d) => d.log.memblock.length > 0);
@@ -207,7 +289,20 @@ export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = 
   const trimmed = raw.map(pageTrim).filter((r): r is Range => r !== undefined);
   if (trimmed.length === 0) throw invalidLine(memFile, raw[0]?.line ?? 1, 'no whole 4 KiB page of memory in the memory map');
   // Ranges with nodes (memblock, sysfs) keep theirs; others are placed by SRAT/NUMA/sysfs spans.
-  const { spans, from: nodesFrom } = memoryFrom === 'memblock' || memoryFrom === 'sysnode' ? { spans: [], from: undefined } : nodeSpans(dmesgs, sysnode?.sysnode);
+  const { spans: unsorted, from: nodesFrom } = memoryFrom === 'memblock' || memoryFrom === 'sysnode' ? { spans: [], from: undefined } : nodeSpans(dmesgs, sysnode?.sysnode);
+  const spans = [...unsorted].sort((a, b) => a.start - b.start || a.end - b.end);
+  let partialMap: (PartialMap & { from: number }) | null = null;
+  if (withCmrs && memoryFrom !== 'cmrs') {
+    partialMap = extendPartialMap(trimmed, withCmrs.log.cmrs, memFile);
+    if (partialMap) {
+      warnings.push(`${memFile}:${partialMap.line}: the memory map covers ${gib(partialMap.mapBytes)} of the ${gib(partialMap.cmrBytes)} the CMRs span (a cut excerpt?); the ${gib(partialMap.addedBytes)} of CMRs above it are modeled as memory`);
+      source.memory += `; CMRs above ${hex(maxOf(trimmed.map((r) => r.end)))} (${lineRef(withCmrs.file, 'CMR', withCmrs.log.cmrs.map((c) => c.line))})`;
+      for (const c of withCmrs.log.cmrs) {
+        const start = Math.max(c.start, partialMap.from);
+        if (c.end > start) trimmed.push({ start, end: c.end, line: c.line });
+      }
+    }
+  }
   const uncovered = { count: 0 };
   const placed = trimmed.flatMap((r) => assignNodes(r, spans, uncovered));
   if (nodesFrom) source.nodes = nodesFrom;
@@ -240,7 +335,10 @@ export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = 
   const cpus: Record<string, unknown> = {};
   const cpuRefs: string[] = [];
   const model = dmesgs.map((d) => d.log.cpuModel).find((m) => m !== undefined);
+  // What the sources gave and what was assumed: reports mark the assumed inputs as guesses.
+  let cpuCounts: 'read' | 'packages assumed' | 'assumed' = 'assumed';
   if (lscpu) {
+    cpuCounts = 'read';
     const l = lscpu.lscpu;
     const sockets = new Set(l.cpus.filter((c) => c.socket !== undefined).map((c) => c.socket)).size || 1;
     const { cpus: c, notes } = lscpuToCpus(l, packageNodeMap(nodes, sockets));
@@ -249,7 +347,10 @@ export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = 
     cpuRefs.push(lineRef(lscpu.file, 'lscpu -p', l.lines));
   } else {
     const counted = dmesgCpus(dmesgs, nodes.length, warnings, cpuRefs);
-    if (counted) Object.assign(cpus, counted);
+    if (counted) {
+      Object.assign(cpus, counted.cpus);
+      cpuCounts = counted.packagesRead ? 'read' : 'packages assumed';
+    }
     else warnings.push('no CPU topology (lscpu -p, or smpboot/smp lines): the validator defaults are used (one package per node, 32 cores × 2 threads); LP.INIT time is then a guess');
   }
   if (model) {
@@ -294,6 +395,12 @@ export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = 
     doc.module = moduleDoc;
     source.module = moduleRefs.join('; ');
   }
+  const withKernel = dmesgs.find((d) => d.log.kernel);
+  if (withKernel) {
+    const k = withKernel.log.kernel!;
+    kernelDoc.version = k.version;
+    kernelRefs.push(`${withKernel.file}:${k.line} (Linux version ${k.version})`);
+  }
   const withKeyids = dmesgs.find((d) => d.log.keyids);
   if (withKeyids) {
     const k = withKeyids.log.keyids!;
@@ -307,17 +414,26 @@ export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = 
   source.warnings = warnings;
   doc.source = source;
 
+  let platform: Platform;
   try {
-    validatePlatform(doc);
+    platform = validatePlatform(doc);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(firstFile, `the imported document is not valid: ${e.message}`);
     throw e;
   }
-  return { document: doc, memoryFrom, warnings, sources: parsed };
+  const knownModel = model !== undefined && cpuModelName(model.model) !== undefined;
+  const inputs: ImportedInput[] = [
+    { what: 'CPU model', value: platform.cpus.model, guessed: !knownModel },
+    { what: 'packages', value: String(platform.cpus.packages), guessed: cpuCounts !== 'read' },
+    { what: 'LPs', value: String(platform.cpus.lps.length), guessed: cpuCounts === 'assumed' },
+    { what: 'NUMA nodes', value: String(new Set(platform.memory.map((m) => m.node)).size), guessed: !nodesFrom && memoryFrom !== 'memblock' && memoryFrom !== 'sysnode' },
+  ];
+  const partial = partialMap ? { file: partialMap.file, line: partialMap.line, mapBytes: partialMap.mapBytes, cmrBytes: partialMap.cmrBytes, addedBytes: partialMap.addedBytes } : null;
+  return { document: doc, memoryFrom, inputs, partialMap: partial, warnings, sources: parsed };
 }
 
 /** CPU counts from smpboot/smp lines and the command line (nosmt, maxcpus=). */
-function dmesgCpus(dmesgs: Extract<ParsedSource, { kind: 'dmesg' }>[], nodeCount: number, warnings: string[], refs: string[]): Record<string, unknown> | undefined {
+function dmesgCpus(dmesgs: Extract<ParsedSource, { kind: 'dmesg' }>[], nodeCount: number, warnings: string[], refs: string[]): { cpus: Record<string, unknown>; packagesRead: boolean } | undefined {
   const d = dmesgs.find((x) => x.log.allowingCpus || x.log.broughtUp || x.log.activated);
   if (!d) return undefined;
   const log = d.log;
@@ -325,6 +441,11 @@ function dmesgCpus(dmesgs: Extract<ParsedSource, { kind: 'dmesg' }>[], nodeCount
   // "Allowing N CPUs, M hotplug CPUs": N counts possible CPUs; the M hotplug ones are not
   // BIOS-enabled, so MCHECK never counted them.
   const enabled = log.allowingCpus ? log.allowingCpus.cpus - (log.allowingCpus.hotplug ?? 0) : online!;
+  if (enabled < 1) {
+    warnings.push(`${d.file}: the smpboot/smp lines count no BIOS-enabled CPU; the validator defaults are used`);
+    return undefined;
+  }
+  const packagesRead = log.maxPackages !== undefined;
   const lines = [log.allowingCpus?.line, log.broughtUp?.line, log.activated?.line, log.maxPackages?.line].filter((x): x is number => x !== undefined);
   refs.push(lineRef(d.file, 'smpboot/smp', lines));
   let packages = log.maxPackages?.packages;
@@ -355,9 +476,9 @@ function dmesgCpus(dmesgs: Extract<ParsedSource, { kind: 'dmesg' }>[], nodeCount
     }
     warnings.push(`${d.file}: ${enabled - online} of ${enabled} BIOS-enabled CPUs were not brought up; they are modeled offline`);
   }
-  return out;
+  return { cpus: out, packagesRead };
 }
 
-export function importSources(sources: ImportSource[], opts: { name?: string } = {}): ImportedPlatform {
-  return buildPlatform(sources.map((s) => parseSource(s)), opts);
+export function importSources(sources: ImportSource[], opts: { name?: string } & ReadOptions = {}): ImportedPlatform {
+  return buildPlatform(sources.map((s) => parseSource(s, undefined, { boot: opts.boot })), opts);
 }
