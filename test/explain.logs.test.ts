@@ -17,6 +17,8 @@ async function explainFile(file: string, opts: { policy?: string; sets?: string[
 }
 
 const FACT_KEYS = ['pamtKb', 'initialized', 'failure', 'windowSeconds'];
+// The log side also says which boot it read and what the log printed about itself (issue 11.3).
+const LOG_KEYS = [...FACT_KEYS, 'boot', 'kernel', 'module', 'cpu'];
 
 describe('explain on every real log', () => {
   it('finds the real logs', () => expect(realLogs.length).toBeGreaterThanOrEqual(3));
@@ -24,8 +26,9 @@ describe('explain on every real log', () => {
     it(f, async () => {
       const text = readFileSync(path.join(LOGS, f), 'utf8');
       const { result } = await explainFile(path.join(LOGS, f));
-      expect(Object.keys(result)).toEqual(['platform', 'log', 'model', 'agree', 'diagnosis']);
-      expect(Object.keys(result.log)).toEqual(FACT_KEYS);
+      expect(Object.keys(result)).toEqual(['verdict', 'platform', 'log', 'model', 'agree', 'diagnosis']);
+      expect(result.verdict).toBe('agree');
+      expect(Object.keys(result.log)).toEqual(LOG_KEYS);
       expect(Object.keys(result.model!)).toEqual(FACT_KEYS);
       expect(Object.keys(result.agree)).toEqual(['pamtKb', 'outcome']);
       // The printed figure, read off the file's own PAMT line.
@@ -98,7 +101,12 @@ describe('failure signatures', () => {
     expect(result.model).toBeNull();
     expect(result.agree).toEqual({ pamtKb: null, outcome: null });
     expect(result.diagnosis[0].cause).toMatch(/cannot be rebuilt.*no memory map and no CMR lines/);
-    expect(result.log).toEqual({ pamtKb: null, initialized: false, failure: 'module not loaded', windowSeconds: null });
+    expect(result.diagnosis.map((d) => d.id)).toEqual(['cannot-rebuild', 'module-not-loaded']);
+    expect(result.verdict).toBe('incomplete');
+    expect(result.log).toEqual({
+      pamtKb: null, initialized: false, failure: 'module not loaded', windowSeconds: null,
+      boot: { used: 1, count: 1 }, kernel: null, module: null, cpu: null,
+    });
   });
 
   it('an MSR failure the platform cannot express shows as an outcome disagreement', async () => {
@@ -142,7 +150,7 @@ describe('tdxmodel explain (command line)', () => {
     const r = runCli(['explain', path.join(LOGS, 'case-05.txt'), '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['platform', 'log', 'model', 'agree', 'diagnosis']);
+    expect(Object.keys(j)).toEqual(['verdict', 'platform', 'log', 'model', 'agree', 'diagnosis']);
     expect(j.log.pamtKb).toBe(j.model.pamtKb);
   });
   it('text by default, with a diagnosis section', () => {

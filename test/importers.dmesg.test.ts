@@ -150,12 +150,14 @@ describe('readKernelLog formats', () => {
     expect(log.tdxLines).toEqual([]);
   });
 
-  it('a second boot in the same text keeps the first facts and says so', () => {
+  // Changed on purpose (issue 11.2): two boots in one text are split, and the last is read.
+  it('a second boot in the same text is read on its own, the last by default', () => {
     const boot = ['[ 1.0] virt/tdx: CMR: [0x100000, 0x77800000)', '[ 2.0] virt/tdx: 8212 KB allocated for PAMT'];
     const log = readKernelLog([...boot, ...boot].join('\n'), 'two');
-    expect(log.cmrs.length).toBe(1);
-    expect(log.pamt?.line).toBe(2);
-    expect(log.notes.length).toBe(2);
+    expect(log.boot).toMatchObject({ used: 2, count: 2, firstLine: 3 });
+    expect(log.cmrs.map((c) => c.line)).toEqual([3]);
+    expect(log.pamt?.line).toBe(4);
+    expect(readKernelLog([...boot, ...boot].join('\n'), 'two', { boot: 1 }).pamt?.line).toBe(2);
   });
 });
 

@@ -7,14 +7,17 @@ import { readText } from '../platform/load.js';
 import { readKernelLog } from '../platform/importers/dmesg.js';
 import { calibrate } from '../model/calibrate.js';
 import { formatUs, table } from '../report/units.js';
+import { bootFlag } from './import.js';
 
 export async function calibrateCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'out'], bools: [] });
-  if (args.positional.length === 0) throw usageError('usage: tdxmodel calibrate LOG... [--format text|json]');
+  const args = parseArgs(argv, { values: ['format', 'out', 'boot'], bools: [] });
+  if (args.positional.length === 0) throw usageError('usage: tdxmodel calibrate LOG... [--boot N] [--format text|json]');
   const format = choiceFlag(args, 'format', ['text', 'json'] as const, 'text');
+  const boot = bootFlag(args);
   const logs = args.positional.map((f) => {
     const { text, source } = readText(f);
-    return { source, log: readKernelLog(text, source) };
+    // The last boot of each log unless --boot picks another (several boots are never merged).
+    return { source, log: readKernelLog(text, source, { boot }) };
   });
   const r = calibrate(logs);
   if (format === 'json') {
@@ -31,6 +34,7 @@ export async function calibrateCommand(argv: string[], out: Out): Promise<number
   ])));
   for (const s of r.skipped) lines.push(`skipped ${s.source}: ${s.reason}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
+  for (const l of logs) if (l.log.boot.count > 1) lines.push(`note: ${l.source}: boot ${l.log.boot.used} of ${l.log.boot.count} used (lines ${l.log.boot.firstLine}-${l.log.boot.lastLine}); --boot N picks another`);
   lines.push('', r.params ? `use: --set costs.tdmrInitCallUs=${r.params.tdmrInitCallUs.toFixed(3)} --set costs.fixedOverheadUs=${Math.round(r.params.fixedOverheadUs)}` : '');
   await writeOutput(args.flags.get('out'), lines.join('\n') + '\n', out);
   return 0;

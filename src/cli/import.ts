@@ -1,20 +1,37 @@
-// tdxmodel import FILE… [--out FILE] [--name NAME]
+// tdxmodel import FILE… [--out FILE] [--name NAME] [--boot N]
 //
 // Each FILE is read whole and its kind (dmesg/journal, /proc/iomem, lscpu -p, sysfs node
-// listing) detected from its content; the merged platform document goes to standard output.
+// listing) detected from its content; the merged platform document goes to standard output,
+// what the importer assumed or skipped to standard error (one line each, control characters
+// escaped). A kernel log holding several boots is read at its last boot unless --boot says.
 
-import { parseArgs } from './args.js';
+import { parseArgs, type ParsedArgs } from './args.js';
 import { writeOutput, type Out } from './output.js';
-import { usageError } from '../platform/errors.js';
+import { oneLine, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { importSources } from '../platform/importers/merge.js';
 
+/** `--boot N`: 1-based, negative from the end (-1 the last). Shared by import, explain and calibrate. */
+export function bootFlag(args: ParsedArgs): number | undefined {
+  const v = args.flags.get('boot');
+  if (v === undefined) return undefined;
+  if (!/^-?[1-9][0-9]{0,8}$/.test(v)) throw usageError(`--boot must be a boot number (1 the first, -1 the last), got "${v}"`);
+  return Number(v);
+}
+
+/** Import notes go to standard error so that standard output stays one JSON document. */
+export function warnLines(command: string, warnings: string[]): void {
+  for (const w of warnings) process.stderr.write(`tdxmodel ${command}: warning: ${oneLine(w)}\n`);
+}
+
 export async function importCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['out', 'name'], bools: [] });
-  if (args.positional.length === 0) throw usageError('usage: tdxmodel import FILE|-... [--name NAME] [--out FILE]');
+  const args = parseArgs(argv, { values: ['out', 'name', 'boot'], bools: [] });
+  if (args.positional.length === 0) throw usageError('usage: tdxmodel import FILE|-... [--name NAME] [--boot N] [--out FILE]');
   if (args.positional.filter((p) => p === '-').length > 1) throw usageError('standard input (-) can be given once');
+  const boot = bootFlag(args);
   const sources = args.positional.map((f) => readText(f));
-  const { document } = importSources(sources.map((s) => ({ file: s.source, text: s.text })), { name: args.flags.get('name') });
+  const { document, warnings } = importSources(sources.map((s) => ({ file: s.source, text: s.text })), { name: args.flags.get('name'), boot });
+  warnLines('import', warnings);
   await writeOutput(args.flags.get('out'), JSON.stringify(document, null, 2) + '\n', out);
   return 0;
 }

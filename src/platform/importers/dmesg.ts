@@ -323,7 +323,10 @@ const ELLIPSIS = /^(?:\.\.\.|…)$/;
 const KEYID_LINE = /^BIOS enabled: private KeyID range/;
 const INIT_START = new RegExp(`^(?:CMR(?:\\[?\\d+\\]?)?:\\s*\\[${HEX}|TDX module[: ])`);
 const OUTCOME = /^(?:\d+ KBs? allocated for PAMT|module initialized|TDX-Module initialized|initialization failed|module initialization failed|SEAMCALL|module not loaded|Unable to initialize the TDX module)/;
-/** A kernel stamp that goes back by more than this (seconds) starts a new boot; a dmesg never does. */
+/**
+ * A kernel stamp that goes back by more than this (seconds) starts a new boot. Within one boot
+ * stamps only go back by the microseconds of printk from racing CPUs (or a pasted line out of order).
+ */
 const BACKWARDS_S = 1;
 
 function tdxBody(msg: string): string | undefined {
@@ -363,7 +366,7 @@ export function splitBoots(lines: LogLine[]): Boot[] {
     }
     if (JOURNAL_NOTE.test(msg) || ELLIPSIS.test(msg)) continue;
     if (LINUX_VERSION.test(msg) && content) begin(i, `"Linux version" line (line ${l.line})`);
-    else if (l.time !== undefined && lastTime !== undefined && content && (l.time < lastTime - BACKWARDS_S || (l.time < lastTime && l.time < BACKWARDS_S))) {
+    else if (l.time !== undefined && lastTime !== undefined && content && l.time < lastTime - BACKWARDS_S) {
       begin(i, `timestamps go back from ${lastTime} to ${l.time} s (line ${l.line})`);
     }
     const body = tdxBody(msg);
