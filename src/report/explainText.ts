@@ -24,7 +24,7 @@ function rowVerdict(v: boolean | null): string {
 
 /** The verdict in words: the same four answers as the JSON `verdict`. */
 export const VERDICT_WORDS: Record<Verdict, string> = {
-  'agree': 'agree: the model reproduces the outcome and the PAMT figure the log printed',
+  'agree': 'agree: the model reproduces what the log shows (the outcome, and the PAMT figure when it initialized)',
   'differ': 'DIFFER: the model does not reproduce what the log shows (see the diagnosis)',
   'incomplete': 'INCOMPLETE: the log lacks a fact needed to compare (see the diagnosis); no agreement is claimed',
   'no-tdx-init': 'NO TDX INITIALIZATION: this boot shows no attempt to initialize TDX, so there is nothing to model',

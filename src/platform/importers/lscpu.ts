@@ -24,6 +24,9 @@ export interface Lscpu {
   lines: [number, number];
 }
 
+/** The platform limit on LPs (src/platform/validate.ts). */
+const MAX_LPS = 1 << 16;
+
 /** lscpu's default -p columns, used when the header line is missing. */
 const DEFAULT_COLUMNS = ['CPU', 'CORE', 'SOCKET', 'NODE'];
 
@@ -54,7 +57,10 @@ export function readLscpu(text: string, source: string): Lscpu {
       const v = cell(name);
       if (v === undefined || v === '' || v === '-') return undefined;
       if (!/^\d+$/.test(v)) throw invalidLine(source, i + 1, `${name} must be a whole number, got "${v}"`);
-      return Number(v);
+      const n = v.length > 9 ? Infinity : Number(v);
+      // Ids beyond the platform limit (65,536 LPs) cannot describe a machine the model runs.
+      if (n >= MAX_LPS) throw invalidLine(source, i + 1, `${name} ${v.length > 20 ? `${v.slice(0, 20)}…` : v} is beyond the limit of ${MAX_LPS - 1}`);
+      return n;
     };
     const cpu = int('CPU');
     if (cpu === undefined) throw invalidLine(source, i + 1, 'lscpu -p row without a CPU number');
@@ -63,6 +69,7 @@ export function readLscpu(text: string, source: string): Lscpu {
     const socket = int('SOCKET');
     // Without an ONLINE column, a row whose topology lscpu could not read is an offline CPU.
     const online = onlineCell !== undefined && onlineCell !== '' ? /^(y|yes|1)$/i.test(onlineCell) : core !== undefined && socket !== undefined;
+    if (cpus.length >= MAX_LPS) throw invalidLine(source, i + 1, `more than ${MAX_LPS} CPU rows (the platform limit)`);
     cpus.push({ line: i + 1, cpu, core, socket, node: int('NODE'), online });
     if (!first) first = i + 1;
     last = i + 1;
@@ -74,6 +81,18 @@ export function readLscpu(text: string, source: string): Lscpu {
     seen.add(c.cpu);
   }
   return { source, columns: columns ?? DEFAULT_COLUMNS, cpus: cpus.sort((a, b) => a.cpu - b.cpu), lines: [first, last] };
+}
+
+/** Each distinct value's rank in ascending order: one sort, then O(1) look-ups. */
+function rankOf(values: number[]): Map<number, number> {
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  return new Map(distinct.map((v, i) => [v, i]));
+}
+
+function push<K>(m: Map<K, number[]>, k: K, v: number): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 /** An LP as a platform document lists it (offlinedAfterLpInit is not something lscpu can know). */
@@ -93,27 +112,32 @@ export function lscpuToCpus(l: Lscpu, nodeOfPackage: (p: number) => number): { c
   const known = l.cpus.filter((c) => c.core !== undefined && c.socket !== undefined);
   if (known.length === 0) throw invalidLine(l.source, l.lines[0], 'no row carries CORE and SOCKET: use lscpu -p (or -p=CPU,CORE,SOCKET,NODE,ONLINE)');
   // Sockets and cores are numbered system-wide by lscpu; the platform wants them per package.
-  const sockets = [...new Set(known.map((c) => c.socket!))].sort((a, b) => a - b);
-  const coresOf = new Map<number, number[]>();
-  for (const s of sockets) coresOf.set(s, [...new Set(known.filter((c) => c.socket === s).map((c) => c.core!))].sort((a, b) => a - b));
-  const threadsOf = new Map<string, number[]>();
+  // Ranks come from maps built in one pass and sorted once (indexOf per CPU was quadratic:
+  // 50,000 threads on one core took minutes).
+  const socketRank = rankOf(known.map((c) => c.socket!));
+  const sockets = [...socketRank.keys()];
+  const coreIds = new Map<number, number[]>();
+  const threadIds = new Map<string, number[]>();
   for (const c of known) {
-    const k = `${c.socket}/${c.core}`;
-    threadsOf.set(k, [...(threadsOf.get(k) ?? []), c.cpu]);
+    push(coreIds, c.socket!, c.core!);
+    push(threadIds, `${c.socket}/${c.core}`, c.cpu);
   }
-  for (const v of threadsOf.values()) v.sort((a, b) => a - b);
+  const coreRank = new Map<number, Map<number, number>>();
+  for (const [s, ids] of coreIds) coreRank.set(s, rankOf(ids));
+  const threadRank = new Map<string, Map<number, number>>();
+  for (const [k, ids] of threadIds) threadRank.set(k, rankOf(ids));
   const lps: LpOut[] = known.map((c) => ({
     id: c.cpu,
-    package: sockets.indexOf(c.socket!),
-    core: coresOf.get(c.socket!)!.indexOf(c.core!),
-    thread: threadsOf.get(`${c.socket}/${c.core}`)!.indexOf(c.cpu),
+    package: socketRank.get(c.socket!)!,
+    core: coreRank.get(c.socket!)!.get(c.core!)!,
+    thread: threadRank.get(`${c.socket}/${c.core}`)!.get(c.cpu)!,
     node: c.node ?? 0,
     online: c.online,
   }));
 
   const packages = sockets.length;
-  const cores = maxOf([...coresOf.values()].map((v) => v.length));
-  const threads = maxOf([...threadsOf.values()].map((v) => v.length));
+  const cores = maxOf([...coreRank.values()].map((v) => v.size));
+  const threads = maxOf([...threadRank.values()].map((v) => v.size));
   // Offline rows without topology: place them where the Linux numbering puts their id.
   const unknown = l.cpus.filter((c) => c.core === undefined || c.socket === undefined);
   if (unknown.length) {
