@@ -69,6 +69,15 @@ describe(`fuzz kernel logs (FUZZ_SEED=${FUZZ_SEED})`, () => {
       'virt/tdx: initialization failed: TDMR [0x' + '1'.repeat(n) + ',',
       'BIOS-e820: [mem 0x0-0x' + 'f'.repeat(n) + '] usable',
       '<1>'.repeat(n / 4),
+      // Stamps and wrappers added for issue 11.2: colour codes, quotes, dmesg -x, journal notes.
+      '\u001b['.repeat(n / 2),
+      '\u001b[' + '1;'.repeat(n / 2),
+      '> '.repeat(n / 2) + 'virt/tdx: CMR: [0x0, 0x1)',
+      'kern  :info  : '.repeat(n / 15),
+      '-- ' + 'x -- '.repeat(n / 5) + 'x',
+      '[    1.000000] ' + 'h'.repeat(n) + ' kernel',
+      '2024-11-21T10:00:00.' + '1'.repeat(n) + '+0000 host kernel: virt/tdx: module initialized',
+      'Linux version '.repeat(n / 14),
     ];
     const failures = hostile.map((l, i) => check(`line ${i}`, l)).filter(Boolean);
     expect(failures).toEqual([]);
