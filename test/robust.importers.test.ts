@@ -91,8 +91,8 @@ describe('importers grow like n log n (13.7)', () => {
     ['dmesg e820 + SRAT, node assignment', (n) => { const t = e820SratLog(n); return () => importSources([{ file: 'd', text: t }]); }, 2000],
     ['lscpu -p, every thread on one core', (n) => { const t = lscpuOneCore(n); return () => lscpuToCpus(readLscpu(t, 'l'), () => 0); }, 5000],
     ['lscpu -p, one core per CPU', (n) => { const t = lscpuManyCores(n); return () => lscpuToCpus(readLscpu(t, 'l'), () => 0); }, 5000],
-    ['/proc/iomem', (n) => { const t = iomemText(n); return () => importSources([{ file: 'i', text: t }]); }, 5000],
-    ['sysfs node listing', (n) => { const t = sysNodeText(n); return () => importSources([{ file: 's', text: t }]); }, 5000],
+    ['/proc/iomem', (n) => { const t = iomemText(n); return () => importSources([{ file: 'i', text: t }]); }, 3000],
+    ['sysfs node listing', (n) => { const t = sysNodeText(n); return () => importSources([{ file: 's', text: t }]); }, 3000],
     ['journal with many boots', (n) => { const t = manyBootsJournal(n); return () => readKernelLog(t, 'j'); }, 250],
   ];
   for (const [name, make, n] of cases) {
