@@ -293,7 +293,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
     parameters: opts.parameters,
   };
   if (sim.trace) result.trace = sim.trace.map((t) => ({ ...t, startUs: r3(t.startUs), endUs: r3(t.endUs) }));
-  return { result, program: { steps: sim.trialSteps } };
+  return { result, program: { steps: sim.trialSteps, bootSigma: opts.costs.tdmrInitBootSigma ?? 0 } };
 }
 
 function roundOutcome(o: Outcome): Outcome {
