@@ -15,13 +15,15 @@ import { splitSets, simulatePlatform, type SimulationReport } from './run.js';
 import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
-import { maxOf } from '../util/extent.js';
+import { compareWindow, modelWindowSpan } from './interval.js';
 
 export interface Facts {
   pamtKb: number | null;
   initialized: boolean | null;
   failure: string | null;
   windowSeconds: number | null;
+  /** Model only: the 80% interval of the window under boot-to-boot variation (src/model/interval.ts). */
+  windowIntervalSeconds?: [number, number] | null;
 }
 
 export interface Evidence {
@@ -41,7 +43,7 @@ export interface ExplainResult {
   platform: Record<string, unknown> | null;
   log: Facts;
   model: Facts | null;
-  agree: { pamtKb: boolean | null; outcome: boolean | null };
+  agree: { pamtKb: boolean | null; outcome: boolean | null; window: boolean | null };
   diagnosis: Diagnosis[];
 }
 
@@ -84,11 +86,8 @@ export function logFacts(log: KernelLog): Facts {
 /** Modeled seconds from TDMR construction to the end of the last TDH.SYS.TDMR.INIT, the span the log window covers. */
 export function modelWindowSeconds(report: SimulationReport): number | null {
   if (!report.outcome.initialized) return null;
-  const from = report.timeline.find((s) => s.step === 'construct TDMRs');
-  const inits = report.timeline.filter((s) => s.step === 'TDH.SYS.TDMR.INIT');
-  if (!from || inits.length === 0) return null;
-  const end = maxOf(inits.map((s) => s.endUs));
-  return Math.round(end - from.startUs) / 1e6;
+  const span = modelWindowSpan(report.timeline);
+  return span ? Math.round(span.endUs - span.startUs) / 1e6 : null;
 }
 
 export function modelFacts(report: SimulationReport): Facts {
@@ -98,6 +97,7 @@ export function modelFacts(report: SimulationReport): Facts {
     initialized: report.outcome.initialized,
     failure: report.outcome.initialized ? null : failureText(printed) ?? report.outcome.error?.message ?? null,
     windowSeconds: modelWindowSeconds(report),
+    windowIntervalSeconds: compareWindow(null, report.intervals).intervalSeconds,
   };
 }
 
@@ -356,10 +356,17 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
   }
   diagnosis.push(...signatures);
   if (model) diagnosis.push(...comparisonDiagnoses(src, log, model, context.memoryFrom));
+  // Timing: the log's window against the model's 80% interval (src/model/interval.ts).
+  const timing = compareWindow(log.windowSeconds, report?.intervals ?? null);
+  if (timing.diagnosis) {
+    const pamtLine = src.log.pamt?.line;
+    diagnosis.push({ cause: timing.diagnosis.cause, evidence: pamtLine ? evidenceOf(src, pamtLine) : { line: null, text: 'window' }, remedies: timing.diagnosis.remedies });
+  }
 
   const agree = {
     pamtKb: log.pamtKb === null || model === null || model.pamtKb === null ? null : log.pamtKb === model.pamtKb,
     outcome: log.initialized === null || model === null || model.initialized === null ? null : log.initialized === model.initialized,
+    window: timing.inside,
   };
   return { result: { platform: document, log, model, agree, diagnosis }, context, report, platform };
 }

@@ -11,7 +11,10 @@ function cell(f: Facts | null, key: keyof Facts): string {
   if (v === null) return dash;
   if (key === 'pamtKb') return `${v} KB`;
   if (key === 'initialized') return v ? 'initialized' : 'failed';
-  if (key === 'windowSeconds') return `${(v as number).toFixed(3)} s`;
+  if (key === 'windowSeconds') {
+    const iv = f.windowIntervalSeconds;
+    return `${(v as number).toFixed(3)} s${iv ? ` (80%: ${iv[0].toFixed(3)}–${iv[1].toFixed(3)} s)` : ''}`;
+  }
   return String(v);
 }
 
@@ -29,7 +32,7 @@ export function explainText(r: ExplainResult, c: ExplainContext): string {
     ['PAMT', cell(r.log, 'pamtKb'), cell(r.model, 'pamtKb'), verdict(r.agree.pamtKb)],
     ['outcome', cell(r.log, 'initialized'), cell(r.model, 'initialized'), verdict(r.agree.outcome)],
     ['failure', cell(r.log, 'failure'), cell(r.model, 'failure'), ''],
-    ['window', cell(r.log, 'windowSeconds'), cell(r.model, 'windowSeconds'), ''],
+    ['window', cell(r.log, 'windowSeconds'), cell(r.model, 'windowSeconds'), verdict(r.agree.window)],
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) out.push(`  ${row[0].padEnd(w[0])}  ${row[1].padEnd(w[1])}  ${row[2].padEnd(w[2])}  ${row[3]}`.trimEnd());
