@@ -138,7 +138,7 @@ export function compareWindow(logSeconds: number | null, intervals: TimeInterval
     inside,
     diagnosis: {
       id: 'timing-differs',
-      cause: `timing differs: the log's CMR→PAMT window (${logSeconds.toFixed(3)} s) is ${side} than the model's ${pct}% interval [${lo.toFixed(3)}, ${hi.toFixed(3)}] s (boot-to-boot σ ${intervals!.bootSigma})`,
+      cause: `timing differs: the log's init window (${logSeconds.toFixed(3)} s, last CMR or module line → PAMT line) is ${side} than the model's ${pct}% interval [${lo.toFixed(3)}, ${hi.toFixed(3)}] s (boot-to-boot σ ${intervals!.bootSigma})`,
       remedies: [
         'fit the TDMR.INIT cost to this machine: `tdxmodel calibrate LOG…` on its logs, then pass the printed --set line to explain/simulate',
         'if this boot was unusually slow or fast (a busy or throttled CPU during TDMR.INIT, another kernel), compare a second boot of the same machine',
