@@ -22,6 +22,8 @@ import { explainSources, logFacts } from './explain.js';
 import { windowParts, bootLn, sampleSd, INTERVAL_LEVEL } from './interval.js';
 import { TDMR_INIT_BOOT_SIGMA } from './costs.js';
 import type { SimulationReport } from './run.js';
+import { InputError } from '../platform/errors.js';
+import { getPolicy } from './policies/registry.js';
 
 export interface CalibrationLogInput {
   source: string;
@@ -127,9 +129,17 @@ async function collect(inputs: CalibrationLogInput[], opts: CalibrateOptions, sk
       skipped.push({ source, reason: `non-positive window (${facts.windowSeconds} s)` });
       continue;
     }
-    const run = await explainSources([{ kind: 'dmesg', file: source, log, lines: input.lines ?? [] }], {
-      policy: opts.policy, sets: ['costs.fixedOverheadUs=0'],
-    });
+    let run;
+    try {
+      run = await explainSources([{ kind: 'dmesg', file: source, log, lines: input.lines ?? [] }], {
+        policy: opts.policy, sets: ['costs.fixedOverheadUs=0'],
+      });
+    } catch (e) {
+      // A platform rebuilt from a damaged excerpt may not validate: that log has no model.
+      if (!(e instanceof InputError)) throw e;
+      skipped.push({ source, reason: `no model: ${e.message}` });
+      continue;
+    }
     const parts = run.report ? decompose(run.report) : null;
     if (!run.report || !parts || parts.k <= 0) {
       const why = run.report ? (run.report.outcome.error?.message ?? 'no TDMR.INIT in the modeled window') : 'the platform cannot be rebuilt from it';
@@ -181,6 +191,8 @@ function fit(points: Point[], notes: string[]): { method: FitMethod; a: number; 
 }
 
 export async function calibrate(inputs: CalibrationLogInput[], options: CalibrateOptions = {}): Promise<CalibrationResult> {
+  // An unknown policy is the caller's mistake, not a log's: refused before any log is read.
+  if (options.policy !== undefined) getPolicy(options.policy);
   const skipped: SkippedLog[] = [];
   const notes: string[] = [];
   const warnings: string[] = [];
