@@ -120,6 +120,18 @@ describe('what calibrate will not count', () => {
     expect(r.stderr).toMatch(/calibrate: nothing to fit: .*calibrate\.test\.ts: /);
   });
 
+  it('an unknown --policy is a usage error before any log is modeled', async () => {
+    await expect(calibrate(CASES.map(real), { policy: 'no-such-policy' })).rejects.toThrow(/unknown policy "no-such-policy"/);
+  });
+
+  it('two logs determine the line exactly, and the notes say their residuals mean nothing', async () => {
+    const r = await calibrate([real('case-14.txt'), real('case-05.txt')]);
+    expect(r.method).toBe('theil-sen');
+    for (const l of r.logs) expect(Math.abs(l.residualPct)).toBeLessThan(0.01);
+    expect(r.notes.join(' ')).toMatch(/two logs determine the line exactly/);
+    expect(r.bootSigmaEstimate).toBeNull();
+  });
+
   it('skips logs without a window or a PAMT line, with the reason', async () => {
     const r = await calibrate([
       fromText('nostamp', 'virt/tdx: CMR: [0x100000, 0x77800000)\nvirt/tdx: 8212 KB allocated for PAMT'),

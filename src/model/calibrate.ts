@@ -28,7 +28,7 @@ import { getPolicy } from './policies/registry.js';
 export interface CalibrationLogInput {
   source: string;
   log: KernelLog;
-  /** The log's lines (evidence texts, and the content a repeated file is recognized by). */
+  /** The log's lines (evidence texts in explain's diagnoses). */
   lines?: string[];
 }
 
@@ -91,9 +91,13 @@ interface Point {
 /** Φ⁻¹(0.9): logs beyond e^{±Z90·σ} of the fit are outside the 80% band. */
 const Z90 = 1.2815515655446004;
 
+/**
+ * What a log is, whatever its file is called: every fact read from it (lines, timestamps, TDX
+ * lines), so a file given twice, or copied under another name, is one log; two boots picked from
+ * one journal are two.
+ */
 function contentKey(input: CalibrationLogInput): string {
-  const text = input.lines ? input.lines.join('\n') : JSON.stringify({ ...input.log, source: '' });
-  return createHash('sha256').update(text).digest('hex');
+  return createHash('sha256').update(JSON.stringify({ ...input.log, source: '' })).digest('hex');
 }
 
 /** A log's TDMR.INIT phase inside the modeled window, in calls, and everything else in it. */
