@@ -120,6 +120,14 @@ describe('what calibrate will not count', () => {
     expect(r.stderr).toMatch(/calibrate: nothing to fit: .*calibrate\.test\.ts: /);
   });
 
+  it('a window shorter than the modeled rest of it is skipped: it leaves no time for TDMR.INIT', async () => {
+    const text = readFileSync(path.join(LOGS, 'case-14.txt'), 'utf8').replace('[    9.124357] virt/tdx: 1050636 KB', '[    8.376491] virt/tdx: 1050636 KB');
+    const r = await calibrate([fromText('too-fast.txt', text), real('case-15.txt')]);
+    expect(r.logs.map((l) => l.source)).toEqual(['case-15.txt']);
+    expect(r.skipped[0].source).toBe('too-fast.txt');
+    expect(r.skipped[0].reason).toMatch(/no longer than the modeled rest .* no time for TDMR\.INIT/);
+  });
+
   it('an unknown --policy is a usage error before any log is modeled', async () => {
     await expect(calibrate(CASES.map(real), { policy: 'no-such-policy' })).rejects.toThrow(/unknown policy "no-such-policy"/);
   });

@@ -150,9 +150,15 @@ async function collect(inputs: CalibrationLogInput[], opts: CalibrateOptions, sk
       skipped.push({ source, reason: `no modeled window to fit: ${why}` });
       continue;
     }
+    const yUs = Math.round(facts.windowSeconds * 1e6);
+    if (yUs <= parts.restUs) {
+      // Nothing left for TDMR.INIT: the fixed parameters (PAMT allocation, WBINVD) are slower than this machine.
+      skipped.push({ source, reason: `its window (${facts.windowSeconds} s) is no longer than the modeled rest of it (${(parts.restUs / 1e6).toFixed(6)} s: construction, PAMT allocation, CONFIG, WBINVD, KEY.CONFIG), so it leaves no time for TDMR.INIT; check costs.allocBandwidthGBps and costs.wbinvdUs` });
+      continue;
+    }
     points.push({
       source, memoryFrom: run.context.memoryFrom, calls: parts.calls, k: parts.k, restUs: parts.restUs,
-      yUs: Math.round(facts.windowSeconds * 1e6), modelPamtKb: run.result.model?.pamtKb ?? null, printedPamtKb: log.pamt.kb,
+      yUs, modelPamtKb: run.result.model?.pamtKb ?? null, printedPamtKb: log.pamt.kb,
     });
   }
   return points;
@@ -206,7 +212,7 @@ export async function calibrate(inputs: CalibrationLogInput[], options: Calibrat
   }
   const f = fit(points, notes);
   // The printed values are the fitted ones: the --set line reproduces these windows exactly.
-  const params = { tdmrInitCallUs: Math.round(f.b * 1e4) / 1e4, fixedOverheadUs: Math.round(f.a) };
+  const params = { tdmrInitCallUs: Math.max(1e-4, Math.round(f.b * 1e4) / 1e4), fixedOverheadUs: Math.round(f.a) };
   const logs: CalibratedLog[] = points.map((p) => {
     const phase = p.k * params.tdmrInitCallUs;
     const fitted = p.restUs + params.fixedOverheadUs + phase;
