@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import type { KernelLog } from '../platform/importers/dmesg.js';
 import { explainSources, logFacts } from './explain.js';
-import { windowParts, bootLn, sampleSd, INTERVAL_LEVEL } from './interval.js';
+import { windowParts, bootLn, sampleSd, INTERVAL_LEVEL, Z90 } from './interval.js';
 import { TDMR_INIT_BOOT_SIGMA } from './costs.js';
 import type { SimulationReport } from './run.js';
 import { InputError } from '../platform/errors.js';
@@ -87,9 +87,6 @@ interface Point {
   modelPamtKb: number | null;
   printedPamtKb: number;
 }
-
-/** Φ⁻¹(0.9): logs beyond e^{±Z90·σ} of the fit are outside the 80% band. */
-const Z90 = 1.2815515655446004;
 
 /**
  * What a log is, whatever its file is called: every fact read from it (lines, timestamps, TDX

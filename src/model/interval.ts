@@ -17,7 +17,9 @@ import type { TrialStep } from './trialProgram.js';
 /** The interval's coverage: from the 10th to the 90th percentile. */
 export const INTERVAL_LEVEL = 0.8;
 /** Φ⁻¹(0.9), the standard normal's 90th percentile. */
-const Z90 = 1.2815515655446004;
+export const Z90 = 1.2815515655446004;
+/** The timeline step of the TDMR.INIT phase (src/model/policies/steps.ts, tdmrInit). */
+const TDMR_INIT_STEP = 'TDH.SYS.TDMR.INIT';
 
 export interface TimeIntervals {
   /** Fraction of boots inside each interval. */
@@ -49,7 +51,7 @@ function band(totalUs: number, phaseUs: number, centre: number, bootSigma: numbe
 export function modelWindowSpan(timeline: readonly Span[]): { startUs: number; endUs: number } | null {
   const from = timeline.find((s) => s.step === 'construct TDMRs');
   let end = -Infinity;
-  for (const s of timeline) if (s.step === 'TDH.SYS.TDMR.INIT') end = Math.max(end, s.endUs);
+  for (const s of timeline) if (s.step === TDMR_INIT_STEP) end = Math.max(end, s.endUs);
   if (!from || end === -Infinity) return null;
   return { startUs: from.startUs, endUs: end };
 }
@@ -62,7 +64,7 @@ export function windowParts(timeline: readonly Span[]): { phaseUs: number; restU
   const span = modelWindowSpan(timeline);
   if (!span) return null;
   let phase = 0;
-  for (const s of timeline) if (s.step === 'TDH.SYS.TDMR.INIT' && s.startUs >= span.startUs) phase += s.endUs - s.startUs;
+  for (const s of timeline) if (s.step === TDMR_INIT_STEP && s.startUs >= span.startUs) phase += s.endUs - s.startUs;
   return { phaseUs: phase, restUs: span.endUs - span.startUs - phase };
 }
 
@@ -80,31 +82,28 @@ export function sampleSd(xs: readonly number[]): number {
 
 /**
  * The intervals of a run. `timeline` and `steps` are the simulation's parallel lists (one trial
- * step per timeline span); the TDMR.INIT phase is every step with a 'tdmrs' op, whatever the
- * policy names it.
+ * step per timeline span): the TDMR.INIT spans are what the boot factor scales (their 'tdmrs'
+ * op in the trials kernel), and their op's per-call σ sets the phase's mean.
  */
 export function timeIntervals(
   timeline: readonly Span[], steps: readonly TrialStep[], initUs: number, bootSigma: number, initialized: boolean,
 ): TimeIntervals {
-  const win = initialized ? modelWindowSpan(timeline) : null;
   let phase = 0;
-  let phaseInWindow = 0;
   let weighted = 0;
-  steps.forEach((step, i) => {
-    for (const op of step.ops) {
-      if (op.kind !== 'tdmrs') continue;
-      const d = timeline[i].endUs - timeline[i].startUs;
-      phase += d;
-      weighted += d * Math.exp((op.sigma * op.sigma) / 2);
-      if (win && timeline[i].startUs >= win.startUs) phaseInWindow += d;
-    }
+  timeline.forEach((s, i) => {
+    if (s.step !== TDMR_INIT_STEP) return;
+    const d = s.endUs - s.startUs;
+    const op = steps[i].ops.find((o) => o.kind === 'tdmrs');
+    phase += d;
+    weighted += d * Math.exp((op?.sigma ?? 0) ** 2 / 2);
   });
   const centre = phase > 0 ? weighted / phase : 1;
+  const win = initialized ? windowParts(timeline) : null;
   return {
     level: INTERVAL_LEVEL,
     bootSigma,
     initUs: band(initUs, phase, centre, bootSigma),
-    windowUs: win ? band(win.endUs - win.startUs, phaseInWindow, centre, bootSigma) : null,
+    windowUs: win ? band(win.restUs + win.phaseUs, win.phaseUs, centre, bootSigma) : null,
   };
 }
 
