@@ -15,7 +15,7 @@ describe('cost parameters', () => {
       ['wbinvdUs', 5000, 'assumed'], ['smpCallOnCpuUs', 20, 'assumed'], ['keyConfigUs', 50, 'assumed'],
       ['allocFixedUs', 50, 'assumed'], ['allocBandwidthGBps', 20, 'assumed'], ['movdir64bBandwidthGBps', 5, 'assumed'],
       ['memWriteBandwidthGBps', 300, 'derived'], ['lpInitSigma', 0, 'assumed'], ['tdmrInitSigma', 0, 'assumed'],
-      ['fixedOverheadUs', 0, 'assumed'],
+      ['tdmrInitBootSigma', 0.18, 'derived'], ['fixedOverheadUs', 0, 'assumed'],
     ];
     for (const [name, dflt, label] of expected) {
       expect(byName.get(name), name).toMatchObject({ default: dflt, label });
