@@ -46,8 +46,8 @@ export interface CalibratedLog {
   fittedWindowUs: number;
   /** (observed − fitted) / fitted × 100. */
   residualPct: number;
-  /** ln of the boot factor this log implies for its TDMR.INIT phase (0 = exactly the fit). */
-  bootLn: number;
+  /** ln of the boot factor this log implies for its TDMR.INIT phase (0 = exactly the fit); null when the fit leaves it no TDMR.INIT time. */
+  bootLn: number | null;
   modelPamtKb: number | null;
   printedPamtKb: number;
   pamtMatches: boolean;
@@ -197,6 +197,8 @@ function fit(points: Point[], notes: string[]): { method: FitMethod; a: number; 
   return { method: 'theil-sen', a, b };
 }
 
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
 export async function calibrate(inputs: CalibrationLogInput[], options: CalibrateOptions = {}): Promise<CalibrationResult> {
   // An unknown policy is the caller's mistake, not a log's: refused before any log is read.
   if (options.policy !== undefined) getPolicy(options.policy);
@@ -216,16 +218,17 @@ export async function calibrate(inputs: CalibrationLogInput[], options: Calibrat
     return {
       source: p.source, memoryFrom: p.memoryFrom, calls: p.calls, phaseCalls: p.k, restUs: Math.round(p.restUs),
       observedWindowUs: p.yUs, fittedWindowUs: Math.round(fitted), residualPct: ((p.yUs - fitted) / fitted) * 100,
-      bootLn: bootLn(p.yUs, { phaseUs: phase, restUs: p.restUs + params.fixedOverheadUs }),
+      bootLn: finiteOrNull(bootLn(p.yUs, { phaseUs: phase, restUs: p.restUs + params.fixedOverheadUs })),
       modelPamtKb: p.modelPamtKb, printedPamtKb: p.printedPamtKb, pamtMatches: p.modelPamtKb === p.printedPamtKb,
     };
   });
   const band = Z90 * TDMR_INIT_BOOT_SIGMA;
-  const outside = logs.filter((l) => Math.abs(l.bootLn) > band);
+  const outside = logs.filter((l) => l.bootLn === null || Math.abs(l.bootLn) > band);
   if (outside.length) {
     warnings.push(`large spread: ${outside.map((l) => `${l.source} (${l.residualPct >= 0 ? '+' : ''}${l.residualPct.toFixed(1)}%)`).join(', ')} ${outside.length === 1 ? 'lies' : 'lie'} outside the ${100 * INTERVAL_LEVEL}% band of boot-to-boot variation around the fit (TDMR.INIT phase × e^±${band.toFixed(3)}, σ = ${TDMR_INIT_BOOT_SIGMA}): a slow or fast boot, or a machine unlike the others; compare more boots of it`);
   }
-  const bootSigmaEstimate = logs.length >= 3 && logs.every((l) => Number.isFinite(l.bootLn)) ? sampleSd(logs.map((l) => l.bootLn)) : null;
+  const lns = logs.map((l) => l.bootLn).filter((x): x is number => x !== null);
+  const bootSigmaEstimate = logs.length >= 3 && lns.length === logs.length ? sampleSd(lns) : null;
   if (bootSigmaEstimate !== null && bootSigmaEstimate > 2 * TDMR_INIT_BOOT_SIGMA) {
     warnings.push(`large spread: these logs scatter about the fit with σ ≈ ${bootSigmaEstimate.toFixed(3)}, more than twice the default boot-to-boot σ (${TDMR_INIT_BOOT_SIGMA}); pass --set costs.tdmrInitBootSigma=${bootSigmaEstimate.toFixed(2)} for intervals that reflect them`);
   }
