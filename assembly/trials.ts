@@ -12,11 +12,16 @@
 // order; test/trials.oracle.test.ts and test/trials.math.test.ts hold both sides to it.
 //
 // PROGRAM (f64 words, written by src/kernels/trials.ts after validation):
-//   nSteps, then per step: nOps, then per op one of
+//   bootSigma, nSteps, then per step: nOps, then per op one of
 //     OP_FIXED    us, sigma
 //     OP_SERIAL   count, fixedUs, medianUs, sigma
 //     OP_PARALLEL count, fixedUs, medianUs, sigma
 //     OP_TDMRS    nTdmrs, medianUs, sigma, lanes, calls[0..nTdmrs)
+// bootSigma: boot-to-boot variation. Each trial (one boot) draws ONE factor e^{bootSigma·Z}
+// before its steps and multiplies every OP_TDMRS duration by it: the whole TDMR.INIT phase of a
+// boot runs faster or slower together, which per-call noise summed over 10^5 calls cannot show
+// (its relative spread falls as 1/√calls). bootSigma = 0 draws nothing and multiplies by 1.0,
+// so the streams and bits are those of a program without it.
 // OUTPUT: count × (nSteps + 1) f64, trial-major: each step's duration, then the total.
 // SCRATCH: min(lanes, nTdmrs) f64 for the busiest 'tdmrs' op (lane finish times).
 
@@ -417,13 +422,15 @@ export function runTrials(
   out: usize,
 ): void {
   const seedKey = mix64((<u64>seedHi << 32) | <u64>seedLo);
-  const nSteps = <i32>word(program);
+  const bootSigma = word(program);
+  const nSteps = <i32>word(program + 8);
   const width = <usize>(nSteps + 1);
   const first = <u64>firstTrial;
   for (let t = 0; t < count; t++) {
     seedTrial(seedKey, first + <u64>t);
+    const boot: f64 = bootSigma == 0 ? 1.0 : expFast(bootSigma * normal());
     const row = out + ((<usize>t * width) << 3);
-    let p = program + 8;
+    let p = program + 16;
     let total: f64 = 0;
     for (let s = 0; s < nSteps; s++) {
       const nOps = <i32>word(p);
@@ -444,7 +451,7 @@ export function runTrials(
           p += 40;
         } else {
           const n = <i32>word(p + 8);
-          step += opTdmrs(p + 40, n, word(p + 16), word(p + 24), <i32>word(p + 32), scratch);
+          step += boot * opTdmrs(p + 40, n, word(p + 16), word(p + 24), <i32>word(p + 32), scratch);
           p += 40 + (<usize>n << 3);
         }
       }

@@ -10,7 +10,7 @@ describe('tdxmodel simulate', () => {
     const r = runCli(['simulate', 'preset:default', '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['schemaVersion', 'platform', 'policy', 'outcome', 'callers', 'tdmrs', 'construct', 'pamt', 'seamcalls', 'timeline', 'totals', 'readiness', 'physicalFloor', 'hotplug', 'log', 'warnings', 'parameters']);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'platform', 'policy', 'outcome', 'callers', 'tdmrs', 'construct', 'pamt', 'seamcalls', 'timeline', 'totals', 'intervals', 'readiness', 'physicalFloor', 'hotplug', 'log', 'warnings', 'parameters']);
     expect(j.schemaVersion).toBe(1);
     expect(j.outcome).toEqual({ initialized: true, status: 'INITIALIZED', error: null });
     // Every parameter carries its provenance label.

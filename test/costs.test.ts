@@ -15,7 +15,7 @@ describe('cost parameters', () => {
       ['wbinvdUs', 5000, 'assumed'], ['smpCallOnCpuUs', 20, 'assumed'], ['keyConfigUs', 50, 'assumed'],
       ['allocFixedUs', 50, 'assumed'], ['allocBandwidthGBps', 20, 'assumed'], ['movdir64bBandwidthGBps', 5, 'assumed'],
       ['memWriteBandwidthGBps', 300, 'derived'], ['lpInitSigma', 0, 'assumed'], ['tdmrInitSigma', 0, 'assumed'],
-      ['fixedOverheadUs', 0, 'assumed'],
+      ['tdmrInitBootSigma', 0.18, 'derived'], ['fixedOverheadUs', 0, 'assumed'],
     ];
     for (const [name, dflt, label] of expected) {
       expect(byName.get(name), name).toMatchObject({ default: dflt, label });
@@ -65,17 +65,25 @@ describe('cost parameters', () => {
     expect(() => resolveCosts(platform(), { tdmrInitCallMs: 1 })).toThrow(/^costs\.tdmrInitCallMs: unknown cost parameter \(valid: tdmrInitCallUs, .*fixedOverheadUs/);
     expect(() => resolveCosts(platform({ costs: { bogus: 1 } }))).toThrow(/costs\.bogus/);
     expect(() => resolveCosts(platform(), { fooSigma: 1 })).toThrow(/costs\.fooSigma/);
-    expect(() => resolveCosts(platform(), { tdmrChunkBytes: 1000 })).toThrow(/costs\.tdmrChunkBytes: must be a whole multiple of 4096/);
     expect(() => resolveCosts(platform(), { allocBandwidthGBps: 0 })).toThrow(/costs\.allocBandwidthGBps: must be > 0/);
     expect(() => resolveCosts(platform(), { lpInitUs: Number.NaN })).toThrow(/costs\.lpInitUs: must be a finite number/);
     expect(() => resolveCosts(platform(), { lpInitUs: -1 })).toThrow(/costs\.lpInitUs: must be ≥ 0/);
+  });
+
+  it('refuses tdmrChunkBytes as a fixed property of the module, whatever the value, in one line', () => {
+    for (const v of [1000, 4 * 2 ** 20, 16 * 2 ** 20]) {
+      expect(() => resolveCosts(platform(), { tdmrChunkBytes: v })).toThrow(/^costs\.tdmrChunkBytes: fixed by the TDX module \(intel\/tdx-module tdh_sys_tdmr_init\.c[^\n]*not settable/);
+      expect(() => resolveCosts(platform({ costs: { tdmrChunkBytes: v } }))).toThrow(/^costs\.tdmrChunkBytes: fixed by the TDX module/);
+      expect(() => costValuesWith(platform(), { tdmrChunkBytes: v })).toThrow(/^costs\.tdmrChunkBytes: fixed by the TDX module/);
+    }
+    expect(() => resolveCosts(platform(), { tdmrInitCallMs: 1 })).toThrow(/\(valid: tdmrInitCallUs, lpInitUs, /);
   });
 
   it('costValuesWith (a sweep row) gives what costValues(resolveCosts()) gives, names in the same order', () => {
     const withDoc = platform({ costs: { lpInitUs: 31, keyConfigUsSigma: 0.1 } });
     const cases: Record<string, number>[] = [
       {}, { tdmrInitCallUs: 7.5 }, { lpInitUs: 12, tdmrInitSigma: 0.3 }, { wbinvdUsSigma: 0.2, keyConfigUsSigma: 0.4 },
-      { memWriteBandwidthGBps: 600, tdmrChunkBytes: 16 * 1024 * 1024 },
+      { memWriteBandwidthGBps: 600, tdmrInitBootSigma: 0.3 },
     ];
     for (const p of [platform(), withDoc]) {
       for (const o of cases) {

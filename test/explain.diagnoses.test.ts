@@ -74,7 +74,7 @@ describe('diagnosis ids', () => {
     const d = timingDiagnosis(src, 0.757866, [1.0, 2.0]);
     expect(d).toMatchObject({ id: 'timing-differs' });
     expect(d!.evidence.text).toMatch(/1050636 KB allocated for PAMT/);
-    expect(d!.cause).toMatch(/below the model's interval/);
+    expect(d!.cause).toMatch(/faster than the model's 80% interval \[1\.000, 2\.000\] s/);
     expect(timingDiagnosis(src, 0.757866, [0.5, 1.0])).toBeNull();
     expect(timingDiagnosis(src, 0.757866, null)).toBeNull();
   });

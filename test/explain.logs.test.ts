@@ -29,13 +29,13 @@ describe('explain on every real log', () => {
       expect(Object.keys(result)).toEqual(['verdict', 'platform', 'log', 'model', 'agree', 'diagnosis']);
       expect(result.verdict).toBe('agree');
       expect(Object.keys(result.log)).toEqual(LOG_KEYS);
-      expect(Object.keys(result.model!)).toEqual(FACT_KEYS);
-      expect(Object.keys(result.agree)).toEqual(['pamtKb', 'outcome']);
+      expect(Object.keys(result.model!)).toEqual([...FACT_KEYS, 'windowIntervalSeconds']);
+      expect(Object.keys(result.agree)).toEqual(['pamtKb', 'outcome', 'window']);
       // The printed figure, read off the file's own PAMT line.
       const printed = Number(/(\d+) KBs? allocated for PAMT/.exec(text)![1]);
       expect(result.log.pamtKb).toBe(printed);
       expect(result.model!.pamtKb).toBe(printed);
-      expect(result.agree).toEqual({ pamtKb: true, outcome: true });
+      expect(result.agree).toEqual({ pamtKb: true, outcome: true, window: true });
       expect(result.log.windowSeconds).toBeGreaterThan(0);
       expect(result.model!.windowSeconds).toBeGreaterThan(0);
       expect(result.diagnosis).toEqual([]);
@@ -99,7 +99,7 @@ describe('failure signatures', () => {
     const { result } = await explainFile(path.join(FIX, 'fail-not-loaded.txt'));
     expect(result.platform).toBeNull();
     expect(result.model).toBeNull();
-    expect(result.agree).toEqual({ pamtKb: null, outcome: null });
+    expect(result.agree).toEqual({ pamtKb: null, outcome: null, window: null });
     expect(result.diagnosis[0].cause).toMatch(/cannot be rebuilt.*no memory map and no CMR lines/);
     expect(result.diagnosis.map((d) => d.id)).toEqual(['cannot-rebuild', 'module-not-loaded']);
     expect(result.verdict).toBe('incomplete');
@@ -127,7 +127,8 @@ describe('agreement and windows', () => {
   it('without CMR lines the log window starts at the module identity line', async () => {
     const { result } = await explainFile(path.join(FIX, 'ok-no-cmr-lines.txt'));
     expect(result.log.windowSeconds).toBeCloseTo(0.3, 6);
-    expect(result.agree).toEqual({ pamtKb: true, outcome: true });
+    // This made-up window is far slower than the model's 80% interval.
+    expect(result.agree).toEqual({ pamtKb: true, outcome: true, window: false });
   });
   it('the model window is TDMR construction to the end of TDMR.INIT', async () => {
     const { result } = await explainFile(path.join(LOGS, 'case-15.txt'), { sets: ['costs.tdmrInitCallUs=20'] });

@@ -27,10 +27,17 @@ describe('verdict on the real excerpts', () => {
 });
 
 describe('each verdict', () => {
-  it('agree needs an outcome both sides share, and the PAMT figure when the log initialized', async () => {
-    const { result } = await explain(path.join(FIX, 'ok-no-cmr-lines.txt'));
+  it('agree needs an outcome both sides share, the PAMT figure when the log initialized, and a window inside the interval', async () => {
+    const { result } = await explain(path.join(LOGS, 'case-15.txt'));
     expect(result.verdict).toBe('agree');
-    expect(result.agree).toEqual({ pamtKb: true, outcome: true });
+    expect(result.agree).toEqual({ pamtKb: true, outcome: true, window: true });
+  });
+
+  it('differ: PAMT and outcome agree but the window lies outside the model\'s interval', async () => {
+    const { result } = await explain(path.join(FIX, 'ok-no-cmr-lines.txt'));
+    expect(result.agree).toEqual({ pamtKb: true, outcome: true, window: false });
+    expect(result.diagnosis.map((d) => d.id)).toContain('timing-differs');
+    expect(result.verdict).toBe('differ');
   });
 
   it('differ: the model does not reproduce the printed PAMT figure', async () => {

@@ -31,7 +31,9 @@ function randomProgram(rnd: () => number): TrialProgram {
     }
   };
   const steps = Array.from({ length: int(1, 4) }, (_, s) => ({ name: `s${s}`, ops: Array.from({ length: int(0, 4) }, op) }));
-  return { steps };
+  // Boot-to-boot variation: absent, 0, or a σ (one draw per trial scaling every 'tdmrs' op).
+  const boot = int(0, 2);
+  return boot === 0 ? { steps } : { steps, bootSigma: boot === 1 ? 0 : sigma() };
 }
 
 describe('trials kernel = TypeScript oracle, bit for bit', () => {

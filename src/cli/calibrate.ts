@@ -1,41 +1,30 @@
-// tdxmodel calibrate LOG... [--format text|json]
+// tdxmodel calibrate LOG... [--boot N] [--policy P] [--format text|json]
 
 import { parseArgs, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
-import { usageError } from '../platform/errors.js';
+import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { readKernelLog } from '../platform/importers/dmesg.js';
-import { calibrate } from '../model/calibrate.js';
-import { formatUs, table } from '../report/units.js';
+import { calibrate, nothingToFit } from '../model/calibrate.js';
+import { calibrateText } from '../report/calibrateText.js';
 import { bootFlag } from './import.js';
 
 export async function calibrateCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'out', 'boot'], bools: [] });
-  if (args.positional.length === 0) throw usageError('usage: tdxmodel calibrate LOG... [--boot N] [--format text|json]');
+  const args = parseArgs(argv, { values: ['format', 'out', 'policy', 'boot'], bools: [] });
+  if (args.positional.length === 0) throw usageError('usage: tdxmodel calibrate LOG... [--boot N] [--policy NAME] [--format text|json]');
   const format = choiceFlag(args, 'format', ['text', 'json'] as const, 'text');
   const boot = bootFlag(args);
   const logs = args.positional.map((f) => {
     const { text, source } = readText(f);
     // The last boot of each log unless --boot picks another (several boots are never merged).
-    return { source, log: readKernelLog(text, source, { boot }) };
+    return { source, log: readKernelLog(text, source, { boot }), lines: text.split(/\r?\n/) };
   });
-  const r = calibrate(logs);
-  if (format === 'json') {
-    await writeOutput(args.flags.get('out'), JSON.stringify(r) + '\n', out);
-    return 0;
-  }
-  const lines: string[] = [];
-  lines.push(r.params
-    ? `fit (${r.method}): tdmrInitCallUs = ${r.params.tdmrInitCallUs.toFixed(3)} µs per call, fixedOverheadUs = ${formatUs(r.params.fixedOverheadUs)}; RMS error ${r.rmsErrorPct?.toFixed(2)}%`
-    : 'no fit: no log had a usable timing window');
-  lines.push('');
-  lines.push(table(['log', 'TDMR.INIT calls', 'observed', 'fitted', 'error', 'PAMT KB model/log'], r.logs.map((l) => [
-    l.source, String(l.calls), formatUs(l.observedWindowUs), formatUs(l.fittedWindowUs), `${l.errorPct.toFixed(2)}%`, `${l.modelPamtKb}/${l.printedPamtKb ?? '-'}`,
-  ])));
-  for (const s of r.skipped) lines.push(`skipped ${s.source}: ${s.reason}`);
-  for (const n of r.notes) lines.push(`note: ${n}`);
-  for (const l of logs) if (l.log.boot.count > 1) lines.push(`note: ${l.source}: boot ${l.log.boot.used} of ${l.log.boot.count} used (lines ${l.log.boot.firstLine}-${l.log.boot.lastLine}); --boot N picks another`);
-  lines.push('', r.params ? `use: --set costs.tdmrInitCallUs=${r.params.tdmrInitCallUs.toFixed(3)} --set costs.fixedOverheadUs=${Math.round(r.params.fixedOverheadUs)}` : '');
-  await writeOutput(args.flags.get('out'), lines.join('\n') + '\n', out);
+  const r = await calibrate(logs, { policy: args.flags.get('policy') });
+  // Nothing to fit is the input's fault, not a result: exit 2 with every log's reason.
+  if (!r.params) throw new InputError('calibrate', nothingToFit(r));
+  const bootNotes = logs.filter((l) => l.log.boot.count > 1)
+    .map((l) => `note: ${l.source}: boot ${l.log.boot.used} of ${l.log.boot.count} used (lines ${l.log.boot.firstLine}-${l.log.boot.lastLine}); --boot N picks another`);
+  const text = [calibrateText(r), ...bootNotes].join('\n');
+  await writeOutput(args.flags.get('out'), format === 'json' ? JSON.stringify(r) + '\n' : text + '\n', out);
   return 0;
 }

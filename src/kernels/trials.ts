@@ -44,9 +44,10 @@ export function loadTrialsKernel(): TrialsExports {
 
 /** The program as the kernel reads it; layout documented at the top of assembly/trials.ts. */
 export function encodeTrialProgram(program: TrialProgram): { words: Float64Array; scratchWords: number; drawsPerTrial: number } {
-  const words: number[] = [program.steps.length];
+  const bootSigma = program.bootSigma ?? 0;
+  const words: number[] = [bootSigma, program.steps.length];
   let scratchWords = 0;
-  let drawsPerTrial = 1;
+  let drawsPerTrial = bootSigma === 0 ? 1 : 2;
   for (const step of program.steps) {
     words.push(step.ops.length);
     for (const op of step.ops) {

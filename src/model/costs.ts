@@ -19,6 +19,8 @@ export interface CostParameter {
   integerMultipleOf?: number;
   /** A default that depends on the platform (CPU model, module features); undefined = `default`. */
   platformDefault?: (p: Platform) => { value: number; source: string } | undefined;
+  /** Shown for reference but not settable: a property of the TDX module, not a cost (why, in one line). */
+  fixed?: string;
 }
 
 const SZ_4K = 4096;
@@ -26,6 +28,13 @@ const SZ_4M = 4 * 1024 * 1024;
 const SZ_16M = 16 * 1024 * 1024;
 
 const positive = { value: 0, exclusive: true };
+
+/**
+ * Default boot-to-boot σ of the TDMR.INIT phase, derived from the shipped real windows (see its
+ * source text; test/interval.realLogs.test.ts recomputes it). Two hosts with one memory layout
+ * have taken 2.19 s and 4.04 s, so a boot's TDMR.INIT speed is not one number.
+ */
+export const TDMR_INIT_BOOT_SIGMA = 0.18;
 const nonNegative = { value: 0, exclusive: false };
 
 /**
@@ -52,6 +61,9 @@ export const COST_PARAMETERS: readonly CostParameter[] = [
   {
     name: 'tdmrChunkBytes', default: SZ_4M, unit: 'bytes', label: 'source', min: positive, integerMultipleOf: SZ_4K,
     source: 'intel/tdx-module tdh_sys_tdmr_init.c: 4 MiB of TDMR per TDH.SYS.TDMR.INIT call (16 MiB with Dynamic PAMT)',
+    // The module walks a TDMR in chunks of a size compiled into it (tdh_sys_tdmr_init.c); the
+    // caller passes only the TDMR base, so no kernel or platform setting can change the count.
+    fixed: 'fixed by the TDX module (intel/tdx-module tdh_sys_tdmr_init.c: 4 MiB of TDMR per TDH.SYS.TDMR.INIT call, 16 MiB with Dynamic PAMT; the caller passes only the TDMR base): not settable; to change the call count use module.features.dynamicPamt, to change its cost costs.tdmrInitCallUs',
     platformDefault: (p) => (p.module.features.dynamicPamt
       ? { value: SZ_16M, source: 'intel/tdx-module: 16 MiB per TDH.SYS.TDMR.INIT call with Dynamic PAMT' }
       : undefined),
@@ -85,6 +97,10 @@ export const COST_PARAMETERS: readonly CostParameter[] = [
   },
   { name: 'lpInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative, source: 'spread of LP.INIT latency; 0 = deterministic' },
   { name: 'tdmrInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative, source: 'spread of TDMR.INIT call latency; 0 = deterministic' },
+  {
+    name: 'tdmrInitBootSigma', default: TDMR_INIT_BOOT_SIGMA, unit: 'σ (log-normal)', label: 'derived', min: nonNegative,
+    source: 'boot-to-boot spread of the whole TDMR.INIT phase (one factor e^{σZ} per boot/trial). Derived from the 3 real CMR→PAMT windows shipped in test/data/real-logs: each implies a factor B = (measured − modeled rest of the window) ÷ modeled TDMR.INIT at default parameters, ln B = −0.181 (case-05), +0.170 (case-14), −0.002 (case-15); σ = their sample standard deviation (n − 1), 0.175, rounded to 0.18. Three windows make it rough. 80% of boots fall within e^±1.28σ (×0.79 to ×1.26) of the modeled phase',
+  },
   {
     name: 'fixedOverheadUs', default: 0, unit: 'µs', label: 'assumed', min: nonNegative,
     source: 'calibration intercept: time in a log window the other parameters do not explain',
@@ -128,7 +144,7 @@ export function costParameter(name: string): CostParameter | undefined {
 }
 
 function validNames(): string {
-  return `${COST_PARAMETERS.map((p) => p.name).join(', ')}, or <time parameter>Sigma`;
+  return `${COST_PARAMETERS.filter((p) => !p.fixed).map((p) => p.name).join(', ')}, or <time parameter>Sigma`;
 }
 
 function checkValue(def: CostParameter, value: unknown, where: string): number {
@@ -214,5 +230,6 @@ function checkedCost(name: string, raw: unknown): { def: CostParameter; value: n
   const where = `costs.${name}`;
   const def = costParameter(name);
   if (!def) throw new InputError(where, `unknown cost parameter (valid: ${validNames()})`);
+  if (def.fixed) throw new InputError(where, def.fixed);
   return { def, value: checkValue(def, raw, where) };
 }

@@ -20,14 +20,14 @@ import { splitSets, simulatePlatform, type SimulationReport } from './run.js';
 import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
-import { maxOf } from '../util/extent.js';
+import { compareWindow, modelWindowSpan, INTERVAL_LEVEL } from './interval.js';
 
 export interface Facts {
   pamtKb: number | null;
   initialized: boolean | null;
   failure: string | null;
   windowSeconds: number | null;
-  /** The model's interval for the window, when the time model gives one (timing-differs is judged against it). */
+  /** Model only: the 80% interval of the window under boot-to-boot variation (src/model/interval.ts); timing-differs is judged against it. */
   windowIntervalSeconds?: [number, number] | null;
 }
 
@@ -70,7 +70,7 @@ export interface ExplainResult {
   platform: Record<string, unknown> | null;
   log: LogFacts;
   model: Facts | null;
-  agree: { pamtKb: boolean | null; outcome: boolean | null };
+  agree: { pamtKb: boolean | null; outcome: boolean | null; window: boolean | null };
   diagnosis: Diagnosis[];
 }
 
@@ -123,11 +123,8 @@ export function logFacts(log: KernelLog): LogFacts {
 /** Modeled seconds from TDMR construction to the end of the last TDH.SYS.TDMR.INIT, the span the log window covers. */
 export function modelWindowSeconds(report: SimulationReport): number | null {
   if (!report.outcome.initialized) return null;
-  const from = report.timeline.find((s) => s.step === 'construct TDMRs');
-  const inits = report.timeline.filter((s) => s.step === 'TDH.SYS.TDMR.INIT');
-  if (!from || inits.length === 0) return null;
-  const end = maxOf(inits.map((s) => s.endUs));
-  return Math.round(end - from.startUs) / 1e6;
+  const span = modelWindowSpan(report.timeline);
+  return span ? Math.round(span.endUs - span.startUs) / 1e6 : null;
 }
 
 export function modelFacts(report: SimulationReport): Facts {
@@ -137,6 +134,7 @@ export function modelFacts(report: SimulationReport): Facts {
     initialized: report.outcome.initialized,
     failure: report.outcome.initialized ? null : failureText(printed) ?? report.outcome.error?.message ?? null,
     windowSeconds: modelWindowSeconds(report),
+    windowIntervalSeconds: compareWindow(null, report.intervals).intervalSeconds,
   };
 }
 
@@ -435,9 +433,13 @@ export function timingDiagnosis(src: LogSource, logSeconds: number | null, inter
   const w = initWindow(src.log);
   return {
     id: 'timing-differs',
-    cause: `the log's window of ${logSeconds.toFixed(3)} s lies ${logSeconds < lo ? 'below' : 'above'} the model's interval [${lo.toFixed(3)}, ${hi.toFixed(3)}] s`,
+    cause: `timing differs: the log's init window of ${logSeconds.toFixed(3)} s (last CMR or module line → PAMT line) is ${logSeconds < lo ? 'faster' : 'slower'} than the model's ${(100 * INTERVAL_LEVEL).toFixed(0)}% interval [${lo.toFixed(3)}, ${hi.toFixed(3)}] s`,
     evidence: w ? evidenceOf(src, w.to.line) : { line: null, text: 'window' },
-    remedies: ['fit the time model to this machine: `tdxmodel calibrate LOG` prints the --set line to use', 'check the module version and CPU model the model assumed (marked "guessed" above)'],
+    remedies: [
+      'fit the TDMR.INIT cost to this machine: `tdxmodel calibrate LOG…` on its logs, then pass the printed --set line to explain/simulate',
+      'if this boot was unusually slow or fast (a busy or throttled CPU during TDMR.INIT, another kernel), compare a second boot of the same machine',
+      'check the module version and CPU model the model assumed (marked "guessed" above)',
+    ],
   };
 }
 
@@ -480,7 +482,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
     const none = noInitDiagnosis(src);
     if (none) diagnosis.push(none);
     diagnosis.push(...signatureDiagnoses(src, null));
-    const agree = { pamtKb: null, outcome: null };
+    const agree = { pamtKb: null, outcome: null, window: null };
     return { result: { verdict: 'no-tdx-init', platform: null, log, model: null, agree, diagnosis }, context, report: null, platform: null };
   }
 
@@ -539,10 +541,14 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
   if (truncated) diagnosis.push(truncated);
   if (partialMap) diagnosis.push(partialMapDiagnosis(src, partialMap));
   if (model) diagnosis.push(...comparisonDiagnoses(src, log, model, context.memoryFrom));
+  // Timing: the log's window against the model's 80% interval (src/model/interval.ts); the
+  // diagnosis itself comes from comparisonDiagnoses (timingDiagnosis).
+  const timing = compareWindow(log.windowSeconds, report?.intervals ?? null);
 
   const agree = {
     pamtKb: log.pamtKb === null || model === null || model.pamtKb === null ? null : log.pamtKb === model.pamtKb,
     outcome: log.initialized === null || model === null || model.initialized === null ? null : log.initialized === model.initialized,
+    window: timing.inside,
   };
   const verdict = verdictOf(log, model, agree, diagnosis, tdxInit);
   return { result: { verdict, platform: document, log, model, agree, diagnosis }, context, report, platform };

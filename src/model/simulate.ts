@@ -12,6 +12,7 @@ import type { KernelPolicy } from './policies/policy.js';
 import { pamtBytes } from './policies/steps.js';
 import type { TrialProgram } from './trialProgram.js';
 import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from './readiness.js';
+import { timeIntervals, type TimeIntervals } from './interval.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -48,6 +49,8 @@ export interface SimulationResult {
   seamcalls: { total: number; perLeaf: Record<string, number> };
   timeline: { step: string; startUs: number; endUs: number; durationUs: number; cpus: string; detail: string }[];
   totals: { initUs: number; tdxEnableUs: number; lpInitUs: number; tdmrInitUs: number; byStep: Record<string, number> };
+  /** 80% intervals under boot-to-boot variation (src/model/interval.ts). */
+  intervals: TimeIntervals;
   readiness: Readiness | null;
   physicalFloor: { pamtBytes: number; bandwidthGBps: number; packages: number; floorUs: number; modeledTdmrInitUs: number; ratio: number | null };
   hotplug: { start: string; end: string; node: number; kind: string; accepted: boolean; message: string }[];
@@ -282,6 +285,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
     seamcalls: { total: Object.values(counts).reduce((a, b) => a + b, 0), perLeaf: counts },
     timeline: sim.timeline.map((s) => ({ step: s.step, startUs: r3(s.startUs), endUs: r3(s.endUs), durationUs: r3(s.endUs - s.startUs), cpus: s.cpus, detail: s.detail })),
     totals: { initUs: summary.initUs, tdxEnableUs: r3(run.enableEnd - run.enableStart), lpInitUs: r3(run.lpInitUs), tdmrInitUs: summary.tdmrInitUs, byStep },
+    intervals: timeIntervals(sim.timeline, sim.trialSteps, run.endUs, opts.costs.tdmrInitBootSigma ?? 0, sim.outcome.initialized),
     readiness: ready,
     physicalFloor: {
       pamtBytes: allPamt, bandwidthGBps: bw, packages: pkgs, floorUs: summary.floorUs, modeledTdmrInitUs: summary.tdmrInitUs,
@@ -293,7 +297,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
     parameters: opts.parameters,
   };
   if (sim.trace) result.trace = sim.trace.map((t) => ({ ...t, startUs: r3(t.startUs), endUs: r3(t.endUs) }));
-  return { result, program: { steps: sim.trialSteps } };
+  return { result, program: { steps: sim.trialSteps, bootSigma: opts.costs.tdmrInitBootSigma ?? 0 } };
 }
 
 function roundOutcome(o: Outcome): Outcome {

@@ -30,6 +30,11 @@ export interface TrialStep {
 /** The steps run one after another: the total is their sum. */
 export interface TrialProgram {
   steps: TrialStep[];
+  /**
+   * Boot-to-boot variation: each trial draws one factor e^{σZ} that scales every 'tdmrs' op
+   * (the whole TDMR.INIT phase of that boot), beside the per-call σ of the op. Absent or 0: none.
+   */
+  bootSigma?: number;
 }
 
 export interface TrialStats {
@@ -91,6 +96,8 @@ export function validateTrialProgram(program: unknown): TrialProgram {
   if (typeof program !== 'object' || program === null) throw invalidField('program', 'must be an object');
   const steps = (program as { steps?: unknown }).steps;
   if (!Array.isArray(steps) || steps.length === 0) throw invalidField('program.steps', 'must be a non-empty array');
+  const bootSigma = (program as { bootSigma?: unknown }).bootSigma;
+  if (bootSigma !== undefined) checkSigma('program.bootSigma', bootSigma);
   steps.forEach((step: unknown, s) => {
     const sp = `program.steps[${s}]`;
     if (typeof step !== 'object' || step === null) throw invalidField(sp, 'must be an object');

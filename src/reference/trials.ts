@@ -298,7 +298,8 @@ function tdmrDuration(rng: TrialRng, calls: number, medianUs: number, sigma: num
   return d < 0 ? 0 : d;
 }
 
-function runOp(rng: TrialRng, op: TrialOp): number {
+/** `boot`: this trial's boot-to-boot factor, applied to the whole TDMR.INIT phase (assembly/trials.ts). */
+function runOp(rng: TrialRng, op: TrialOp, boot: number): number {
   switch (op.kind) {
     case 'fixed':
       return op.sigma === 0 ? op.us : op.us * expFast(op.sigma * rng.normal());
@@ -328,7 +329,7 @@ function runOp(rng: TrialRng, op: TrialOp): number {
       }
       let span = 0;
       for (const at of lanes) if (at > span) span = at;
-      return span;
+      return boot * span;
     }
   }
 }
@@ -344,12 +345,15 @@ export function runTrialsReference(program: TrialProgram, seed: number, firstTri
   const width = program.steps.length + 1;
   const out = new Float64Array(count * width);
   const key = seedKeyOf(seed);
+  const bootSigma = program.bootSigma ?? 0;
   for (let t = 0; t < count; t++) {
     const rng = new TrialRng(key, BigInt(firstTrial + t));
+    // One draw per trial, before any step, and none at σ = 0 (the kernel's order).
+    const boot = bootSigma === 0 ? 1.0 : expFast(bootSigma * rng.normal());
     let total = 0;
     program.steps.forEach((step, s) => {
       let d = 0;
-      for (const op of step.ops) d += runOp(rng, op);
+      for (const op of step.ops) d += runOp(rng, op, boot);
       out[t * width + s] = d;
       total += d;
     });

@@ -14,7 +14,10 @@ function cell(f: Facts | null, key: 'pamtKb' | 'initialized' | 'failure' | 'wind
   if (v === null) return dash;
   if (key === 'pamtKb') return `${v} KB`;
   if (key === 'initialized') return v ? 'initialized' : 'failed';
-  if (key === 'windowSeconds') return `${(v as number).toFixed(3)} s`;
+  if (key === 'windowSeconds') {
+    const iv = f.windowIntervalSeconds;
+    return `${(v as number).toFixed(3)} s${iv ? ` (80%: ${iv[0].toFixed(3)}–${iv[1].toFixed(3)} s)` : ''}`;
+  }
   return oneLine(String(v));
 }
 
@@ -58,7 +61,7 @@ export function explainText(r: ExplainResult, c: ExplainContext): string {
     ['PAMT', cell(r.log, 'pamtKb'), cell(r.model, 'pamtKb'), rowVerdict(r.agree.pamtKb)],
     ['outcome', cell(r.log, 'initialized'), cell(r.model, 'initialized'), rowVerdict(r.agree.outcome)],
     ['failure', cell(r.log, 'failure'), cell(r.model, 'failure'), ''],
-    ['window', cell(r.log, 'windowSeconds'), cell(r.model, 'windowSeconds'), ''],
+    ['window', cell(r.log, 'windowSeconds'), cell(r.model, 'windowSeconds'), rowVerdict(r.agree.window)],
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) out.push(`  ${row[0].padEnd(w[0])}  ${row[1].padEnd(w[1])}  ${row[2].padEnd(w[2])}  ${row[3]}`.trimEnd());

@@ -2,8 +2,27 @@
 // readiness, and which parameters the numbers rest on.
 
 import type { SimulationReport } from '../model/run.js';
+import { getPolicy } from '../model/policies/registry.js';
 import { formatBytes, formatUs, table } from './units.js';
 import { green, red, bold } from './color.js';
+
+/** Whether the report's policy lets a TD use memory before tdx_enable() returns (none modeled does). */
+function guestsEarly(r: SimulationReport): boolean {
+  try {
+    return getPolicy(r.policy.name).guestsBeforeEnableReturns === true;
+  } catch {
+    return false;
+  }
+}
+
+/** When guests can use TDX under the report's policy: the end of the initializing tdx_enable(). */
+function guestsLine(r: SimulationReport): string {
+  const ran = r.callers.find((c) => c.ran);
+  const at = ran ? formatUs(ran.returnedUs) : formatUs(r.totals.initUs);
+  return guestsEarly(r)
+    ? `guests can use TDX from ${r.readiness ? formatUs(r.readiness.curve[1].tUs) : at}: the ${r.policy.name} policy lets KVM create a TD before tdx_enable() returns (${at}), on the GiBs TDMR.INIT has finished`
+    : `guests can use TDX from ${at}, when tdx_enable() returns (no TD before it under the ${r.policy.name} policy)`;
+}
 
 export function simulateText(r: SimulationReport): string {
   const p = r.platform;
@@ -12,7 +31,7 @@ export function simulateText(r: SimulationReport): string {
   out.push(`  ${formatBytes(p.memoryBytes)} memory on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${p.cpuModel}, module ${p.moduleVersion}`);
   out.push('');
   if (r.outcome.initialized) {
-    out.push(`OUTCOME  ${green('initialized')} (${r.outcome.status}) in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}`);
+    out.push(`OUTCOME  ${green('initialized')} (${r.outcome.status}) in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}; ${guestsLine(r)}`);
   } else {
     const e = r.outcome.error;
     out.push(`OUTCOME  ${red('FAILED')} (${r.outcome.status}) at ${e?.step ?? '?'}: ${e?.code ?? ''}${e?.statusName ? ` ${e.statusName} ${e.status}` : ''}`);
@@ -28,8 +47,12 @@ export function simulateText(r: SimulationReport): string {
   const steps = r.timeline.map((s) => [s.step, formatUs(s.startUs), formatUs(s.durationUs), s.cpus, s.detail]);
   out.push(table(['step', 'start', 'duration', 'CPUs', 'detail'], steps));
   out.push('');
+  const iv = r.intervals;
+  const w = iv.windowUs ? `, window (TDMR construction → last TDMR.INIT) ${formatUs(iv.windowUs[0])}–${formatUs(iv.windowUs[1])}` : '';
+  out.push(`80%      init ${formatUs(iv.initUs[0])}–${formatUs(iv.initUs[1])}${w}: boot-to-boot spread of the TDMR.INIT phase, σ ${iv.bootSigma} (costs.tdmrInitBootSigma)`);
   if (r.readiness) {
-    out.push(`READY    50% of TDX memory at ${formatUs(r.readiness.p50Us)}, 90% at ${formatUs(r.readiness.p90Us)}, 100% at ${formatUs(r.readiness.p100Us)}`);
+    const who = guestsEarly(r) ? 'guests may use each GiB as it completes' : 'module progress, not memory a guest can use before tdx_enable() returns';
+    out.push(`PROGRESS TDMR.INIT initialized 50% of TDX memory at ${formatUs(r.readiness.p50Us)}, 90% at ${formatUs(r.readiness.p90Us)}, 100% at ${formatUs(r.readiness.p100Us)} (${who})`);
   }
   const f = r.physicalFloor;
   if (f.floorUs > 0 && f.modeledTdmrInitUs > 0) {

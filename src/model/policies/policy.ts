@@ -17,4 +17,10 @@ export interface KernelPolicy {
   laterCallerResult(sim: Sim): number;
   /** Whether hot-added memory [start, end) may go online after this policy's outcome. */
   acceptsHotplug(sim: Sim, start: number, end: number): boolean;
+  /**
+   * Whether KVM can create a TD before tdx_enable() returns, using the GiBs TDMR.INIT has
+   * finished so far. Absent = no: in every modeled kernel kvm_intel sets up TDX only after
+   * tdx_enable() returned 0, so TDMR.INIT progress is module progress, not memory a guest has.
+   */
+  readonly guestsBeforeEnableReturns?: boolean;
 }

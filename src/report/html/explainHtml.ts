@@ -15,7 +15,7 @@ const factRows = (f: Facts | null): [string, string][] => [
   ['initialized', f === null || f.initialized === null ? '–' : f.initialized ? 'yes' : 'no'],
   ['PAMT', f === null || f.pamtKb === null ? '–' : `${f.pamtKb} KB`],
   ['failure', f?.failure ? oneLine(f.failure) : '–'],
-  ['window (CMR lines → PAMT line)', f === null || f.windowSeconds === null ? '–' : `${f.windowSeconds.toFixed(3)} s`],
+  ['window (CMR lines → PAMT line)', f === null || f.windowSeconds === null ? '–' : `${f.windowSeconds.toFixed(3)} s${f.windowIntervalSeconds ? ` (80%: ${f.windowIntervalSeconds[0].toFixed(3)}–${f.windowIntervalSeconds[1].toFixed(3)} s)` : ''}`],
 ];
 
 export function explainHtml(run: ExplainRun): string {
@@ -39,7 +39,7 @@ export function explainHtml(run: ExplainRun): string {
     {
       id: 'side-by-side',
       heading: 'Log and model',
-      intro: `What the log says and what the model predicts for the platform rebuilt from it (memory from ${context.memoryFrom ?? 'nothing'}; policy ${context.policy ?? '–'}). PAMT: ${agree(result.agree.pamtKb)}; outcome: ${agree(result.agree.outcome)}.`,
+      intro: `What the log says and what the model predicts for the platform rebuilt from it (memory from ${context.memoryFrom ?? 'nothing'}; policy ${context.policy ?? '–'}). PAMT: ${agree(result.agree.pamtKb)}; outcome: ${agree(result.agree.outcome)}; timing: ${agree(result.agree.window)}.`,
       body: sideBySide(`log: ${oneLine(context.file)}`, dataTable(['fact', 'value'], factRows(result.log)), 'model', dataTable(['fact', 'value'], factRows(result.model))),
     },
     {

@@ -1,5 +1,6 @@
-// The readiness curve: the fraction of TDX memory usable as a function of time. TDMR.INIT
-// makes memory usable one 1 GiB chunk at a time, so the curve stays at zero until the first
+// The readiness curve: the fraction of TDX memory TDMR.INIT has initialized (module progress;
+// no modeled kernel lets a guest use it before tdx_enable() returns). TDMR.INIT
+// completes memory one 1 GiB chunk at a time, so the curve stays at zero until the first
 // TDMR.INIT call returns and then climbs; p50/p90/p100 are marked because they are the numbers
 // a capacity planner asks for ("when can I start half my guests?").
 
@@ -66,5 +67,5 @@ export function readinessChart(r: SimulationResult, opts: TimeAxisOptions = {}):
     out.push(text(left ? mx - 8 : mx + 8, y(f) + 4, label, { class: 'mark', 'text-anchor': left ? 'end' : 'start' }));
   }
   out.push(text(X1, Y1 + 32, `time since boot of the model; 100% = ${formatBytes(rd.tdxMemoryBytes)} of TDX memory`, { 'text-anchor': 'end', class: 'small' }));
-  return svg(W, Y1 + 40, `Fraction of TDX memory usable over time, ${r.platform.name}`, 'chart readiness', join(out));
+  return svg(W, Y1 + 40, `Fraction of TDX memory initialized by TDMR.INIT over time, ${r.platform.name}`, 'chart readiness', join(out));
 }

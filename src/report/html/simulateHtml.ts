@@ -23,7 +23,7 @@ const nodesOf = (p: Platform): number[] => [...new Set(p.memory.map((m) => m.nod
 const MAP_INTRO = 'Top: the whole machine to scale. Bottom: the low 4 GiB, where the firmware and legacy holes are, with the first MiB widened. '
   + 'Ranges too small to see are drawn at a minimum width; hover any shape for its exact range. Holes are outlined in red.';
 const TIMELINE_INTRO = 'Left: each step at its modeled start and end. Right: the same durations on a log scale, so microsecond steps stay visible next to second-long ones.';
-const READY_INTRO = 'TDH.SYS.TDMR.INIT makes TDX memory usable 1 GiB at a time; the curve is the fraction of TDX memory that can be given to guests.';
+const READY_INTRO = 'TDH.SYS.TDMR.INIT initializes TDX memory 1 GiB at a time; the curve is the module\'s progress. No modeled kernel lets KVM create a TD before tdx_enable() returns, so guests can use none of it earlier.';
 
 export function memoryMapSection(r: SimulationReport, p: Platform, prefix = ''): Section {
   return {

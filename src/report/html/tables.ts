@@ -38,7 +38,7 @@ export function outcomeSummary(r: SimulationReport): Html {
     ['PAMT', r.pamt.totalKb > 0 ? `${formatBytes(r.pamt.totalKb * 1024)} (${r.pamt.totalKb} KB), ${pct(r.pamt.totalKb * 1024, p.tdxMemoryBytes)} of TDX memory` : 'none held'],
     ['time', `init ${formatUs(r.totals.initUs)}; LP.INIT ${formatUs(r.totals.lpInitUs)}; TDMR.INIT ${formatUs(r.totals.tdmrInitUs)}`],
   ];
-  if (r.readiness) facts.push(['memory usable', `50% at ${formatUs(r.readiness.p50Us)}, 90% at ${formatUs(r.readiness.p90Us)}, 100% at ${formatUs(r.readiness.p100Us)}`]);
+  if (r.readiness) facts.push(['TDMR.INIT progress', `50% at ${formatUs(r.readiness.p50Us)}, 90% at ${formatUs(r.readiness.p90Us)}, 100% at ${formatUs(r.readiness.p100Us)}`]);
   const f = r.physicalFloor;
   if (f.floorUs > 0 && f.modeledTdmrInitUs > 0) {
     facts.push(['physical floor', `writing ${formatBytes(f.pamtBytes)} of PAMT at ${f.bandwidthGBps} GB/s × ${f.packages} package(s) takes ${formatUs(f.floorUs)}; modeled TDMR.INIT is ${f.ratio ?? '—'}× that`]);
