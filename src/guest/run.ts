@@ -1,0 +1,160 @@
+// One entry for the guest side: a TD document (file, stdin or preset) → a GuestReport. The
+// report's JSON shape is the versioned contract of docs/guest-schema.md.
+
+import { InputError, inFile, oneLine } from '../platform/errors.js';
+import { readText } from '../platform/load.js';
+import { parseJsonOrYaml } from '../platform/jsonOrYaml.js';
+import type { ResolvedCost } from '../model/costs.js';
+import { applyTdSets, defaultReason, GUEST_SCHEMA_VERSION, validateTd, type TdDocument } from './document.js';
+import { getTdPreset } from './presets.js';
+import { guestCostValues, resolveGuestCosts } from './costs.js';
+import { assembleBoot, GiB, planBoot, type BootResult, type HostWork, type MemoryCosts, type Phase } from './boot/model.js';
+import { runAcceptTrials } from './boot/trials.js';
+import { runAttestation, type AttestationConfig, type AttestationResult } from './attestation/index.js';
+
+export interface Stats { mean: number; p50: number; p95: number; max: number }
+
+export interface GuestReport {
+  schema: 'tdxmodel-guest';
+  version: number;
+  source: string;
+  td: TdDocument;
+  defaulted: { field: string; value: unknown; why: string }[];
+  boot: {
+    firmwareSeconds: number;
+    toInitSeconds: number;
+    acceptedAtInitGiB: number;
+    unacceptedAtInitGiB: number;
+    stormSeconds: number;
+    stormGiB: number;
+    phases: Phase[];
+  };
+  memory: MemoryCosts & {
+    fullyAcceptedSeconds: number | null;
+    acceptedCurve: { seconds: number[]; bytes: number[] };
+  };
+  host: HostWork;
+  attestation: AttestationResult & { config: AttestationConfig };
+  trials: null | { count: number; seed: number; toInitSeconds: Stats; fullyAcceptedSeconds: Stats | null };
+  parameters: ResolvedCost[];
+  /** Names of 'assumed' parameters the numbers rest on. */
+  assumed: string[];
+  notes: string[];
+}
+
+export interface GuestRequest {
+  input: string;
+  sets: string[];
+  trials: number;
+  seed: number;
+  workers: number;
+}
+
+/** The unvalidated document behind INPUT: a file, "-", or preset:NAME. */
+export function loadTdDocument(spec: string): { doc: unknown; source: string } {
+  if (spec.startsWith('preset:')) return { doc: getTdPreset(spec.slice('preset:'.length)), source: spec };
+  const { text, source } = readText(spec);
+  return { doc: parseJsonOrYaml(text, source), source };
+}
+
+/** Document + --set → validated TD and resolved costs (--set costs.X goes to the cost table as an override). */
+export function loadTd(spec: string, sets: string[]): { td: TdDocument; defaulted: string[]; costs: ResolvedCost[]; source: string } {
+  const { doc, source } = loadTdDocument(spec);
+  const docSets = sets.filter((s) => !s.startsWith('costs.'));
+  const costSets: Record<string, unknown> = {};
+  for (const s of sets.filter((x) => x.startsWith('costs.'))) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new InputError('', `--set needs PATH=VALUE, got "${s}"`);
+    const raw = s.slice(eq + 1);
+    const n = Number(raw);
+    costSets[s.slice('costs.'.length, eq)] = raw.trim() === '' || !Number.isFinite(n) ? raw : n;
+  }
+  try {
+    applyTdSets(doc, docSets);
+    const { td, defaulted } = validateTd(doc);
+    const costs = resolveGuestCosts(td.costs, costSets);
+    return { td, defaulted, costs, source };
+  } catch (e) {
+    if (e instanceof InputError && (e.where === '' || e.where.startsWith(oneLine(source)))) throw e;
+    throw inFile(source, e);
+  }
+}
+
+function stats(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+  let sum = 0;
+  for (const x of s) sum += x;
+  return { mean: sum / s.length, p50: q(0.5), p95: q(0.95), max: s[s.length - 1] };
+}
+
+export function attestationConfig(td: TdDocument): AttestationConfig {
+  const a = td.attestation;
+  return {
+    path: a.path, pollMs: a.pollMs, qgs: a.qgs, qgsThreads: a.qgsThreads, requests: a.requests, concurrency: a.concurrency,
+    tds: a.tds, kernelVersion: td.kernel.version, bufferStrategy: a.bufferStrategy, hz: td.kernel.hz, vcpus: td.vcpus,
+  };
+}
+
+/** The boot model alone (no attestation): what sweeps and benchmarks call. trials 0 = one deterministic run. */
+export async function runBoot(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers: number }):
+Promise<{ boot: BootResult; plan: ReturnType<typeof planBoot>; perTrial: BootResult[] }> {
+  const seed32 = (opts.seed % 2 ** 32) >>> 0;
+  const plan = planBoot(td, values, seed32);
+  const count = Math.max(1, opts.trials);
+  const outs = await runAcceptTrials(plan.jobs.map((j) => j.job), count, opts.workers);
+  const perTrial: BootResult[] = [];
+  for (let t = 0; t < count; t++) {
+    perTrial.push(assembleBoot(plan, outs.map((o, i) => {
+      const w = plan.jobs[i].job.samples + 1;
+      return o.subarray(t * w, (t + 1) * w);
+    })));
+  }
+  return { boot: perTrial[0], plan, perTrial };
+}
+
+export async function runGuest(req: GuestRequest): Promise<GuestReport> {
+  const { td, defaulted, costs, source } = loadTd(req.input, req.sets);
+  const values = guestCostValues(costs);
+  const { boot, plan, perTrial } = await runBoot(td, values, req);
+  const cfg = attestationConfig(td);
+  const attestation = await runAttestation(cfg, values, { trials: Math.max(1, req.trials), seed: req.seed, workers: req.workers });
+  const fully = perTrial.map((b) => b.fullyAcceptedSeconds);
+  const notes = [...plan.notes];
+  const assumed = costs.filter((c) => c.label === 'assumed').map((c) => c.name);
+  notes.push(`assumed parameters (no public number; --set costs.NAME=V to change): ${assumed.join(', ')}`);
+  return {
+    schema: 'tdxmodel-guest',
+    version: GUEST_SCHEMA_VERSION,
+    source,
+    td,
+    defaulted: defaulted.map((f) => ({ field: f, value: valueAt(td, f), why: defaultReason(f) })),
+    boot: {
+      firmwareSeconds: boot.firmwareSeconds,
+      toInitSeconds: boot.toInitSeconds,
+      acceptedAtInitGiB: boot.acceptedAtInitBytes / GiB,
+      unacceptedAtInitGiB: boot.unacceptedAtInitBytes / GiB,
+      stormSeconds: boot.stormSeconds,
+      stormGiB: boot.stormBytes / GiB,
+      phases: boot.phases,
+    },
+    memory: { fullyAcceptedSeconds: boot.fullyAcceptedSeconds, ...plan.memory, acceptedCurve: boot.acceptedCurve },
+    host: plan.host,
+    attestation: { ...attestation, config: cfg },
+    trials: req.trials > 0 ? {
+      count: req.trials,
+      seed: req.seed,
+      toInitSeconds: stats(perTrial.map((b) => b.toInitSeconds)),
+      fullyAcceptedSeconds: fully.every((x): x is number => x !== null) ? stats(fully) : null,
+    } : null,
+    parameters: costs,
+    assumed,
+    notes: [...notes, ...attestation.notes],
+  };
+}
+
+function valueAt(td: TdDocument, path: string): unknown {
+  let o: unknown = td;
+  for (const k of path.split('.')) o = (o as Record<string, unknown>)[k];
+  return o;
+}
