@@ -71,6 +71,8 @@ const memoryGiB = (v: unknown, path: string): number => {
   return v;
 };
 const kernelVersion = (v: unknown, path: string): string => {
+  // A YAML `version: 6.10` is the number 6.1: say to quote it rather than guess.
+  if (typeof v === 'number') throw new InputError(path, `must be a string MAJOR.MINOR such as "6.8" (quote it), got the number ${v}`);
   if (typeof v !== 'string' || !/^[1-9][0-9]?\.[0-9]{1,2}$/.test(v)) throw new InputError(path, `must be MAJOR.MINOR such as "6.8", got ${show(v)}`);
   const [maj, min] = v.split('.').map(Number);
   // arch/x86/coco/tdx/ (TDX guest support) was merged in 5.19.
@@ -175,15 +177,18 @@ export function validateTd(doc: unknown): ValidatedTd {
   return { td, defaulted };
 }
 
+function fieldAt(path: string[]): Field | undefined {
+  let node: Field | Tree | undefined = TD_FIELDS;
+  for (const k of path) {
+    if (node === undefined || isField(node) || !Object.hasOwn(node, k)) return undefined;
+    node = node[k];
+  }
+  return node !== undefined && isField(node) ? node : undefined;
+}
+
 /** The field explanation of a defaulted path (for reports). */
 export function defaultReason(path: string): string {
-  let node: Field | Tree = TD_FIELDS;
-  for (const k of path.split('.')) {
-    if (isField(node)) return '';
-    node = node[k];
-    if (node === undefined) return '';
-  }
-  return isField(node) ? node.why : '';
+  return fieldAt(path.split('.'))?.why ?? '';
 }
 
 /** --set PATH=VALUE on a TD document before validation (VALUE is JSON when it parses, else a string). */
@@ -199,7 +204,9 @@ export function applyTdSets(doc: unknown, sets: string[]): void {
       throw new InputError('', `--set ${path.join('.')}: not a TD document field (valid roots: ${[...Object.keys(TD_FIELDS), 'costs'].join(', ')})`);
     }
     let value: unknown;
-    if (/^\s*[[{]/.test(raw)) value = parseJsonStrict(raw, `--set ${path.join('.')}`);
+    // String fields take VALUE as written: "kernel.version=6.10" must not become the number 6.1.
+    if (fieldAt(path)?.dflt !== undefined && typeof fieldAt(path)?.dflt === 'string') value = raw;
+    else if (/^\s*[[{]/.test(raw)) value = parseJsonStrict(raw, `--set ${path.join('.')}`);
     else {
       try { value = JSON.parse(raw); } catch { value = raw; }
     }

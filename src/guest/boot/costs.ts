@@ -1,4 +1,6 @@
-// The boot/memory cost parameters (see src/guest/costs.ts for how they were fitted).
+// The boot/memory cost parameters (see src/guest/costs.ts for how they were fitted). Host work per
+// converted page (MapGPA, BLOCK/TRACK/REMOVE/WBINVD, vCPU kicks) uses the attestation model's
+// parameters attMapGpaCallUs, attHostRemovePageUs and attKickPerVcpuUs: one idea, one number.
 
 import type { CostParameter } from '../../model/costs.js';
 
@@ -55,18 +57,6 @@ export const BOOT_COST_PARAMETERS: readonly CostParameter[] = [
   {
     name: 'initcallsS', default: 1.5, unit: 's', label: 'assumed', min: nonNegative,
     source: 'from smp_init() done to starting init (initcalls, rootfs); no public TD figure',
-  },
-  {
-    name: 'mapGpaChunkUs', default: 20, unit: 'µs', label: 'assumed', min: nonNegative,
-    source: 'one MapGPA 2 MiB chunk: KVM_HC_MAP_GPA_RANGE exit to userspace + KVM_SET_MEMORY_ATTRIBUTES (TDX_MAP_GPA_MAX_LEN); GAP, no public number',
-  },
-  {
-    name: 'removePageUs', default: 3, unit: 'µs', label: 'assumed', min: nonNegative,
-    source: 'host work per private 4K page made shared: TDH.MEM.RANGE.BLOCK + TDH.MEM.TRACK + TDH.MEM.PAGE.REMOVE + TDH.PHYMEM.PAGE.WBINVD (KVM tdx_sept_remove_private_spte); GAP',
-  },
-  {
-    name: 'kickPerVcpuUs', default: 1, unit: 'µs', label: 'assumed', min: nonNegative,
-    source: 'tdx_track() kicks every running vCPU (kvm_make_all_cpus_request) and waits, per removed page; GAP, guest IPI latency vs vCPUs is unpublished',
   },
   {
     name: 'acceptJitter', default: 0, unit: '± fraction', label: 'assumed', min: nonNegative,

@@ -128,6 +128,18 @@ export function quoteBufferBytes(kernelVersion: string): number {
   return v >= 700 ? 128 * KiB : 8 * KiB;
 }
 
+/**
+ * One accept fault during SMP bring-up with `online` vCPUs up, the idle ones taking HZ ticks
+ * (each a TD exit the host serves while the BSP accepts): acceptFaultUs with one vCPU, growing
+ * linearly to acceptFaultLateUs when acceptFaultLateVcpus - 1 are up at HZ=1000, the last AP's
+ * turn in the measured 248-vCPU TD (dstack PR #1220: 8 µs normally, 153 µs late in bring-up).
+ */
+export function stormFaultUs(c: Record<string, number>, online: number, hz: number): number {
+  const span = c.acceptFaultLateVcpus - 2;
+  const perVcpu = span > 0 ? (c.acceptFaultLateUs / c.acceptFaultUs - 1) / span : 0;
+  return c.acceptFaultUs * (1 + perVcpu * (online - 1) * (hz / 1000));
+}
+
 interface PageCosts {
   parallelUs: number;
   serialUs: number;
@@ -187,11 +199,13 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
   const poolPages = pool / PAGE;
   // memblock allocates top-down, so with lazy firmware the pool lands in unaccepted memory.
   const poolUnaccepted = Math.min(pool, mem - accepted);
-  const poolAcceptS = (Math.ceil(poolUnaccepted / PAGE) * c.acceptFaultUs) / 1e6;
+  // memblock accepts the range in one accept_memory() call on the BSP: a bulk accept.
+  const poolAcceptS = (Math.ceil(poolUnaccepted / PAGE) * (bulk.parallelUs + bulk.serialUs)) / 1e6;
+  host.acceptExits += Math.ceil(poolUnaccepted / PAGE / perExit);
   accepted += poolUnaccepted;
   const chunks = Math.ceil(pool / (2 * MiB));
   const removals = hostPage === '4K' ? poolPages : chunks;
-  const swiotlbS = poolAcceptS + (chunks * c.mapGpaChunkUs + removals * (c.removePageUs + c.kickPerVcpuUs * 1)) / 1e6;
+  const swiotlbS = poolAcceptS + (chunks * c.attMapGpaCallUs + removals * (c.attHostRemovePageUs + c.attKickPerVcpuUs * 1)) / 1e6;
   host.pagesRemoved += removals;
   host.vcpuKicks += removals;
   host.mapGpaCalls += chunks;
@@ -200,7 +214,6 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
   // (a postcore initcall, after smp_init) the watermarks are 0 and every allocation that finds
   // only unaccepted memory accepts one MAX_ORDER (4 MiB) block: the accept storm.
   const lazyKernel = unacceptedOk && td.kernel.acceptMemory === 'lazy';
-  const lateFactor = c.acceptFaultLateVcpus > 1 ? (c.acceptFaultLateUs / c.acceptFaultUs - 1) / (c.acceptFaultLateVcpus - 1) : 0;
   let smpS = 0;
   let stormS = 0;
   let stormBytes = 0;
@@ -209,8 +222,7 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
     if (!lazyKernel) continue;
     const bytes = Math.min(c.stormBytesPerAp, mem - accepted);
     if (bytes <= 0) continue;
-    // k vCPUs online, the idle ones taking HZ ticks: each accept fault is slower (dstack PR #1220).
-    const faultUs = c.acceptFaultUs * (1 + lateFactor * k * (td.kernel.hz / 1000));
+    const faultUs = stormFaultUs(c, k, td.kernel.hz);
     const perPage = hostPage === '4K' ? faultUs : Math.min(c.acceptZeroUs, faultUs) + (faultUs - Math.min(c.acceptZeroUs, faultUs)) / 512;
     const s = (Math.ceil(bytes / PAGE) * perPage) / 1e6;
     stormS += s;
@@ -231,7 +243,7 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
   // The quote buffer is made shared at driver init, all vCPUs up: every removed page kicks all.
   const qb = td.attestation.bufferStrategy === 'preallocate' ? quoteBufferBytes(td.kernel.version) : 0;
   const qbPages = hostPage === '4K' ? qb / PAGE : Math.ceil(qb / (2 * MiB));
-  const quoteBufferS = qb > 0 ? (c.mapGpaChunkUs + qbPages * (c.removePageUs + c.kickPerVcpuUs * v)) / 1e6 : 0;
+  const quoteBufferS = qb > 0 ? (c.attMapGpaCallUs + qbPages * (c.attHostRemovePageUs + c.attKickPerVcpuUs * v)) / 1e6 : 0;
   if (qb > 0) {
     host.pagesRemoved += qbPages;
     host.vcpuKicks += qbPages * v;
