@@ -57,6 +57,8 @@ export interface BootPlan {
   smpS: number;
   stormS: number;
   stormBytes: number;
+  /** Storm progress through bring-up: seconds from its start, bytes accepted by the storm. */
+  smpCurve: { seconds: number[]; bytes: number[] };
   initcallsS: number;
   quoteBufferS: number;
   /** Accepted at init, not counting the kernel-eager job (added when it runs). */
@@ -217,7 +219,13 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
   let smpS = 0;
   let stormS = 0;
   let stormBytes = 0;
+  const smpCurve = { seconds: [] as number[], bytes: [] as number[] };
+  const every = Math.max(1, Math.ceil((v - 1) / CURVE_SAMPLES));
   for (let k = 1; k < v; k++) {
+    if (k % every === 0 || k === v - 1) {
+      smpCurve.seconds.push(smpS + stormS);
+      smpCurve.bytes.push(stormBytes);
+    }
     smpS += (c.apBringupMs + c.apBringupPerOnlineMs * (k - 1)) / 1e3;
     if (!lazyKernel) continue;
     const bytes = Math.min(c.stormBytesPerAp, mem - accepted);
@@ -231,6 +239,8 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
     host.acceptExits += Math.ceil(bytes / PAGE / perExit);
   }
   smpS += stormS;
+  smpCurve.seconds.push(smpS);
+  smpCurve.bytes.push(stormBytes);
   if (v > 1) notes.push('smpboot: parallel CPU bring-up is disabled in TDX guests; APs come up one at a time');
 
   // accept_memory=eager: the rest is accepted at boot by the deferred page-init threads, one
@@ -275,7 +285,7 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
   };
   return {
     memoryBytes: mem, firmwareFixedS: c.firmwareFixedS, firmwareAcceptBytes: fwBytes, kernelEarlyS: c.kernelEarlyS,
-    swiotlbS, smpS, stormS, stormBytes, initcallsS: c.initcallsS, quoteBufferS,
+    swiotlbS, smpS, stormS, stormBytes, smpCurve, initcallsS: c.initcallsS, quoteBufferS,
     acceptedBeforeEagerBytes: accepted, jobs, memory, host, notes, allocators,
   };
 }
@@ -317,13 +327,11 @@ export function assembleBoot(plan: BootPlan, results: Float64Array[]): BootResul
   acc += poolAcc;
   pushPoint(curveS, curveB, t, acc);
   const smpStart = t;
-  add('kernel.smp', 'serial AP bring-up', plan.smpS - plan.stormS);
-  if (plan.stormS > 0) {
-    phases.push({ id: 'kernel.storm', label: 'accept storm (one 4 MiB block per allocation)', startSeconds: smpStart, seconds: plan.stormS });
-    t += plan.stormS;
-  }
+  add('kernel.smp', 'serial AP bring-up (with the storm)', plan.smpS);
+  // The storm happens inside bring-up, AP by AP: a bar of its total length from the same start.
+  if (plan.stormS > 0) phases.push({ id: 'kernel.storm', label: 'of which: accept storm (4 MiB a time)', startSeconds: smpStart, seconds: plan.stormS });
+  for (let i = 0; i < plan.smpCurve.seconds.length; i++) pushPoint(curveS, curveB, smpStart + plan.smpCurve.seconds[i], acc + plan.smpCurve.bytes[i]);
   acc += plan.stormBytes;
-  pushPoint(curveS, curveB, t, acc);
   const eg = jobIndex('kernelEager');
   if (eg >= 0) {
     const s = runJob(eg, t, acc);
@@ -334,7 +342,8 @@ export function assembleBoot(plan: BootPlan, results: Float64Array[]): BootResul
   const toInit = t;
   pushPoint(curveS, curveB, t, acc);
   const acceptedAtInit = acc;
-  let fully: number | null = acc >= plan.memoryBytes ? lastAcceptTime(phases, toInit) : null;
+  // All memory accepted before init: the first point of the curve that reaches it.
+  let fully: number | null = acc >= plan.memoryBytes ? curveS[curveB.findIndex((b) => b >= plan.memoryBytes)] : null;
   const ai = jobIndex('afterInit');
   if (ai >= 0) {
     const s = runJob(ai, t, acc);
@@ -352,11 +361,4 @@ export function assembleBoot(plan: BootPlan, results: Float64Array[]): BootResul
 function pushPoint(s: number[], b: number[], t: number, bytes: number): void {
   s.push(t);
   b.push(bytes);
-}
-
-/** All memory was accepted before init: when the last accepting phase ended. */
-function lastAcceptTime(phases: Phase[], fallback: number): number {
-  let end = 0;
-  for (const p of phases) if (['firmware.accept', 'kernel.storm', 'kernel.eagerAccept', 'kernel.swiotlb'].includes(p.id)) end = Math.max(end, p.startSeconds + p.seconds);
-  return end || fallback;
 }

@@ -9,7 +9,7 @@ import { line, niceStep, num, rect, svg, tag, text } from './svg.js';
 import { dataTable } from './tables.js';
 
 const W = 980;
-const LEFT = 250;
+const LEFT = 270;
 const sec = (s: number | null): string => (s === null ? 'never' : formatUs(s * 1e6));
 const COLORS: Record<string, string> = {
   'firmware.fixed': '#8aa1c1', 'firmware.accept': '#4f79b0', 'kernel.early': '#9bc29b', 'kernel.swiotlb': '#d9a441',
