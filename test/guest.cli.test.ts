@@ -95,6 +95,17 @@ describe('tdxmodel guest', () => {
     expect(readdirSync(dir).filter((x) => x.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('guest decode VALUE goes to the ABI decoder', () => {
+    const r = runCli(['guest', 'decode', '0x10002']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('TDVMCALL_GET_QUOTE');
+  });
+
+  it('a TD beyond the calibrated vCPU range says its times are extrapolated', () => {
+    const j = JSON.parse(runCli(['guest', '-', '--format', 'json'], '{"vcpus": 512, "memoryGiB": 64}').stdout);
+    expect(j.notes.join(' ')).toMatch(/512 vCPUs is beyond the largest measured TD \(248\)/);
+  });
+
   it('presets lists the TD presets', () => {
     const r = runCli(['presets']);
     expect(r.stdout).toContain('TD presets');

@@ -242,6 +242,8 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
   smpCurve.seconds.push(smpS);
   smpCurve.bytes.push(stormBytes);
   if (v > 1) notes.push('smpboot: parallel CPU bring-up is disabled in TDX guests; APs come up one at a time');
+  // The bring-up and storm terms were fitted on 64- and 248-vCPU TDs (dstack PR #1220).
+  if (v > c.acceptFaultLateVcpus) notes.push(`${v} vCPUs is beyond the largest measured TD (${c.acceptFaultLateVcpus}): bring-up and storm times are extrapolated`);
 
   // accept_memory=eager: the rest is accepted at boot by the deferred page-init threads, one
   // per vCPU (after smp_init); nothing is left for a storm.
