@@ -151,8 +151,6 @@ let latCount: i32 = 0;
 
 let hTime: usize = 0;
 let hSeq: usize = 0;
-let hType: usize = 0;
-let hId: usize = 0;
 let hSize: i32 = 0;
 let seqNext: f64 = 0;
 
@@ -195,6 +193,23 @@ let thTx: usize = 0;
 let thWarm: usize = 0;
 
 // Hot parameters, read once per batch.
+let cTICK_S: f64 = 0;
+let cPOLL_GRAN: f64 = 0;
+let cPOLL_JIFFIES: f64 = 0;
+let cWAKE_S: f64 = 0;
+let cTSM_S: f64 = 0;
+let cCONV_OUT_S: f64 = 0;
+let cRETRY_WAIT_S: f64 = 0;
+let cSVC_S: f64 = 0;
+let cSVC_SPREAD: f64 = 0;
+let cCOLD_S: f64 = 0;
+let cVSOCK_HOP_S: f64 = 0;
+let cREPORT_S: f64 = 0;
+let cQGS_TIMEOUT_S: f64 = 0;
+let cCONV_IN_S: f64 = 0;
+let cEXIT_S: f64 = 0;
+let cHOP_S: f64 = 0;
+let cVMM_TIMEOUT_S: f64 = 0;
 let gPath: i32 = 0;
 let gQgs: i32 = 0;
 let gThreads: i32 = 0;
@@ -216,51 +231,59 @@ let gCap: i32 = 0;
 @inline function setF(base: usize, i: i32, v: f64): void { store<f64>(base + (<usize>i << 3), v); }
 
 // ---------------------------------------------------------------------------------------------
-// Event heap ordered by (time, sequence).
+// Event heap ordered by (time, sequence). The oracle's order is the same total order, so the
+// layout is free: each slot holds the time (f64) and one i64 key = sequence << 32 | type << 28
+// | id, which orders by sequence when times tie; sifts move a hole instead of swapping.
 
 // @ts-ignore: decorator
-@inline
-function before(a: i32, b: i32): bool {
-  const ta = getF(hTime, a);
-  const tb = getF(hTime, b);
-  return ta < tb || (ta == tb && getF(hSeq, a) < getF(hSeq, b));
-}
-
-function swap(a: i32, b: i32): void {
-  const t = getF(hTime, a); setF(hTime, a, getF(hTime, b)); setF(hTime, b, t);
-  const s = getF(hSeq, a); setF(hSeq, a, getF(hSeq, b)); setF(hSeq, b, s);
-  const y = getI(hType, a); setI(hType, a, getI(hType, b)); setI(hType, b, y);
-  const d = getI(hId, a); setI(hId, a, getI(hId, b)); setI(hId, b, d);
+@inline function keyAt(i: i32): i64 { return load<i64>(hSeq + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function timeAt(i: i32): f64 { return load<f64>(hTime + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function put(i: i32, t: f64, k: i64): void {
+  store<f64>(hTime + (<usize>i << 3), t);
+  store<i64>(hSeq + (<usize>i << 3), k);
 }
 
 function push(time: f64, type: i32, id: i32): void {
-  let i = hSize++;
-  setF(hTime, i, time);
-  setF(hSeq, i, seqNext);
+  const key = (<i64>seqNext << 32) | (<i64>type << 28) | <i64>id;
   seqNext += 1.0;
-  setI(hType, i, type);
-  setI(hId, i, id);
+  let i = hSize++;
   while (i > 0) {
     const par = (i - 1) >> 1;
-    if (!before(i, par)) break;
-    swap(i, par);
+    const tp = timeAt(par);
+    if (tp < time || (tp == time && keyAt(par) < key)) break;
+    put(i, tp, keyAt(par));
     i = par;
   }
+  put(i, time, key);
 }
 
+let popTime: f64 = 0;
+let popKey: i64 = 0;
+
 function pop(): void {
+  popTime = timeAt(0);
+  popKey = keyAt(0);
   hSize--;
-  swap(0, hSize);
+  const t = timeAt(hSize);
+  const k = keyAt(hSize);
   let i = 0;
   while (true) {
-    const l = 2 * i + 1;
-    if (l >= hSize) break;
-    let m = l;
-    if (l + 1 < hSize && before(l + 1, l)) m = l + 1;
-    if (!before(m, i)) break;
-    swap(m, i);
+    let m = 2 * i + 1;
+    if (m >= hSize) break;
+    let tm = timeAt(m);
+    let km = keyAt(m);
+    if (m + 1 < hSize) {
+      const tr = timeAt(m + 1);
+      const kr = keyAt(m + 1);
+      if (tr < tm || (tr == tm && kr < km)) { m++; tm = tr; km = kr; }
+    }
+    if (t < tm || (t == tm && k < km)) break;
+    put(i, tm, km);
     i = m;
   }
+  put(i, t, k);
 }
 
 // FIFO channels (see the oracle): arrivals, replies and timers come due in scheduling order.
@@ -307,13 +330,13 @@ function finish(q: i32, s: i32, tEnd: f64): void {
 }
 
 function sleepEnd(t: f64, td: i32): f64 {
-  const tick = p(P_TICK_S);
-  const gran = p(P_POLL_GRAN);
+  const tick = cTICK_S;
+  const gran = cPOLL_GRAN;
   const phase = getF(tdPhase, td);
   const x = t / tick + phase;
   const j = Math.floor(x);
-  const bucket = (Math.floor((j + p(P_POLL_JIFFIES)) / gran) + 1.0) * gran;
-  return (bucket - phase) * tick + p(P_WAKE_S);
+  const bucket = (Math.floor((j + cPOLL_JIFFIES) / gran) + 1.0) * gran;
+  return (bucket - phase) * tick + cWAKE_S;
 }
 
 function releaseLock(td: i32, t: f64): void {
@@ -324,21 +347,21 @@ function releaseLock(td: i32, t: f64): void {
   }
   setI(tdHead, td, getI(qNext, q));
   if (getI(tdHead, td) < 0) setI(tdTail, td, -1);
-  push(t + p(P_TSM_S), EV_PROCEED, q);
+  push(t + cTSM_S, EV_PROCEED, q);
 }
 
 function driverReturn(q: i32, code: i32, t: f64): void {
   const td = tdOf(q);
   if (gStrategy == 0) releaseLock(td, t);
   if (code == R_OK) {
-    finish(q, S_OK, t + p(P_CONV_OUT_S));
+    finish(q, S_OK, t + cCONV_OUT_S);
   } else if (code == R_EIO) {
     finish(q, S_EIO, t);
   } else if (code == R_EBUSY) {
     stat(S_EBUSY_ATTEMPTS, 1);
     setI(attemptsLeft, q, getI(attemptsLeft, q) - 1);
-    if (getI(attemptsLeft, q) > 0) push(t + p(P_RETRY_WAIT_S), EV_ATTEMPT, q);
-    else finish(q, S_EBUSY, t + p(P_RETRY_WAIT_S));
+    if (getI(attemptsLeft, q) > 0) push(t + cRETRY_WAIT_S, EV_ATTEMPT, q);
+    else finish(q, S_EBUSY, t + cRETRY_WAIT_S);
   } else {
     setI(attemptsLeft, q, getI(attemptsLeft, q) - 1);
     if (getI(attemptsLeft, q) > 0) push(t, EV_ATTEMPT, q);
@@ -377,11 +400,11 @@ function complete(tx: i32, st: i32, t: f64): void {
 }
 
 function startService(th: i32, tx: i32, t: f64): void {
-  let d = serviceTime(p(P_SVC_S), p(P_SVC_SPREAD));
+  let d = serviceTime(cSVC_S, cSVC_SPREAD);
   if (getI(thWarm, th) == 0) {
     setI(thWarm, th, 1);
     stat(S_COLD_STARTS, 1);
-    d += p(P_COLD_S);
+    d += cCOLD_S;
   }
   setI(thTx, th, tx);
   push(t + d, EV_DONE, th);
@@ -389,15 +412,15 @@ function startService(th: i32, tx: i32, t: f64): void {
 
 function onAttempt(q: i32, t: f64): void {
   if (gPath == 1) {
-    const hop = p(P_VSOCK_HOP_S);
+    const hop = cVSOCK_HOP_S;
     if (gQgs == 1) {
-      finish(q, S_EIO, t + p(P_REPORT_S) + hop + hop);
+      finish(q, S_EIO, t + cREPORT_S + hop + hop);
       return;
     }
     const tx = newTx(q);
-    const arrive = t + p(P_REPORT_S) + hop;
+    const arrive = t + cREPORT_S + hop;
     if (gQgs == 0) pushFifo(CH_ARRIVE, arrive, tx);
-    pushFifo(CH_TIMER, arrive + p(P_QGS_TIMEOUT_S), tx);
+    pushFifo(CH_TIMER, arrive + cQGS_TIMEOUT_S, tx);
     return;
   }
   if (gStrategy == 0) {
@@ -411,7 +434,7 @@ function onAttempt(q: i32, t: f64): void {
     }
     setI(tdHeld, td, 1);
   }
-  push(t + p(P_TSM_S), EV_PROCEED, q);
+  push(t + cTSM_S, EV_PROCEED, q);
 }
 
 function onProceed(q: i32, t: f64): void {
@@ -423,7 +446,7 @@ function onProceed(q: i32, t: f64): void {
     }
   }
   if (gStrategy == 1) stat(S_CONVERSIONS, 1);
-  push(t + p(P_REPORT_S) + p(P_CONV_IN_S) + p(P_EXIT_S), EV_VMCALL, q);
+  push(t + cREPORT_S + cCONV_IN_S + cEXIT_S, EV_VMCALL, q);
 }
 
 function onVmcall(q: i32, t: f64): void {
@@ -439,8 +462,8 @@ function onVmcall(q: i32, t: f64): void {
     setI(txStatus, tx, ST_ERR);
   } else {
     setI(tdInflight, td, getI(tdInflight, td) + 1);
-    if (gQgs == 0) pushFifo(CH_ARRIVE, t + p(P_HOP_S), tx);
-    pushFifo(CH_TIMER, t + p(P_VMM_TIMEOUT_S), tx);
+    if (gQgs == 0) pushFifo(CH_ARRIVE, t + cHOP_S, tx);
+    pushFifo(CH_TIMER, t + cVMM_TIMEOUT_S, tx);
   }
   if (getI(txStatus, tx) != ST_FLIGHT) {
     loopExit(q, 0, t);
@@ -478,7 +501,7 @@ function onArrive(tx: i32, t: f64): void {
 function onDone(th: i32, t: f64): void {
   const tx = getI(thTx, th);
   if (getI(txStatus, tx) == ST_FLIGHT) {
-    const hop = gPath == 1 ? p(P_VSOCK_HOP_S) : p(P_HOP_S);
+    const hop = gPath == 1 ? cVSOCK_HOP_S : cHOP_S;
     pushFifo(CH_REPLY, t + hop, tx);
   }
   if (qgsTail > qgsHead) {
@@ -558,7 +581,7 @@ function runTrial(seedLo: u32, seedHi: u32, trial: f64, base: usize): void {
       const ti = getF(fTime, i);
       if (ch < 0 || ti < t || (ti == t && getF(fSeq, i) < seq)) { ch = 2; t = ti; seq = getF(fSeq, i); }
     }
-    if (hSize > 0 && (ch < 0 || getF(hTime, 0) < t || (getF(hTime, 0) == t && getF(hSeq, 0) < seq))) ch = -1;
+    if (hSize > 0 && (ch < 0 || timeAt(0) < t || (timeAt(0) == t && <f64>(keyAt(0) >> 32) < seq))) ch = -1;
     else if (ch < 0) break;
     if (ch == CH_ARRIVE) {
       onArrive(getI(fId, fHead0++), t);
@@ -573,9 +596,9 @@ function runTrial(seedLo: u32, seedHi: u32, trial: f64, base: usize): void {
       continue;
     }
     pop();
-    t = getF(hTime, hSize);
-    const type = getI(hType, hSize);
-    const id = getI(hId, hSize);
+    t = popTime;
+    const type = <i32>((popKey >> 28) & 15);
+    const id = <i32>(popKey & 0xfffffff);
     if (type == EV_ATTEMPT) onAttempt(id, t);
     else if (type == EV_PROCEED) onProceed(id, t);
     else if (type == EV_VMCALL) onVmcall(id, t);
@@ -620,8 +643,6 @@ export function runAttestation(params: usize, scratch: usize, firstTrial: f64, c
   fId = a; a = align8(a + ((3 * nTx) << 2));
   hTime = a; a += events << 3;
   hSeq = a; a += events << 3;
-  hType = a; a += events << 2;
-  hId = a; a = align8(a + (events << 2));
   reqStart = a; a += nQ << 3;
   reqLeft = a; a += nQ << 2;
   attemptsLeft = a; a += nQ << 2;
@@ -641,6 +662,23 @@ export function runAttestation(params: usize, scratch: usize, firstTrial: f64, c
   thWarm = a; a += threads << 2;
   idleRing = a;
 
+  cTICK_S = p(P_TICK_S);
+  cPOLL_GRAN = p(P_POLL_GRAN);
+  cPOLL_JIFFIES = p(P_POLL_JIFFIES);
+  cWAKE_S = p(P_WAKE_S);
+  cTSM_S = p(P_TSM_S);
+  cCONV_OUT_S = p(P_CONV_OUT_S);
+  cRETRY_WAIT_S = p(P_RETRY_WAIT_S);
+  cSVC_S = p(P_SVC_S);
+  cSVC_SPREAD = p(P_SVC_SPREAD);
+  cCOLD_S = p(P_COLD_S);
+  cVSOCK_HOP_S = p(P_VSOCK_HOP_S);
+  cREPORT_S = p(P_REPORT_S);
+  cQGS_TIMEOUT_S = p(P_QGS_TIMEOUT_S);
+  cCONV_IN_S = p(P_CONV_IN_S);
+  cEXIT_S = p(P_EXIT_S);
+  cHOP_S = p(P_HOP_S);
+  cVMM_TIMEOUT_S = p(P_VMM_TIMEOUT_S);
   gPath = <i32>p(P_PATH);
   gQgs = <i32>p(P_QGS);
   gThreads = <i32>threads;

@@ -5,4 +5,4 @@ export type {
   AttestationPath, QgsState, BufferStrategy,
 } from './types.js';
 export { ATTESTATION_COST_PARAMETERS, attestationCostDefaults } from './costs.js';
-export { runAttestation, ATTESTATION_DEFAULTS } from './run.js';
+export { runAttestation, prewarmAttestationWorkers, ATTESTATION_DEFAULTS } from './run.js';

@@ -146,7 +146,8 @@ export function buildParams(c: ResolvedConfig, costs: Record<string, number>): F
   P[L.P_QGS] = c.qgs === 'ok' ? 0 : c.qgs === 'absent' ? 1 : 2;
   P[L.P_THREADS] = c.qgsThreads;
   P[L.P_REQUESTS] = c.requests;
-  P[L.P_CONC] = c.concurrency;
+  // Requesters beyond `requests` would have nothing to do; the kernel packs requester ids in 28 bits.
+  P[L.P_CONC] = Math.min(c.concurrency, c.requests);
   P[L.P_TDS] = c.tds;
   P[L.P_STRATEGY] = c.bufferStrategy === 'preallocate' ? 0 : c.bufferStrategy === 'per-request' ? 1 : 2;
   P[L.P_POLL_JIFFIES] = jiffies;

@@ -4,7 +4,7 @@
 
 import { invalidField } from '../../platform/errors.js';
 import { validateSeed } from '../../model/trialProgram.js';
-import { collectChunks, WORKERS_MAX, type FaultInjection } from '../../workers/chunkPool.js';
+import { collectChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from '../../workers/chunkPool.js';
 import type { AttestationWorkerApi } from '../../workers/attestationWorker.js';
 import type { AttestationConfig, AttestationResult, AttestationRunOptions } from './types.js';
 import { resolveConfig, buildParams, summarizeAttestation, thinTrace, ATTESTATION_DEFAULTS } from './model.js';
@@ -33,6 +33,14 @@ function checkOptions(o: AttestationPoolOptions): void {
   if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > WORKERS_MAX) {
     throw invalidField('workers', `must be an integer in [1, ${WORKERS_MAX}]`);
   }
+}
+
+/**
+ * Start the attestation workers now (thread + kernel load, ~100 ms each), so that their start-up
+ * overlaps the caller's own work (the boot model); runAttestation then claims them.
+ */
+export function prewarmAttestationWorkers(workers: number): void {
+  if (workers > 1) prewarmWorkers('attestation', 'attestationWorker', workers);
 }
 
 /** Kernel words for all trials, on this thread (workers = 1) or on the pool. */
