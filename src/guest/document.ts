@@ -199,7 +199,7 @@ export function applyTdSets(doc: unknown, sets: string[]): void {
     if (eq <= 0) throw new InputError('', `--set needs PATH=VALUE, got "${s}"`);
     const path = s.slice(0, eq).split('.');
     const raw = s.slice(eq + 1);
-    if (path.some((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k))) throw new InputError('', `--set ${path.join('.')}: not a field path`);
+    if (path.some((k) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(k) || k === 'constructor' || k === 'prototype')) throw new InputError('', `--set ${path.join('.')}: not a field path`);
     if (path[0] !== 'costs' && !Object.hasOwn(TD_FIELDS, path[0])) {
       throw new InputError('', `--set ${path.join('.')}: not a TD document field (valid roots: ${[...Object.keys(TD_FIELDS), 'costs'].join(', ')})`);
     }
