@@ -7,6 +7,7 @@
 // requests in under 2 s with 2 workers; the kernel ≥ 5× its oracle.
 
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { Bench } from 'tinybench';
 import { runAttestation, prewarmAttestationWorkers } from '../src/guest/attestation/run.js';
 import { resolveConfig, buildParams } from '../src/guest/attestation/model.js';
@@ -73,6 +74,6 @@ console.table(rows);
 console.log(JSON.stringify(targets));
 const target = jsonTarget(process.argv);
 if (target) {
-  writeFileSync(target, JSON.stringify({ bench: 'guest-attest', machine: machineInfo(), config: CFG, trials: TRIALS, rows, targets }, null, 2) + '\n');
+  writeFileSync(target, JSON.stringify({ bench: 'guest-attest', machine: { ...machineInfo(), loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10) }, config: CFG, trials: TRIALS, rows, targets }, null, 2) + '\n');
   console.log(`wrote ${target}`);
 }

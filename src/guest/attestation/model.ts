@@ -135,6 +135,26 @@ export function conversionPlan(c: ResolvedConfig, costs: Record<string, number>)
   }
 }
 
+/**
+ * Conversion work per trial (all TDs). Upstream converts once per TD at driver init; 'per-request'
+ * converts private→shared before every GetQuote that reaches QEMU and back (MapGPA + accept)
+ * after every successful one (a failed request leaves its buffer with the VMM); 'swiotlb' uses
+ * memory shared at boot (the boot model counts that pool).
+ */
+export function conversionTotals(c: ResolvedConfig, costs: Record<string, number>, toSharedPerTrial: number, okPerTrial: number): { pages: number; mapGpaCalls: number; seconds: number } {
+  const plan = conversionPlan(c, costs);
+  if (c.bufferStrategy === 'preallocate') {
+    return { pages: plan.pagesPerEvent * c.tds, mapGpaCalls: plan.mapGpaCallsPerEvent * c.tds, seconds: plan.initSeconds * c.tds };
+  }
+  if (c.bufferStrategy === 'swiotlb') return { pages: 0, mapGpaCalls: 0, seconds: 0 };
+  const events = toSharedPerTrial + okPerTrial;
+  return {
+    pages: (plan.pagesPerEvent / 2) * events,
+    mapGpaCalls: (plan.mapGpaCallsPerEvent / 2) * events,
+    seconds: plan.inSeconds * toSharedPerTrial + plan.outSeconds * okPerTrial,
+  };
+}
+
 /** The kernel's parameter words. */
 export function buildParams(c: ResolvedConfig, costs: Record<string, number>): Float64Array {
   const P = new Float64Array(L.PARAM_WORDS);
@@ -245,13 +265,7 @@ export function summarizeAttestation(
     loopRunOuts: sums[L.S_RUN_OUTS], spuriousTimeouts: sums[L.S_SPURIOUS], qemuRetries: sums[L.S_QEMU_RETRIES],
     qgsTimeouts: sums[L.S_QGS_TIMEOUTS], coldStarts: sums[L.S_COLD_STARTS], ebusyAttempts: sums[L.S_EBUSY_ATTEMPTS],
   };
-  const plan = conversionPlan(c, costs);
-  const perTrialEvents = c.bufferStrategy === 'preallocate' ? c.tds : c.bufferStrategy === 'per-request' ? sums[L.S_CONVERSIONS] / trials : 0;
-  const conversions = {
-    pages: plan.pagesPerEvent * perTrialEvents,
-    mapGpaCalls: plan.mapGpaCallsPerEvent * perTrialEvents,
-    seconds: c.bufferStrategy === 'preallocate' ? plan.initSeconds * c.tds : (plan.inSeconds + plan.outSeconds) * perTrialEvents,
-  };
+  const conversions = conversionTotals(c, costs, sums[L.S_CONVERSIONS] / trials, sums[L.S_OK] / trials);
   const result: AttestationResult = {
     latencySeconds: latencyStats(lat),
     throughputPerSecond: sums[L.S_MAKESPAN] > 0 ? sums[L.S_OK] / sums[L.S_MAKESPAN] : 0,

@@ -1,0 +1,55 @@
+// ATTESTATION_COST_PARAMETERS: the host's COST_PARAMETERS shape, every value labelled and
+// sourced, and overrides checked like any other input.
+import { describe, it, expect } from 'vitest';
+import { ATTESTATION_COST_PARAMETERS, attestationCostDefaults } from '../src/guest/attestation/costs.js';
+import { runAttestation } from '../src/guest/attestation/run.js';
+import { InputError } from '../src/platform/errors.js';
+import type { AttestationConfig } from '../src/guest/attestation/types.js';
+
+const CFG: AttestationConfig = {
+  path: 'configfs', pollMs: 1000, qgs: 'ok', qgsThreads: 4, requests: 2, concurrency: 1, tds: 1,
+  kernelVersion: '6.8', bufferStrategy: 'preallocate',
+};
+
+describe('attestation cost parameters', () => {
+  it('every parameter has a unique name, a default within its minimum, a unit, a label and a source', () => {
+    const names = new Set<string>();
+    for (const p of ATTESTATION_COST_PARAMETERS) {
+      expect(names.has(p.name), p.name).toBe(false);
+      names.add(p.name);
+      expect(['measured', 'derived', 'assumed', 'source']).toContain(p.label);
+      expect(p.unit.length, p.name).toBeGreaterThan(0);
+      expect(p.source.length, p.name).toBeGreaterThan(10);
+      if (p.min) expect(p.min.exclusive ? p.default > p.min.value : p.default >= p.min.value, p.name).toBe(true);
+    }
+  });
+
+  it('names are prefixed att so they never collide with the boot or host tables', () => {
+    for (const p of ATTESTATION_COST_PARAMETERS) expect(p.name.startsWith('att')).toBe(true);
+  });
+
+  it('the code constants are labelled source: 30 polls, 30 s timers, 16 in flight, 10 s client sleep', () => {
+    const d = attestationCostDefaults();
+    expect(d).toMatchObject({ attPollLimit: 30, attVmmTimeoutS: 30, attQgsTimeoutS: 30, attQemuMaxInFlight: 16, attClientRetryWaitS: 10 });
+    for (const n of ['attPollLimit', 'attVmmTimeoutS', 'attQgsTimeoutS', 'attQemuMaxInFlight', 'attClientRetryWaitS']) {
+      expect(ATTESTATION_COST_PARAMETERS.find((p) => p.name === n)?.label).toBe('source');
+    }
+  });
+
+  it('an override changes the result', async () => {
+    const base = await runAttestation({ ...CFG, path: 'vsock' }, {}, { trials: 5, seed: 1, workers: 1 });
+    const slow = await runAttestation({ ...CFG, path: 'vsock' }, { attQgsServiceMs: 30 }, { trials: 5, seed: 1, workers: 1 });
+    expect(slow.latencySeconds.p50).toBeGreaterThan(base.latencySeconds.p50);
+  });
+
+  it('a negative cost, a non-integer count and a bad run option are InputErrors naming the field', async () => {
+    await expect(runAttestation(CFG, { attQgsServiceMs: -1 }, { trials: 1, seed: 1, workers: 1 })).rejects.toThrow(/costs\.attQgsServiceMs/);
+    await expect(runAttestation(CFG, { attPollLimit: 2.5 }, { trials: 1, seed: 1, workers: 1 })).rejects.toThrow(/costs\.attPollLimit/);
+    await expect(runAttestation(CFG, {}, { trials: 0, seed: 1, workers: 1 })).rejects.toThrow(InputError);
+    await expect(runAttestation(CFG, {}, { trials: 1, seed: -1, workers: 1 })).rejects.toThrow(InputError);
+  });
+
+  it('a run too large to hold is refused before it starts', async () => {
+    await expect(runAttestation({ ...CFG, tds: 1000, requests: 1000 }, {}, { trials: 100, seed: 1, workers: 1 })).rejects.toThrow(/at most/);
+  });
+});
