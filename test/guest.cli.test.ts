@@ -106,6 +106,16 @@ describe('tdxmodel guest', () => {
     expect(j.notes.join(' ')).toMatch(/512 vCPUs is beyond the largest measured TD \(248\)/);
   });
 
+  it('a kernel without configfs-tsm quotes still boots; its quotes are "not modeled", with the reason', () => {
+    const r = runCli(['guest', '-', '--format', 'json'], '{"vcpus": 4, "memoryGiB": 8, "kernel": {"version": "6.2"}}');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.boot.toInitSeconds).toBeGreaterThan(0);
+    expect(j.attestation.modeled).toBe(false);
+    expect(j.attestation.reason).toMatch(/6.7/);
+    expect(j.attestation.latencySeconds.p50).toBeNull();
+  });
+
   it('presets lists the TD presets', () => {
     const r = runCli(['presets']);
     expect(r.stdout).toContain('TD presets');

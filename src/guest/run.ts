@@ -8,11 +8,23 @@ import type { ResolvedCost } from '../model/costs.js';
 import { applyTdSets, defaultReason, GUEST_SCHEMA_VERSION, validateTd, type TdDocument } from './document.js';
 import { getTdPreset } from './presets.js';
 import { guestCostValues, resolveGuestCosts } from './costs.js';
-import { assembleBoot, GiB, planBoot, type BootResult, type HostWork, type MemoryCosts, type Phase } from './boot/model.js';
+import { assembleBoot, GiB, planBoot, versionCode, type BootResult, type HostWork, type MemoryCosts, type Phase } from './boot/model.js';
 import { runAcceptTrials } from './boot/trials.js';
 import { runAttestation, type AttestationConfig, type AttestationResult } from './attestation/index.js';
 
 export interface Stats { mean: number; p50: number; p95: number; max: number }
+
+/** Null when no quote is modeled (requests 0, or configfs on a kernel before 6.7). */
+export interface OptionalLatency { mean: number | null; p50: number | null; p95: number | null; p99: number | null; max: number | null }
+
+export type GuestAttestation = Omit<AttestationResult, 'latencySeconds' | 'throughputPerSecond'> & {
+  config: AttestationConfig;
+  /** false: no quote was modeled; `reason` says why, and the latencies and throughput are null. */
+  modeled: boolean;
+  reason?: string;
+  latencySeconds: OptionalLatency;
+  throughputPerSecond: number | null;
+};
 
 export interface GuestReport {
   schema: 'tdxmodel-guest';
@@ -34,7 +46,7 @@ export interface GuestReport {
     acceptedCurve: { seconds: number[]; bytes: number[] };
   };
   host: HostWork;
-  attestation: AttestationResult & { config: AttestationConfig };
+  attestation: GuestAttestation;
   trials: null | { count: number; seed: number; toInitSeconds: Stats; fullyAcceptedSeconds: Stats | null };
   parameters: ResolvedCost[];
   /** Names of 'assumed' parameters the numbers rest on. */
@@ -88,6 +100,32 @@ function stats(xs: number[]): Stats {
   return { mean: sum / s.length, p50: q(0.5), p95: q(0.95), max: s[s.length - 1] };
 }
 
+/** Why no quote can be modeled for this TD, or null when one can. */
+export function noQuoteReason(td: TdDocument): string | null {
+  if (td.attestation.requests === 0) return 'attestation.requests is 0: no quote requests modeled';
+  // configfs-tsm Quote generation: commit f4738f56d1dc, 6.7.
+  if (td.attestation.path === 'configfs' && versionCode(td.kernel.version) < 607) {
+    return `kernel ${td.kernel.version} has no configfs-tsm quotes (6.7+, commit f4738f56d1dc): no quote requests modeled; use attestation.path vsock to model a direct QGS client`;
+  }
+  return null;
+}
+
+/** runAttestation, or an empty result saying why no quote is modeled. */
+export async function attestTd(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers: number }): Promise<GuestAttestation> {
+  const config = attestationConfig(td);
+  const reason = noQuoteReason(td);
+  if (reason !== null) {
+    return {
+      config, modeled: false, reason,
+      latencySeconds: { mean: null, p50: null, p95: null, p99: null, max: null }, throughputPerSecond: null,
+      outcomes: { ok: 0, ebusy: 0, eio: 0, timeout: 0 }, queueLength: { timesSeconds: [], length: [] },
+      latencyHistogram: { edgesSeconds: [], counts: [] }, conversions: { pages: 0, mapGpaCalls: 0, seconds: 0 }, notes: [reason],
+    };
+  }
+  const r = await runAttestation(config, values, { ...opts, trials: Math.max(1, opts.trials) });
+  return { ...r, config, modeled: true };
+}
+
 export function attestationConfig(td: TdDocument): AttestationConfig {
   const a = td.attestation;
   return {
@@ -117,8 +155,7 @@ export async function runGuest(req: GuestRequest): Promise<GuestReport> {
   const { td, defaulted, costs, source } = loadTd(req.input, req.sets);
   const values = guestCostValues(costs);
   const { boot, plan, perTrial } = await runBoot(td, values, req);
-  const cfg = attestationConfig(td);
-  const attestation = await runAttestation(cfg, values, { trials: Math.max(1, req.trials), seed: req.seed, workers: req.workers });
+  const attestation = await attestTd(td, values, req);
   const fully = perTrial.map((b) => b.fullyAcceptedSeconds);
   const notes = [...plan.notes];
   const assumed = costs.filter((c) => c.label === 'assumed').map((c) => c.name);
@@ -140,7 +177,7 @@ export async function runGuest(req: GuestRequest): Promise<GuestReport> {
     },
     memory: { fullyAcceptedSeconds: boot.fullyAcceptedSeconds, ...plan.memory, acceptedCurve: boot.acceptedCurve },
     host: plan.host,
-    attestation: { ...attestation, config: cfg },
+    attestation,
     trials: req.trials > 0 ? {
       count: req.trials,
       seed: req.seed,

@@ -14,8 +14,7 @@ import { csvRecord } from '../report/csv.js';
 import { applyTdSets, validateTd } from './document.js';
 import { getTdPreset } from './presets.js';
 import { guestCostValues, resolveGuestCosts } from './costs.js';
-import { attestationConfig, runBoot } from './run.js';
-import { runAttestation } from './attestation/index.js';
+import { attestTd, runBoot } from './run.js';
 
 export const GUEST_SWEEP_MAX_ROWS = 100_000;
 
@@ -124,7 +123,7 @@ export async function guestSweepRow(plan: GuestSweepPlan, index: number): Promis
   const { td, values } = rowTd(plan.base, plan.axes.map((a) => a.name), vals);
   const opts = { trials: plan.trials, seed: plan.seed, workers: 1 };
   const { boot, plan: bp } = await runBoot(td, values, opts);
-  const att = await runAttestation(attestationConfig(td), values, { ...opts, trials: Math.max(1, plan.trials) });
+  const att = await attestTd(td, values, opts);
   const row: Record<string, unknown> = { index };
   plan.axes.forEach((a, i) => { row[a.name] = vals[i]; });
   Object.assign(row, {

@@ -6,6 +6,7 @@ import { formatBytes, formatUs, table } from './units.js';
 import { bold } from './color.js';
 
 const sec = (s: number | null): string => (s === null ? 'never' : formatUs(s * 1e6));
+const opt = (s: number | null): string => (s === null ? '—' : formatUs(s * 1e6));
 
 export function guestText(r: GuestReport): string {
   const td = r.td;
@@ -33,8 +34,12 @@ export function guestText(r: GuestReport): string {
   const l = a.latencySeconds;
   out.push('');
   out.push(`QUOTES   ${a.config.path}, poll ${a.config.pollMs} ms, QGS ${a.config.qgs} (${a.config.qgsThreads} threads), ${a.config.requests} request(s) × ${a.config.concurrency} concurrent × ${a.config.tds} TD(s)`);
-  out.push(`         latency mean ${sec(l.mean)}, p50 ${sec(l.p50)}, p95 ${sec(l.p95)}, p99 ${sec(l.p99)}, max ${sec(l.max)}; ${a.throughputPerSecond.toFixed(3)} quotes/s`);
-  out.push(`         outcomes: ok ${a.outcomes.ok}, EBUSY ${a.outcomes.ebusy}, EIO ${a.outcomes.eio}, timeout ${a.outcomes.timeout}`);
+  if (a.modeled) {
+    out.push(`         latency mean ${opt(l.mean)}, p50 ${opt(l.p50)}, p95 ${opt(l.p95)}, p99 ${opt(l.p99)}, max ${opt(l.max)}; ${(a.throughputPerSecond ?? 0).toFixed(3)} quotes/s`);
+    out.push(`         outcomes: ok ${a.outcomes.ok}, EBUSY ${a.outcomes.ebusy}, EIO ${a.outcomes.eio}, timeout ${a.outcomes.timeout}`);
+  } else {
+    out.push(`         not modeled: ${a.reason}`);
+  }
   if (r.trials) {
     const t = r.trials;
     out.push('');

@@ -96,8 +96,8 @@ export function guestHtml(r: GuestReport): string {
 <dt>accept storm</dt><dd>${r.boot.stormGiB.toFixed(2)} GiB, ${sec(r.boot.stormSeconds)}</dd>
 <dt>all memory accepted</dt><dd>${sec(r.memory.fullyAcceptedSeconds)}</dd>
 <dt>shared memory</dt><dd>${formatBytes(r.memory.sharedBytes)}</dd>
-<dt>quote latency</dt><dd>mean ${sec(l.mean)}, p50 ${sec(l.p50)}, p95 ${sec(l.p95)}, p99 ${sec(l.p99)}, max ${sec(l.max)}</dd>
-<dt>quote throughput</dt><dd>${a.throughputPerSecond.toFixed(3)} /s; ok ${a.outcomes.ok}, EBUSY ${a.outcomes.ebusy}, EIO ${a.outcomes.eio}, timeout ${a.outcomes.timeout}</dd>
+${a.modeled ? html`<dt>quote latency</dt><dd>mean ${sec(l.mean)}, p50 ${sec(l.p50)}, p95 ${sec(l.p95)}, p99 ${sec(l.p99)}, max ${sec(l.max)}</dd>
+<dt>quote throughput</dt><dd>${(a.throughputPerSecond ?? 0).toFixed(3)} /s; ok ${a.outcomes.ok}, EBUSY ${a.outcomes.ebusy}, EIO ${a.outcomes.eio}, timeout ${a.outcomes.timeout}</dd>` : html`<dt>quotes</dt><dd>${a.reason ?? 'not modeled'}</dd>`}
 </dl>`;
   const m = r.memory;
   return page({
