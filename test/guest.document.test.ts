@@ -50,6 +50,7 @@ describe('TD document', () => {
     [{ vcpus: 4, memoryGiB: 16, attestation: { pollMS: 10 } }, /^attestation.pollMS: unknown field/],
     [{ vcpus: 4, memoryGiB: 16, kernel: 'new' }, /^kernel: must be an object/],
     [{ vcpus: 4, memoryGiB: 16, costs: { acceptPageUs: 'fast' } }, /^costs.acceptPageUs: must be a finite number/],
+    [{ vcpus: 4, memoryGiB: 1, kernel: { swiotlbMiB: 1024 } }, /^kernel.swiotlbMiB: must be smaller than the TD's memory/],
   ])('refuses %j naming the field and the rule', (doc, msg) => {
     expect(() => validateTd(doc)).toThrow(msg);
   });

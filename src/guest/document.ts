@@ -169,6 +169,9 @@ export function validateTd(doc: unknown): ValidatedTd {
   if (costs !== undefined && !isObj(costs)) throw new InputError('costs', `must be an object of NAME: number, got ${show(costs)}`);
   const defaulted: string[] = [];
   const td = walk(TD_FIELDS, rest, '', defaulted) as unknown as TdDocument;
+  if (td.kernel.swiotlbMiB !== null && td.kernel.swiotlbMiB * 1024 >= td.memoryGiB * 1024 * 1024) {
+    throw new InputError('kernel.swiotlbMiB', `must be smaller than the TD's memory (${td.memoryGiB} GiB), got ${td.kernel.swiotlbMiB} MiB`);
+  }
   td.costs = {};
   for (const [k, v] of Object.entries((costs as Obj | undefined) ?? {})) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`costs.${k}`, `must be a finite number, got ${show(v)}`);
