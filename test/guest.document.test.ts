@@ -1,7 +1,7 @@
 // The TD document: field names, defaults and the list of defaulted fields, one-line errors.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { validateTd, applyTdSets } from '../src/guest/document.js';
+import { validateTd, applyTdSets, TD_FIELDS } from '../src/guest/document.js';
 import { listTdPresets, getTdPreset } from '../src/guest/presets.js';
 import { resolveGuestCosts } from '../src/guest/costs.js';
 import { parseJsonOrYaml } from '../src/platform/jsonOrYaml.js';
@@ -88,6 +88,19 @@ describe('TD document', () => {
   it('every preset validates; an unknown preset names the valid ones', () => {
     for (const p of listTdPresets()) expect(() => validateTd(getTdPreset(p.name))).not.toThrow();
     expect(() => getTdPreset('nope')).toThrow(/td-small/);
+  });
+
+  it('the shipped JSON Schema has every validator field, with the same default', () => {
+    const schema = JSON.parse(readFileSync(new URL('../schema/guest.schema.json', import.meta.url), 'utf8'));
+    const walk = (tree: Record<string, unknown>, node: { properties: Record<string, { properties?: unknown; default?: unknown }> }, path: string): void => {
+      expect(Object.keys(node.properties).filter((k) => k !== 'costs').sort(), path).toEqual(Object.keys(tree).sort());
+      for (const [k, spec] of Object.entries(tree)) {
+        const s = node.properties[k];
+        if (typeof (spec as { check?: unknown }).check === 'function') expect(s.default, `${path}${k}`).toEqual((spec as { dflt?: unknown }).dflt);
+        else walk(spec as Record<string, unknown>, s as never, `${path}${k}.`);
+      }
+    };
+    walk(TD_FIELDS as Record<string, unknown>, schema, '');
   });
 
   it('the shipped JSON Schema names the same fields and enums', () => {
