@@ -36,6 +36,7 @@ const P_VSOCK_HOP_S = 23;
 const P_CONV_IN_S = 24;
 const P_CONV_OUT_S = 25;
 const P_WAKE_S = 26;
+const P_REREADS = 27;
 
 const S_OK = 0;
 const S_EBUSY = 1;
@@ -171,6 +172,9 @@ let attemptsLeft: usize = 0;
 let reqTx: usize = 0;
 let reqPoll: usize = 0;
 let qNext: usize = 0;
+let reqMode: usize = 0;
+let rereadsLeft: usize = 0;
+let gRereads: i32 = 0;
 
 let tdHeld: usize = 0;
 let tdHead: usize = 0;
@@ -321,6 +325,7 @@ function finish(q: i32, s: i32, tEnd: f64): void {
   latCount++;
   const mk = statBase + (<usize>S_MAKESPAN << 3);
   if (tEnd > load<f64>(mk)) store<f64>(mk, tEnd);
+  setI(reqMode, q, 0);
   if (getI(reqLeft, q) > 0) {
     setI(reqLeft, q, getI(reqLeft, q) - 1);
     setF(reqStart, q, tEnd);
@@ -354,6 +359,12 @@ function driverReturn(q: i32, code: i32, t: f64): void {
   const td = tdOf(q);
   if (gStrategy == 0) releaseLock(td, t);
   if (code == R_OK) {
+    if (gRereads > 0) {
+      setI(reqMode, q, 1);
+      setI(rereadsLeft, q, gRereads);
+      push(t + cCONV_OUT_S, EV_ATTEMPT, q);
+      return;
+    }
     finish(q, S_OK, t + cCONV_OUT_S);
   } else if (code == R_EIO) {
     finish(q, S_EIO, t);
@@ -437,7 +448,18 @@ function onAttempt(q: i32, t: f64): void {
   push(t + cTSM_S, EV_PROCEED, q);
 }
 
+function rereadDone(q: i32, t: f64): void {
+  if (gStrategy == 0) releaseLock(tdOf(q), t);
+  setI(rereadsLeft, q, getI(rereadsLeft, q) - 1);
+  if (getI(rereadsLeft, q) > 0) push(t, EV_ATTEMPT, q);
+  else finish(q, S_OK, t);
+}
+
 function onProceed(q: i32, t: f64): void {
+  if (getI(reqMode, q) == 1) {
+    rereadDone(q, t);
+    return;
+  }
   if (gStrategy == 0) {
     const b = getI(tdBufTx, tdOf(q));
     if (b >= 0 && getI(txStatus, b) == ST_FLIGHT) {
@@ -561,6 +583,8 @@ function runTrial(seedLo: u32, seedHi: u32, trial: f64, base: usize): void {
     setI(reqTx, q, -1);
     setI(reqPoll, q, 0);
     setI(qNext, q, -1);
+    setI(reqMode, q, 0);
+    setI(rereadsLeft, q, 0);
     if (share > 0) push(0, EV_ATTEMPT, q);
   }
   while (true) {
@@ -621,7 +645,7 @@ export function scratchBytes(params: usize): usize {
   const nTx = tds * <usize>p(P_REQUESTS) * <usize>p(P_ATTEMPTS);
   const threads = <usize>p(P_THREADS);
   const events = nQ + threads + 4;
-  return align8(events * 24) + align8(3 * nTx * 20) + align8(nQ * 28) + align8(tds * 28) + align8(nTx * 12) + align8(threads * 12) + 64;
+  return align8(events * 24) + align8(3 * nTx * 20) + align8(nQ * 36) + align8(tds * 28) + align8(nTx * 12) + align8(threads * 12) + 64;
 }
 
 /**
@@ -648,7 +672,9 @@ export function runAttestation(params: usize, scratch: usize, firstTrial: f64, c
   attemptsLeft = a; a += nQ << 2;
   reqTx = a; a += nQ << 2;
   reqPoll = a; a += nQ << 2;
-  qNext = a; a = align8(a + (nQ << 2));
+  qNext = a; a += nQ << 2;
+  reqMode = a; a += nQ << 2;
+  rereadsLeft = a; a = align8(a + (nQ << 2));
   tdPhase = a; a += tds << 3;
   tdHeld = a; a += tds << 2;
   tdHead = a; a += tds << 2;
@@ -687,6 +713,7 @@ export function runAttestation(params: usize, scratch: usize, firstTrial: f64, c
   gLimit = <i32>p(P_POLL_LIMIT);
   gAttempts = <i32>p(P_ATTEMPTS);
   gCap = <i32>p(P_QEMU_CAP);
+  gRereads = <i32>p(P_REREADS);
 
   const words = <usize>STATS_WORDS + tds * <usize>p(P_REQUESTS);
   for (let i = 0; i < count; i++) {

@@ -37,6 +37,7 @@ function randomCase(rnd: () => number): { cfg: AttestationConfig; costs: Record<
     hz: pick([100, 250, 300, 1000]),
     vcpus: int(1, 256),
     clientAttempts: int(1, 4),
+    rereads: pick([0, 0, 1, 3]),
   };
   const d = attestationCostDefaults();
   const costs: Record<string, number> = {

@@ -72,6 +72,23 @@ describe('the buffer the VMM still owns', () => {
   });
 });
 
+describe('cached re-reads (configfs-tsm report cache, by generation)', () => {
+  it('a re-read with an unchanged generation costs no new quote', async () => {
+    const once = await run({ path: 'vsock' }, { attQgsColdStartMs: 0 });
+    const r = await run({ rereads: 3 }, { attQgsColdStartMs: 0 });
+    expect(r.outcomes.ok).toBe(20);
+    expect(r.events?.coldStarts).toBe(once.events?.coldStarts);
+    expect(r.latencySeconds.max).toBeLessThan(1.07);
+  });
+
+  it("a re-read waits for the lock behind another requester's fresh quote", async () => {
+    const r = await run({ requests: 2, concurrency: 2, rereads: 1 }, { attQgsColdStartMs: 0 });
+    // The first requester's quote is done at ~1 s, but its re-read queues behind the second
+    // requester's quote (tsm_rwsem), so both finish after ~2 s.
+    expect(r.latencyHistogram.edgesSeconds[0]).toBeGreaterThan(2.0);
+  });
+});
+
 describe('QEMU and the quote service', () => {
   it("QEMU's in-flight cap (16 per TD) answers RETRY, which the driver returns as -EIO (reachable only with per-request buffers)", async () => {
     const r = await run({ bufferStrategy: 'per-request', requests: 20, concurrency: 20 }, {}, 5);

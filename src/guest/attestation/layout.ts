@@ -29,7 +29,8 @@ export const P_VSOCK_HOP_S = 23;
 export const P_CONV_IN_S = 24; // per request, before the TDVMCALL (private→shared, or bounce in)
 export const P_CONV_OUT_S = 25; // per successful request, after it (shared→private + accept, or bounce out)
 export const P_WAKE_S = 26;
-export const PARAM_WORDS = 27;
+export const P_REREADS = 27; // cached outblob re-reads after each quote (configfs)
+export const PARAM_WORDS = 28;
 
 export const S_OK = 0;
 export const S_EBUSY = 1;

@@ -14,6 +14,7 @@ export const ATTESTATION_DEFAULTS = {
   hz: 1000,
   vcpus: 1,
   clientAttempts: 3,
+  rereads: 0,
   bufferStrategy: 'preallocate',
 } as const;
 
@@ -69,6 +70,7 @@ export function resolveConfig(cfg: AttestationConfig): ResolvedConfig {
   const hz = intIn('hz', cfg.hz ?? ATTESTATION_DEFAULTS.hz, 100, 1000);
   const vcpus = intIn('vcpus', cfg.vcpus ?? ATTESTATION_DEFAULTS.vcpus, 1, 4096);
   const clientAttempts = intIn('clientAttempts', cfg.clientAttempts ?? ATTESTATION_DEFAULTS.clientAttempts, 1, 100);
+  const rereads = intIn('rereads', cfg.rereads ?? ATTESTATION_DEFAULTS.rereads, 0, 100);
   if (tds * requests > REQUESTS_PER_TRIAL_MAX) {
     throw invalidField('attestation.requests', `tds × requests must be at most ${REQUESTS_PER_TRIAL_MAX} per trial, got ${tds * requests}`);
   }
@@ -77,7 +79,7 @@ export function resolveConfig(cfg: AttestationConfig): ResolvedConfig {
   if (path === 'configfs' && !(rules.major > 6 || (rules.major === 6 && rules.minor >= 7))) {
     throw invalidField('attestation.path', `configfs-tsm quotes need kernel 6.7 or later (f4738f56d1dc), kernel.version is ${cfg.kernelVersion}`);
   }
-  return { path, qgs, bufferStrategy, pollMs, qgsThreads, requests, concurrency, tds, hz, vcpus, clientAttempts, kernelVersion: cfg.kernelVersion, rules };
+  return { path, qgs, bufferStrategy, pollMs, qgsThreads, requests, concurrency, tds, hz, vcpus, clientAttempts, rereads, kernelVersion: cfg.kernelVersion, rules };
 }
 
 /** Timer-wheel granularity (jiffies) for a delay of `delta` jiffies: 8^level, levels start at 63·8^(n−1) (kernel/time/timer.c LVL_START). */
@@ -190,6 +192,8 @@ export function buildParams(c: ResolvedConfig, costs: Record<string, number>): F
   P[L.P_CONV_IN_S] = plan.inSeconds;
   P[L.P_CONV_OUT_S] = plan.outSeconds;
   P[L.P_WAKE_S] = cost(costs, 'attWakeLatencyUs') * us;
+  // The vsock client keeps its quote; re-reading outblob is a configfs matter.
+  P[L.P_REREADS] = c.path === 'vsock' ? 0 : c.rereads;
   return P;
 }
 

@@ -31,13 +31,16 @@
 //    worker's first job pays a cold start; a job whose connection passed its 30 s timer is
 //    still run (the posted handler does not check), its answer is lost.
 //  - vsock path: the client gets a TDREPORT and talks to QGS itself: no lock, no QEMU, no poll.
+//  - cached re-reads: a read of outblob with an unchanged generation is served from the
+//    report cache (configfs-tsm read_cached_report) without a new quote, but under tsm_rwsem:
+//    it queues for the TD's lock behind writers and holds it for the configfs overhead.
 //  - client (libtdx_attest): up to `attempts` reads of outblob; after -EBUSY it sleeps 10 s
 //    (also after the last one), after -ETIMEDOUT it retries at once; -EIO ends the request.
 
 import {
   P_PATH, P_QGS, P_THREADS, P_REQUESTS, P_CONC, P_TDS, P_STRATEGY, P_POLL_JIFFIES, P_POLL_GRAN, P_TICK_S,
   P_POLL_LIMIT, P_ATTEMPTS, P_RETRY_WAIT_S, P_TSM_S, P_REPORT_S, P_EXIT_S, P_HOP_S, P_SVC_S, P_SVC_SPREAD,
-  P_COLD_S, P_VMM_TIMEOUT_S, P_QGS_TIMEOUT_S, P_QEMU_CAP, P_VSOCK_HOP_S, P_CONV_IN_S, P_CONV_OUT_S, P_WAKE_S,
+  P_COLD_S, P_VMM_TIMEOUT_S, P_QGS_TIMEOUT_S, P_QEMU_CAP, P_VSOCK_HOP_S, P_CONV_IN_S, P_CONV_OUT_S, P_WAKE_S, P_REREADS,
   S_OK, S_EBUSY, S_EIO, S_TIMEOUT, S_MAKESPAN, S_RUN_OUTS, S_SPURIOUS, S_QEMU_RETRIES, S_QGS_TIMEOUTS,
   S_COLD_STARTS, S_EBUSY_ATTEMPTS, S_CONVERSIONS, STATS_WORDS,
 } from './layout.js';
@@ -203,6 +206,8 @@ let attemptsLeft = new Int32Array(0);
 let reqTx = new Int32Array(0);
 let reqPoll = new Int32Array(0);
 let qNext = new Int32Array(0);
+let reqMode = new Int32Array(0); // 0: fresh quote, 1: cached re-read
+let rereadsLeft = new Int32Array(0);
 
 let tdHeld = new Int32Array(0);
 let tdHead = new Int32Array(0);
@@ -232,6 +237,7 @@ function ensure(nQ: number, nTd: number, nTx: number, threads: number): void {
   if (reqLeft.length < nQ) {
     reqLeft = new Int32Array(nQ); reqStart = new Float64Array(nQ); attemptsLeft = new Int32Array(nQ);
     reqTx = new Int32Array(nQ); reqPoll = new Int32Array(nQ); qNext = new Int32Array(nQ);
+    reqMode = new Int32Array(nQ); rereadsLeft = new Int32Array(nQ);
   }
   if (tdHeld.length < nTd) {
     tdHeld = new Int32Array(nTd); tdHead = new Int32Array(nTd); tdTail = new Int32Array(nTd);
@@ -262,6 +268,7 @@ function finish(q: number, s: number, tEnd: number): void {
   out[statBase + STATS_WORDS + latCount] = tEnd - reqStart[q];
   latCount++;
   if (tEnd > out[statBase + S_MAKESPAN]) out[statBase + S_MAKESPAN] = tEnd;
+  reqMode[q] = 0;
   if (reqLeft[q] > 0) {
     reqLeft[q]--;
     reqStart[q] = tEnd;
@@ -297,6 +304,13 @@ function driverReturn(q: number, code: number, t: number): void {
   const td = (q / conc) | 0;
   if ((P[P_STRATEGY] | 0) === 0) releaseLock(td, t);
   if (code === R_OK) {
+    const rereads = P[P_REREADS] | 0;
+    if (rereads > 0) {
+      reqMode[q] = 1;
+      rereadsLeft[q] = rereads;
+      push(t + P[P_CONV_OUT_S], EV_ATTEMPT, q);
+      return;
+    }
     finish(q, S_OK, t + P[P_CONV_OUT_S]);
   } else if (code === R_EIO) {
     finish(q, S_EIO, t);
@@ -384,7 +398,19 @@ function onAttempt(q: number, t: number): void {
   push(t + P[P_TSM_S], EV_PROCEED, q);
 }
 
+/** A cached re-read ends (it held the lock, if any, for the configfs overhead). */
+function rereadDone(q: number, t: number): void {
+  if ((P[P_STRATEGY] | 0) === 0) releaseLock((q / (P[P_CONC] | 0)) | 0, t);
+  rereadsLeft[q]--;
+  if (rereadsLeft[q] > 0) push(t, EV_ATTEMPT, q);
+  else finish(q, S_OK, t);
+}
+
 function onProceed(q: number, t: number): void {
+  if (reqMode[q] === 1) {
+    rereadDone(q, t);
+    return;
+  }
   const strategy = P[P_STRATEGY] | 0;
   if (strategy === 0) {
     const td = (q / (P[P_CONC] | 0)) | 0;
@@ -516,6 +542,8 @@ function runTrial(seedLo: number, seedHi: number, trial: number, base: number): 
     reqTx[q] = -1;
     reqPoll[q] = 0;
     qNext[q] = -1;
+    reqMode[q] = 0;
+    rereadsLeft[q] = 0;
     if (share > 0) push(0, EV_ATTEMPT, q);
   }
   for (;;) {

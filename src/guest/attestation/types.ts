@@ -6,6 +6,7 @@
 // driver's msleep is counted in jiffies and rounded by the timer wheel), `vcpus` (every
 // private→shared page conversion kicks every vCPU; only the 'per-request' buffer what-if uses
 // it) and `clientAttempts` (libtdx_attest reads outblob up to 3 times on EBUSY/ETIMEDOUT). Omitted = the defaults below.
+// Later the same day: optional `rereads` (cached outblob re-reads by generation, configfs).
 // Results gained one OPTIONAL field, `events`, counting what happened inside (loop run-outs,
 // spurious -ETIMEDOUT, QEMU RETRY, QGS timeouts, cold starts).
 
@@ -40,6 +41,8 @@ export interface AttestationConfig {
   vcpus?: number;
   /** Client reads of outblob per request, default 3 (libtdx_attest: retried on EBUSY after 10 s, on ETIMEDOUT/EINTR at once). */
   clientAttempts?: number;
+  /** Cached re-reads of outblob after each quote (configfs; served from cache by generation, under the lock), default 0. */
+  rereads?: number;
 }
 
 /** Seconds. */
