@@ -43,9 +43,12 @@ describe('memory costs', () => {
 });
 
 describe('boot rules', () => {
-  it('lazy firmware with lazyAcceptMiB 0 accepts the RAM below 4 GiB (2 GiB on q35)', () => {
-    expect(planBoot(td({}), defaults(), 1).firmwareAcceptBytes).toBe(2 * GiB);
-    expect(planBoot(td({ firmware: { lazyAcceptMiB: 512 } }), defaults(), 1).firmwareAcceptBytes).toBe(512 * MiB);
+  it('lazy firmware accepts lazyAcceptMiB (512 by default); 0 means everything', () => {
+    expect(planBoot(td({}), defaults(), 1).firmwareAcceptBytes).toBe(512 * MiB);
+    expect(planBoot(td({ firmware: { lazyAcceptMiB: 2048 } }), defaults(), 1).firmwareAcceptBytes).toBe(2 * GiB);
+    const all = planBoot(td({ firmware: { lazyAcceptMiB: 0 } }), defaults(), 1);
+    expect(all.firmwareAcceptBytes).toBe(32 * GiB);
+    expect(all.notes.join(' ')).toMatch(/accepts all memory/);
   });
 
   it('a kernel before 6.5 cannot take unaccepted memory: the firmware accepts all of it', () => {

@@ -9,7 +9,7 @@ import { parseJsonOrYaml } from '../src/platform/jsonOrYaml.js';
 describe('TD document', () => {
   it('fills every missing field with the upstream/Ubuntu default and lists it as defaulted', () => {
     const { td, defaulted } = validateTd({ vcpus: 8, memoryGiB: 16 });
-    expect(td.firmware).toEqual({ accept: 'lazy', lazyAcceptMiB: 0 });
+    expect(td.firmware).toEqual({ accept: 'lazy', lazyAcceptMiB: 512 });
     expect(td.kernel).toEqual({ version: '6.8', acceptMemory: 'lazy', hz: 1000, swiotlbMiB: null });
     expect(td.host).toEqual({ privatePageSize: '4K', platform: 'sapphirerapids' });
     expect(td.workload.allocators).toBe(0);

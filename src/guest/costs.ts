@@ -12,8 +12,8 @@
 // - stormBytesPerAp = 13 GiB / 247 APs: the BSP accepted ~13 GiB as 4 MiB blocks while 248 vCPUs
 //   came up (dstack PR #1220).
 // - apBringupPerOnlineMs: fitted so a 32 GiB, 248-vCPU TD reaches init at the midpoint of the
-//   measured 575–680 s (dstack PR #1220), everything else at its default (11.2 ms → ≈ 628 s);
-//   the 64-vCPU figure (~50 s; model ≈ 54 s) and the ratio 11.5–13.6 (model ≈ 11.6) are then
+//   measured 575–680 s (dstack PR #1220), everything else at its default (11.2 ms → ≈ 625 s);
+//   the 64-vCPU figure (~50 s; model ≈ 52 s) and the ratio 11.5–13.6 (model ≈ 12.0) are then
 //   checks, not inputs (test/guest.figures.test.ts). Least squares on both boot times in log
 //   space gives 10.4 ms, but puts the ratio at 11.45, outside the published range. The accept storm alone, at most 153 µs per page, explains
 //   ≈ 275 s of the 248-vCPU boot; the rest is bring-up work that grows with the online vCPUs

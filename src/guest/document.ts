@@ -102,7 +102,7 @@ export const TD_FIELDS: Tree = {
   memoryGiB: { why: 'required: the TD shape has no default', check: memoryGiB },
   firmware: {
     accept: { dflt: 'lazy', why: 'EDK2 TDVF lazy accept (tianocore/edk2 #3572, 2022)', check: oneOf(['eager', 'lazy'] as const) },
-    lazyAcceptMiB: { dflt: 0, why: 'EDK2 PcdLazyAcceptPartialMemorySize = 0 (OvmfPkgX64): accept the memory below 4 GiB only', check: int(0, MAX_MEMORY_GIB * 1024) },
+    lazyAcceptMiB: { dflt: 512, why: 'Ubuntu ovmf-inteltdx: PcdLazyAcceptPartialMemorySize = 512 (0 = accept everything, as the OVMF of kata-deploy v4.0.0 did: kata-containers #13535)', check: int(0, MAX_MEMORY_GIB * 1024) },
   },
   kernel: {
     version: { dflt: '6.8', why: 'Ubuntu 24.04 LTS guest kernel (canonical/tdx)', check: kernelVersion },

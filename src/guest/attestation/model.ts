@@ -206,34 +206,65 @@ function intCost(costs: Record<string, number>, name: string): number {
 // ---------------------------------------------------------------------------------------------
 // Summary
 
-/** Nearest rank: the value at index ceil(pct/100 · N) − 1 of the sorted values. */
-function nearestRank(sorted: Float64Array, pct: number): number {
-  const rank = Math.floor((pct * sorted.length + 99) / 100);
-  return sorted[Math.max(0, rank - 1)];
+/**
+ * The k-th smallest value (0-based) of `a`, which is reordered: Hoare quickselect with a
+ * median-of-three pivot. A million latencies need three order statistics, not a full sort
+ * (the sort cost as much as the simulation); the value is the same either way.
+ */
+function select(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo];
+    const y = a[mid];
+    const z = a[hi];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
-function latencyStats(sorted: Float64Array): LatencyStats {
+/** Nearest rank: the value at index ceil(pct/100 · N) − 1 in sorted order (integer arithmetic, so 95 % of 100 is rank 95). */
+function nearestRank(values: Float64Array, pct: number): number {
+  const rank = Math.floor((pct * values.length + 99) / 100);
+  return select(values, Math.max(0, rank - 1));
+}
+
+/** Mean (summed in trial order), the percentiles, min and max; reorders `values`. */
+function latencyStats(values: Float64Array): LatencyStats & { min: number } {
   let sum = 0;
-  for (let i = 0; i < sorted.length; i++) sum += sorted[i];
-  return {
-    mean: sum / sorted.length,
-    p50: nearestRank(sorted, 50),
-    p95: nearestRank(sorted, 95),
-    p99: nearestRank(sorted, 99),
-    max: sorted[sorted.length - 1],
-  };
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = sum / values.length;
+  return { mean, p50: nearestRank(values, 50), p95: nearestRank(values, 95), p99: nearestRank(values, 99), max, min };
 }
 
 const HISTOGRAM_BINS = 40;
 
-function histogram(sorted: Float64Array): { edgesSeconds: number[]; counts: number[] } {
-  const lo = sorted[0];
-  const hi = sorted[sorted.length - 1];
+function histogram(values: Float64Array, lo: number, hi: number): { edgesSeconds: number[]; counts: number[] } {
   const width = hi > lo ? (hi - lo) / HISTOGRAM_BINS : 1e-9;
   const edgesSeconds = Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => lo + i * width);
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-  for (let i = 0; i < sorted.length; i++) {
-    counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((sorted[i] - lo) / width))]++;
+  for (let i = 0; i < values.length; i++) {
+    counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((values[i] - lo) / width))]++;
   }
   return { edgesSeconds, counts };
 }
@@ -264,18 +295,27 @@ export function summarizeAttestation(
     for (let s = 0; s < L.STATS_WORDS; s++) sums[s] += values[base + s];
     lat.set(values.subarray(base + L.STATS_WORDS, base + words), t * nReq);
   }
-  lat.sort();
   const events: AttestationEvents = {
     loopRunOuts: sums[L.S_RUN_OUTS], spuriousTimeouts: sums[L.S_SPURIOUS], qemuRetries: sums[L.S_QEMU_RETRIES],
     qgsTimeouts: sums[L.S_QGS_TIMEOUTS], coldStarts: sums[L.S_COLD_STARTS], ebusyAttempts: sums[L.S_EBUSY_ATTEMPTS],
   };
   const conversions = conversionTotals(c, costs, sums[L.S_CONVERSIONS] / trials, sums[L.S_OK] / trials);
+  const hist = (() => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < lat.length; i++) {
+      if (lat[i] < lo) lo = lat[i];
+      if (lat[i] > hi) hi = lat[i];
+    }
+    return histogram(lat, lo, hi);
+  })();
+  const { min: _min, ...latencySeconds } = latencyStats(lat);
   const result: AttestationResult = {
-    latencySeconds: latencyStats(lat),
+    latencySeconds,
     throughputPerSecond: sums[L.S_MAKESPAN] > 0 ? sums[L.S_OK] / sums[L.S_MAKESPAN] : 0,
     outcomes: { ok: sums[L.S_OK], ebusy: sums[L.S_EBUSY], eio: sums[L.S_EIO], timeout: sums[L.S_TIMEOUT] },
     queueLength: queue,
-    latencyHistogram: histogram(lat),
+    latencyHistogram: hist,
     conversions,
     notes: notesFor(c, events, trials),
     events,

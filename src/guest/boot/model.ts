@@ -98,11 +98,6 @@ export function versionCode(v: string): number {
   return a * 100 + b;
 }
 
-/** QEMU q35: with 2.75 GiB or more, the RAM below 4 GiB is 2 GiB (hw/i386/pc_q35.c). */
-export function lowMemoryBytes(memoryBytes: number): number {
-  return memoryBytes >= 2.75 * GiB ? 2 * GiB : memoryBytes;
-}
-
 /** 6 % of RAM clamped to [64 MiB, 1 GiB], rounded up to a 256 KiB segment (mem_encrypt_setup_arch, swiotlb_adjust_size). */
 export function swiotlbBytes(memoryBytes: number, overrideMiB: number | null): number {
   if (overrideMiB !== null) return overrideMiB * MiB;
@@ -187,9 +182,12 @@ export function planBoot(td: TdDocument, c: Record<string, number>, seed: number
   // Firmware. Kernels before 6.5 cannot take unaccepted memory, so the firmware accepts it all.
   const unacceptedOk = kv >= 605;
   if (!unacceptedOk && td.firmware.accept === 'lazy') notes.push(`kernel ${td.kernel.version} predates unaccepted-memory support (6.5): the firmware accepts all memory`);
-  const fwBytes = td.firmware.accept === 'eager' || !unacceptedOk
+  // EDK2 accepts PcdLazyAcceptPartialMemorySize MiB when lazy, everything when that PCD is 0
+  // (an OVMF built so hangs large TDs in firmware: kata-containers #13535).
+  if (td.firmware.accept === 'lazy' && td.firmware.lazyAcceptMiB === 0) notes.push('firmware.lazyAcceptMiB = 0: the firmware accepts all memory (lazy accept disabled)');
+  const fwBytes = td.firmware.accept === 'eager' || !unacceptedOk || td.firmware.lazyAcceptMiB === 0
     ? mem
-    : td.firmware.lazyAcceptMiB > 0 ? Math.min(mem, td.firmware.lazyAcceptMiB * MiB) : lowMemoryBytes(mem);
+    : Math.min(mem, td.firmware.lazyAcceptMiB * MiB);
   // TDVF accepts with the BSP and every AP in parallel (tianocore/edk2 PR #3813).
   jobs.push(plannedJob('firmware', fwBytes, v, bulk, jitter, seed));
   host.acceptExits += Math.ceil(fwBytes / PAGE / perExit);
