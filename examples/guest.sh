@@ -28,5 +28,10 @@ test "$code" -eq 2
 grep -q 'vcpus: must be from 1 to 4096' "$out/err.txt"
 
 node bin/tdxmodel.js sweep examples/guest-sweep.yaml --out "$out/tds.csv"
+# The same table in two shards, merged back: the same bytes.
+node bin/tdxmodel.js sweep examples/guest-sweep.yaml --shard 1/2 --out "$out/s1.csv"
+node bin/tdxmodel.js sweep examples/guest-sweep.yaml --shard 2/2 --out "$out/s2.csv"
+node bin/tdxmodel.js sweep --merge "$out/s1.csv" "$out/s2.csv" --out "$out/merged.csv"
+cmp "$out/tds.csv" "$out/merged.csv"
 echo "$(($(wc -l < "$out/tds.csv") - 1)) TD rows"
 head -n 3 "$out/tds.csv"

@@ -53,6 +53,8 @@ export function guestText(r: GuestReport): string {
   }
   out.push('');
   out.push(table(['parameter', 'value', 'unit', 'label', 'source'], r.parameters.map((p) => [p.name, String(p.value), p.unit, p.label, p.source])));
+  const changed = r.parameters.filter((x) => x.label === 'set' || x.label === 'override').map((x) => `${x.name}=${x.value}`);
+  if (changed.length) out.push(`set by you: ${changed.join(', ')}`);
   out.push('');
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');
