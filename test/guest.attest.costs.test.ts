@@ -53,3 +53,33 @@ describe('attestation cost parameters', () => {
     await expect(runAttestation({ ...CFG, tds: 1000, requests: 1000 }, {}, { trials: 100, seed: 1, workers: 1 })).rejects.toThrow(/at most/);
   });
 });
+
+describe('latency summary', () => {
+  it('percentiles are nearest-rank order statistics of all requests, the histogram counts every one', async () => {
+    const r = await runAttestation({ ...CFG, path: 'vsock', requests: 37, tds: 3 }, {}, { trials: 9, seed: 4, workers: 1 });
+    const n = 37 * 3 * 9;
+    expect(r.latencyHistogram.counts.reduce((a, b) => a + b, 0)).toBe(n);
+    const { p50, p95, p99, max, mean } = r.latencySeconds;
+    expect(p50).toBeLessThanOrEqual(p95);
+    expect(p95).toBeLessThanOrEqual(p99);
+    expect(p99).toBeLessThanOrEqual(max);
+    expect(r.latencyHistogram.edgesSeconds[0]).toBeLessThanOrEqual(mean);
+    expect(r.latencyHistogram.edgesSeconds[40]).toBeCloseTo(max, 12);
+  });
+});
+
+describe('latencyStats (quickselect) = nearest rank on the sorted values', () => {
+  it('on 300 random arrays with ties', async () => {
+    const { latencyStats } = await import('../src/guest/attestation/model.js');
+    let x = 12345;
+    const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let n = 0; n < 300; n++) {
+      const len = 1 + Math.floor(rnd() * 500);
+      const v = Float64Array.from({ length: len }, () => Math.floor(rnd() * (n % 3 === 0 ? 5 : 1000)) / 7);
+      const sorted = v.slice().sort();
+      const rank = (p: number) => sorted[Math.max(0, Math.floor((p * len + 99) / 100) - 1)];
+      const s = latencyStats(v.slice());
+      expect([s.p50, s.p95, s.p99, s.max, s.min]).toEqual([rank(50), rank(95), rank(99), sorted[len - 1], sorted[0]]);
+    }
+  });
+});

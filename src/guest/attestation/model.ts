@@ -243,7 +243,7 @@ function nearestRank(values: Float64Array, pct: number): number {
 }
 
 /** Mean (summed in trial order), the percentiles, min and max; reorders `values`. */
-function latencyStats(values: Float64Array): LatencyStats & { min: number } {
+export function latencyStats(values: Float64Array): LatencyStats & { min: number } {
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -300,22 +300,13 @@ export function summarizeAttestation(
     qgsTimeouts: sums[L.S_QGS_TIMEOUTS], coldStarts: sums[L.S_COLD_STARTS], ebusyAttempts: sums[L.S_EBUSY_ATTEMPTS],
   };
   const conversions = conversionTotals(c, costs, sums[L.S_CONVERSIONS] / trials, sums[L.S_OK] / trials);
-  const hist = (() => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < lat.length; i++) {
-      if (lat[i] < lo) lo = lat[i];
-      if (lat[i] > hi) hi = lat[i];
-    }
-    return histogram(lat, lo, hi);
-  })();
-  const { min: _min, ...latencySeconds } = latencyStats(lat);
+  const { min, ...latencySeconds } = latencyStats(lat);
   const result: AttestationResult = {
     latencySeconds,
     throughputPerSecond: sums[L.S_MAKESPAN] > 0 ? sums[L.S_OK] / sums[L.S_MAKESPAN] : 0,
     outcomes: { ok: sums[L.S_OK], ebusy: sums[L.S_EBUSY], eio: sums[L.S_EIO], timeout: sums[L.S_TIMEOUT] },
     queueLength: queue,
-    latencyHistogram: hist,
+    latencyHistogram: histogram(lat, min, latencySeconds.max),
     conversions,
     notes: notesFor(c, events, trials),
     events,
