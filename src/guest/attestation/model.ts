@@ -324,6 +324,9 @@ function notesFor(c: ResolvedConfig, e: AttestationEvents, trials: number): stri
       notes.push(`${e.loopRunOuts} driver loop(s) ran out of polls with the quote still in flight: the counter ended at 31, wait_for_quote_completion() returned 0, and the status check failed the request (${c.rules.payloadStatusCheck ? '-EIO' : 'an empty outblob before 6.10'}); the VMM kept the buffer, so later requests saw -EBUSY until it finished`);
     }
     if (e.spuriousTimeouts > 0) notes.push(`${e.spuriousTimeouts} quote(s) completed during the last poll's sleep and were reported -ETIMEDOUT anyway (counter = 30)`);
+    if (e.qgsTimeouts > 0 && c.qgs !== 'absent') {
+      notes.push("QEMU's 30 s transaction timer wrote GET_QUOTE_ERROR for quotes the service did not deliver; with 1 s polls it fires during the 30th sleep, so the driver reports -ETIMEDOUT (counter = 30) and libtdx_attest re-reads at once");
+    }
     if (e.qemuRetries > 0) notes.push(`${e.qemuRetries} GetQuote call(s) hit QEMU's in-flight cap and got TDG_VP_VMCALL_RETRY, which the driver returns as -EIO`);
   } else {
     notes.push('vsock path: the client sends its TDREPORT to QGS itself; no configfs lock, no GetQuote TDVMCALL, no polling; buffer strategy does not apply');

@@ -24,6 +24,12 @@
 //    before the counter, so a quote still in flight after the 30th sleep leaves the loop with
 //    i = 31 and returns 0 (the caller's status check then fails it), while a quote that
 //    completed during the 30th sleep leaves with i = 30 and is reported -ETIMEDOUT.
+//    With QEMU's 30 s transaction timer and 1 s polls the timer fires during the 30th sleep
+//    (the first sleep takes 1.001–1.065 s, the next ones phase-lock to the timer wheel at
+//    1.024 s, so 29 sleeps end at ~29.7 s and the 30th at ~30.7 s): a silent quote service is
+//    reported -ETIMEDOUT ("GetQuote request timedout") after ~30.7 s. That is what intel/lkvs
+//    expects ("Connection timed out") and resolves the doubt in our reference notes; a VMM
+//    without such a timer instead runs the loop out (counter 31) and the request fails -EIO.
 //  - msleep_interruptible(ms) sleeps msecs_to_jiffies(ms) + 1 jiffies, and the timer wheel
 //    rounds the expiry up to its level's granularity (kernel/time/timer.c calc_index): the
 //    delay is computed from the absolute jiffies count (a random boot phase per TD).
