@@ -113,6 +113,11 @@ describe('boot rules', () => {
     expect(b.vcpuKicks - a.vcpuKicks).toBe(32 * 56);
   });
 
+  it('an eager firmware TD is fully accepted when the firmware is done', async () => {
+    const b = await boot({ firmware: { accept: 'eager' } });
+    expect(b.fullyAcceptedSeconds).toBe(b.firmwareSeconds);
+  });
+
   it('the accepted-memory curve is non-decreasing and ends at what was accepted', async () => {
     const b = await boot({ workload: { allocators: 2 } });
     const { seconds, bytes } = b.acceptedCurve;
@@ -130,5 +135,8 @@ describe('boot rules', () => {
     const many = await runBoot(t, c, { trials: 8, seed: 5, workers: 3 });
     expect(JSON.stringify(many.perTrial)).toBe(JSON.stringify(one.perTrial));
     expect(new Set(one.perTrial.map((b) => b.fullyAcceptedSeconds)).size).toBeGreaterThan(1);
+    // Trial 0 by makespan alone gives the same times as the run that drew its curve.
+    expect(one.perTrial[0].toInitSeconds).toBe(one.boot.toInitSeconds);
+    expect(one.perTrial[0].fullyAcceptedSeconds).toBe(one.boot.fullyAcceptedSeconds);
   });
 });

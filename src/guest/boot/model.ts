@@ -302,15 +302,17 @@ export function assembleBoot(plan: BootPlan, results: Float64Array[]): BootResul
     t += seconds;
     return t;
   };
+  // results[i] may carry the job's samples or only its makespan (trials beyond the first).
   const runJob = (i: number, start: number, base: number): number => {
     const r = results[i];
     const pj = plan.jobs[i];
-    const n = pj.job.samples;
+    const n = r.length - 1;
     for (let j = 0; j < n; j++) {
       const units = Math.floor(((j + 1) * pj.job.units) / n);
       curveS.push(start + r[1 + j] / 1e6);
       curveB.push(base + Math.min(pj.bytes, units * pj.pagesPerUnit * PAGE));
     }
+    pushPoint(curveS, curveB, start + r[0] / 1e6, base + pj.bytes);
     return r[0] / 1e6;
   };
   const jobIndex = (phase: AcceptPhase): number => plan.jobs.findIndex((j) => j.phase === phase);
