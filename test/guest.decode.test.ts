@@ -30,6 +30,11 @@ describe('guest decode', () => {
     expect(j.known).toBe(true);
   });
 
+  it('a GHCI-style name (GetQuote, MapGPA) finds the sub-function', async () => {
+    expect(JSON.parse((await decode('GetQuote', '--format', 'json')).text).matches[0].name).toBe('TDVMCALL_GET_QUOTE');
+    expect(JSON.parse((await decode('MapGPA', '--format', 'json')).text).value).toBe('0x10001');
+  });
+
   it('a module status with an operand id, with its failure class and kernel reaction, as JSON', async () => {
     const j = JSON.parse((await decode('0x8000020000000001', '--format', 'json')).text);
     expect(j.matches[0]).toMatchObject({ name: 'TDX_OPERAND_BUSY', detail: '0x1', failureClass: 'guest-misuse' });

@@ -192,16 +192,18 @@ export function lookupValue(v: bigint): AbiMatch[] {
   return out;
 }
 
-function normalizeName(s: string): string {
-  return s.toUpperCase().replace(/[.\s-]/g, '_');
+/** Upper case, letters and digits only: "TDG.MR.REPORT", "tdg_mr_report" and "GetQuote" compare alike. */
+function compact(s: string): string {
+  return s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-/** Entries whose name matches (case-insensitive; "." and "_" alike; a unique suffix such as GET_QUOTE works). */
+/** Entries whose name matches (case, dots and underscores ignored), else whose name ends with it ("GetQuote", "RETRY"). */
 export function lookupName(name: string): AbiEntry[] {
-  const n = normalizeName(name);
-  const exact = ALL_ENTRIES.filter((e) => normalizeName(e.name) === n);
+  const n = compact(name);
+  if (n === '') return [];
+  const exact = ALL_ENTRIES.filter((e) => compact(e.name) === n);
   if (exact.length > 0) return exact;
-  return ALL_ENTRIES.filter((e) => normalizeName(e.name).endsWith(`_${n}`));
+  return ALL_ENTRIES.filter((e) => compact(e.name).endsWith(n));
 }
 
 /** The class bits of a TDX module status: bit 63 error, bit 62 non-recoverable. */
