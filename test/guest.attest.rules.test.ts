@@ -55,6 +55,18 @@ describe('the driver polling loop (wait_for_quote_completion)', () => {
   });
 });
 
+describe('the notes say what the loop did at its end', () => {
+  it('a run-out: counter 31, returned 0, failed by the status check', async () => {
+    const r = await run({ qgs: 'silent', clientAttempts: 1 }, NEVER, 2);
+    expect(r.notes.join('\n')).toMatch(/counter ended at 31, wait_for_quote_completion\(\) returned 0/);
+  });
+
+  it("QEMU's timer during the 30th sleep: -ETIMEDOUT", async () => {
+    const r = await run({ qgs: 'silent', clientAttempts: 1 }, {}, 2);
+    expect(r.notes.join('\n')).toMatch(/-ETIMEDOUT \(counter = 30\)/);
+  });
+});
+
 describe('the buffer the VMM still owns', () => {
   it('after a loop run-out the next request gets -EBUSY; libtdx_attest sleeps 10 s after each of its 3 reads', async () => {
     const r = await run({ qgs: 'silent', requests: 2, clientAttempts: 3 }, NEVER, 5);
