@@ -171,6 +171,10 @@ describe('validation', () => {
     expect(() => resolveConfig({ ...STOCK, path: 'ioctl' as never })).toThrow(/attestation\.path/);
   });
 
+  it('a trial that could make more than 3,000,000 GetQuote attempts is refused (kernel memory stays bounded)', () => {
+    expect(() => resolveConfig({ ...STOCK, tds: 10, requests: 100_000, clientAttempts: 4 })).toThrow(/attestation\.clientAttempts/);
+  });
+
   it('configfs quotes need 6.7 or later', () => {
     expect(() => resolveConfig({ ...STOCK, kernelVersion: '6.6' })).toThrow(/6\.7/);
   });

@@ -20,6 +20,8 @@ export const ATTESTATION_DEFAULTS = {
 
 /** Requests simulated per trial (all TDs) above which a run is refused: memory stays bounded. */
 export const REQUESTS_PER_TRIAL_MAX = 1_000_000;
+/** GetQuote attempts a trial can make (requests × client attempts): the kernel keeps 20 bytes of event FIFOs per attempt. */
+export const ATTEMPTS_PER_TRIAL_MAX = 3_000_000;
 const SZ_4K = 4096;
 const SZ_2M = 2 * 1024 * 1024;
 
@@ -73,6 +75,9 @@ export function resolveConfig(cfg: AttestationConfig): ResolvedConfig {
   const rereads = intIn('rereads', cfg.rereads ?? ATTESTATION_DEFAULTS.rereads, 0, 100);
   if (tds * requests > REQUESTS_PER_TRIAL_MAX) {
     throw invalidField('attestation.requests', `tds × requests must be at most ${REQUESTS_PER_TRIAL_MAX} per trial, got ${tds * requests}`);
+  }
+  if (tds * requests * clientAttempts > ATTEMPTS_PER_TRIAL_MAX) {
+    throw invalidField('attestation.clientAttempts', `tds × requests × clientAttempts must be at most ${ATTEMPTS_PER_TRIAL_MAX} per trial, got ${tds * requests * clientAttempts}`);
   }
   if (typeof cfg.kernelVersion !== 'string') throw invalidField('attestation.kernelVersion', 'must be a string like "6.8"');
   const rules = kernelRules(cfg.kernelVersion);

@@ -14,8 +14,8 @@ import { traceQueueReference, trialWords } from './oracle.js';
 export { ATTESTATION_DEFAULTS };
 
 export const ATTESTATION_TRIALS_MAX = 1_000_000;
-/** Words (f64) of kernel output a run may hold at once: 1 GiB would be too much for a CLI. */
-const WORDS_MAX = 64 * 1024 * 1024;
+/** Words (f64) of kernel output a run may hold at once (128 MiB): one latency per simulated request. */
+const WORDS_MAX = 16 * 1024 * 1024;
 const CHUNKS_PER_WORKER = 4;
 
 export interface AttestationPoolOptions extends AttestationRunOptions {
