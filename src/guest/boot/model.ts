@@ -329,7 +329,7 @@ export function assembleBoot(plan: BootPlan, results: Float64Array[]): BootResul
   acc += poolAcc;
   pushPoint(curveS, curveB, t, acc);
   const smpStart = t;
-  add('kernel.smp', 'serial AP bring-up (with the storm)', plan.smpS);
+  add('kernel.smp', plan.stormS > 0 ? 'serial AP bring-up (with the storm)' : 'serial AP bring-up', plan.smpS);
   // The storm happens inside bring-up, AP by AP: a bar of its total length from the same start.
   if (plan.stormS > 0) phases.push({ id: 'kernel.storm', label: 'of which: accept storm (4 MiB a time)', startSeconds: smpStart, seconds: plan.stormS });
   for (let i = 0; i < plan.smpCurve.seconds.length; i++) pushPoint(curveS, curveB, smpStart + plan.smpCurve.seconds[i], acc + plan.smpCurve.bytes[i]);
