@@ -52,6 +52,12 @@ describe('classifyGuestLog', () => {
     expect(GUEST_DIAGNOSIS_IDS).toContain('guest-getquote-timeout');
   });
 
+  it('a quote client giving up is classified with the common host-side causes', () => {
+    const [x] = classifyGuestLog('Jan 01 00:00:00 td app[12]: libtdx_attest: failed to read outblob.');
+    expect(x.id).toBe('guest-quote-client-failed');
+    expect(x.cause).toContain('qgs.conf');
+  });
+
   it('a host log yields nothing', () => {
     expect(classifyGuestLog('virt/tdx: module initialized\nkvm: TDX enabled')).toEqual([]);
   });

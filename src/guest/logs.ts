@@ -68,6 +68,15 @@ const RULES: readonly Rule[] = [
     }),
   },
   {
+    id: 'guest-quote-client-failed',
+    failureClass: 'vmm-error',
+    pattern: /libtdx_attest: failed to (?:read outblob|write configFS inblob)|Failed to get the quote/i,
+    explain: () => ({
+      cause: 'a quote client gave up (libtdx_attest / trustee attester). The usual causes on a TDX host: QGS not listening where the guest looks (newer packages ship the vsock "port" line commented out in qgs.conf), a wrong vsock CID/port in /etc/tdx-attest.conf, PCCS unreachable or rejecting TLS (use_secure_cert, QPL 0xb033), an outdated TDX module/BIOS, or several readers in one TD turning -EBUSY into 10 s retries',
+      remedy: 'look for the kernel line just before it (GetQuote hypercall failed / request failed / timedout) and the host QGS log; check qgs.conf port, /etc/tdx-attest.conf, PCCS reachability',
+    }),
+  },
+  {
     id: 'guest-tdvmcall-module-bug',
     failureClass: 'module-bug',
     pattern: /TDVMCALL failed\. TDX module bug\?/,
