@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const KERNELS = {
   construct: 'assembly/index.ts',
   trials: 'assembly/trials.ts',
+  attestation: 'assembly/attestation.ts',
+  accept: 'assembly/accept.ts',
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -39,6 +39,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 're-run a corpus against a stored baseline; exit 1 beyond the tolerances',
     load: async () => (await import('./cli/gate.js')).gateCommand,
   },
+  guest: {
+    summary: 'one TD on a host: boot to init, memory acceptance, quote latency (guest decode VALUE: a TDCALL/TDVMCALL code)',
+    load: async () => (await import('./cli/guest.js')).guestCommand,
+  },
   calibrate: {
     summary: 'fit tdmrInitCallUs and a fixed overhead to the timing windows of real logs',
     load: async () => (await import('./cli/calibrate.js')).calibrateCommand,

@@ -23,3 +23,10 @@ export type { KernelPolicy } from './model/policies/policy.js';
 export { makeMainline } from './model/policies/mainline.js';
 export { resolveCosts, COST_PARAMETERS } from './model/costs.js';
 export { TdxModule } from './model/module/index.js';
+
+export { runGuest, runBoot, loadTd } from './guest/run.js';
+export type { GuestReport, GuestRequest } from './guest/run.js';
+export { validateTd } from './guest/document.js';
+export type { TdDocument } from './guest/document.js';
+export { listTdPresets, getTdPreset } from './guest/presets.js';
+export { GUEST_COST_PARAMETERS, resolveGuestCosts } from './guest/costs.js';

@@ -54,6 +54,10 @@ export function shardRows(total: number, shard: Shard | undefined): number {
 }
 
 export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<SweepOutcome> {
+  if (plan.guest) {
+    const { runGuestSweep } = await import('../../guest/sweep.js');
+    return runGuestSweep(plan.guest, opts.format, opts.write, (opts.shard?.k ?? 1) - 1, opts.shard?.n ?? 1, opts.signal, opts.onProgress);
+  }
   const step = opts.shard?.n ?? 1;
   const offset = (opts.shard?.k ?? 1) - 1;
   const total = shardRows(plan.total, opts.shard);

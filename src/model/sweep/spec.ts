@@ -20,6 +20,7 @@ import { getPolicy } from '../policies/registry.js';
 import { resolveCosts } from '../costs.js';
 import { inferLayout, type InferredLayout } from './layout.js';
 import { parseJsonOrYaml } from '../../platform/jsonOrYaml.js';
+import { parseGuestSweep, type GuestSweepPlan } from '../../guest/sweep.js';
 
 export const SWEEP_MAX_POINTS = 10_000_000;
 
@@ -57,6 +58,8 @@ export interface SweepPlan {
   /** List mode: per entry, the value of each axis (undefined = not set). */
   entries: unknown[][];
   total: number;
+  /** `kind: guest` specs: TD axes (src/guest/sweep.ts); run.ts hands the whole sweep to it. */
+  guest?: GuestSweepPlan;
 }
 
 type Obj = Record<string, unknown>;
@@ -187,6 +190,10 @@ export function readSweepSpec(text: string, source: string, opts: ParseSpecOptio
 }
 
 export function parseSweepSpec(doc: unknown, source: string, opts: ParseSpecOptions = readFromCwd): SweepPlan {
+  if (isObj(doc) && doc.kind === 'guest') {
+    const guest = parseGuestSweep(doc, source, opts.readFile);
+    return { source, mode: 'grid', base: {}, layout: null as unknown as InferredLayout, axes: [], entries: [], total: guest.total, guest };
+  }
   if (!isObj(doc)) throw new InputError(source, `expected a sweep spec object with "base" and "grid" or "list", got ${describe(doc)}`);
   for (const k of Object.keys(doc)) {
     if (!['base', 'grid', 'list', 'description'].includes(k)) throw new InputError(`${source}: ${k}`, 'unknown field (allowed: base, grid, list, description)');

@@ -1,0 +1,52 @@
+// Thin wrapper around build/attestation.wasm (assembly/attestation.ts): copies validated
+// parameters into WASM memory, runs a batch of trials in calls of bounded size, and returns the
+// trial-major words. Bit-identical to runAttestationReference (oracle.ts).
+
+import { WasmKernel, type KernelExports } from '../../kernels/loader.js';
+import { PARAM_WORDS, STATS_WORDS } from './layout.js';
+import { trialWords } from './oracle.js';
+
+interface AttestationExports extends KernelExports {
+  scratchBytes(params: number): number;
+  runAttestation(params: number, scratch: number, firstTrial: number, count: number, seedLo: number, seedHi: number, out: number): void;
+}
+
+// One call writes at most this many f64 (16 MiB): memory stays bounded for any trial count;
+// trials are independent, so splitting changes no bits.
+const OUT_WORDS_PER_CALL = 1 << 21;
+// ... and simulates about this many requests. V8 tiers a WebAssembly function up from its
+// baseline compiler only for later calls (no on-stack replacement), so one long call would run
+// entirely on baseline code; a few milliseconds per call lets the optimized code take over.
+const REQUESTS_PER_CALL = 1 << 13;
+
+export const attestationKernel = new WasmKernel<AttestationExports>('attestation');
+
+export function loadAttestationKernel(): AttestationExports {
+  return attestationKernel.exports();
+}
+
+export function runAttestationWasm(params: Float64Array, seed: number, firstTrial: number, count: number): Float64Array {
+  if (params.length !== PARAM_WORDS) throw new RangeError(`attestation params: expected ${PARAM_WORDS} words, got ${params.length}`);
+  const words = trialWords(params);
+  const perCall = Math.max(1, Math.min(Math.floor(OUT_WORDS_PER_CALL / words), Math.floor(REQUESTS_PER_CALL / (words - STATS_WORDS))));
+  const paramsPtr = attestationKernel.heapBase();
+  attestationKernel.ensureBytes(paramsPtr + PARAM_WORDS * 8);
+  new Float64Array(attestationKernel.exports().memory.buffer, paramsPtr, PARAM_WORDS).set(params);
+  const scratchPtr = paramsPtr + PARAM_WORDS * 8;
+  const scratch = attestationKernel.call('scratchBytes', (k) => k.scratchBytes(paramsPtr));
+  const outPtr = scratchPtr + ((scratch + 7) & ~7);
+  attestationKernel.ensureBytes(outPtr + Math.min(count, perCall) * words * 8);
+  const seedLo = seed % 2 ** 32;
+  const seedHi = Math.floor(seed / 2 ** 32);
+  const result = new Float64Array(count * words);
+  for (let done = 0; done < count;) {
+    const n = Math.min(perCall, count - done);
+    const memory = attestationKernel.call('runAttestation', (k) => {
+      k.runAttestation(paramsPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr);
+      return k.memory;
+    });
+    result.set(new Float64Array(memory.buffer, outPtr, n * words), done * words);
+    done += n;
+  }
+  return result;
+}
