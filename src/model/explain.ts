@@ -21,6 +21,8 @@ import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
 import { compareWindow, modelWindowSpan, INTERVAL_LEVEL } from './interval.js';
+import { classifyGuestLog } from '../guest/logs.js';
+import type { FailureClass as GuestFailureClass } from '../guest/abi.js';
 
 export interface Facts {
   pamtKb: number | null;
@@ -49,7 +51,9 @@ export type DiagnosisId =
   | 'no-tdx-init' | 'bios-not-enabled' | 'module-not-loaded' | 'seamcall-failed' | 'reserved-areas-exhausted'
   | 'tdmrs-exhausted' | 'module-1.0' | 'offline-cpus' | 'hibernation' | 'too-few-keyids' | 'pamt-out-of-memory'
   | 'init-failed' | 'truncated-log' | 'memory-map-partial' | 'pamt-differs' | 'outcome-differs' | 'timing-differs'
-  | 'cannot-rebuild';
+  | 'cannot-rebuild'
+  // Guest lines (a TD's own log, pasted with or without the host's): src/guest/logs.ts.
+  | `guest-${string}`;
 
 export interface Evidence {
   /** 1-based line in the log; null when the evidence is not one line (a comparison, a missing fact). */
@@ -62,6 +66,8 @@ export interface Diagnosis {
   cause: string;
   evidence: Evidence;
   remedies: string[];
+  /** Guest diagnoses only: who is at fault (module bug, VMM error, guest misuse, timeout, info). */
+  failureClass?: GuestFailureClass;
 }
 
 /** The `--format json` shape; key order is part of the contract. */
@@ -147,6 +153,25 @@ export interface LogSource {
 /** The evidence line as the kernel printed it (colour codes and quote marks removed). */
 function evidenceOf(src: LogSource, line: number): Evidence {
   return { line, text: cleanLine(src.lines[line - 1] ?? '').trim() };
+}
+
+/**
+ * Guest lines in the boot explain reads (a TD's dmesg, GetQuote failures, meminfo's
+ * Unaccepted:), classified by src/guest/logs.ts into the guest failure classes. Line numbers
+ * stay the file's own.
+ */
+function guestDiagnoses(src: LogSource): Diagnosis[] {
+  const { firstLine, lastLine } = src.log.boot;
+  const first = Math.max(1, firstLine);
+  const last = Math.min(src.lines.length, lastLine >= first ? lastLine : src.lines.length);
+  const text = src.lines.slice(first - 1, last).map(cleanLine).join('\n');
+  return classifyGuestLog(text).map((g) => ({
+    id: g.id as DiagnosisId,
+    cause: g.cause,
+    evidence: evidenceOf(src, g.line + first - 1),
+    remedies: [g.remedy],
+    failureClass: g.failureClass,
+  }));
 }
 
 const hexStatus = (s: string): bigint => BigInt(s);
@@ -479,9 +504,16 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
 
   if (!tdxInit) {
     // Nothing was initialized: modeling the machine would only invent a success.
+    const guest = guestDiagnoses(src);
     const none = noInitDiagnosis(src);
+    if (none && guest.length) {
+      // A TD's own log: host initialization is not in it by nature, not by failure.
+      none.cause = `this is a TD guest's log (guest TDX lines, no host initialization): there is no host TDX init to compare; the guest lines are classified below (boot ${src.log.boot.used} of ${src.log.boot.count})`;
+      none.evidence = guest[0].evidence;
+      none.remedies = ['for the host side, give the host\'s dmesg; for the guest\'s costs, model the TD with `tdxmodel guest`'];
+    }
     if (none) diagnosis.push(none);
-    diagnosis.push(...signatureDiagnoses(src, null));
+    diagnosis.push(...signatureDiagnoses(src, null), ...guest);
     const agree = { pamtKb: null, outcome: null, window: null };
     return { result: { verdict: 'no-tdx-init', platform: null, log, model: null, agree, diagnosis }, context, report: null, platform: null };
   }
@@ -536,7 +568,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
       ? ` (on this platform the model then initializes, ${r.pamt.totalKb} KB PAMT)`
       : ` (on this platform the model still fails: ${r.outcome.error?.message ?? 'unknown'})`;
   }
-  diagnosis.push(...signatures);
+  diagnosis.push(...signatures, ...guestDiagnoses(src));
   const truncated = truncationDiagnosis(src);
   if (truncated) diagnosis.push(truncated);
   if (partialMap) diagnosis.push(partialMapDiagnosis(src, partialMap));

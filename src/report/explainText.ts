@@ -82,7 +82,7 @@ export function explainText(r: ExplainResult, c: ExplainContext): string {
   } else {
     out.push('diagnosis:');
     r.diagnosis.forEach((d, i) => {
-      out.push(`  ${i + 1}. [${d.id}] ${oneLine(d.cause)}`);
+      out.push(`  ${i + 1}. [${d.id}${d.failureClass ? ` · ${d.failureClass}` : ''}] ${oneLine(d.cause)}`);
       out.push(`     evidence: ${d.evidence.line === null ? '' : `line ${d.evidence.line}: `}${oneLine(d.evidence.text)}`);
       for (const rem of d.remedies) out.push(`     remedy:   ${oneLine(rem)}`);
     });

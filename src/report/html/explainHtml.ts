@@ -46,7 +46,7 @@ export function explainHtml(run: ExplainRun): string {
       id: 'diagnosis',
       heading: 'Diagnosis',
       body: result.diagnosis.length
-        ? join(result.diagnosis.map((d) => html`<div class="diag" data-id="${d.id}"><h3>[${d.id}] ${oneLine(d.cause)}</h3><p>${d.evidence.line === null ? 'evidence' : `line ${d.evidence.line}`}: <code>${oneLine(d.evidence.text)}</code></p>${d.remedies.length ? html`<ul>${d.remedies.map((r) => html`<li>${oneLine(r)}</li>`)}</ul>` : null}</div>`))
+        ? join(result.diagnosis.map((d) => html`<div class="diag" data-id="${d.id}"><h3>[${d.id}${d.failureClass ? ` · ${d.failureClass}` : ''}] ${oneLine(d.cause)}</h3><p>${d.evidence.line === null ? 'evidence' : `line ${d.evidence.line}`}: <code>${oneLine(d.evidence.text)}</code></p>${d.remedies.length ? html`<ul>${d.remedies.map((r) => html`<li>${oneLine(r)}</li>`)}</ul>` : null}</div>`))
         : html`<p>${result.verdict === 'agree' ? 'No known failure signature, and log and model agree.' : 'No known failure signature.'}</p>`,
     },
   ];
