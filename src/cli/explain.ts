@@ -3,17 +3,41 @@
 // LOG is a kernel log; further files (/proc/iomem, lscpu -p, sysfs node listings) refine the
 // rebuilt platform the same way `import` merges them.
 
-import { parseArgs, choiceFlag } from './args.js';
+import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
+import { POLICY, SET, OUT, format } from './options.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { parseSource } from '../platform/importers/merge.js';
 import { explainSources } from '../model/explain.js';
 
+export const EXPLAIN: CommandSpec = {
+  name: 'explain',
+  summary: "Read a real boot log (dmesg, journalctl, or a paste of its TDX lines), rebuild the platform from it, simulate it, and put the log's TDX facts beside the model's, with a diagnosis of known failure signatures and their remedies.",
+  usage: ['explain LOG [FILE...] [options]'],
+  positional: 'LOG: a kernel log (- for standard input). FILE: /proc/iomem, lscpu -p or /sys/devices/system/node listings that refine the rebuilt platform, merged as import merges them.',
+  options: [
+    POLICY,
+    SET,
+    { name: 'name', value: 'NAME', defaultHelp: 'from the log file name', help: 'the name of the rebuilt platform in the report' },
+    format(['text', 'json', 'html'], 'text'),
+    OUT,
+  ],
+  formats: [
+    'text  log beside model, diagnosis, remedies',
+    'json  the same as data (pretty-printed)',
+    'html  a self-contained report',
+  ],
+  examples: [
+    'sudo dmesg > boot.txt && tdxmodel explain boot.txt',
+    'tdxmodel explain boot.txt iomem.txt lscpu.txt --format html --out explain.html',
+  ],
+};
+
 export async function explainCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['policy', 'format', 'out', 'name'], repeat: ['set'], bools: [] });
-  if (args.positional.length === 0) throw usageError('usage: tdxmodel explain LOG|- [FILE...] [--policy NAME] [--set KEY=VALUE]... [--format text|json|html] [--out FILE]');
-  const format = choiceFlag(args, 'format', ['text', 'json', 'html'] as const, 'text');
+  const args = parseCommand(argv, EXPLAIN);
+  if (args.positional.length === 0) throw usageError(`usage: tdxmodel ${EXPLAIN.usage[0]} (tdxmodel explain --help for more)`);
+  const format = choiceFlag<'text' | 'json' | 'html'>(args, 'format');
   const sources = args.positional.map((f) => readText(f)).map((s) => parseSource({ file: s.source, text: s.text }));
   const run = await explainSources(sources, {
     policy: args.flags.get('policy'), sets: args.lists.get('set') ?? [], name: args.flags.get('name'),

@@ -1,22 +1,60 @@
-import { listPresets } from '../platform/presets.js';
+// tdxmodel presets [--format text|json]        the built-in platforms
+// tdxmodel presets --dump NAME [--out FILE]    one of them as an editable platform document
+
+import { listPresets, getPresetInfo } from '../platform/presets.js';
 import { validatePlatform } from '../platform/validate.js';
 import { formatBytes, table } from '../report/units.js';
-import type { Out } from './output.js';
-import { parseArgs, choiceFlag } from './args.js';
+import { usageError } from '../platform/errors.js';
+import { writeOutput, type Out } from './output.js';
+import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
+import { OUT } from './options.js';
+
+export const PRESETS: CommandSpec = {
+  name: 'presets',
+  summary: 'List the built-in platforms (use one as INPUT with preset:NAME), or write one as a platform document to edit (--dump).',
+  usage: ['presets [--format text|json]', 'presets --dump NAME [--out FILE]'],
+  options: [
+    { name: 'dump', value: 'NAME', help: 'write preset NAME as a platform document (JSON, addresses in hex; fields in docs/platform-format.md) that validates and simulates exactly as preset:NAME' },
+    { name: 'format', value: 'FMT', choices: ['text', 'json'], default: 'text', help: 'format of the list (below); not with --dump' },
+    OUT,
+  ],
+  formats: [
+    'text  a table: name, memory, sockets, LPs, CPU model, description',
+    'json  the same rows as a JSON array (memory in bytes)',
+  ],
+  examples: [
+    'tdxmodel presets',
+    'tdxmodel presets --dump 2s-emr-17holes --out mine.json && tdxmodel simulate mine.json',
+  ],
+};
+
+/** The document of a preset with its description and provenance, ready to edit and feed back. */
+export function presetDocument(name: string): Record<string, unknown> {
+  const p = getPresetInfo(name);
+  const { name: docName, ...rest } = p.doc;
+  return { name: docName, description: p.description, source: p.source, ...rest };
+}
 
 export async function presetsCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['format'], bools: [] });
-  const format = choiceFlag(args, 'format', ['text', 'json'] as const, 'text');
+  const args = parseCommand(argv, PRESETS);
+  if (args.positional.length) throw usageError(`presets takes no arguments, got "${args.positional[0]}" (did you mean --dump ${args.positional[0]}?)`);
+  const dump = args.flags.get('dump');
+  if (dump !== undefined) {
+    if (args.flags.has('format')) throw usageError('presets --dump writes a JSON platform document: drop --format');
+    await writeOutput(args.flags.get('out'), JSON.stringify(presetDocument(dump), null, 2) + '\n', out);
+    return 0;
+  }
+  const format = choiceFlag<'text' | 'json'>(args, 'format');
   const rows = listPresets().map((p) => {
     const v = validatePlatform(p.doc);
     const mem = v.memory.reduce((a, m) => a + m.end - m.start, 0);
     return { name: p.name, memory: mem, packages: v.cpus.packages, lps: v.cpus.lps.length, model: v.cpus.model, description: p.description, source: p.source };
   });
   if (format === 'json') {
-    await out.write(JSON.stringify(rows) + '\n');
+    await writeOutput(args.flags.get('out'), JSON.stringify(rows) + '\n', out);
     return 0;
   }
-  await out.write(table(['preset', 'memory', 'sockets', 'LPs', 'CPU', 'description'],
-    rows.map((r) => [r.name, formatBytes(r.memory), String(r.packages), String(r.lps), r.model, r.description])) + '\n');
+  await writeOutput(args.flags.get('out'), table(['preset', 'memory', 'sockets', 'LPs', 'CPU', 'description'],
+    rows.map((r) => [r.name, formatBytes(r.memory), String(r.packages), String(r.lps), r.model, r.description])) + '\n', out);
   return 0;
 }
