@@ -40,7 +40,7 @@ export function policySection(): { title: string; lines: string[] } {
         ['kernel.initCpus=K', 'parallel-tdmr: TDMR.INIT on K CPUs (1 to 65536; default: the first online CPU of each NUMA node), never more CPUs than TDMRs'],
         ['kernel.holes=memblock|cmr', 'reserved areas from memblock holes (default) or from CMR holes (the 2024 fix some distribution kernels carry)'],
         ['kernel.bootTimeInit=true', 'mainline: initialize at boot rather than at first KVM use (default false)'],
-        ['kernel.hibernation=true', 'hibernation configured: v7-2022 refuses TDX then (default false)'],
+        ['kernel.hibernation=true', 'hibernation support enabled: initialization fails as the kernel refuses it (boot with nohibernate; default false)'],
         ['module.features.dynamicPamt=true', 'Dynamic PAMT: 16 MiB per TDMR.INIT call (default false)'],
       ]),
     ],

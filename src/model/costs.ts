@@ -160,11 +160,11 @@ function checkValue(def: CostParameter, value: unknown, where: string): number {
     const bad = def.min.exclusive ? value <= def.min.value : value < def.min.value;
     if (bad) throw new InputError(where, `must be ${def.min.exclusive ? '>' : '≥'} ${def.min.value} ${def.unit}, got ${value}`);
   }
-  if (value < def.range.min || value > def.range.max) {
-    throw new InputError(where, `must be between ${def.range.min} and ${def.range.max} ${def.unit} (the plausible range), got ${value}`);
-  }
   if (def.integerMultipleOf !== undefined && (!Number.isInteger(value) || value % def.integerMultipleOf !== 0)) {
     throw new InputError(where, `must be a whole multiple of ${def.integerMultipleOf} ${def.unit}, got ${value}`);
+  }
+  if (value < def.range.min || value > def.range.max) {
+    throw new InputError(where, `must be between ${def.range.min} and ${def.range.max} ${def.unit} (the plausible range), got ${value}`);
   }
   return value;
 }
