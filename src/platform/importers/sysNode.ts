@@ -2,7 +2,7 @@
 //
 // Accepted format (documented for users; capture it with):
 //
-//     grep . /sys/devices/system/memory/block_size_bytes
+//     grep -H . /sys/devices/system/memory/block_size_bytes
 //     ls -d /sys/devices/system/node/node*/memory*
 //
 // which prints
@@ -12,7 +12,9 @@
 //     /sys/devices/system/node/node0/memory1
 //     /sys/devices/system/node/node1/memory64
 //
-// Also read: `grep . /sys/devices/system/node/node*/memory*/phys_index` lines (`…/memory32/phys_index:00000020`,
+// (-H: grep prints no file name for a single file without it.) A bare value line (`cat
+// block_size_bytes`, before any node line) is read as the block size too.
+// Also read: `grep -H . /sys/devices/system/node/node*/memory*/phys_index` lines (`…/memory32/phys_index:00000020`,
 // the block number in hex), other `…/nodeN/memoryM/<attr>:<value>` lines (the path alone
 // carries what is needed), and the per-node form `/sys/devices/system/node/node0` followed by
 // lines of bare `memoryM` names (`ls` of the node directory). block_size_bytes is hex without
@@ -66,6 +68,12 @@ export function readSysNode(text: string, source: string): SysNode {
       if (!blockSize || blockSize % 4096 !== 0) throw invalidLine(source, lineNo, `block_size_bytes ${m[1]} is not a multiple of 4 KiB`);
       continue;
     }
+    // `cat block_size_bytes` (or grep without -H): the value alone, hex without 0x.
+    if (blockSize === undefined && currentNode === undefined && /^(?:0x)?[0-9a-fA-F]+$/.test(raw)) {
+      blockSize = parseInt(raw.replace(/^0x/, ''), 16);
+      if (!blockSize || blockSize % 4096 !== 0) throw invalidLine(source, lineNo, `block size ${raw} is not a multiple of 4 KiB`);
+      continue;
+    }
     m = NODE_BLOCK.exec(raw);
     if (m) {
       // phys_index is the block number again, in hex: a mismatch means a garbled paste.
@@ -98,7 +106,7 @@ export function readSysNode(text: string, source: string): SysNode {
   }
   if (blocks.size === 0) throw invalidLine(source, 1, 'no memory blocks listed (expected /sys/devices/system/node/nodeN/memoryM lines)');
   if (blockSize === undefined) {
-    throw new InputError(source, 'no block_size_bytes line: add the output of `grep . /sys/devices/system/memory/block_size_bytes`');
+    throw new InputError(source, 'no block_size_bytes line: add the output of `grep -H . /sys/devices/system/memory/block_size_bytes`');
   }
   const ranges: NodeBlockRange[] = [];
   for (const [index, b] of [...blocks].sort((a, c) => a[0] - c[0])) {
