@@ -39,9 +39,10 @@ export interface SysNode {
   lines: [number, number];
 }
 
-const BLOCK_SIZE = /^\/sys\/devices\/system\/memory\/block_size_bytes:\s*(?:0x)?([0-9a-fA-F]+)$/;
-const NODE_BLOCK = /^\/sys\/devices\/system\/node\/node(\d+)\/memory(\d+)(?:\/([a-z_]+)(?::\s*(\S+))?)?\/?$/;
-const NODE_DIR = /^\/sys\/devices\/system\/node\/node(\d+)\/?:?$/;
+// Paths may carry a prefix before /sys (a host's sysfs mounted at /host/sys in a container).
+const BLOCK_SIZE = /^(?:\/[^\s:]*)?\/sys\/devices\/system\/memory\/block_size_bytes:\s*(?:0x)?([0-9a-fA-F]+)$/;
+const NODE_BLOCK = /^(?:\/[^\s:]*)?\/sys\/devices\/system\/node\/node(\d+)\/memory(\d+)(?:\/([a-z_]+)(?::\s*(\S+))?)?\/?$/;
+const NODE_DIR = /^(?:\/[^\s:]*)?\/sys\/devices\/system\/node\/node(\d+)\/?:?$/;
 const BARE_BLOCK = /^memory(\d+)$/;
 
 export function readSysNode(text: string, source: string): SysNode {
@@ -101,7 +102,7 @@ export function readSysNode(text: string, source: string): SysNode {
       // `ls` of a node directory also lists cpu*, meminfo, distance...: those are not memory.
       if (any || names.every((n) => /^[a-z_0-9]+$/.test(n))) continue;
     }
-    if (/^\/sys\/devices\/system\//.test(raw)) continue;
+    if (/^(?:\/[^\s:]*)?\/sys\/devices\/system\//.test(raw)) continue;
     throw invalidLine(source, lineNo, 'not a /sys/devices/system/node listing line (expected /sys/devices/system/node/nodeN/memoryM)');
   }
   if (blocks.size === 0) throw invalidLine(source, 1, 'no memory blocks listed (expected /sys/devices/system/node/nodeN/memoryM lines)');
