@@ -109,7 +109,11 @@ export async function loadDocument(spec: string): Promise<{ doc: unknown; source
   try {
     if (jsonOnly) return { doc: parseJsonStrict(text, source), source };
     const { parseJsonOrYaml } = await import('./jsonOrYaml.js');
-    return { doc: parseJsonOrYaml(text, source), source };
+    const doc = parseJsonOrYaml(text, source);
+    // Lines of text are valid YAML too (one long string): such a "document" is a capture.
+    const capture = typeof doc !== 'object' || doc === null ? await capturedOutput(text, source) : null;
+    if (capture) throw capture;
+    return { doc, source };
   } catch (e) {
     throw (e instanceof InputError && (await capturedOutput(text, source))) || e;
   }
