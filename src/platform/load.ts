@@ -168,7 +168,16 @@ export function applySets(doc: unknown, sets: string[]): void {
     }
     let value: unknown;
     if (STRING_FIELDS.has(path.join('.'))) {
+      // The text as typed; a JSON string literal ("1.10", as a sweep axis passes it) is unquoted.
       value = raw;
+      if (raw.startsWith('"')) {
+        try {
+          const parsed: unknown = JSON.parse(raw);
+          if (typeof parsed === 'string') value = parsed;
+        } catch {
+          // not a JSON string: keep the text
+        }
+      }
     } else if (/^\s*[[{]/.test(raw)) {
       // An object or array is meant as JSON: read it as strictly as a document is.
       value = parseJsonStrict(raw, `--set ${path.join('.')}`);
