@@ -141,6 +141,14 @@ describe('a kernel log where a platform document belongs', () => {
   });
 });
 
+describe('compare', () => {
+  it('refuses --policy beside --policies (one would be ignored)', async () => {
+    const r = await run(['compare', 'preset:default', '--policies', 'mainline,parallel-tdmr', '--policy', 'v7-2022']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/compare takes --policy \(both inputs\) or --policies P1,P2 \(one input\), not both/);
+  });
+});
+
 describe('presets', () => {
   it('--out writes the list; a stray argument is refused with a hint', async () => {
     const file = path.join(dir, 'presets.txt');

@@ -42,6 +42,7 @@ export async function compareCommand(argv: string[], out: Out): Promise<number> 
   let requests: { label: string; input: string; policy?: string }[];
   const policies = args.flags.get('policies');
   if (policies !== undefined) {
+    if (args.flags.has('policy')) throw usageError('compare takes --policy (both inputs) or --policies P1,P2 (one input), not both');
     const ps = policies.split(',').map((p) => p.trim()).filter(Boolean);
     if (args.positional.length !== 1 || ps.length !== 2) throw usageError('usage: tdxmodel compare INPUT --policies P1,P2');
     requests = ps.map((p) => ({ label: `${args.positional[0]} (${p})`, input: args.positional[0], policy: p }));
