@@ -19,7 +19,7 @@ export const PRESETS: CommandSpec = {
     OUT,
   ],
   formats: [
-    'text  a table: name, memory, sockets, LPs, CPU model, description',
+    'text  a table: name, memblock memory (what the kernel sees: installed DRAM less what firmware keeps), sockets, LPs, CPU model, description',
     'json  the same rows as a JSON array (memory in bytes)',
   ],
   examples: [
@@ -54,7 +54,9 @@ export async function presetsCommand(argv: string[], out: Out): Promise<number> 
     await writeOutput(args.flags.get('out'), JSON.stringify(rows) + '\n', out);
     return 0;
   }
-  await writeOutput(args.flags.get('out'), table(['preset', 'memory', 'sockets', 'LPs', 'CPU', 'description'],
-    rows.map((r) => [r.name, formatBytes(r.memory), String(r.packages), String(r.lps), r.model, r.description])) + '\n', out);
+  // The descriptions give installed DRAM; the column gives what the model sees (memblock).
+  await writeOutput(args.flags.get('out'), table(['preset', 'memblock', 'sockets', 'LPs', 'CPU', 'description'],
+    rows.map((r) => [r.name, formatBytes(r.memory), String(r.packages), String(r.lps), r.model, r.description])) +
+    '\nmemblock: the memory the kernel sees at boot, installed DRAM less what firmware keeps (reservations, the PCI window, the top of each socket); descriptions give installed DRAM\n', out);
   return 0;
 }
