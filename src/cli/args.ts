@@ -42,6 +42,8 @@ export interface CommandSpec {
   sections?: { title: string; lines: string[] }[];
   /** What exit code 1 means for this command (absent: the command does not use it). */
   exit1?: string;
+  /** Exit codes beyond 0–3 the command uses ("130  interrupted ..."). */
+  exitMore?: string[];
   examples: string[];
 }
 
@@ -227,7 +229,7 @@ export function commandHelp(spec: CommandSpec): string {
   lines.push('', 'global options:', ...optionRows(GLOBAL_OPTIONS));
   if (spec.formats?.length) lines.push('', 'formats (--format):', ...spec.formats.map((f) => `  ${f}`));
   for (const s of spec.sections ?? []) lines.push('', `${s.title}:`, ...s.lines.map((l) => `  ${l}`));
-  lines.push('', 'exit codes:', ...EXIT_CODES(spec.exit1).map((l) => `  ${l}`));
+  lines.push('', 'exit codes:', ...[...EXIT_CODES(spec.exit1), ...(spec.exitMore ?? [])].map((l) => `  ${l}`));
   lines.push('', 'examples:', ...spec.examples.map((e) => `  ${e}`));
   return lines.join('\n') + '\n';
 }

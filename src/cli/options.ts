@@ -7,7 +7,7 @@ import { COST_PARAMETERS } from '../model/costs.js';
 
 export const INPUT_HELP = 'INPUT: a platform document (JSON or YAML; fields in docs/platform-format.md), - for standard input, or preset:NAME (tdxmodel presets lists them; tdxmodel presets --dump NAME writes one to edit).';
 
-const policyNames = (): string => listPolicies().map((p) => p.name).join(', ');
+export const policyNames = (): string => listPolicies().map((p) => p.name).join(', ');
 
 export const POLICY: OptionSpec = {
   name: 'policy', value: 'NAME', defaultHelp: "the document's kernel.policy, else mainline",

@@ -12,7 +12,7 @@ import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseCommand, choiceFlag, intFlag, type CommandSpec } from './args.js';
-import { ENGINE, OUT, costSection } from './options.js';
+import { ENGINE, OUT, costSection, policyNames } from './options.js';
 import { writeOutput, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
@@ -160,11 +160,15 @@ export const SWEEP: CommandSpec = {
   sections: [
     { title: 'axes', lines: [
       `structural (rebuild the machine): ${STRUCTURAL.join(', ')}`,
-      'policy: kernel policy names',
+      `policy: kernel policies (${policyNames()})`,
       'any platform path --set accepts: module.maxTdmrs, kernel.holes, kernel.initCpus, ...',
       'costs.NAME: a cost parameter (below)',
     ] },
     costSection(),
+  ],
+  exitMore: [
+    `${EXIT_INTERRUPTED}  interrupted (Ctrl-C): the rows done so far are written, whole and in index order`,
+    `${EXIT_PIPE_CLOSED}  the reader of standard output went away (| head)`,
   ],
   examples: ['tdxmodel sweep examples/sweep-spec.yaml --out rows.csv', 'tdxmodel sweep spec.yaml --shard 1/4 --out part1.csv   (then: tdxmodel sweep --merge part*.csv --out rows.csv)'],
 };
