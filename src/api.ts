@@ -3,7 +3,7 @@
 // the same code as its command, so the library and the CLI give the same numbers.
 
 import path from 'node:path';
-import { readText } from './platform/load.js';
+import { readText, loadPlatform as load } from './platform/load.js';
 import { validatePlatform as validate } from './platform/validate.js';
 import { importSources, parseSource, type ImportedPlatform } from './platform/importers/merge.js';
 import { readKernelLog } from './platform/importers/dmesg.js';
@@ -38,7 +38,16 @@ export function readFiles(paths: string[]): TextFile[] {
  * caller owns and may change.
  */
 export function validatePlatform(doc: PlatformDocument | unknown): Platform {
-  const p = validate(doc);
+  return owned(validate(doc));
+}
+
+/** A platform from a file, standard input ("-") or "preset:NAME", with --set overrides, validated; the caller's to change. */
+export async function loadPlatform(spec: string, sets: string[] = []): Promise<Platform> {
+  return owned(await load(spec, sets));
+}
+
+/** Copies of the parts the validator may share between platforms (frozen). */
+function owned(p: Platform): Platform {
   return {
     ...p,
     cpus: { ...p.cpus, lps: p.cpus.lps.map((l) => ({ ...l })) },

@@ -4,10 +4,10 @@
 // validator may hand out LP lists and distance matrices shared, frozen, between platforms).
 
 // Platforms: documents, validation, presets.
-export { validatePlatform, importPlatform, explain, calibrate, compare, gate, sweep, readFiles } from './api.js';
+export { validatePlatform, loadPlatform, importPlatform, explain, calibrate, compare, gate, sweep, readFiles } from './api.js';
 export type { TextFile, CompareOptions, Comparison, GateOptions, GateResult, SweepRow, SweepOptions } from './api.js';
 export { defaultCmrs } from './platform/validate.js';
-export { loadPlatform, loadDocument, applySets } from './platform/load.js';
+export { loadDocument, applySets } from './platform/load.js';
 export { parseJsonStrict } from './platform/json.js';
 export { InputError } from './platform/errors.js';
 export type { Platform, Lp, Cpus, ModuleInfo, KeyIds, KernelConfig, LabelledRange, HotplugEvent, TdmrSpec } from './platform/types.js';

@@ -24,6 +24,13 @@ describe('library: the commands as functions', () => {
     expect(b.cpus.lps[0].online).toBe(true);
   });
 
+  it('loadPlatform returns objects the caller owns too', async () => {
+    const a = await lib.loadPlatform('preset:default');
+    expect(Object.isFrozen(a.cpus.lps)).toBe(false);
+    a.cpus.lps.pop();
+    expect((await lib.loadPlatform('preset:default')).cpus.lps.length).toBe(224);
+  });
+
   it('importPlatform builds the document import prints', () => {
     const imported = lib.importPlatform(log());
     const cli = runCli(['import', LOG]);
