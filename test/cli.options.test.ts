@@ -76,6 +76,14 @@ describe('simulate: --trace and --timing', () => {
   });
 });
 
+describe('simulate: --seed and --workers', () => {
+  it.each(['--seed', '--workers'])('%s without --trials is refused (it would change nothing)', async (flag) => {
+    const r = await run(['simulate', 'preset:default', flag, '2']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`${flag} applies to the trials: add --trials N`));
+  });
+});
+
 describe('construct --jsonl', () => {
   it('refuses --format (the stream is JSON Lines) and --out (it streams to standard output)', async () => {
     expect((await run(['construct', '--jsonl', '-', '--format', 'text'])).err).toMatch(/construct --jsonl writes JSON Lines only: drop --format/);

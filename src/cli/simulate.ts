@@ -17,8 +17,8 @@ export const SIMULATE: CommandSpec = {
     POLICY,
     SET,
     { name: 'trials', value: 'N', int: { min: 0, max: 10_000_000 }, default: '0', help: 'Monte Carlo trials of the timing (per-call log-normal spread from the *Sigma parameters); 0 = the deterministic run only' },
-    { name: 'seed', value: 'S', int: { min: 0, max: 2 ** 53 - 1 }, default: '1', help: 'random seed of the trials; the same seed gives the same bytes for any --workers' },
-    { name: 'workers', value: 'N', int: { min: 1, max: 256 }, default: () => String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length)), defaultHelp: 'the number of CPUs', help: 'worker threads for the trials' },
+    { name: 'seed', value: 'S', int: { min: 0, max: 2 ** 53 - 1 }, default: '1', help: 'random seed of the trials (with --trials only); the same seed gives the same bytes for any --workers' },
+    { name: 'workers', value: 'N', int: { min: 1, max: 256 }, default: () => String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length)), defaultHelp: 'the number of CPUs', help: 'worker threads for the trials (with --trials only)' },
     { name: 'trace', help: 'record every SEAMCALL (leaf, CPU, start, end, status): a table in text, "trace" in JSON' },
     { name: 'timing', help: "how long tdxmodel itself took (load, simulate, trials): a line in text, \"timing\" in JSON" },
     { name: 'expect-success', help: 'exit 1 when the modeled initialization fails (for scripts and CI)' },
@@ -46,6 +46,10 @@ export async function simulateCommand(argv: string[], out: Out): Promise<number>
   const format = choiceFlag<'text' | 'json' | 'html' | 'csv'>(args, 'format');
   for (const flag of ['trace', 'timing']) {
     if ((format === 'csv' || format === 'html') && args.bools.has(flag)) throw usageError(`--${flag} is not shown in --format ${format}: use --format text or json`);
+  }
+  // The seed and the workers serve the trials alone: without trials they would change nothing.
+  for (const flag of ['seed', 'workers']) {
+    if (args.flags.has(flag) && intFlag(args, 'trials') === 0) throw usageError(`--${flag} applies to the trials: add --trials N`);
   }
   const req: SimulateRequest = {
     input: args.positional[0],
