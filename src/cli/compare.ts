@@ -2,7 +2,8 @@
 // tdxmodel compare A --policies P1,P2   one platform under two policies
 
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
-import { INPUT_HELP, POLICY, SET, ENGINE, OUT, format, policySection } from './options.js';
+import { INPUT_HELP, SET, ENGINE, OUT, format } from './options.js';
+import { POLICY, policySection } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { loadAndSimulate, type SimulationReport } from '../model/run.js';

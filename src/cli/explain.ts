@@ -4,7 +4,8 @@
 // rebuilt platform the same way `import` merges them.
 
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
-import { POLICY, SET, OUT, format } from './options.js';
+import { SET, OUT, format } from './options.js';
+import { POLICY } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';

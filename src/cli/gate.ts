@@ -3,7 +3,8 @@
 // with a table of what regressed. Only a change for the worse counts as a regression.
 
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
-import { INPUT_HELP, POLICY, SET, ENGINE } from './options.js';
+import { INPUT_HELP, SET, ENGINE } from './options.js';
+import { POLICY } from './modelOptions.js';
 import { writeOutput, writeFileAtomic, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';

@@ -6,7 +6,8 @@ import { parseCommand, intFlag, choiceFlag, value, type CommandSpec } from './ar
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { loadAndSimulate, type SimulateRequest } from '../model/run.js';
-import { INPUT_HELP, POLICY, SET, ENGINE, OUT, format, policySection, costSection } from './options.js';
+import { INPUT_HELP, SET, ENGINE, OUT, format } from './options.js';
+import { POLICY, policySection, costSection } from './modelOptions.js';
 
 export const SIMULATE: CommandSpec = {
   name: 'simulate',

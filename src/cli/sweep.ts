@@ -12,7 +12,8 @@ import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseCommand, choiceFlag, intFlag, type CommandSpec } from './args.js';
-import { ENGINE, OUT, costSection, policyNames } from './options.js';
+import { ENGINE, OUT } from './options.js';
+import { costSection, policyNames } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
