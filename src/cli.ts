@@ -3,55 +3,88 @@
 
 import { InputError } from './platform/errors.js';
 import { stdoutOut, type Out } from './cli/output.js';
+import { closest, commandHelp, type CommandSpec } from './cli/args.js';
 
 type Command = (argv: string[], out: Out) => Promise<number>;
+interface Loaded { run: Command; spec: CommandSpec }
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  construct: {
-    summary: 'TDMR construction only: the kernel-exact RESULT as canonical JSON (--jsonl for many)',
-    load: async () => (await import('./cli/construct.js')).constructCommand,
-  },
+// Each entry loads its module on demand; the module declares its options (a CommandSpec)
+// beside its code, and `--help` prints that declaration.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Loaded> }> = {
   simulate: {
     summary: 'the whole initialization under a kernel policy: outcome, TDMRs, PAMT, timeline, log',
-    load: async () => (await import('./cli/simulate.js')).simulateCommand,
+    load: async () => { const m = await import('./cli/simulate.js'); return { run: m.simulateCommand, spec: m.SIMULATE }; },
   },
-  presets: {
-    summary: 'list the built-in platforms (use them as preset:NAME)',
-    load: async () => (await import('./cli/presets.js')).presetsCommand,
+  construct: {
+    summary: 'TDMR construction only: the kernel-exact RESULT as canonical JSON (--jsonl for many)',
+    load: async () => { const m = await import('./cli/construct.js'); return { run: m.constructCommand, spec: m.CONSTRUCT }; },
   },
   import: {
     summary: 'build a platform document from dmesg/journal, /proc/iomem, lscpu -p, /sys node listings',
-    load: async () => (await import('./cli/import.js')).importCommand,
+    load: async () => { const m = await import('./cli/import.js'); return { run: m.importCommand, spec: m.IMPORT }; },
   },
   explain: {
     summary: 'read a real boot log, rebuild and simulate the platform, put log and model side by side',
-    load: async () => (await import('./cli/explain.js')).explainCommand,
+    load: async () => { const m = await import('./cli/explain.js'); return { run: m.explainCommand, spec: m.EXPLAIN }; },
   },
   sweep: {
     summary: 'evaluate a grid or list of platforms/policies on worker threads (CSV or JSON Lines)',
-    load: async () => (await import('./cli/sweep.js')).sweepCommand,
+    load: async () => { const m = await import('./cli/sweep.js'); return { run: m.sweepCommand, spec: m.SWEEP }; },
   },
   compare: {
     summary: 'two platforms, or one platform under two policies, side by side',
-    load: async () => (await import('./cli/compare.js')).compareCommand,
+    load: async () => { const m = await import('./cli/compare.js'); return { run: m.compareCommand, spec: m.COMPARE }; },
   },
   gate: {
     summary: 're-run a corpus against a stored baseline; exit 1 beyond the tolerances',
-    load: async () => (await import('./cli/gate.js')).gateCommand,
+    load: async () => { const m = await import('./cli/gate.js'); return { run: m.gateCommand, spec: m.GATE }; },
   },
   guest: {
     summary: 'one TD on a host: boot to init, memory acceptance, quote latency (guest decode VALUE: a TDCALL/TDVMCALL code)',
-    load: async () => (await import('./cli/guest.js')).guestCommand,
+    load: async () => { const m = await import('./cli/guest.js'); return { run: m.guestCommand, spec: m.GUEST }; },
   },
   calibrate: {
     summary: 'fit tdmrInitCallUs and a fixed overhead to the timing windows of real logs',
-    load: async () => (await import('./cli/calibrate.js')).calibrateCommand,
+    load: async () => { const m = await import('./cli/calibrate.js'); return { run: m.calibrateCommand, spec: m.CALIBRATE }; },
+  },
+  presets: {
+    summary: 'list the built-in platforms (preset:NAME), or --dump one as a document to edit',
+    load: async () => { const m = await import('./cli/presets.js'); return { run: m.presetsCommand, spec: m.PRESETS }; },
   },
 };
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`);
-  return ['usage: tdxmodel COMMAND [options]', '', 'commands:', ...rows, '', 'INPUT is a platform file, - for standard input, or preset:NAME.', 'exit codes: 0 ran, 1 gate or --expect-success failed, 2 bad input or usage'].join('\n');
+  return [
+    'usage: tdxmodel COMMAND [options]', '       tdxmodel help COMMAND | COMMAND --help', '       tdxmodel -V | --version', '',
+    'commands:', ...rows, '',
+    'INPUT is a platform file (JSON or YAML, docs/platform-format.md), - for standard input, or preset:NAME.',
+    'global options: --help (-h), --debug (stack trace on an internal error), --version (-V)',
+    'exit codes: 0 ran (whatever the modeled outcome), 1 gate or --expect-success failed, 2 bad input or usage, 3 internal error (a bug: report it with --debug)',
+  ].join('\n');
+}
+
+/** Help asked for within a command's arguments (before any "--"). */
+function wantsHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** `tdxmodel help [COMMAND]`, `tdxmodel COMMAND --help`. */
+async function help(name: string | undefined, out: Out): Promise<number> {
+  if (name === undefined) {
+    await out.write(usage() + '\n');
+    return 0;
+  }
+  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!cmd) throw unknownCommand(name);
+  await out.write(commandHelp((await cmd.load()).spec));
+  return 0;
+}
+
+function unknownCommand(name: string): InputError {
+  const near = closest(name, Object.keys(COMMANDS));
+  return new InputError('', `unknown command "${name}"${near ? ` (did you mean ${near}?)` : ''} (try: ${Object.keys(COMMANDS).join(', ')})`);
 }
 
 /** The package version, from package.json above this file (compiled: dist/src; source: src). */
@@ -72,18 +105,21 @@ export async function main(argv: string[], out: Out = stdoutOut): Promise<number
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   const [name, ...rest] = args;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
     await out.write(usage() + '\n');
-    return name ? 0 : 2;
+    return 2;
   }
-  if (name === '--version') {
+  if (name === '--version' || name === '-V') {
     await out.write(`tdxmodel ${await packageVersion()}\n`);
     return 0;
   }
-  const cmd = COMMANDS[name];
+  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
-    if (!cmd) throw new InputError('', `unknown command "${name}" (try: ${Object.keys(COMMANDS).join(', ')})`);
-    return await (await cmd.load())(rest, out);
+    if (name === '--help' || name === '-h' || name === 'help') return await help(rest[0], out);
+    if (!cmd) throw unknownCommand(name);
+    if (wantsHelp(rest)) return await help(name, out);
+    const { run } = await cmd.load();
+    return await run(rest, out);
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`tdxmodel: ${e.message}\n`);

@@ -33,4 +33,12 @@ describe('the repository stands alone', () => {
     const links = [...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
     for (const link of links) expect(() => statSync(join(ROOT, link)), link).not.toThrow();
   });
+
+  it('every repository path the README names in backticks exists (no spec page outside the repository)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const named = [...readme.matchAll(/`((?:docs|schema|src|test|examples|bench|assembly|scripts)\/[^`\s*…]+|[A-Za-z-]+\.md)`/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    // bench/results/ is where benchmarks write, made on the first run.
+    for (const p of named.filter((n) => n !== 'bench/results/')) expect(() => statSync(join(ROOT, p)), p).not.toThrow();
+  });
 });

@@ -1,6 +1,8 @@
 // tdxmodel calibrate LOG... [--boot N] [--policy P] [--format text|json]
 
-import { parseArgs, choiceFlag } from './args.js';
+import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
+import { OUT, BOOT, format } from './options.js';
+import { POLICY } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
@@ -9,10 +11,20 @@ import { calibrate, nothingToFit } from '../model/calibrate.js';
 import { calibrateText } from '../report/calibrateText.js';
 import { bootFlag } from './import.js';
 
+export const CALIBRATE: CommandSpec = {
+  name: 'calibrate',
+  summary: 'Fit the per-call TDMR.INIT cost (tdmrInitCallUs) and a fixed overhead to the CMR-to-PAMT timing windows of real boot logs, and print the --set line that applies the fit.',
+  usage: ['calibrate LOG... [options]'],
+  positional: 'LOG: a kernel log with the CMR list and the "allocated for PAMT" line (their timestamps bound the window); - for standard input. A file given twice (or the same boot under another name) counts once; nothing to fit is exit 2 with each log\'s reason.',
+  options: [BOOT, POLICY, format(['text', 'json'], 'text'), OUT],
+  formats: ['text  the fit, a table of each log\'s observed and fitted window, and the --set line', 'json  the same as data'],
+  examples: ['tdxmodel calibrate boot.txt', 'tdxmodel calibrate host-a.txt host-b.txt --format json'],
+};
+
 export async function calibrateCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'out', 'policy', 'boot'], bools: [] });
-  if (args.positional.length === 0) throw usageError('usage: tdxmodel calibrate LOG... [--boot N] [--policy NAME] [--format text|json]');
-  const format = choiceFlag(args, 'format', ['text', 'json'] as const, 'text');
+  const args = parseCommand(argv, CALIBRATE);
+  if (args.positional.length === 0) throw usageError(`usage: tdxmodel ${CALIBRATE.usage[0]} (tdxmodel calibrate --help for more)`);
+  const format = choiceFlag<'text' | 'json'>(args, 'format');
   const boot = bootFlag(args);
   const logs = args.positional.map((f) => {
     const { text, source } = readText(f);

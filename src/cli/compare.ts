@@ -1,7 +1,9 @@
 // tdxmodel compare A B            two platforms under their own (or --policy) policy
 // tdxmodel compare A --policies P1,P2   one platform under two policies
 
-import { parseArgs, choiceFlag } from './args.js';
+import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
+import { INPUT_HELP, SET, ENGINE, OUT, format } from './options.js';
+import { POLICY, policySection } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { loadAndSimulate, type SimulationReport } from '../model/run.js';
@@ -15,14 +17,33 @@ interface Side {
   report: SimulationReport;
 }
 
+export const COMPARE: CommandSpec = {
+  name: 'compare',
+  summary: 'Simulate two platforms, or one platform under two kernel policies, and show them side by side with the differences marked.',
+  usage: ['compare A B [options]', 'compare INPUT --policies P1,P2 [options]'],
+  positional: INPUT_HELP.replace('INPUT:', 'A, B, INPUT: each'),
+  options: [
+    POLICY,
+    { name: 'policies', value: 'P1,P2', help: 'one INPUT under two policies (instead of two inputs)' },
+    SET,
+    format(['text', 'json', 'html'], 'text'),
+    OUT,
+    ENGINE,
+  ],
+  formats: ['text  a table of metrics, A, B and B − A, differing rows marked *', 'json  both results and the differing rows', 'html  a self-contained report, both sides drawn on shared axes'],
+  sections: [policySection()],
+  examples: ['tdxmodel compare preset:2s-emr-17holes preset:2s-emr-17holes-cmr', 'tdxmodel compare me.json --policies mainline,parallel-tdmr --format html --out cmp.html'],
+};
+
 export async function compareCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['policy', 'policies', 'format', 'out', 'engine'], repeat: ['set'], bools: [] });
-  const format = choiceFlag(args, 'format', ['text', 'json', 'html'] as const, 'text');
-  const engine = choiceFlag(args, 'engine', ['wasm', 'ts'] as const, 'wasm');
+  const args = parseCommand(argv, COMPARE);
+  const format = choiceFlag<'text' | 'json' | 'html'>(args, 'format');
+  const engine = choiceFlag<'wasm' | 'ts'>(args, 'engine');
   const sets = args.lists.get('set') ?? [];
   let requests: { label: string; input: string; policy?: string }[];
   const policies = args.flags.get('policies');
   if (policies !== undefined) {
+    if (args.flags.has('policy')) throw usageError('compare takes --policy (both inputs) or --policies P1,P2 (one input), not both');
     const ps = policies.split(',').map((p) => p.trim()).filter(Boolean);
     if (args.positional.length !== 1 || ps.length !== 2) throw usageError('usage: tdxmodel compare INPUT --policies P1,P2');
     requests = ps.map((p) => ({ label: `${args.positional[0]} (${p})`, input: args.positional[0], policy: p }));

@@ -3,7 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
-import { parseArgs, choiceFlag } from './args.js';
+import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
+import { INPUT_HELP, OUT } from './options.js';
 import { ENGINES, loadEngine, type ConstructEngine } from '../construct/engine.js';
 import { canonicalResult } from '../construct/canonical.js';
 import { toConstructInput } from '../construct/input.js';
@@ -16,16 +17,40 @@ import { writeOutput, type Out } from './output.js';
 
 const BATCH = 256;
 
+export const CONSTRUCT: CommandSpec = {
+  name: 'construct',
+  summary: "TDMR construction only: the kernel's RESULT (TDMRs, PAMTs, reserved areas, or the error the kernel returns) as one line of canonical JSON, byte-identical to the golden vectors.",
+  usage: ['construct INPUT [options]', 'construct --jsonl FILE|- [--engine NAME]'],
+  positional: INPUT_HELP,
+  options: [
+    { name: 'engine', value: 'NAME', choices: ENGINES, default: 'wasm', help: 'the WebAssembly engine or the TypeScript oracle (the kernel\'s loops, literally); same bytes' },
+    { name: 'format', value: 'FMT', choices: ['json', 'text'], default: 'json', help: 'output format (below); not with --jsonl' },
+    { name: 'jsonl', value: 'FILE', help: 'many inputs: one platform document (or {"input": document}) per line, one RESULT line out per line in order; an invalid line gets {"ok":false,...} in its place. Output goes to standard output' },
+    OUT,
+  ],
+  formats: [
+    'json  the RESULT as canonical JSON (one line)',
+    'text  a table of TDMRs, PAMTs and reserved areas',
+  ],
+  examples: [
+    'tdxmodel construct preset:default',
+    'tdxmodel construct --jsonl platforms.jsonl > results.jsonl',
+  ],
+};
+
 export async function constructCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['engine', 'jsonl', 'format', 'out'], bools: [] });
-  const engine = await loadEngine(choiceFlag(args, 'engine', ENGINES, 'wasm'));
+  const args = parseCommand(argv, CONSTRUCT);
+  const engine = await loadEngine(choiceFlag(args, 'engine'));
   const jsonl = args.flags.get('jsonl');
   if (jsonl !== undefined) {
     if (args.positional.length) throw usageError('construct --jsonl takes no other input');
+    // A stream of RESULT lines has one shape; a table per line would not be JSON Lines.
+    if (args.flags.has('format')) throw usageError('construct --jsonl writes JSON Lines only: drop --format (use construct INPUT --format text for one table)');
+    if (args.flags.has('out')) throw usageError('construct --jsonl streams to standard output: drop --out and redirect (> FILE)');
     return constructJsonl(jsonl, engine, out);
   }
-  if (args.positional.length !== 1) throw usageError('usage: tdxmodel construct INPUT|- [--engine wasm|ts] [--format json|text] | --jsonl FILE|-');
-  const format = choiceFlag(args, 'format', ['json', 'text'] as const, 'json');
+  if (args.positional.length !== 1) throw usageError(`usage: tdxmodel ${CONSTRUCT.usage[0]} | ${CONSTRUCT.usage[1]}`);
+  const format = choiceFlag<'json' | 'text'>(args, 'format');
   const platform = await loadPlatform(args.positional[0]);
   const result = engine.one(toConstructInput(platform));
   if (format === 'json') {

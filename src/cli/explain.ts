@@ -4,7 +4,9 @@
 // rebuilt platform the same way `import` merges them. A log holding several boots is read at
 // its last boot unless --boot says; --kernel-version overrides the release the log printed.
 
-import { parseArgs, choiceFlag } from './args.js';
+import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
+import { SET, OUT, BOOT, format } from './options.js';
+import { POLICY } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
@@ -12,10 +14,35 @@ import { parseSource } from '../platform/importers/merge.js';
 import { explainSources } from '../model/explain.js';
 import { bootFlag } from './import.js';
 
+export const EXPLAIN: CommandSpec = {
+  name: 'explain',
+  summary: "Read a real boot log (dmesg, journalctl, or a paste of its TDX lines), rebuild the platform from it, simulate it, and put the log's TDX facts beside the model's, with a diagnosis of known failure signatures and their remedies.",
+  usage: ['explain LOG [FILE...] [options]'],
+  positional: 'LOG: a kernel log (- for standard input). FILE: /proc/iomem, lscpu -p or /sys/devices/system/node listings that refine the rebuilt platform, merged as import merges them.',
+  options: [
+    POLICY,
+    SET,
+    BOOT,
+    { name: 'kernel-version', value: 'V', defaultHelp: "the log's Linux version line", help: 'the kernel release to model (e.g. 6.8, 6.16): it selects the metadata read order of the mainline policy' },
+    { name: 'name', value: 'NAME', defaultHelp: 'from the log file name', help: 'the name of the rebuilt platform in the report' },
+    format(['text', 'json', 'html'], 'text'),
+    OUT,
+  ],
+  formats: [
+    'text  log beside model, diagnosis, remedies',
+    'json  the same as data (pretty-printed)',
+    'html  a self-contained report',
+  ],
+  examples: [
+    'sudo dmesg > boot.txt && tdxmodel explain boot.txt',
+    'tdxmodel explain boot.txt iomem.txt lscpu.txt --format html --out explain.html',
+  ],
+};
+
 export async function explainCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['policy', 'format', 'out', 'name', 'boot', 'kernel-version'], repeat: ['set'], bools: [] });
-  if (args.positional.length === 0) throw usageError('usage: tdxmodel explain LOG|- [FILE...] [--policy NAME] [--set KEY=VALUE]... [--boot N] [--kernel-version V] [--format text|json|html] [--out FILE]');
-  const format = choiceFlag(args, 'format', ['text', 'json', 'html'] as const, 'text');
+  const args = parseCommand(argv, EXPLAIN);
+  if (args.positional.length === 0) throw usageError(`usage: tdxmodel ${EXPLAIN.usage[0]} (tdxmodel explain --help for more)`);
+  const format = choiceFlag<'text' | 'json' | 'html'>(args, 'format');
   const boot = bootFlag(args);
   const sources = args.positional.map((f) => readText(f)).map((s) => parseSource({ file: s.source, text: s.text }, undefined, { boot }));
   const kernelVersion = args.flags.get('kernel-version');

@@ -2,7 +2,9 @@
 // Re-runs a corpus and compares each input's modeled numbers with a stored baseline; exit 1
 // with a table of what regressed. Only a change for the worse counts as a regression.
 
-import { parseArgs, choiceFlag } from './args.js';
+import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
+import { INPUT_HELP, SET, ENGINE } from './options.js';
+import { POLICY } from './modelOptions.js';
 import { writeOutput, writeFileAtomic, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
@@ -70,8 +72,31 @@ function readBaseline(file: string): Baseline {
   return doc as Baseline;
 }
 
+export const GATE: CommandSpec = {
+  name: 'gate',
+  summary: "Re-run a corpus of platforms and compare each one's modeled numbers with a stored baseline; exit 1 with a table of what got worse beyond the tolerances.",
+  usage: ['gate --baseline FILE INPUT... [options]', 'gate --baseline FILE --write-baseline INPUT...'],
+  positional: INPUT_HELP.replace('INPUT:', 'INPUT: each').replace(', - for standard input,', ','),
+  options: [
+    { name: 'baseline', value: 'FILE', help: 'the baseline to compare with (or to write with --write-baseline); required' },
+    { name: 'write-baseline', help: 'record the current numbers as the baseline instead of comparing' },
+    { name: 'tolerance', value: 'METRIC=N%|N', repeat: true, help: 'how much worse a metric may get: N% of the baseline value, or N in the metric\'s unit (below)' },
+    POLICY,
+    SET,
+    { name: 'format', value: 'FMT', choices: ['text', 'json'], default: 'text', help: 'output format (below)' },
+    ENGINE,
+  ],
+  formats: ['text  a table of changed metrics, regressions marked, and PASS or FAIL', 'json  {"pass": true|false, "rows": [...]}'],
+  sections: [{
+    title: 'metrics (--tolerance METRIC=...; defaults: time and tdmrInit 5%, the others exact)',
+    lines: Object.entries(METRICS).map(([name, m]) => `${name.padEnd(9)} ${m.key}${m.unit ? ` (${m.unit})` : ' (a count)'}`),
+  }],
+  exit1: 'a metric regressed beyond its tolerance, or an input is not in the baseline',
+  examples: ['tdxmodel gate --baseline base.json --write-baseline preset:default me.json', 'tdxmodel gate --baseline base.json --tolerance time=10% preset:default me.json'],
+};
+
 export async function gateCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['baseline', 'policy', 'format', 'engine'], repeat: ['tolerance', 'set'], bools: ['write-baseline'] });
+  const args = parseCommand(argv, GATE);
   const file = args.flags.get('baseline');
   if (!file || args.positional.length === 0) throw usageError('usage: tdxmodel gate --baseline FILE INPUT... [--write-baseline] [--tolerance time=5%]...');
   if (args.positional.includes('-')) throw usageError('gate inputs are files or presets, not standard input');

@@ -5,7 +5,8 @@
 // what the importer assumed or skipped to standard error (one line each, control characters
 // escaped). A kernel log holding several boots is read at its last boot unless --boot says.
 
-import { parseArgs, type ParsedArgs } from './args.js';
+import { parseCommand, type CommandSpec, type ParsedArgs } from './args.js';
+import { OUT, BOOT } from './options.js';
 import { writeOutput, type Out } from './output.js';
 import { oneLine, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
@@ -24,9 +25,26 @@ export function warnLines(command: string, warnings: string[]): void {
   for (const w of warnings) process.stderr.write(`tdxmodel ${command}: warning: ${oneLine(w)}\n`);
 }
 
+export const IMPORT: CommandSpec = {
+  name: 'import',
+  summary: "Build a platform document from what a machine prints: dmesg/journal output, /proc/iomem, lscpu -p, /sys/devices/system/node listings. Each file's kind is recognised from its content; the parts are merged, preferring the most direct memory source, and the document's source member says which file and lines each part came from.",
+  usage: ['import FILE... [options]'],
+  positional: 'FILE: a file to read, or - for standard input (once). Sysfs values are read as "path:value" lines (grep -H . FILES) or a bare value.',
+  options: [
+    { name: 'name', value: 'NAME', defaultHelp: 'from the first file name', help: 'the platform name in the document' },
+    BOOT,
+    OUT,
+  ],
+  formats: ['the platform document as JSON (docs/platform-format.md)'],
+  examples: [
+    'tdxmodel import boot.txt iomem.txt lscpu.txt nodes.txt --out me.json',
+    'sudo dmesg | tdxmodel import - --name myhost',
+  ],
+};
+
 export async function importCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['out', 'name', 'boot'], bools: [] });
-  if (args.positional.length === 0) throw usageError('usage: tdxmodel import FILE|-... [--name NAME] [--boot N] [--out FILE]');
+  const args = parseCommand(argv, IMPORT);
+  if (args.positional.length === 0) throw usageError(`usage: tdxmodel ${IMPORT.usage[0]} (tdxmodel import --help for more)`);
   if (args.positional.filter((p) => p === '-').length > 1) throw usageError('standard input (-) can be given once');
   const boot = bootFlag(args);
   const sources = args.positional.map((f) => readText(f));

@@ -11,12 +11,14 @@ import { availableParallelism } from 'node:os';
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { parseArgs, choiceFlag, intFlag } from './args.js';
+import { parseCommand, choiceFlag, intFlag, type CommandSpec } from './args.js';
+import { ENGINE, OUT } from './options.js';
+import { costSection, policyNames } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { WORKERS_MAX } from '../workers/chunkPool.js';
-import { readSweepSpec } from '../model/sweep/spec.js';
+import { readSweepSpec, STRUCTURAL } from '../model/sweep/spec.js';
 import { runSweep, type Shard } from '../model/sweep/run.js';
 import { mergeShards, type SweepFormat } from '../model/sweep/output.js';
 
@@ -142,8 +144,38 @@ function clock(s: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+export const SWEEP: CommandSpec = {
+  name: 'sweep',
+  summary: 'Evaluate a grid (every combination of the axes) or a list of platform/policy/parameter variants of a base platform on worker threads; one row per point, streamed in order.',
+  usage: ['sweep SPEC [options]', 'sweep --merge FILE... [--out FILE]'],
+  positional: 'SPEC: a sweep spec (JSON or YAML; see examples/sweep-spec.yaml): a base platform (preset:NAME or a path relative to the spec) and a grid of axes or a list of variants; - for standard input.',
+  options: [
+    { name: 'format', value: 'FMT', choices: ['csv', 'jsonl'], default: 'csv', help: 'output format (below)' },
+    OUT,
+    { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: `the number of CPUs, at most ${WORKERS_MAX}`, help: 'worker threads; rows are byte-identical for any N' },
+    { name: 'shard', value: 'K/N', help: 'evaluate only shard K of N (K from 1), for several machines; join the outputs with --merge' },
+    { name: 'merge', help: 'join shard outputs (FILE...) into the output of the unsharded sweep' },
+    ENGINE,
+  ],
+  formats: ['csv    a header and one row per point (cells that would start a spreadsheet formula are guarded)', 'jsonl  one JSON object per point'],
+  sections: [
+    { title: 'axes', lines: [
+      `structural (rebuild the machine): ${STRUCTURAL.join(', ')}`,
+      `policy: kernel policies (${policyNames()})`,
+      'any platform path --set accepts: module.maxTdmrs, kernel.holes, kernel.initCpus, ...',
+      'costs.NAME: a cost parameter (below)',
+    ] },
+    costSection(),
+  ],
+  exitMore: [
+    `${EXIT_INTERRUPTED}  interrupted (Ctrl-C): the rows done so far are written, whole and in index order`,
+    `${EXIT_PIPE_CLOSED}  the reader of standard output went away (| head)`,
+  ],
+  examples: ['tdxmodel sweep examples/sweep-spec.yaml --out rows.csv', 'tdxmodel sweep spec.yaml --shard 1/4 --out part1.csv   (then: tdxmodel sweep --merge part*.csv --out rows.csv)'],
+};
+
 export async function sweepCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { values: ['format', 'out', 'workers', 'shard', 'engine'], bools: ['merge'] });
+  const args = parseCommand(argv, SWEEP);
   const file = args.flags.get('out');
   if (args.bools.has('merge')) {
     for (const f of ['format', 'workers', 'shard', 'engine']) if (args.flags.has(f)) throw usageError(`--merge takes no --${f} (the files say their format)`);

@@ -17,6 +17,11 @@ export interface CostParameter {
   /** Smallest accepted value, and whether it must be strictly greater. */
   min?: { value: number; exclusive: boolean };
   integerMultipleOf?: number;
+  /**
+   * The plausible values, inclusive: anything outside is a typo or a unit mistake, and would
+   * make a report print nonsense ("initialized in Infinity"), so it is refused.
+   */
+  range: { min: number; max: number };
   /** A default that depends on the platform (CPU model, module features); undefined = `default`. */
   platformDefault?: (p: Platform) => { value: number; source: string } | undefined;
   /** Shown for reference but not settable: a property of the TDX module, not a cost (why, in one line). */
@@ -35,6 +40,23 @@ const positive = { value: 0, exclusive: true };
  * have taken 2.19 s and 4.04 s, so a boot's TDMR.INIT speed is not one number.
  */
 export const TDMR_INIT_BOOT_SIGMA = 0.18;
+
+// Plausible ranges (inclusive), generous by orders of magnitude around every published or
+// assumed figure; they only stop typos and unit mistakes.
+/** One SEAMCALL or kernel step: up to 10 s. */
+const US_STEP = { min: 0, max: 1e7 };
+/** One TDH.SYS.TDMR.INIT call: 10 ns to 100 ms (published figures: 7–17 µs). */
+const US_CALL = { min: 0.01, max: 1e5 };
+/** A whole calibration intercept: up to 100 s. */
+const US_WINDOW = { min: 0, max: 1e8 };
+/** Bandwidths: 10 MB/s to 100 TB/s. */
+const GBPS = { min: 0.01, max: 1e5 };
+/** Per memory block and TDMR in construction: up to 10 ms. */
+const NS = { min: 0, max: 1e7 };
+/** A log-normal σ of 3 already spreads p1–p99 over a factor of 10^6. */
+const SIGMA = { min: 0, max: 3 };
+/** 4 KiB to 1 GiB of TDMR per call. */
+const CHUNK = { min: SZ_4K, max: 1 << 30 };
 const nonNegative = { value: 0, exclusive: false };
 
 /**
@@ -55,11 +77,11 @@ export function memWriteBandwidthGBps(model: string): number {
 
 export const COST_PARAMETERS: readonly CostParameter[] = [
   {
-    name: 'tdmrInitCallUs', default: 9, unit: 'µs', label: 'derived', min: positive,
+    name: 'tdmrInitCallUs', default: 9, unit: 'µs', label: 'derived', range: US_CALL, min: positive,
     source: "~7 µs per 4 MiB call measured on a 64 GB 2-socket host (2022, Kai Huang's TDMR-init changelog); published 1.5-module init windows imply 7–17 µs",
   },
   {
-    name: 'tdmrChunkBytes', default: SZ_4M, unit: 'bytes', label: 'source', min: positive, integerMultipleOf: SZ_4K,
+    name: 'tdmrChunkBytes', default: SZ_4M, unit: 'bytes', label: 'source', range: CHUNK, min: positive, integerMultipleOf: SZ_4K,
     source: 'intel/tdx-module tdh_sys_tdmr_init.c: 4 MiB of TDMR per TDH.SYS.TDMR.INIT call (16 MiB with Dynamic PAMT)',
     // The module walks a TDMR in chunks of a size compiled into it (tdh_sys_tdmr_init.c); the
     // caller passes only the TDMR base, so no kernel or platform setting can change the count.
@@ -68,22 +90,22 @@ export const COST_PARAMETERS: readonly CostParameter[] = [
       ? { value: SZ_16M, source: 'intel/tdx-module: 16 MiB per TDH.SYS.TDMR.INIT call with Dynamic PAMT' }
       : undefined),
   },
-  { name: 'lpInitUs', default: 20, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
-  { name: 'cpuOnlineCallbackUs', default: 5, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
-  { name: 'ipiBroadcastUs', default: 10, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
-  { name: 'sysInitUs', default: 100, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
-  { name: 'sysRdUs', default: 1, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number (one metadata field read)' },
-  { name: 'sysInfoUs', default: 20, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number (1024-byte info struct + 32 CMR slots)' },
-  { name: 'configUs', default: 50, unit: 'µs', label: 'assumed', min: nonNegative, source: 'module CONFIG work is O(TDMRs²), tiny' },
-  { name: 'configPerTdmrUs', default: 5, unit: 'µs', label: 'assumed', min: nonNegative, source: 'module CONFIG work is O(TDMRs²), tiny' },
-  { name: 'wbinvdUs', default: 5000, unit: 'µs', label: 'assumed', min: nonNegative, source: 'flushing a 100–500 MB last-level cache' },
-  { name: 'smpCallOnCpuUs', default: 20, unit: 'µs', label: 'assumed', min: nonNegative, source: 'no public number' },
-  { name: 'keyConfigUs', default: 50, unit: 'µs', label: 'assumed', min: nonNegative, source: 'PCONFIG key programming, no public number' },
-  { name: 'allocFixedUs', default: 50, unit: 'µs', label: 'assumed', min: nonNegative, source: 'contiguous allocation at a mostly idle time' },
-  { name: 'allocBandwidthGBps', default: 20, unit: 'GB/s', label: 'assumed', min: positive, source: 'contiguous allocation (migration + zeroing) at a mostly idle time' },
-  { name: 'movdir64bBandwidthGBps', default: 5, unit: 'GB/s', label: 'assumed', min: positive, source: 'MOVDIR64B PAMT reset on the error path, per core' },
+  { name: 'lpInitUs', default: 20, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'no public number' },
+  { name: 'cpuOnlineCallbackUs', default: 5, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'no public number' },
+  { name: 'ipiBroadcastUs', default: 10, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'no public number' },
+  { name: 'sysInitUs', default: 100, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'no public number' },
+  { name: 'sysRdUs', default: 1, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'no public number (one metadata field read)' },
+  { name: 'sysInfoUs', default: 20, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'no public number (1024-byte info struct + 32 CMR slots)' },
+  { name: 'configUs', default: 50, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'module CONFIG work is O(TDMRs²), tiny' },
+  { name: 'configPerTdmrUs', default: 5, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'module CONFIG work is O(TDMRs²), tiny' },
+  { name: 'wbinvdUs', default: 5000, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'flushing a 100–500 MB last-level cache' },
+  { name: 'smpCallOnCpuUs', default: 20, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'no public number' },
+  { name: 'keyConfigUs', default: 50, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'PCONFIG key programming, no public number' },
+  { name: 'allocFixedUs', default: 50, unit: 'µs', label: 'assumed', range: US_STEP, min: nonNegative, source: 'contiguous allocation at a mostly idle time' },
+  { name: 'allocBandwidthGBps', default: 20, unit: 'GB/s', label: 'assumed', range: GBPS, min: positive, source: 'contiguous allocation (migration + zeroing) at a mostly idle time' },
+  { name: 'movdir64bBandwidthGBps', default: 5, unit: 'GB/s', label: 'assumed', range: GBPS, min: positive, source: 'MOVDIR64B PAMT reset on the error path, per core' },
   {
-    name: 'memWriteBandwidthGBps', default: MEM_WRITE_GBPS.sapphirerapids.value, unit: 'GB/s', label: 'derived', min: positive,
+    name: 'memWriteBandwidthGBps', default: MEM_WRITE_GBPS.sapphirerapids.value, unit: 'GB/s', label: 'derived', range: GBPS, min: positive,
     source: 'theoretical peak per package: 8 DDR5-4800 channels × 8 B (Sapphire Rapids/Emerald Rapids); Granite Rapids 12 × 6400 MT/s ≈ 614 GB/s',
     platformDefault: (p) => {
       const m = MEM_WRITE_GBPS[p.cpus.model.toLowerCase()];
@@ -92,17 +114,17 @@ export const COST_PARAMETERS: readonly CostParameter[] = [
     },
   },
   {
-    name: 'constructPerBlockTdmrNs', default: 50, unit: 'ns', label: 'assumed', min: nonNegative,
+    name: 'constructPerBlockTdmrNs', default: 50, unit: 'ns', label: 'assumed', range: NS, min: nonNegative,
     source: 'kernel TDMR construction walks the memory list once per TDMR (node lookup, hole walk); a few cache-resident loop steps each',
   },
-  { name: 'lpInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative, source: 'spread of LP.INIT latency; 0 = deterministic' },
-  { name: 'tdmrInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative, source: 'spread of TDMR.INIT call latency; 0 = deterministic' },
+  { name: 'lpInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', range: SIGMA, min: nonNegative, source: 'spread of LP.INIT latency; 0 = deterministic' },
+  { name: 'tdmrInitSigma', default: 0, unit: 'σ (log-normal)', label: 'assumed', range: SIGMA, min: nonNegative, source: 'spread of TDMR.INIT call latency; 0 = deterministic' },
   {
-    name: 'tdmrInitBootSigma', default: TDMR_INIT_BOOT_SIGMA, unit: 'σ (log-normal)', label: 'derived', min: nonNegative,
+    name: 'tdmrInitBootSigma', default: TDMR_INIT_BOOT_SIGMA, unit: 'σ (log-normal)', label: 'derived', range: SIGMA, min: nonNegative,
     source: 'boot-to-boot spread of the whole TDMR.INIT phase (one factor e^{σZ} per boot/trial). Derived from the 3 real CMR→PAMT windows shipped in test/data/real-logs: each implies a factor B = (measured − modeled rest of the window) ÷ modeled TDMR.INIT at default parameters, ln B = −0.181 (case-05), +0.170 (case-14), −0.002 (case-15); σ = their sample standard deviation (n − 1), 0.175, rounded to 0.18. Three windows make it rough. 80% of boots fall within e^±1.28σ (×0.79 to ×1.26) of the modeled phase',
   },
   {
-    name: 'fixedOverheadUs', default: 0, unit: 'µs', label: 'assumed', min: nonNegative,
+    name: 'fixedOverheadUs', default: 0, unit: 'µs', label: 'assumed', range: US_WINDOW, min: nonNegative,
     source: 'calibration intercept: time in a log window the other parameters do not explain',
   },
 ];
@@ -135,7 +157,7 @@ export function costParameter(name: string): CostParameter | undefined {
     const base = BY_NAME.get(name.slice(0, -SIGMA_SUFFIX.length));
     if (base && base.unit === 'µs') {
       return {
-        name, default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative,
+        name, default: 0, unit: 'σ (log-normal)', label: 'assumed', min: nonNegative, range: SIGMA,
         source: `spread of ${base.name}; 0 = deterministic`,
       };
     }
@@ -157,6 +179,9 @@ function checkValue(def: CostParameter, value: unknown, where: string): number {
   }
   if (def.integerMultipleOf !== undefined && (!Number.isInteger(value) || value % def.integerMultipleOf !== 0)) {
     throw new InputError(where, `must be a whole multiple of ${def.integerMultipleOf} ${def.unit}, got ${value}`);
+  }
+  if (value < def.range.min || value > def.range.max) {
+    throw new InputError(where, `must be between ${def.range.min} and ${def.range.max} ${def.unit} (the plausible range), got ${value}`);
   }
   return value;
 }

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError, inFile, oneLine, usageError } from './errors.js';
 import { parseJsonStrict } from './json.js';
-import { validatePlatform } from './validate.js';
+import { validatePlatform, STRING_FIELDS } from './validate.js';
 import type { Platform } from './types.js';
 
 /**
@@ -106,9 +106,35 @@ export async function loadDocument(spec: string): Promise<{ doc: unknown; source
   const first = text.replace(/^\uFEFF/, '').trimStart()[0];
   // Text with control characters is not YAML either: let the JSON reader name the line.
   const jsonOnly = first === '{' || first === '[' || first === undefined || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
-  if (jsonOnly) return { doc: parseJsonStrict(text, source), source };
-  const { parseJsonOrYaml } = await import('./jsonOrYaml.js');
-  return { doc: parseJsonOrYaml(text, source), source };
+  try {
+    if (jsonOnly) return { doc: parseJsonStrict(text, source), source };
+    const { parseJsonOrYaml } = await import('./jsonOrYaml.js');
+    const doc = parseJsonOrYaml(text, source);
+    // Lines of text are valid YAML too (one long string): such a "document" is a capture.
+    const capture = typeof doc !== 'object' || doc === null ? await capturedOutput(text, source) : null;
+    if (capture) throw capture;
+    return { doc, source };
+  } catch (e) {
+    throw (e instanceof InputError && (await capturedOutput(text, source))) || e;
+  }
+}
+
+/**
+ * A file that is not a document but what a machine printed (a kernel log, /proc/iomem, lscpu):
+ * say which command reads it, rather than where the JSON broke. Asked only after parsing
+ * failed, so no document is ever taken for a log.
+ */
+async function capturedOutput(text: string, source: string): Promise<InputError | null> {
+  const { detectFormat } = await import('./importers/detect.js');
+  let kind: string;
+  try {
+    kind = detectFormat(text, source);
+  } catch {
+    return null;
+  }
+  const cmd = source === '<stdin>' ? '-' : source;
+  if (kind === 'dmesg') return new InputError(source, `this looks like a kernel log, not a platform document: use tdxmodel explain ${cmd} (log beside model) or tdxmodel import ${cmd} (a document from it)`);
+  return new InputError(source, `this looks like ${kind === 'iomem' ? '/proc/iomem' : kind === 'lscpu' ? 'lscpu -p output' : 'a /sys node listing'}, not a platform document: use tdxmodel import ${cmd} to build one from it`);
 }
 
 /** A platform from a file, stdin or a built-in preset, with --set overrides, validated. */
@@ -141,7 +167,18 @@ export function applySets(doc: unknown, sets: string[]): void {
       throw usageError(`--set ${path.join('.')}: not a field path`);
     }
     let value: unknown;
-    if (/^\s*[[{]/.test(raw)) {
+    if (STRING_FIELDS.has(path.join('.'))) {
+      // The text as typed; a JSON string literal ("1.10", as a sweep axis passes it) is unquoted.
+      value = raw;
+      if (raw.startsWith('"')) {
+        try {
+          const parsed: unknown = JSON.parse(raw);
+          if (typeof parsed === 'string') value = parsed;
+        } catch {
+          // not a JSON string: keep the text
+        }
+      }
+    } else if (/^\s*[[{]/.test(raw)) {
       // An object or array is meant as JSON: read it as strictly as a document is.
       value = parseJsonStrict(raw, `--set ${path.join('.')}`);
     } else {

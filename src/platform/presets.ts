@@ -4,6 +4,7 @@
 // /work/shared/real-logs, vendor specifications) and which are representative choices.
 
 import { usageError } from './errors.js';
+import type { PlatformDocument } from './document.js';
 import { buildLayout, distances, type LowMap, type SocketLayout } from './presets/layout.js';
 
 export interface Preset {
@@ -250,9 +251,14 @@ export function listPresets(): Preset[] {
   return PRESETS.map((p) => ({ ...p, doc: structuredClone(p.doc) }));
 }
 
-/** A fresh copy of a preset's document: callers may edit it (`--set`) without touching the table. */
-export function getPreset(name: string): unknown {
+/** A preset with a fresh copy of its document. */
+export function getPresetInfo(name: string): Preset {
   const p = PRESETS.find((x) => x.name === name);
   if (!p) throw usageError(`unknown preset "${name}" (valid: ${PRESETS.map((x) => x.name).join(', ')})`);
-  return structuredClone(p.doc);
+  return { ...p, doc: structuredClone(p.doc) };
+}
+
+/** A fresh copy of a preset's document: callers may edit it (`--set`) without touching the table. */
+export function getPreset(name: string): PlatformDocument {
+  return getPresetInfo(name).doc as unknown as PlatformDocument;
 }

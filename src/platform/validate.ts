@@ -31,6 +31,12 @@ const TOP_KEYS = new Set([
 
 type Obj = Record<string, unknown>;
 
+/**
+ * The fields read with str() below that --set can reach: their value is the text as typed
+ * (`--set module.version=1.10` is "1.10", not the number 1.1).
+ */
+export const STRING_FIELDS: ReadonlySet<string> = new Set(['name', 'description', 'cpus.model', 'module.version', 'kernel.holes', 'kernel.policy']);
+
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -28,10 +28,12 @@ export function simulateText(r: SimulationReport): string {
   const p = r.platform;
   const out: string[] = [];
   out.push(bold(`tdxmodel: ${p.name} under the ${r.policy.name} policy`));
-  out.push(`  ${formatBytes(p.memoryBytes)} memory on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${p.cpuModel}, module ${p.moduleVersion}`);
+  // The memory the kernel sees (memblock), not the DRAM installed: firmware reservations and the
+  // address holes below 4 GiB take the rest, so a "512 GiB" machine shows about 511 GiB here.
+  out.push(`  ${formatBytes(p.memoryBytes)} of usable memory (memblock: installed DRAM less firmware reservations) on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${p.cpuModel}, module ${p.moduleVersion}`);
   out.push('');
   if (r.outcome.initialized) {
-    out.push(`OUTCOME  ${green('initialized')} (${r.outcome.status}) in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}; ${guestsLine(r)}`);
+    out.push(`OUTCOME  ${green('initialized')}${r.outcome.status === 'INITIALIZED' ? '' : ` (module state ${r.outcome.status})`} in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}; ${guestsLine(r)}`);
   } else {
     const e = r.outcome.error;
     out.push(`OUTCOME  ${red('FAILED')} (${r.outcome.status}) at ${e?.step ?? '?'}: ${e?.code ?? ''}${e?.statusName ? ` ${e.statusName} ${e.status}` : ''}`);
@@ -78,10 +80,20 @@ export function simulateText(r: SimulationReport): string {
   out.push('');
   out.push('kernel log (modeled timestamps):');
   for (const l of r.log) out.push(`  ${l}`);
+  if (r.trace) {
+    out.push('');
+    out.push(`SEAMCALL trace (--trace): ${r.trace.length} entries; a TDMR.INIT loop is one entry with its call count`);
+    out.push(table(['leaf', 'CPU', 'start', 'end', 'calls', 'status', 'args'],
+      r.trace.map((t) => [t.leaf, String(t.lp), formatUs(t.startUs), formatUs(t.endUs), String(t.calls), t.status, t.args])));
+  }
   const assumed = r.parameters.filter((x) => x.label === 'assumed' && !x.name.endsWith('Sigma')).map((x) => x.name);
   const changed = r.parameters.filter((x) => x.label === 'set' || x.label === 'override').map((x) => `${x.name}=${x.value}`);
   out.push('');
   out.push(`assumed parameters (no public number; calibrate or --set costs.NAME=V): ${assumed.join(', ')}`);
   if (changed.length) out.push(`set by you: ${changed.join(', ')}`);
+  if (r.timing) {
+    const t = r.timing;
+    out.push(`TIMING   tdxmodel's own run (--timing, host wall clock, not modeled): load ${t.loadMs} ms, simulate ${t.simulateMs} ms, trials ${t.trialsMs} ms on ${t.workers} worker(s)`);
+  }
   return out.join('\n');
 }

@@ -17,6 +17,11 @@ export function onlineLps(sim: Sim): readonly Lp[] {
   return sim.onlineLps;
 }
 
+/** "1 CPU", "224 CPUs". */
+export function cpus(n: number): string {
+  return `${n} CPU${n === 1 ? '' : 's'}`;
+}
+
 export function cpuList(lps: readonly Lp[]): string {
   if (lps.length === 0) return 'none';
   if (lps.length === 1) return `CPU ${lps[0].id}`;
@@ -110,13 +115,13 @@ export function lpInitSerial(sim: Sim): boolean {
   if (r) {
     const lp = lps[failedAt];
     sim.now = starts[failedAt] + per;
-    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${failedAt + 1} CPUs one after another`, `failed on CPU ${lp.id}`);
+    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(failedAt + 1)} one after another`, `failed on CPU ${lp.id}`);
     sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
     sim.outcome.error!.message += ` on CPU ${lp.id} (package ${lp.package}); KVM cannot enable TDX`;
     return false;
   }
   sim.now = t;
-  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs one after another`, 'per-CPU init from the CPU-online callback', [
+  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(lps.length)} one after another`, 'per-CPU init from the CPU-online callback', [
     { kind: 'serial', count: lps.length - 1, fixedUs: cb, medianUs: per, sigma: sim.sigma('lpInitUs') },
     { kind: 'fixed', us: per, sigma: sim.sigma('lpInitUs') },
   ]);
@@ -133,12 +138,12 @@ export function lpInitBroadcast(sim: Sim): boolean {
   const { failedAt, result: r } = sim.lpInitSeries(startsScratch(lps.length).fill(at), per);
   if (r) {
     sim.now = at + per;
-    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, `failed on CPU ${lps[failedAt].id}`);
+    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(lps.length)} at once`, `failed on CPU ${lps[failedAt].id}`);
     sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
     return false;
   }
   sim.now = at + per;
-  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${lps.length} CPUs at once`, 'IPI broadcast', [
+  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(lps.length)} at once`, 'IPI broadcast', [
     { kind: 'parallel', count: lps.length, fixedUs: ipi, medianUs: per, sigma: sim.sigma('lpInitUs') },
   ]);
   return true;
@@ -302,7 +307,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   const cpuUs = (sim.cost('constructPerBlockTdmrNs') * blocks * tdmrCount) / 1000;
   sim.now += cpuUs;
   for (const w of result.warnings) sim.print(w);
-  sim.span('construct TDMRs', start, sim.now, 'caller CPU', `${blocks} memory blocks, ${result.ok ? result.tdmrs.length : '-'} TDMRs`);
+  sim.span('construct TDMRs', start, sim.now, 'caller CPU', `${blocks} memory blocks, ${result.ok ? `${result.tdmrs.length} TDMRs` : 'no TDMRs (construction failed)'}`);
   if (!result.ok) {
     const errno = result.error === 'PAMT_ALLOC_FAILED' ? 'ENOMEM' : opts.errnoOnExhaustion;
     const msg = result.error === 'TDMRS_EXHAUSTED'
@@ -382,13 +387,13 @@ export function keyConfig(sim: Sim): boolean {
     sim.now += per;
     n++;
     if (r.status !== 0n) {
-      sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${n} CPUs one after another`, `failed on package ${lp.package}`);
+      sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${cpus(n)} one after another`, `failed on package ${lp.package}`);
       sim.failSeamcall('TDH.SYS.KEY.CONFIG', LEAF.SYS_KEY_CONFIG, r, false);
       return false;
     }
   }
   const missing = sim.platform.cpus.packages - leaders.length;
-  sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${n} CPUs one after another`,
+  sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${cpus(n)} one after another`,
     missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
     [{ kind: 'serial', count: n, fixedUs: sim.cost('smpCallOnCpuUs'), medianUs: sim.cost('keyConfigUs'), sigma: sim.sigma('keyConfigUs') }]);
   return true;

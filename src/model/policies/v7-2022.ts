@@ -9,6 +9,7 @@ import { LEAF } from '../module/leaves.js';
 import {
   bootChecks, onlineLps, sysInit, lpInitBroadcast, readSysInfo, layoutTdmrs, config, wbinvd, keyConfig, calibratedOverhead,
   tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,
+  cpus,
 } from './steps.js';
 import { hex } from '../../construct/hex.js';
 
@@ -37,7 +38,7 @@ function shutdownModule(sim: Sim): void {
   const per = sim.cost('lpInitUs');
   for (const lp of lps) sim.seamcall(LEAF.SYS_LP_SHUTDOWN, lp.id, {}, per, at);
   sim.now = at + per;
-  sim.span('TDH.SYS.LP.SHUTDOWN', start, sim.now, `${lps.length} CPUs at once`, 'shut the module down after the failure');
+  sim.span('TDH.SYS.LP.SHUTDOWN', start, sim.now, `${cpus(lps.length)} at once`, 'shut the module down after the failure');
 }
 
 function failV7(sim: Sim, sysInitDone: boolean): void {

@@ -149,12 +149,12 @@ function checkValue(axis: Axis, v: unknown, where: string, base: Obj, layout: In
 
 /** The base: "preset:NAME", a platform document inline, or a path (relative to the spec). */
 function resolveBase(v: unknown, source: string, readFile: (path: string) => string): Obj {
-  if (v === undefined) return getPreset('default') as Obj;
+  if (v === undefined) return getPreset('default') as unknown as Obj;
   if (isObj(v)) return structuredClone(v);
   if (typeof v !== 'string' || v === '') throw new InputError(`${source}: base`, `expected "preset:NAME", a file path or a platform document, got ${describe(v)}`);
   if (v.startsWith('preset:')) {
     try {
-      return getPreset(v.slice('preset:'.length)) as Obj;
+      return getPreset(v.slice('preset:'.length)) as unknown as Obj;
     } catch (e) {
       throw new InputError(`${source}: base`, (e as Error).message);
     }

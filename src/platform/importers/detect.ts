@@ -22,8 +22,9 @@ export function detectFormat(text: string, source: string): SourceKind {
   if (comments.some((l) => /^\s*#\s*CPU,/i.test(l)) || comments.some((l) => /parsable format/i.test(l))) return 'lscpu';
   if (content.length === 0) throw invalidLine(source, 1, 'empty file: nothing to import');
   const share = (re: RegExp): number => content.filter((l) => re.test(l)).length / content.length;
-  if (share(/^\/sys\/devices\/system\//) > 0) {
-    if (content.some((l) => /^\/sys\/devices\/system\/(?:node\/node\d+|memory\/block_size_bytes)/.test(l.trim()))) return 'sysnode';
+  // A prefix before /sys is a host's sysfs seen from elsewhere (/host/sys in a container).
+  if (share(/^(?:\/\S*)?\/sys\/devices\/system\//) > 0) {
+    if (content.some((l) => /^(?:\/\S*)?\/sys\/devices\/system\/(?:node\/node\d+|memory\/block_size_bytes)/.test(l.trim()))) return 'sysnode';
   }
   // A majority decides, so one garbled line still gets the format's own FILE:LINE error.
   if (IOMEM_LINE.test(content[0]) && share(IOMEM_LINE) >= 0.5) return 'iomem';

@@ -2,7 +2,7 @@
 //
 // Accepted format (documented for users; capture it with):
 //
-//     grep . /sys/devices/system/memory/block_size_bytes
+//     grep -H . /sys/devices/system/memory/block_size_bytes
 //     ls -d /sys/devices/system/node/node*/memory*
 //
 // which prints
@@ -12,7 +12,9 @@
 //     /sys/devices/system/node/node0/memory1
 //     /sys/devices/system/node/node1/memory64
 //
-// Also read: `grep . /sys/devices/system/node/node*/memory*/phys_index` lines (`…/memory32/phys_index:00000020`,
+// (-H: grep prints no file name for a single file without it.) A bare value line (`cat
+// block_size_bytes`, before any node line) is read as the block size too.
+// Also read: `grep -H . /sys/devices/system/node/node*/memory*/phys_index` lines (`…/memory32/phys_index:00000020`,
 // the block number in hex), other `…/nodeN/memoryM/<attr>:<value>` lines (the path alone
 // carries what is needed), and the per-node form `/sys/devices/system/node/node0` followed by
 // lines of bare `memoryM` names (`ls` of the node directory). block_size_bytes is hex without
@@ -37,9 +39,10 @@ export interface SysNode {
   lines: [number, number];
 }
 
-const BLOCK_SIZE = /^\/sys\/devices\/system\/memory\/block_size_bytes:\s*(?:0x)?([0-9a-fA-F]+)$/;
-const NODE_BLOCK = /^\/sys\/devices\/system\/node\/node(\d+)\/memory(\d+)(?:\/([a-z_]+)(?::\s*(\S+))?)?\/?$/;
-const NODE_DIR = /^\/sys\/devices\/system\/node\/node(\d+)\/?:?$/;
+// Paths may carry a prefix before /sys (a host's sysfs mounted at /host/sys in a container).
+const BLOCK_SIZE = /^(?:\/[^\s:]*)?\/sys\/devices\/system\/memory\/block_size_bytes:\s*(?:0x)?([0-9a-fA-F]+)$/;
+const NODE_BLOCK = /^(?:\/[^\s:]*)?\/sys\/devices\/system\/node\/node(\d+)\/memory(\d+)(?:\/([a-z_]+)(?::\s*(\S+))?)?\/?$/;
+const NODE_DIR = /^(?:\/[^\s:]*)?\/sys\/devices\/system\/node\/node(\d+)\/?:?$/;
 const BARE_BLOCK = /^memory(\d+)$/;
 
 export function readSysNode(text: string, source: string): SysNode {
@@ -64,6 +67,12 @@ export function readSysNode(text: string, source: string): SysNode {
     if (m) {
       blockSize = parseInt(m[1], 16);
       if (!blockSize || blockSize % 4096 !== 0) throw invalidLine(source, lineNo, `block_size_bytes ${m[1]} is not a multiple of 4 KiB`);
+      continue;
+    }
+    // `cat block_size_bytes` (or grep without -H): the value alone, hex without 0x.
+    if (blockSize === undefined && currentNode === undefined && /^(?:0x)?[0-9a-fA-F]+$/.test(raw)) {
+      blockSize = parseInt(raw.replace(/^0x/, ''), 16);
+      if (!blockSize || blockSize % 4096 !== 0) throw invalidLine(source, lineNo, `block size ${raw} is not a multiple of 4 KiB`);
       continue;
     }
     m = NODE_BLOCK.exec(raw);
@@ -93,12 +102,12 @@ export function readSysNode(text: string, source: string): SysNode {
       // `ls` of a node directory also lists cpu*, meminfo, distance...: those are not memory.
       if (any || names.every((n) => /^[a-z_0-9]+$/.test(n))) continue;
     }
-    if (/^\/sys\/devices\/system\//.test(raw)) continue;
+    if (/^(?:\/[^\s:]*)?\/sys\/devices\/system\//.test(raw)) continue;
     throw invalidLine(source, lineNo, 'not a /sys/devices/system/node listing line (expected /sys/devices/system/node/nodeN/memoryM)');
   }
   if (blocks.size === 0) throw invalidLine(source, 1, 'no memory blocks listed (expected /sys/devices/system/node/nodeN/memoryM lines)');
   if (blockSize === undefined) {
-    throw new InputError(source, 'no block_size_bytes line: add the output of `grep . /sys/devices/system/memory/block_size_bytes`');
+    throw new InputError(source, 'no block_size_bytes line: add the output of `grep -H . /sys/devices/system/memory/block_size_bytes`');
   }
   const ranges: NodeBlockRange[] = [];
   for (const [index, b] of [...blocks].sort((a, c) => a[0] - c[0])) {
