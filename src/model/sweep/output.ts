@@ -52,9 +52,8 @@ export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows
       // Every row has every column (null where a list entry leaves an axis unset), in the CSV
       // header's order: the merge tells shards of two sweeps apart by their columns.
       const o: Record<string, unknown> = { index };
-      values.forEach((v, a) => {
-        o[names[a]] = v === undefined ? null : v;
-      });
+      // A for loop, not forEach: a list entry's unset axes are holes, which forEach skips.
+      for (let a = 0; a < names.length; a++) o[names[a]] = values[a] === undefined ? null : values[a];
       for (let k = RESULT_END; k < NUMS; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
       o.initialized = init;
       o[STR_COLUMNS[0]] = rows.strs[t] || null;
