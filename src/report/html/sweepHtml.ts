@@ -8,6 +8,7 @@ import { html, join, type Html } from './escape.js';
 import { page, type Section } from './page.js';
 import { line, niceStep, niceStepBytes, nodeDark, rect, svg, tag, text, textWidth, title } from './svg.js';
 import { dataTable, type Cell } from './tables.js';
+import { shortUs } from './timeline.js';
 import { SWEEP_METRIC_COLUMNS, type SweepMetric } from './sweepMetrics.js';
 
 type Row = Record<string, unknown>;
@@ -61,7 +62,7 @@ function axisChart(plan: SweepPlan, axis: string, rows: Row[], metric: SweepMetr
   const out: Html[] = [];
   for (let v = 0; v <= top + 1e-9; v += step) {
     out.push(line(X0, y(v), X1, y(v), { stroke: '#e3e3e3' }));
-    out.push(text(X0 - 6, y(v) + 4, v === 0 ? '0' : valueText(v, unit), { 'text-anchor': 'end', class: 'tick' }));
+    out.push(text(X0 - 6, y(v) + 4, v === 0 ? '0' : unit === 'µs' ? shortUs(v) : valueText(v, unit), { 'text-anchor': 'end', class: 'tick' }));
   }
   // Tick labels: every k-th one when they would not fit their slot.
   const widest = Math.max(...xs.map((v) => textWidth(v, 10)));
@@ -72,6 +73,7 @@ function axisChart(plan: SweepPlan, axis: string, rows: Row[], metric: SweepMetr
     if (failed[i] && textWidth(`${failed[i]} failed`, 10) + 6 <= slot * every) out.push(text(xOf(i), Y1 + 30, `${failed[i]} failed`, { 'text-anchor': 'middle', class: 'small fail' }));
   });
   out.push(line(X0, Y0, X0, Y1, { stroke: '#333333' }), line(X0, Y1, X1, Y1, { stroke: '#333333' }));
+  out.push(text(X1, Y1 + 36, axis, { 'text-anchor': 'end', class: 'small' }));
   // Series side by side within a slot, so equal values do not hide each other.
   const spread = Math.min(slot * 0.5, 14 * (policies.length - 1));
   series.forEach((s, k) => {
