@@ -244,12 +244,13 @@ describe.skipIf(!CHROMIUM)('every report at 800 and 1400 px: measured, nothing o
   it('the layout checker finds planted problems (it can fail)', async () => {
     const planted = `<!DOCTYPE html><html><body style="margin:0">
       <svg viewBox="0 0 100 40" width="400"><text x="10" y="20">first label</text><text x="14" y="21">second label</text><text x="90" y="30">cut off at the edge</text></svg>
+      <svg viewBox="0 0 200 40" width="400"><text x="5" y="20">crosses the gap</text><rect class="axis-break" x="30" y="0" width="6" height="40" fill="#fff"/></svg>
       <table><tr><td class="num" style="width:20px;max-width:20px;overflow-wrap:anywhere">1234567890123</td></tr></table>
       <p style="width:60px;overflow-wrap:anywhere">0x4080000000abcdef</p>
       <div style="width:50px;white-space:nowrap">a long unbreakable line of text</div></body></html>`;
     const { page } = await load(planted);
     const kinds = new Set(((await page.evaluate(LAYOUT_PROBLEMS)) as LayoutProblem[]).map((p) => p.kind));
-    expect([...kinds].sort()).toEqual(['html-overflow', 'number-wraps', 'svg-text-outside', 'svg-text-overlap', 'token-split']);
+    expect([...kinds].sort()).toEqual(['html-overflow', 'number-wraps', 'svg-text-cut', 'svg-text-outside', 'svg-text-overlap', 'token-split']);
     await page.close();
   });
 

@@ -1,7 +1,8 @@
 // Layout checks run inside the browser (page.evaluate(layoutProblems)): measured, not eyeballed.
 // Each problem names what overflows or collides:
-// - SVG text outside its picture's viewBox (a label cut at the edge or by the broken axis's gap
-//   when it runs past the picture), and pairs of SVG labels whose boxes overlap;
+// - SVG text outside its picture's viewBox (a label cut at the edge), text under the white gap
+//   of a broken axis (rect.axis-break, drawn over the panel), and pairs of SVG labels whose
+//   boxes overlap;
 // - HTML text wider than its box (scrollWidth > clientWidth) or pushing the page wider than
 //   the window, outside containers meant to scroll;
 // - a number cell that wraps, and a hex address, SEAMCALL/step name or number-with-unit split
@@ -9,7 +10,7 @@
 // Plain JavaScript in a string, evaluated in the page as it is: no transpiler helper can leak in.
 
 export interface LayoutProblem {
-  kind: 'svg-text-outside' | 'svg-text-overlap' | 'html-overflow' | 'page-overflow' | 'number-wraps' | 'token-split';
+  kind: 'svg-text-outside' | 'svg-text-overlap' | 'svg-text-cut' | 'html-overflow' | 'page-overflow' | 'number-wraps' | 'token-split';
   what: string;
 }
 
@@ -29,6 +30,14 @@ export const LAYOUT_PROBLEMS = `(function layoutProblems() {
         out.push({ kind: 'svg-text-outside', what: \`\${label(texts[i])} at x \${b.x.toFixed(1)}..\${(b.x + b.width).toFixed(1)}, y \${b.y.toFixed(1)}..\${(b.y + b.height).toFixed(1)} outside viewBox \${vb.width}×\${vb.height}\` });
       }
     });
+    for (const gap of Array.from(svg.querySelectorAll('rect.axis-break'))) {
+      const g = gap.getBBox();
+      boxes.forEach((b, i) => {
+        if (b.width > 0 && b.x < g.x + g.width && g.x < b.x + b.width && b.y < g.y + g.height && g.y < b.y + b.height) {
+          out.push({ kind: 'svg-text-cut', what: \`\${label(texts[i])} runs under the broken axis's gap at x \${g.x.toFixed(1)}..\${(g.x + g.width).toFixed(1)}\` });
+        }
+      });
+    }
     // Glyph boxes include the font's line gap: two lines 2 units apart do not overlap in ink.
     const inset = (b) => [b.x + 0.5, b.y + b.height * 0.2, b.x + b.width - 0.5, b.y + b.height * 0.85];
     for (let i = 0; i < boxes.length; i++) {

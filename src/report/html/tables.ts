@@ -80,7 +80,7 @@ export function tdmrTable(r: SimulationResult): Html {
 export function stepsTable(r: SimulationResult): Html {
   const failed = failedStepIndex(r);
   const rows = r.timeline.map((s, i) => [
-    i === failed ? html`<span class="fail">${s.step}</span>` : s.step,
+    i === failed ? html`<span class="fail tok">${s.step}</span>` : s.step,
     formatUs(s.startUs), formatUs(s.endUs), formatUs(s.durationUs), pct(s.durationUs, r.totals.initUs, 1), s.cpus, s.detail,
   ] as Cell[]);
   return dataTable(['step', 'start', 'end', 'duration', 'share', 'CPUs', 'detail'], rows, [1, 2, 3, 4]);
