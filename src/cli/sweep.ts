@@ -61,7 +61,7 @@ export function autoShard(env: NodeJS.ProcessEnv, shardsFlag: string | undefined
   if (n < 1 || n > 1_000_000 || k < 1 || k > n) {
     throw usageError(`--shard auto: ${indexVar}=${index} is not a shard of ${n} (${countVar}); ${origin === 0 ? 'indices run from 0 to N-1' : 'indices run from 1 to N'}`);
   }
-  return { k, n, from: `${indexVar}=${index}, ${countVar}${countVar === '--shards' ? ' ' : '='}${n}` };
+  return { k, n, from: `${indexVar}=${index} and ${countVar}${countVar === '--shards' ? ' ' : '='}${n}` };
 }
 
 /** Where rows go: standard output as they come, or a temporary file renamed at the end. */
@@ -255,7 +255,7 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
   }
   // Standard output is the data; a file's reader wants to know what went into it.
   if (!toStdout) {
-    const where = shard ? `shard ${shard.k}/${shard.n}${'from' in shard ? ` (${shard.from})` : ''}, ` : '';
+    const where = shard ? `shard ${shard.k}/${shard.n}${'from' in shard ? ` from ${shard.from}` : ''}; ` : '';
     process.stderr.write(`tdxmodel: sweep: ${result.rows} rows (${where}${result.failed} failed to initialize, ${result.invalid} of them invalid combinations) in ${((performance.now() - started) / 1000).toFixed(2)} s → ${file}\n`);
   }
   return 0;
