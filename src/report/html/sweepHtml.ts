@@ -23,6 +23,8 @@ export const TABLE_ROWS_MAX = 2000;
 
 const valueText = (v: number, unit: string): string => (unit === 'µs' ? formatUs(v) : unit === 'KB' ? formatBytes(v * 1024) : String(v));
 const cellText = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+/** An axis value as a plot's x label: a list entry that leaves the axis unset keeps the base's value. */
+const xLabel = (v: unknown): string => (v === null || v === undefined ? '(base)' : cellText(v));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,14 +35,14 @@ function median(xs: number[]): number {
 /** The distinct values of an axis in the rows, in the spec's order (grid) or first appearance (list). */
 function axisValues(plan: SweepPlan, name: string, rows: Row[]): string[] {
   const axis = plan.axes.find((a) => a.name === name)!;
-  const seen = new Set<string>(plan.mode === 'grid' ? axis.values.map(cellText) : []);
-  for (const r of rows) seen.add(cellText(r[name]));
+  const seen = new Set<string>(plan.mode === 'grid' ? axis.values.map(xLabel) : []);
+  for (const r of rows) seen.add(xLabel(r[name]));
   return [...seen];
 }
 
 interface Point { x: number; min: number; med: number; max: number; n: number }
 
-function axisChart(plan: SweepPlan, axis: string, rows: Row[], metric: SweepMetric, policies: string[]): Html {
+function axisChart(plan: SweepPlan, axis: string, rows: Row[], metric: SweepMetric, policies: string[], policyOf: (r: Row) => string): Html {
   const { column, unit, label } = SWEEP_METRIC_COLUMNS[metric];
   const xs = axisValues(plan, axis, rows);
   const slot = (X1 - X0) / xs.length;
@@ -48,13 +50,13 @@ function axisChart(plan: SweepPlan, axis: string, rows: Row[], metric: SweepMetr
   const series = policies.map((p) => {
     const pts: Point[] = [];
     xs.forEach((xv, i) => {
-      const vals = rows.filter((r) => r.initialized === true && cellText(r.policy ?? '') === p && cellText(r[axis]) === xv)
+      const vals = rows.filter((r) => r.initialized === true && policyOf(r) === p && xLabel(r[axis]) === xv)
         .map((r) => r[column]).filter((v): v is number => typeof v === 'number');
       if (vals.length) pts.push({ x: i, min: Math.min(...vals), med: median(vals), max: Math.max(...vals), n: vals.length });
     });
     return { policy: p, pts };
   });
-  const failed = xs.map((xv) => rows.filter((r) => r.initialized !== true && cellText(r[axis]) === xv).length);
+  const failed = xs.map((xv) => rows.filter((r) => r.initialized !== true && xLabel(r[axis]) === xv).length);
   const top0 = Math.max(0, ...series.flatMap((s) => s.pts.map((p) => p.max)));
   const step = unit === 'KB' ? niceStepBytes(top0 * 1024, 5) / 1024 : niceStep(top0, 5);
   const top = Math.max(step, Math.ceil(top0 / step) * step);
@@ -112,13 +114,14 @@ export function sweepHtml(plan: SweepPlan, rows: Row[], metric: SweepMetric): st
   const { label } = SWEEP_METRIC_COLUMNS[metric];
   const policyAxis = plan.axes.some((a) => a.name === 'policy');
   const policies = policyAxis ? axisValues(plan, 'policy', rows) : [''];
+  const policyOf = (r: Row): string => (policyAxis ? xLabel(r.policy) : '');
   const plotted = plan.axes.filter((a) => a.kind !== 'policy' && a.kind !== 'label');
   const failed = rows.filter((r) => r.initialized !== true).length;
   const sections: Section[] = plotted.map((a) => ({
     id: `axis-${plan.axes.indexOf(a)}`,
     heading: `${label} against ${a.name}`,
     intro: `Median over the other axes (dot), smallest to largest (bar), rows that initialized only; one series per policy.`,
-    body: join([legend(policies), axisChart(plan, a.name, rows, metric, policies)]),
+    body: join([legend(policies), axisChart(plan, a.name, rows, metric, policies, policyOf)]),
   }));
   if (plotted.length === 0) sections.push({ id: 'axes', heading: 'Plots', body: html`<p class="note">No axis to plot against: the sweep varies only the policy or names its variants.</p>` });
   sections.push({ id: 'rows', heading: 'Rows', body: rowsTable(plan, rows) });
