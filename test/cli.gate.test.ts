@@ -19,26 +19,29 @@ describe('tdxmodel gate', () => {
   });
 
   it('a slower TDMR.INIT beyond the tolerance fails with exit 1 and names the metric', () => {
-    const r = runCli(['gate', '--baseline', baseline, '--tolerance', 'time=5%', '--set', 'costs.tdmrInitCallUs=12', ...inputs]);
+    const r = runCli(['gate', '--baseline', baseline, '--tolerance', 'time=5%', '--allow-option-change', '--set', 'costs.tdmrInitCallUs=12', ...inputs]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/REGRESSED\s+preset:default\s+time/);
     expect(r.stdout).toContain('FAIL');
   });
 
-  it('within a generous tolerance the same change passes; a faster run never regresses', () => {
-    expect(runCli(['gate', '--baseline', baseline, '--tolerance', 'time=50%', '--tolerance', 'tdmrInit=50%', '--set', 'costs.tdmrInitCallUs=12', ...inputs]).code).toBe(0);
-    expect(runCli(['gate', '--baseline', baseline, '--set', 'costs.tdmrInitCallUs=5', ...inputs]).code).toBe(0);
+  it('within a generous tolerance the same change passes; a faster run never regresses and is shown as improved', () => {
+    expect(runCli(['gate', '--baseline', baseline, '--allow-option-change', '--tolerance', 'time=50%', '--set', 'costs.tdmrInitCallUs=12', ...inputs]).code).toBe(0);
+    const r = runCli(['gate', '--baseline', baseline, '--allow-option-change', '--set', 'costs.tdmrInitCallUs=5', ...inputs]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/improved\s+preset:default\s+time\s+1\.298 s\s+\S+ ms\s+-/);
+    expect(r.stdout).toContain('improvement(s)');
   });
 
   it('an outcome that turns into a failure is a regression', () => {
-    const r = runCli(['gate', '--baseline', baseline, '--set', 'module.maxReservedPerTdmr=1', ...inputs]);
+    const r = runCli(['gate', '--baseline', baseline, '--allow-option-change', '--set', 'module.maxReservedPerTdmr=1', ...inputs]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('outcome');
   });
 
   it('a broken baseline or tolerance is a usage error (exit 2)', () => {
     const bad = path.join(dir, 'bad.json');
-    writeFileSync(bad, '{"schemaVersion": 1, "entries": {"x": {"timeUs": "fast"}}}');
+    writeFileSync(bad, '{"schemaVersion": 2, "keys": "", "options": {"policy": null, "engine": "wasm", "sets": []}, "entries": {"x": {"timeUs": "fast"}}}');
     expect(runCli(['gate', '--baseline', bad, ...inputs]).code).toBe(2);
     expect(runCli(['gate', '--baseline', baseline, '--tolerance', 'speed=5%', ...inputs]).code).toBe(2);
   });

@@ -1,11 +1,14 @@
 // The HTML report in a real browser (Debian's chromium via playwright-core): it renders, the
 // pictures have size and content, nothing errs, nothing is fetched, and a hostile platform
-// name shows as text and runs nothing. CI installs chromium and sets TDXMODEL_REQUIRE_BROWSER=1
+// name shows as text and runs nothing. Every report (simulate, explain, compare, sweep) is laid
+// out at 800 and 1400 px and measured (test/helpers/layout.ts): no text outside its picture or
+// box, no overlapping labels, no wrapped number or split address; screenshots of each go to
+// $TDXMODEL_SCREENSHOTS (a temporary directory by default) for a person to look at. CI installs chromium and sets TDXMODEL_REQUIRE_BROWSER=1
 // (.ci/run), so there a missing browser fails; elsewhere the suite skips with one line saying
 // why (test/helpers/browser.ts).
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -13,6 +16,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { simulateHtml, compareHtml } from '../src/report/html/simulateHtml.js';
 import { presetCase, hostileCase, HOSTILE_NAME, type Case } from './helpers/htmlReports.js';
 import { browserOrSkip } from './helpers/browser.js';
+import { LAYOUT_PROBLEMS, type LayoutProblem } from './helpers/layout.js';
+import { explainHtml } from '../src/report/html/explainHtml.js';
+import { sweepHtml } from '../src/report/html/sweepHtml.js';
+import { parseSource } from '../src/platform/importers/merge.js';
+import { explainSources } from '../src/model/explain.js';
+import { parseSpecText, parseSweepSpec } from '../src/model/sweep/spec.js';
+import { sweepText } from '../src/model/sweep/run.js';
 
 const CHROMIUM = browserOrSkip('report.browser.test');
 
@@ -207,4 +217,62 @@ describe.skipIf(!CHROMIUM)('the HTML report in chromium', () => {
     expect(problems.filter((p) => !/Content Security Policy/.test(p))).toEqual([]);
     await page.close();
   });
+});
+
+/** Every kind of report, as a user gets it. */
+async function allReports(): Promise<Record<string, string>> {
+  const log = 'test/data/real-logs/case-15.txt';
+  const explain = await explainSources([parseSource({ file: log, text: readFileSync(new URL(`../${log}`, import.meta.url), 'utf8') })]);
+  const { simulatePlatform } = await import('../src/model/run.js');
+  const parallel = await simulatePlatform(cases.default.platform, { engine: 'ts', policy: 'parallel-tdmr' });
+  const big = await presetCase('2s-gnr-1536g');
+  const spec = { base: 'preset:default', grid: { sockets: [1, 2, 4], memoryPerSocket: ['128G', '512G', '2T'], snc: [1, 2], policy: ['mainline', 'parallel-tdmr'], 'module.maxTdmrs': [4, 64] } };
+  const plan = parseSweepSpec(parseSpecText(JSON.stringify(spec), 'capacity.json'), 'capacity.json', { readFile: () => '' });
+  const rows = (await sweepText(plan, { format: 'jsonl', workers: 1 })).trim().split('\n').map((l) => JSON.parse(l));
+  return {
+    'simulate-default': simulateHtml(cases.default.report, cases.default.platform),
+    'simulate-failed': simulateHtml(cases.failed.report, cases.failed.platform),
+    'simulate-gnr-snc3': simulateHtml(big.report, big.platform),
+    explain: explainHtml(explain),
+    'compare-platforms': compareHtml(cases.default.report, cases.failed.report, cases.default.platform, cases.failed.platform),
+    'compare-policies': compareHtml(cases.default.report, parallel, cases.default.platform, cases.default.platform, { by: 'policy', a: 'mainline', b: 'parallel-tdmr' }),
+    sweep: sweepHtml(plan, rows, 'time'),
+  };
+}
+
+describe.skipIf(!CHROMIUM)('every report at 800 and 1400 px: measured, nothing overflows or collides', () => {
+  it('the layout checker finds planted problems (it can fail)', async () => {
+    const planted = `<!DOCTYPE html><html><body style="margin:0">
+      <svg viewBox="0 0 100 40" width="400"><text x="10" y="20">first label</text><text x="14" y="21">second label</text><text x="90" y="30">cut off at the edge</text></svg>
+      <svg viewBox="0 0 200 40" width="400"><text x="5" y="20">crosses the gap</text><rect class="axis-break" x="30" y="0" width="6" height="40" fill="#fff"/></svg>
+      <table><tr><td class="num" style="width:20px;max-width:20px;overflow-wrap:anywhere">1234567890123</td></tr></table>
+      <p style="width:60px;overflow-wrap:anywhere">0x4080000000abcdef</p>
+      <div style="width:50px;white-space:nowrap">a long unbreakable line of text</div></body></html>`;
+    const { page } = await load(planted);
+    const kinds = new Set(((await page.evaluate(LAYOUT_PROBLEMS)) as LayoutProblem[]).map((p) => p.kind));
+    expect([...kinds].sort()).toEqual(['html-overflow', 'number-wraps', 'svg-text-cut', 'svg-text-outside', 'svg-text-overlap', 'token-split']);
+    await page.close();
+  });
+
+  it('simulate, explain, compare and sweep reports', async () => {
+    const shots = process.env.TDXMODEL_SCREENSHOTS ?? join(workDir, 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    const reports = await allReports();
+    const found: string[] = [];
+    for (const width of [800, 1400]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+      for (const [name, doc] of Object.entries(reports)) {
+        const page = await ctx.newPage();
+        await page.setContent(doc, { waitUntil: 'load' });
+        const problems = (await page.evaluate(LAYOUT_PROBLEMS)) as LayoutProblem[];
+        found.push(...problems.map((p) => `${name} @${width}px: ${p.kind}: ${p.what}`));
+        const shot = await page.screenshot({ fullPage: true, path: join(shots, `${name}-${width}.png`) });
+        // The PNG's IHDR width: the page was laid out at this width and did not grow sideways.
+        expect(shot.readUInt32BE(16), name).toBe(width);
+        await page.close();
+      }
+      await ctx.close();
+    }
+    expect(found).toEqual([]);
+  }, 180_000);
 });

@@ -59,12 +59,14 @@ describe('sweep command', () => {
     const r = runCli(['sweep', SMALL, '--workers', '2']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout.split('\n')[0]).toBe('index,sockets,snc,policy,initialized,error,step,tdmrs,reservedAreas,pamtKb,totalUs,tdmrInitUs,readyP50Us,readyP100Us,floorUs,message');
+    expect(r.stdout.split('\n')[0]).toBe('index,sockets,snc,policy,totalMemoryGiB,lpCount,socketCount,initialized,error,step,tdmrs,reservedAreas,pamtKb,totalUs,tdmrInitUs,readyP50Us,readyP100Us,floorUs,message');
     expect(r.stdout.trim().split('\n')).toHaveLength(9);
     const out = join(dir, 'small.csv');
     const f = runCli(['sweep', SMALL, '--workers', '1', '--out', out]);
     expect(f.code).toBe(0);
     expect(f.stdout).toBe('');
+    // After --out, one summary line: rows, failures, time, where.
+    expect(f.stderr).toMatch(/^tdxmodel: sweep: 8 rows \([0-9]+ failed to initialize, 0 of them invalid combinations\) in [0-9.]+ s → .*small\.csv\n$/);
     expect(readFileSync(out, 'utf8')).toBe(r.stdout);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   }, 60_000);

@@ -30,7 +30,14 @@ describe('csv', () => {
     expect(csvCell(null)).toBe('');
     expect(csvCell(undefined)).toBe('');
     expect(csvCell(true)).toBe('true');
-    expect(csvCell('-5')).toBe("'-5");
+  });
+
+  it('a text cell that is a plain number is data, not a formula: written unchanged', () => {
+    expect(csvCell('-5')).toBe('-5');
+    expect(csvText('-1.5e3')).toBe('-1.5e3');
+    expect(csvText('+7')).toBe('+7');
+    expect(csvText('-5 ')).toBe("'-5 ");
+    expect(csvText('-ENOSPC')).toBe("'-ENOSPC");
   });
 
   it('reads back what it wrote, record by record', () => {

@@ -15,7 +15,10 @@ async function expected(input: string, sets: string[], policy?: string): Promise
   const { report } = await loadAndSimulate({ input, sets, policy });
   const m = metricsOf(report);
   return {
-    initialized: m.initialized, error: report.outcome.error?.code ?? null, step: report.outcome.error?.step ?? null,
+    // The machine's totals, from simulate's own platform summary (GiB to three decimals).
+    totalMemoryGiB: Math.round((report.platform.memoryBytes / 2 ** 30) * 1000) / 1000, lpCount: report.platform.lps, socketCount: report.platform.packages,
+    // The errno by name, without the kernel's minus sign.
+    initialized: m.initialized, error: report.outcome.error?.code.replace(/^-/, '') ?? null, step: report.outcome.error?.step ?? null,
     tdmrs: m.tdmrs, reservedAreas: m.reservedAreas, pamtKb: m.pamtKb, totalUs: m.timeUs, tdmrInitUs: m.tdmrInitUs,
     readyP50Us: report.readiness?.p50Us ?? null, readyP100Us: report.readiness?.p100Us ?? null,
     floorUs: report.physicalFloor.floorUs, message: report.outcome.error?.message ?? null,
@@ -61,10 +64,10 @@ describe('sweep rows', () => {
   it('a combination that breaks a platform rule is an INVALID row, the rest run', async () => {
     const text = await sweepText(plan({ grid: { memoryPerSocket: ['2G', '4G'], snc: [1, 2] } }), { format: 'csv', workers: 1 });
     const lines = text.trim().split('\n');
-    expect(lines[0]).toBe('index,memoryPerSocket,snc,initialized,error,step,tdmrs,reservedAreas,pamtKb,totalUs,tdmrInitUs,readyP50Us,readyP100Us,floorUs,message');
-    expect(lines[2]).toBe('1,2G,2,false,INVALID,input,,,,,,,,,"a NUMA node must hold a whole number of GiB, at least 2"');
-    expect(lines[1]).toBe('0,2G,1,false,INVALID,input,,,,,,,,,memoryPerSocket: 2 GiB per socket with SNC1 leaves node 0 no memory (socket 0 holds its first 2 GiB below 4 GiB and 288 MiB at its top)');
-    expect(lines.slice(1).map((l) => l.split(',')[3])).toEqual(['false', 'false', 'true', 'false']);
+    expect(lines[0]).toBe('index,memoryPerSocket,snc,totalMemoryGiB,lpCount,socketCount,initialized,error,step,tdmrs,reservedAreas,pamtKb,totalUs,tdmrInitUs,readyP50Us,readyP100Us,floorUs,message');
+    expect(lines[2]).toBe('1,2G,2,,,,false,INVALID,input,,,,,,,,,"a NUMA node must hold a whole number of GiB, at least 2"');
+    expect(lines[1]).toBe('0,2G,1,,,,false,INVALID,input,,,,,,,,,memoryPerSocket: 2 GiB per socket with SNC1 leaves node 0 no memory (socket 0 holds its first 2 GiB below 4 GiB and 288 MiB at its top)');
+    expect(lines.slice(1).map((l) => l.split(',')[6])).toEqual(['false', 'false', 'true', 'false']);
   });
 
   it('lists: one row per variant in list order, unset columns empty', async () => {
@@ -74,11 +77,12 @@ describe('sweep rows', () => {
       { name: '=cmd|evil', set: { 'kernel.holes': 'cmr' }, policy: 'parallel-tdmr' },
     ] });
     const lines = (await sweepText(p, { format: 'csv', workers: 1 })).trim().split('\n');
-    // "-ENOSPC" starts like a formula: the CSV defuses it (JSON Lines keeps it as is).
-    expect(lines[0].startsWith('index,name,kernel.holes,policy,initialized,error,step,')).toBe(true);
-    expect(lines[1]).toMatch(/^0,as is,,,false,'-ENOSPC,construct TDMRs,0,0,/);
-    expect(lines[2]).toMatch(/^1,cmr holes,cmr,,true,,,/);
-    expect(lines[3]).toMatch(/^2,'=cmd\|evil,cmr,parallel-tdmr,true,,,/);
+    // The errno is named without its minus sign, so a filter on "ENOSPC" matches the cell as
+    // written; a name that starts a formula is still defused.
+    expect(lines[0].startsWith('index,name,kernel.holes,policy,totalMemoryGiB,lpCount,socketCount,initialized,error,step,')).toBe(true);
+    expect(lines[1]).toMatch(/^0,as is,,,511\.143,240,2,false,ENOSPC,construct TDMRs,0,0,/);
+    expect(lines[2]).toMatch(/^1,cmr holes,cmr,,511\.143,240,2,true,,,/);
+    expect(lines[3]).toMatch(/^2,'=cmd\|evil,cmr,parallel-tdmr,511\.143,240,2,true,,,/);
   });
 
   it('byte-identical output for 1, 2 and 8 workers and any chunking', async () => {

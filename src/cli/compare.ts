@@ -63,7 +63,10 @@ export async function compareCommand(argv: string[], out: Out): Promise<number> 
     await writeOutput(args.flags.get('out'), JSON.stringify({ a: { label: a.label, ...a.report }, b: { label: b.label, ...b.report }, differences: rows.filter((r) => r.differs) }) + '\n', out);
   } else if (format === 'html') {
     const { compareHtml } = await import('../report/html/simulateHtml.js');
-    await writeOutput(args.flags.get('out'), compareHtml(a.report, b.report, a.platform, b.platform), out);
+    const labels = policies !== undefined
+      ? { by: 'policy' as const, a: a.report.policy.name, b: b.report.policy.name }
+      : { by: 'platform' as const, a: a.report.platform.name, b: b.report.platform.name };
+    await writeOutput(args.flags.get('out'), compareHtml(a.report, b.report, a.platform, b.platform, labels), out);
   } else {
     const text = [
       `A: ${a.label}`, `B: ${b.label}`, '',

@@ -1,6 +1,9 @@
-// tdxmodel gate --baseline FILE INPUT... [--write-baseline] [--tolerance METRIC=N%|N]... [--policy P]
+// tdxmodel gate --baseline FILE INPUT... [--write-baseline] [--tolerance METRIC=V]... [--policy P]
+//   [--allow-missing] [--allow-option-change]
 // Re-runs a corpus and compares each input's modeled numbers with a stored baseline; exit 1
-// with a table of what regressed. Only a change for the worse counts as a regression.
+// with a table of what regressed. Only a change for the worse beyond its tolerance counts as a
+// regression; improvements are shown. Inputs of the baseline missing from the run, and a
+// policy or option that differs from the baseline's, fail the gate unless allowed.
 
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
 import { INPUT_HELP, SET, ENGINE } from './options.js';
@@ -10,46 +13,13 @@ import { InputError, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
 import { readText } from '../platform/load.js';
 import { loadAndSimulate } from '../model/run.js';
-import { metricsOf, type Metrics } from '../model/metrics.js';
-import { table } from '../report/units.js';
+import { metricsOf } from '../model/metrics.js';
+import {
+  BASELINE_VERSION, KEYS_NOTE, METRICS, TOLERANCE_HELP, compareWithBaseline, inputKey, parseTolerances, validateBaseline,
+  type Baseline, type BaselineEntry, type GateOptions, type GateResult, type GateRow,
+} from '../model/gate.js';
+import { formatBytes, formatUs, table } from '../report/units.js';
 import { green, red } from '../report/color.js';
-
-const BASELINE_VERSION = 1;
-type MetricName = 'time' | 'tdmrInit' | 'pamt' | 'tdmrs' | 'reserved';
-const METRICS: Record<MetricName, { key: keyof Metrics; unit: string }> = {
-  time: { key: 'timeUs', unit: 'µs' },
-  tdmrInit: { key: 'tdmrInitUs', unit: 'µs' },
-  pamt: { key: 'pamtKb', unit: 'KB' },
-  tdmrs: { key: 'tdmrs', unit: '' },
-  reserved: { key: 'reservedAreas', unit: '' },
-};
-
-interface Tolerance {
-  relative: number;
-  absolute: number;
-}
-
-/** time=5% (relative) or tdmrs=1 (absolute). Defaults: time 5%, others exact. */
-export function parseTolerances(specs: string[]): Record<MetricName, Tolerance> {
-  const t: Record<MetricName, Tolerance> = {
-    time: { relative: 0.05, absolute: 0 }, tdmrInit: { relative: 0.05, absolute: 0 },
-    pamt: { relative: 0, absolute: 0 }, tdmrs: { relative: 0, absolute: 0 }, reserved: { relative: 0, absolute: 0 },
-  };
-  for (const s of specs) {
-    const m = /^([a-zA-Z]+)=([0-9]+(?:\.[0-9]+)?)(%?)$/.exec(s);
-    if (!m) throw usageError(`--tolerance takes METRIC=N% or METRIC=N, got "${s}"`);
-    if (!(m[1] in METRICS)) throw usageError(`--tolerance: unknown metric "${m[1]}" (known: ${Object.keys(METRICS).join(', ')})`);
-    const v = Number(m[2]);
-    t[m[1] as MetricName] = m[3] ? { relative: v / 100, absolute: 0 } : { relative: 0, absolute: v };
-  }
-  return t;
-}
-
-interface Baseline {
-  schemaVersion: number;
-  policy: string | null;
-  entries: Record<string, Metrics>;
-}
 
 function readBaseline(file: string): Baseline {
   let text: string;
@@ -59,17 +29,53 @@ function readBaseline(file: string): Baseline {
     if (e instanceof InputError) throw new InputError(e.where, `${e.rule} (a baseline; create it with --write-baseline)`);
     throw e;
   }
-  const doc = parseJsonStrict(text, file) as Partial<Baseline>;
-  if (typeof doc !== 'object' || doc === null || doc.schemaVersion !== BASELINE_VERSION || typeof doc.entries !== 'object' || doc.entries === null) {
-    throw new InputError(file, `not a tdxmodel baseline (schemaVersion ${BASELINE_VERSION} with "entries")`);
+  return validateBaseline(parseJsonStrict(text, file), file);
+}
+
+/** A stored number in human units (the JSON output keeps the raw number). */
+function human(v: number | string | null, unit: string): string {
+  if (v === null) return '-';
+  if (typeof v === 'string') return v;
+  if (unit === 'µs') return formatUs(v);
+  if (unit === 'KB') return formatBytes(v * 1024);
+  return String(v);
+}
+
+function changeText(r: GateRow): string {
+  if (r.change === null) return '';
+  const sign = r.change > 0 ? '+' : r.change < 0 ? '-' : '';
+  const pct = r.changePercent === null ? '' : ` (${r.changePercent > 0 ? '+' : ''}${r.changePercent.toFixed(2)}%)`;
+  return `${sign}${human(Math.abs(r.change), r.unit)}${pct}`;
+}
+
+const STATUS_TEXT: Record<GateRow['status'], string> = {
+  regressed: 'REGRESSED', worse: 'worse (within tolerance)', improved: 'improved', new: 'NEW (not in baseline)',
+  missing: 'MISSING from the run', 'missing-allowed': 'missing (--allow-missing)',
+  'changed-option': 'OPTION CHANGED', 'changed-option-allowed': 'option changed (--allow-option-change)',
+};
+
+function textReport(file: string, res: GateResult): string {
+  const lines = [`gate: ${res.inputs} input(s) against ${file}`];
+  if (res.rows.length) {
+    lines.push(table(['', 'input', 'metric', 'baseline', 'current', 'change', 'tolerance'], res.rows.map((r) => [
+      r.fails ? red(STATUS_TEXT[r.status]) : r.status === 'improved' ? green(STATUS_TEXT[r.status]) : STATUS_TEXT[r.status],
+      r.input, r.metric, human(r.baseline, r.unit), human(r.current, r.unit), changeText(r), r.tolerance ?? '',
+    ])));
   }
-  for (const [k, m] of Object.entries(doc.entries)) {
-    for (const name of Object.values(METRICS)) {
-      if (typeof (m as unknown as Record<string, unknown>)[name.key] !== 'number') throw new InputError(file, `entries["${k}"].${name.key}: expected a number`);
-    }
-    if (typeof m.initialized !== 'boolean') throw new InputError(file, `entries["${k}"].initialized: expected true or false`);
+  const failing = res.rows.filter((r) => r.fails);
+  const improved = res.improvements ? `; ${res.improvements} improvement(s)` : '';
+  if (!failing.length) {
+    lines.push(green(`PASS: no regression beyond tolerance${improved}`));
+  } else {
+    const why = [
+      res.regressions && `${res.regressions} regression(s) beyond tolerance`,
+      failing.some((r) => r.status === 'missing') && 'baseline input(s) missing from the run (--allow-missing to accept)',
+      failing.some((r) => r.status === 'new') && 'input(s) not in the baseline (--write-baseline to add)',
+      failing.some((r) => r.status === 'changed-option') && 'policy or options differ from the baseline\'s (--allow-option-change to accept)',
+    ].filter(Boolean);
+    lines.push(red(`FAIL: ${why.join('; ')}${improved}`));
   }
-  return doc as Baseline;
+  return lines.join('\n') + '\n';
 }
 
 export const GATE: CommandSpec = {
@@ -80,7 +86,9 @@ export const GATE: CommandSpec = {
   options: [
     { name: 'baseline', value: 'FILE', help: 'the baseline to compare with (or to write with --write-baseline); required' },
     { name: 'write-baseline', help: 'record the current numbers as the baseline instead of comparing' },
-    { name: 'tolerance', value: 'METRIC=N%|N', repeat: true, help: 'how much worse a metric may get: N% of the baseline value, or N in the metric\'s unit (below)' },
+    { name: 'tolerance', value: 'METRIC=V', repeat: true, help: `how much worse a metric may get: ${TOLERANCE_HELP}` },
+    { name: 'allow-missing', help: 'inputs in the baseline that this run does not include are listed, not failed' },
+    { name: 'allow-option-change', help: "a --policy, --set or --engine (or a platform's resolved policy) that differs from the baseline's is reported, not failed" },
     POLICY,
     SET,
     { name: 'format', value: 'FMT', choices: ['text', 'json'], default: 'text', help: 'output format (below)' },
@@ -88,61 +96,39 @@ export const GATE: CommandSpec = {
   ],
   formats: ['text  a table of changed metrics, regressions marked, and PASS or FAIL', 'json  {"pass": true|false, "rows": [...]}'],
   sections: [{
-    title: 'metrics (--tolerance METRIC=...; defaults: time and tdmrInit 5%, the others exact)',
-    lines: Object.entries(METRICS).map(([name, m]) => `${name.padEnd(9)} ${m.key}${m.unit ? ` (${m.unit})` : ' (a count)'}`),
+    title: 'metrics (--tolerance METRIC=...; default time=5% (covering tdmrInit and ready), the others exact)',
+    lines: Object.entries(METRICS).map(([name, m]) => `${name.padEnd(9)} ${m.key}${m.unit ? ` (${m.unit})` : ' (a count)'}: ${m.help}`),
   }],
-  exit1: 'a metric regressed beyond its tolerance, or an input is not in the baseline',
-  examples: ['tdxmodel gate --baseline base.json --write-baseline preset:default me.json', 'tdxmodel gate --baseline base.json --tolerance time=10% preset:default me.json'],
+  exit1: 'a metric regressed beyond its tolerance, an input is not in the baseline, a baseline input is missing from the run, or the policy/options differ from the baseline\'s (unless allowed)',
+  examples: ['tdxmodel gate --baseline base.json --write-baseline preset:default me.json', 'tdxmodel gate --baseline base.json --tolerance time=10% --tolerance pamt=1MiB preset:default me.json'],
 };
 
 export async function gateCommand(argv: string[], out: Out): Promise<number> {
   const args = parseCommand(argv, GATE);
   const file = args.flags.get('baseline');
-  if (!file || args.positional.length === 0) throw usageError('usage: tdxmodel gate --baseline FILE INPUT... [--write-baseline] [--tolerance time=5%]...');
+  if (!file || args.positional.length === 0) throw usageError('usage: tdxmodel gate --baseline FILE INPUT... [--write-baseline] [--tolerance time=5%]... [--allow-missing] [--allow-option-change]');
   if (args.positional.includes('-')) throw usageError('gate inputs are files or presets, not standard input');
   const format = choiceFlag(args, 'format', ['text', 'json'] as const, 'text');
   const engine = choiceFlag(args, 'engine', ['wasm', 'ts'] as const, 'wasm');
   const tol = parseTolerances(args.lists.get('tolerance') ?? []);
-  const policy = args.flags.get('policy');
-  const current: Record<string, Metrics> = {};
+  const options: GateOptions = { policy: args.flags.get('policy') ?? null, engine, sets: args.lists.get('set') ?? [] };
+  // Read the baseline before running anything: a corrupt one is an input error, never a pass.
+  const baseline = args.bools.has('write-baseline') ? null : readBaseline(file);
+  const current: Record<string, BaselineEntry> = {};
   for (const input of args.positional) {
-    const { report } = await loadAndSimulate({ input, policy, engine, sets: args.lists.get('set') ?? [] });
-    current[input] = metricsOf(report);
+    const { report } = await loadAndSimulate({ input, policy: options.policy ?? undefined, engine, sets: options.sets });
+    current[inputKey(input, file)] = { policy: report.policy.name, ...metricsOf(report) };
   }
-  if (args.bools.has('write-baseline')) {
-    const doc: Baseline = { schemaVersion: BASELINE_VERSION, policy: policy ?? null, entries: current };
+  if (baseline === null) {
+    const doc: Baseline = { schemaVersion: BASELINE_VERSION, keys: KEYS_NOTE, options, entries: current };
     writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n');
     await out.write(`wrote baseline ${file} with ${Object.keys(current).length} input(s)\n`);
     return 0;
   }
-  const baseline = readBaseline(file);
-  const rows: { input: string; metric: string; baseline: string; current: string; change: string; regressed: boolean }[] = [];
-  for (const [input, m] of Object.entries(current)) {
-    const b = baseline.entries[input];
-    if (!b) {
-      rows.push({ input, metric: '(all)', baseline: '-', current: 'new', change: 'not in baseline', regressed: true });
-      continue;
-    }
-    if (b.initialized !== m.initialized) {
-      rows.push({ input, metric: 'outcome', baseline: b.initialized ? 'initialized' : 'failed', current: m.initialized ? 'initialized' : 'failed', change: '', regressed: b.initialized && !m.initialized });
-    }
-    for (const [name, def] of Object.entries(METRICS) as [MetricName, { key: keyof Metrics; unit: string }][]) {
-      const was = b[def.key] as number;
-      const now = m[def.key] as number;
-      if (was === now) continue;
-      const allowed = Math.abs(was) * tol[name].relative + tol[name].absolute;
-      const pct = was !== 0 ? ` (${now > was ? '+' : ''}${(((now - was) / was) * 100).toFixed(2)}%)` : '';
-      rows.push({ input, metric: name, baseline: `${was} ${def.unit}`.trim(), current: `${now} ${def.unit}`.trim(), change: `${now > was ? '+' : ''}${Math.round((now - was) * 1000) / 1000}${pct}`, regressed: now - was > allowed });
-    }
-  }
-  const regressed = rows.filter((r) => r.regressed);
-  if (format === 'json') {
-    await writeOutput(undefined, JSON.stringify({ pass: regressed.length === 0, rows }) + '\n', out);
-  } else {
-    const lines = [`gate: ${Object.keys(current).length} input(s) against ${file}`];
-    if (rows.length) lines.push(table(['', 'input', 'metric', 'baseline', 'current', 'change'], rows.map((r) => [r.regressed ? red('REGRESSED') : 'ok', r.input, r.metric, r.baseline, r.current, r.change])));
-    lines.push(regressed.length ? red(`FAIL: ${regressed.length} regression(s) beyond tolerance`) : green('PASS: no regression beyond tolerance'));
-    await out.write(lines.join('\n') + '\n');
-  }
-  return regressed.length ? 1 : 0;
+  const res = compareWithBaseline(baseline, current, options, tol, {
+    missing: args.bools.has('allow-missing'), optionChange: args.bools.has('allow-option-change'),
+  });
+  if (format === 'json') await writeOutput(undefined, JSON.stringify(res) + '\n', out);
+  else await out.write(textReport(file, res));
+  return res.pass ? 0 : 1;
 }

@@ -1,4 +1,5 @@
-// tdxmodel sweep SPEC [--format csv|jsonl] [--out FILE] [--workers N] [--shard K/N] [--engine wasm|ts]
+// tdxmodel sweep SPEC [--format csv|jsonl|html] [--metric M] [--out FILE] [--workers N]
+//   [--shard K/N | --shard auto [--shards N]] [--engine wasm|ts]
 // tdxmodel sweep --merge FILE... [--out FILE]
 //
 // Rows stream out as soon as every row before them is done, to standard output or to a
@@ -21,8 +22,9 @@ import { WORKERS_MAX } from '../workers/chunkPool.js';
 import { readSweepSpec, STRUCTURAL } from '../model/sweep/spec.js';
 import { runSweep, type Shard } from '../model/sweep/run.js';
 import { mergeShards, type SweepFormat } from '../model/sweep/output.js';
+import { SWEEP_METRICS } from '../report/html/sweepMetrics.js';
 
-const USAGE = 'usage: tdxmodel sweep SPEC [--format csv|jsonl] [--out FILE] [--workers N] [--shard K/N] [--engine wasm|ts], or tdxmodel sweep --merge FILE... [--out FILE]';
+const USAGE = 'usage: tdxmodel sweep SPEC [--format csv|jsonl|html] [--metric time|pamt|tdmrs|ready] [--out FILE] [--workers N] [--shard K/N|auto] [--shards N] [--engine wasm|ts], or tdxmodel sweep --merge FILE... [--out FILE]';
 export const EXIT_INTERRUPTED = 130;
 /** 128 + SIGPIPE, what a shell reports for a writer whose reader closed the pipe. */
 const EXIT_PIPE_CLOSED = 141;
@@ -34,6 +36,34 @@ export function parseShard(s: string): Shard {
   const n = Number(m[2]);
   if (n < 1 || n > 1_000_000 || k < 1 || k > n) throw usageError(`--shard ${s}: need 1 ≤ K ≤ N ≤ 1000000`);
   return { k, n };
+}
+
+/**
+ * --shard auto: the shard index and count from the scheduler's environment (docs/sweep-spec.md).
+ * The index: TDXMODEL_SHARD_INDEX (0-based, set it from a CI matrix value), Kubernetes Indexed
+ * Job's JOB_COMPLETION_INDEX (0-based), GitLab's CI_NODE_INDEX (1-based), Buildkite's
+ * BUILDKITE_PARALLEL_JOB (0-based). The count: --shards N, else TDXMODEL_SHARDS, CI_NODE_TOTAL,
+ * BUILDKITE_PARALLEL_JOB_COUNT (Kubernetes puts .spec.completions in no variable: pass it).
+ */
+export function autoShard(env: NodeJS.ProcessEnv, shardsFlag: string | undefined): Shard & { from: string } {
+  const indexVars: [string, number][] = [['TDXMODEL_SHARD_INDEX', 0], ['JOB_COMPLETION_INDEX', 0], ['CI_NODE_INDEX', 1], ['BUILDKITE_PARALLEL_JOB', 0]];
+  const countVars = ['TDXMODEL_SHARDS', 'CI_NODE_TOTAL', 'BUILDKITE_PARALLEL_JOB_COUNT'];
+  const found = indexVars.find(([v]) => env[v] !== undefined && env[v] !== '');
+  if (!found) throw usageError(`--shard auto: none of ${indexVars.map(([v]) => v).join(', ')} is set (or give --shard K/N)`);
+  const [indexVar, origin] = found;
+  const whole = (v: string, what: string): number => {
+    if (!/^[0-9]{1,7}$/.test(v)) throw usageError(`--shard auto: ${what} must be a whole number, got "${v}"`);
+    return Number(v);
+  };
+  const index = whole(env[indexVar]!, indexVar);
+  const countVar = shardsFlag !== undefined ? '--shards' : countVars.find((v) => env[v] !== undefined && env[v] !== '');
+  if (!countVar) throw usageError(`--shard auto: the shard count is unknown: give --shards N (the Job's completions or the matrix size) or set ${countVars.join(', ')}`);
+  const n = whole(countVar === '--shards' ? shardsFlag! : env[countVar]!, countVar);
+  const k = index - origin + 1;
+  if (n < 1 || n > 1_000_000 || k < 1 || k > n) {
+    throw usageError(`--shard auto: ${indexVar}=${index} is not a shard of ${n} (${countVar}); ${origin === 0 ? 'indices run from 0 to N-1' : 'indices run from 1 to N'}`);
+  }
+  return { k, n, from: `${indexVar}=${index} and ${countVar}${countVar === '--shards' ? ' ' : '='}${n}` };
 }
 
 /** Where rows go: standard output as they come, or a temporary file renamed at the end. */
@@ -148,16 +178,18 @@ export const SWEEP: CommandSpec = {
   name: 'sweep',
   summary: 'Evaluate a grid (every combination of the axes) or a list of platform/policy/parameter variants of a base platform on worker threads; one row per point, streamed in order.',
   usage: ['sweep SPEC [options]', 'sweep --merge FILE... [--out FILE]'],
-  positional: 'SPEC: a sweep spec (JSON or YAML; see examples/sweep-spec.yaml): a base platform (preset:NAME or a path relative to the spec) and a grid of axes or a list of variants; - for standard input.',
+  positional: 'SPEC: a sweep spec (JSON or YAML; docs/sweep-spec.md, examples/sweep-spec.yaml): a base platform (preset:NAME or a path relative to the spec) and a grid of axes or a list of variants; - for standard input.',
   options: [
-    { name: 'format', value: 'FMT', choices: ['csv', 'jsonl'], default: 'csv', help: 'output format (below)' },
+    { name: 'format', value: 'FMT', choices: ['csv', 'jsonl', 'html'], default: 'csv', help: 'output format (below)' },
+    { name: 'metric', value: 'NAME', choices: Object.keys(SWEEP_METRICS), default: 'time', help: 'what the html page plots against each axis (with --format html only)' },
     OUT,
     { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: `the number of CPUs, at most ${WORKERS_MAX}`, help: 'worker threads; rows are byte-identical for any N' },
-    { name: 'shard', value: 'K/N', help: 'evaluate only shard K of N (K from 1), for several machines; join the outputs with --merge' },
+    { name: 'shard', value: 'K/N|auto', help: 'evaluate only shard K of N (K from 1), for several machines; join the outputs with --merge. auto: the index from TDXMODEL_SHARD_INDEX, JOB_COMPLETION_INDEX (Kubernetes Indexed Job), CI_NODE_INDEX or BUILDKITE_PARALLEL_JOB, the count from --shards, TDXMODEL_SHARDS, CI_NODE_TOTAL or BUILDKITE_PARALLEL_JOB_COUNT (docs/sweep-spec.md)' },
+    { name: 'shards', value: 'N', int: { min: 1, max: 1_000_000 }, help: 'the shard count for --shard auto (Kubernetes puts the completions count in no variable)' },
     { name: 'merge', help: 'join shard outputs (FILE...) into the output of the unsharded sweep' },
     ENGINE,
   ],
-  formats: ['csv    a header and one row per point (cells that would start a spreadsheet formula are guarded)', 'jsonl  one JSON object per point'],
+  formats: ['csv    a header and one row per point (text cells that would start a spreadsheet formula are guarded; plain numbers never)', 'jsonl  one JSON object per point', 'html   a self-contained page: the chosen --metric against each axis, one series per policy, and the rows'],
   sections: [
     { title: 'axes', lines: [
       `structural (rebuild the machine): ${STRUCTURAL.join(', ')}`,
@@ -178,18 +210,24 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
   const args = parseCommand(argv, SWEEP);
   const file = args.flags.get('out');
   if (args.bools.has('merge')) {
-    for (const f of ['format', 'workers', 'shard', 'engine']) if (args.flags.has(f)) throw usageError(`--merge takes no --${f} (the files say their format)`);
+    for (const f of ['format', 'workers', 'shard', 'shards', 'engine', 'metric']) if (args.flags.has(f)) throw usageError(`--merge takes no --${f} (the files say their format)`);
     if (args.positional.length === 0) throw usageError(USAGE);
     const files = args.positional.map((f) => ({ name: f, text: readText(f).text }));
     await writeOutput(file, mergeShards(files), out);
     return 0;
   }
   if (args.positional.length !== 1) throw usageError(USAGE);
-  const format = choiceFlag(args, 'format', ['csv', 'jsonl'] as const, 'csv') as SweepFormat;
+  const outputFormat = choiceFlag(args, 'format', ['csv', 'jsonl', 'html'] as const, 'csv');
+  // The HTML page is built from the rows as JSON Lines, kept in memory, at the end.
+  const format: SweepFormat = outputFormat === 'html' ? 'jsonl' : outputFormat;
+  const metric = choiceFlag(args, 'metric', SWEEP_METRICS, 'time');
+  if (args.flags.has('metric') && outputFormat !== 'html') throw usageError('--metric chooses what the --format html plots show');
   const engine = choiceFlag(args, 'engine', ['wasm', 'ts'] as const, 'wasm');
   const workers = intFlag(args, 'workers', Math.min(WORKERS_MAX, availableParallelism()), 1, WORKERS_MAX);
   const shardFlag = args.flags.get('shard');
-  const shard = shardFlag === undefined ? undefined : parseShard(shardFlag);
+  if (args.flags.has('shards') && shardFlag !== 'auto') throw usageError('--shards N goes with --shard auto (or write --shard K/N)');
+  const shard = shardFlag === undefined ? undefined : shardFlag === 'auto' ? autoShard(process.env, args.flags.get('shards')) : parseShard(shardFlag);
+  if (shard && outputFormat === 'html') throw usageError('--format html draws a whole sweep: run the shards as CSV or JSON Lines, merge them, and draw the unsharded sweep');
 
   const specArg = args.positional[0];
   const { text, source } = readText(specArg);
@@ -198,9 +236,15 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
   const plan = readSweepSpec(text, source, {
     readFile: (p) => readText(path.resolve(dir, p)).text,
   });
+  // The page plots host metrics (init time, PAMT, TDMRs, readiness); a TD sweep's columns differ.
+  if (plan.guest && outputFormat === 'html') throw usageError(`${source}: --format html plots host sweeps; a guest sweep (kind: guest) writes csv or jsonl`);
 
+  const started = performance.now();
   const toStdout = file === undefined || file === '-';
-  const sink = toStdout ? outSink(out) : fileSink(file);
+  let collected = '';
+  const sink: Sink = outputFormat === 'html'
+    ? { write: (t) => { collected += t; }, finish: async () => undefined, discard: () => { collected = ''; } }
+    : toStdout ? outSink(out) : fileSink(file);
   const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
   const ac = new AbortController();
   const onSigint = (): void => {
@@ -241,5 +285,18 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
     process.stderr.write(`tdxmodel: sweep interrupted: ${result.rows} of ${result.total} rows written\n`);
     return EXIT_INTERRUPTED;
   }
+  if (outputFormat === 'html') {
+    const { sweepHtml } = await import('../report/html/sweepHtml.js');
+    await writeOutput(file, sweepHtml(plan, parseRows(collected), metric), out);
+  }
+  // Standard output is the data; a file's reader wants to know what went into it.
+  if (!toStdout) {
+    const where = shard ? `shard ${shard.k}/${shard.n}${'from' in shard ? ` from ${shard.from}` : ''}; ` : '';
+    process.stderr.write(`tdxmodel: sweep: ${result.rows} rows (${where}${result.failed} failed to initialize, ${result.invalid} of them invalid combinations) in ${((performance.now() - started) / 1000).toFixed(2)} s → ${file}\n`);
+  }
   return 0;
+}
+
+function parseRows(jsonl: string): Record<string, unknown>[] {
+  return jsonl.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 }

@@ -137,16 +137,18 @@ export async function guestSweepRow(plan: GuestSweepPlan, index: number): Promis
 
 /** Header (CSV only), then one line per row, in index order, through `write`. */
 export async function runGuestSweep(plan: GuestSweepPlan, format: 'csv' | 'jsonl', write: (t: string) => void,
-  first = 0, step = 1, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<{ rows: number; total: number; aborted: boolean }> {
+  first = 0, step = 1, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<{ rows: number; total: number; aborted: boolean; failed: number; invalid: number }> {
+  // A TD row has no failed initialization (quote failures are counted in its outcome columns).
+  const done = (aborted: boolean) => ({ rows, total, aborted, failed: 0, invalid: 0 });
   const names = ['index', ...plan.axes.map((a) => a.name), ...GUEST_SWEEP_COLUMNS];
   if (format === 'csv') write(csvRecord(names) + '\n');
   const total = first >= plan.total ? 0 : Math.floor((plan.total - 1 - first) / step) + 1;
   let rows = 0;
   for (let i = first; i < plan.total; i += step) {
-    if (signal?.aborted) return { rows, total, aborted: true };
+    if (signal?.aborted) return done(true);
     const row = await guestSweepRow(plan, i);
     write(format === 'csv' ? csvRecord(names.map((n) => row[n] as never)) + '\n' : JSON.stringify(row) + '\n');
     onProgress?.(++rows, total);
   }
-  return { rows, total, aborted: false };
+  return done(false);
 }

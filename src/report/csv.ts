@@ -1,17 +1,19 @@
 // CSV writing and reading (RFC 4180 quoting, "\n" record ends). Text cells are also defused
 // against formula injection: a spreadsheet runs a cell that starts with =, +, -, @, tab or CR as
 // a formula, and a sweep's cells echo text the user (or a shared spec file) wrote, so such a
-// cell gets a leading apostrophe, which spreadsheets show as text. Numbers are written as
-// numbers: a negative number is data, not a formula, and must stay numeric.
+// cell gets a leading apostrophe, which spreadsheets show as text. Only such cells change:
+// numbers are written as numbers, and a text cell that is a plain number ("-5", "+1.5e3") is
+// data, not a formula, so it is written as it is and a script comparing values still matches.
 
 export type CsvValue = string | number | boolean | null | undefined;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One text cell, defused and quoted as needed. */
 export function csvText(s: string): string {
-  const safe = FORMULA_START.test(s) ? `'${s}` : s;
+  const safe = FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -11,8 +11,13 @@ import type { Platform } from '../../platform/types.js';
 import { PlatformBuilder } from './build.js';
 import { gridValueIndices, type SweepPlan } from './spec.js';
 
-/** Numeric cells per row, in column order; NaN = no value (null in JSON, empty in CSV). */
-export const NUM_COLUMNS = ['initialized', 'tdmrs', 'reservedAreas', 'pamtKb', 'totalUs', 'tdmrInitUs', 'readyP50Us', 'readyP100Us', 'floorUs'] as const;
+/**
+ * Numeric cells per row; NaN = no value (null in JSON, empty in CSV). The last CAPACITY ones
+ * describe the whole machine the row built (what a planner reads beside a per-socket axis) and
+ * are written right after the axes; the others after the error and step.
+ */
+export const NUM_COLUMNS = ['initialized', 'tdmrs', 'reservedAreas', 'pamtKb', 'totalUs', 'tdmrInitUs', 'readyP50Us', 'readyP100Us', 'floorUs', 'totalMemoryGiB', 'lpCount', 'socketCount'] as const;
+export const CAPACITY = 3;
 /** Text cells per row. */
 export const STR_COLUMNS = ['error', 'step', 'message'] as const;
 export const NUMS = NUM_COLUMNS.length;
@@ -139,6 +144,13 @@ export class SweepEvaluator {
         strs[t + 2] = s.invalid;
         continue;
       }
+      const p = s.platform;
+      let bytes = 0;
+      for (const r of p.memory) bytes += r.end - r.start;
+      // GiB to the MiB (3 decimals): exact for any memory map of whole MiB ranges.
+      nums[n + 9] = Math.round((bytes / 2 ** 30) * 1000) / 1000;
+      nums[n + 10] = p.cpus.lps.length;
+      nums[n + 11] = p.cpus.packages;
       const costs = costValuesWith(s.platform, s.costOverrides);
       // parameters feed only the report's parameter table, which a row does not have.
       const m = simulateSummary(s.platform, { policy: s.policy, engine: this.engine, costs, parameters: [] });
@@ -153,7 +165,10 @@ export class SweepEvaluator {
       nums[n + 8] = m.floorUs;
       const err = m.outcome.error;
       if (err) {
-        strs[t] = err.code;
+        // The errno's name without the kernel's minus sign ("ENOSPC", not "-ENOSPC"): a cell
+        // that starts with "-" is one a spreadsheet would run as a formula, so CSV would have to
+        // defuse it and a filter on the value would no longer match.
+        strs[t] = err.code.replace(/^-/, '');
         strs[t + 1] = err.step;
         strs[t + 2] = err.message;
       }

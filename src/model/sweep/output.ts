@@ -4,13 +4,16 @@
 
 import { InputError } from '../../platform/errors.js';
 import { csvCell, csvRecord, csvText, parseCsv } from '../../report/csv.js';
-import { NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
+import { CAPACITY, NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
 import { rowValues, type SweepPlan } from './spec.js';
 
 export type SweepFormat = 'csv' | 'jsonl';
 
+/** Results after the error and step columns; the machine's totals (capacity) come after the axes. */
+const RESULT_END = NUMS - CAPACITY;
+
 export function header(plan: SweepPlan): string[] {
-  return ['index', ...plan.axes.map((a) => a.name), 'initialized', 'error', 'step', ...NUM_COLUMNS.slice(1), 'message'];
+  return ['index', ...plan.axes.map((a) => a.name), ...NUM_COLUMNS.slice(RESULT_END), 'initialized', 'error', 'step', ...NUM_COLUMNS.slice(1, RESULT_END), 'message'];
 }
 
 /** The header line (CSV only; JSON Lines has none), with its line end. */
@@ -40,19 +43,22 @@ export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows
     if (format === 'csv') {
       let line = String(index);
       for (const v of values) line += ',' + axisCell(v);
+      for (let k = RESULT_END; k < NUMS; k++) line += ',' + csvCell(rows.nums[n + k]);
       line += init ? ',true,' : ',false,';
       line += csvCell(rows.strs[t]) + ',' + csvCell(rows.strs[t + 1]);
-      for (let k = 1; k < NUMS; k++) line += ',' + csvCell(rows.nums[n + k]);
+      for (let k = 1; k < RESULT_END; k++) line += ',' + csvCell(rows.nums[n + k]);
       out += line + ',' + csvCell(rows.strs[t + 2]) + '\n';
     } else {
+      // Every row has every column (null where a list entry leaves an axis unset), in the CSV
+      // header's order: the merge tells shards of two sweeps apart by their columns.
       const o: Record<string, unknown> = { index };
-      values.forEach((v, a) => {
-        if (v !== undefined) o[names[a]] = v;
-      });
+      // A for loop, not forEach: a list entry's unset axes are holes, which forEach skips.
+      for (let a = 0; a < names.length; a++) o[names[a]] = values[a] === undefined ? null : values[a];
+      for (let k = RESULT_END; k < NUMS; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
       o.initialized = init;
       o[STR_COLUMNS[0]] = rows.strs[t] || null;
       o[STR_COLUMNS[1]] = rows.strs[t + 1] || null;
-      for (let k = 1; k < NUMS; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
+      for (let k = 1; k < RESULT_END; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
       o[STR_COLUMNS[2]] = rows.strs[t + 2] || null;
       out += JSON.stringify(o) + '\n';
     }
@@ -60,12 +66,28 @@ export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows
   return out;
 }
 
+/** A chunk's text and its tallies (for the summary line). */
+export interface ChunkOutput {
+  text: string;
+  /** Rows whose initialization failed (a modeled failure or an invalid combination). */
+  failed: number;
+  /** Rows whose combination of values was not a valid platform. */
+  invalid: number;
+}
+
 /**
  * A chunk's rows as output text, made in the thread that evaluated them: the thread that writes
  * the output then only joins strings, and leaves the cores to the workers.
  */
-export function chunkText(plan: SweepPlan, format: SweepFormat, evaluator: SweepEvaluator, r: RowRange): string {
-  return formatRows(plan, format, evaluator.evaluate(r), r.start, r.step);
+export function chunkText(plan: SweepPlan, format: SweepFormat, evaluator: SweepEvaluator, r: RowRange): ChunkOutput {
+  const rows = evaluator.evaluate(r);
+  let failed = 0;
+  let invalid = 0;
+  for (let i = 0; i < rows.count; i++) {
+    if (rows.nums[i * NUMS] !== 1) failed++;
+    if (rows.strs[i * STRS] === 'INVALID') invalid++;
+  }
+  return { text: formatRows(plan, format, rows, r.start, r.step), failed, invalid };
 }
 
 interface ShardRow {
@@ -84,6 +106,9 @@ export function mergeShards(files: { name: string; text: string }[]): string {
   let format: SweepFormat | null = null;
   let head: string | null = null;
   let headFile = '';
+  // JSON Lines: the column names of the first row seen, the header's equivalent.
+  let columns: string | null = null;
+  let columnsFile = '';
   const rows: ShardRow[] = [];
   for (const f of files) {
     const text = f.text.charCodeAt(0) === 0xfeff ? f.text.slice(1) : f.text;
@@ -114,6 +139,13 @@ export function mergeShards(files: { name: string; text: string }[]): string {
           o = JSON.parse(l);
         } catch {
           throw new InputError(`${f.name}:${i + 1}`, 'not a JSON line');
+        }
+        const keys = o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o).join(',') : '';
+        if (columns === null) {
+          columns = keys;
+          columnsFile = f.name;
+        } else if (keys !== columns) {
+          throw new InputError(`${f.name}:${i + 1}`, `its columns differ from ${columnsFile}'s: not shards of one sweep`);
         }
         const idx = (o as { index?: unknown })?.index;
         rows.push({ index: indexOf(typeof idx === 'number' ? String(idx) : '', `${f.name}:${i + 1}`), text: l, file: f.name });

@@ -11,7 +11,7 @@ import { loadEngine } from '../../construct/engine.js';
 import { runChunkPool, type FaultInjection } from '../../workers/chunkPool.js';
 import type { SweepWorkerApi } from '../../workers/sweepWorker.js';
 import { SweepEvaluator, type RowRange } from './evaluate.js';
-import { chunkText, headerText, type SweepFormat } from './output.js';
+import { chunkText, headerText, type ChunkOutput, type SweepFormat } from './output.js';
 import type { SweepPlan } from './spec.js';
 
 export interface Shard {
@@ -44,6 +44,9 @@ export interface SweepOutcome {
   /** Rows the shard holds. */
   total: number;
   aborted: boolean;
+  /** Of the rows written: failed initializations (invalid combinations included), and invalid combinations. */
+  failed: number;
+  invalid: number;
 }
 
 /** How many of `total` rows shard k/n owns. */
@@ -67,13 +70,18 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
 
   opts.write(headerText(plan, opts.format));
   let done = 0;
+  let failed = 0;
+  let invalid = 0;
   let nextChunk = 0;
-  const pending = new Map<number, string>();
+  const pending = new Map<number, ChunkOutput>();
   // Chunks finish in any order; text goes out only once every chunk before it is out.
-  const deliver = (c: number, text: string): void => {
-    pending.set(c, text);
+  const deliver = (c: number, chunk: ChunkOutput): void => {
+    pending.set(c, chunk);
     while (pending.has(nextChunk)) {
-      opts.write(pending.get(nextChunk)!);
+      const next = pending.get(nextChunk)!;
+      opts.write(next.text);
+      failed += next.failed;
+      invalid += next.invalid;
       pending.delete(nextChunk);
       done += range(nextChunk).count;
       nextChunk++;
@@ -82,19 +90,20 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   };
   opts.onProgress?.(0, total);
 
-  if (total === 0) return { rows: 0, total, aborted: false };
+  const outcome = (aborted: boolean): SweepOutcome => ({ rows: done, total, aborted, failed, invalid });
+  if (total === 0) return outcome(false);
   if (opts.workers === 1 && !opts.faultInjection) {
     const evaluator = new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
     for (let c = 0; c < chunks; c++) {
-      if (opts.signal?.aborted) return { rows: done, total, aborted: true };
+      if (opts.signal?.aborted) return outcome(true);
       deliver(c, chunkText(plan, opts.format, evaluator, range(c)));
       // Let a signal handler run between chunks: evaluation itself never yields.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return { rows: done, total, aborted: !!opts.signal?.aborted && done < total };
+    return outcome(!!opts.signal?.aborted && done < total);
   }
 
-  const { aborted } = await runChunkPool<SweepWorkerApi, string>({
+  const { aborted } = await runChunkPool<SweepWorkerApi, ChunkOutput>({
     label: 'sweep',
     workerModule: 'sweepWorker',
     workers: opts.workers,
@@ -109,7 +118,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     faultInjection: opts.faultInjection,
     signal: opts.signal,
   });
-  return { rows: done, total, aborted: aborted && done < total };
+  return outcome(aborted && done < total);
 }
 
 /** The whole output as one string (tests, the library API). */

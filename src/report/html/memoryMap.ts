@@ -77,6 +77,16 @@ class Scale {
     }
     return { x, w };
   }
+
+  /** A left edge for a label of width w at x that keeps it out of the white gap of every break. */
+  clearOfBreaks(x: number, w: number): number {
+    for (let i = 1; i < this.segs.length; i++) {
+      const a = this.segs[i - 1].x1;
+      const b = this.segs[i].x0;
+      if (x < b && x + w > a) x = b + 4;
+    }
+    return x;
+  }
 }
 
 export function parseHex(s: string): number {
@@ -236,12 +246,13 @@ function panel(c: Ctx, y0: number, s: Scale, heading: string, zoom: boolean): { 
       `construction failed in TDMR ${rangeText(c.failed)}`));
     const msg = `failed in TDMR [${hexAddr(c.failed.start)}, ${hexAddr(c.failed.end)})`;
     const inside = textWidth(msg, 11) + 10 < sp.w;
-    const tx = inside ? sp.x + 6 : Math.min(sp.x + sp.w + 6, R - textWidth(msg, 11));
+    const tx = s.clearOfBreaks(inside ? sp.x + 6 : Math.min(sp.x + sp.w + 6, R - textWidth(msg, 11)), textWidth(msg, 11));
     out.push(text(tx, y + 12, msg, { class: 'fail' }));
-    noteX = inside ? sp.x + 6 : tx;
+    noteX = tx;
   }
   if (c.tdmrs.length === 0) {
-    out.push(text(noteX, y + 25, c.result.outcome.initialized ? 'no TDMRs' : 'no TDMRs: construction did not complete', { class: 'note' }));
+    const note = c.result.outcome.initialized ? 'no TDMRs' : 'no TDMRs: construction did not complete';
+    out.push(text(s.clearOfBreaks(noteX, textWidth(note, 12)), y + 25, note, { class: 'note' }));
   }
   const tdReq: { x: number; text: string }[] = [];
   for (const t of tdmrs) {
@@ -315,7 +326,8 @@ function breakMarks(s: Scale, top: number, bottom: number): Html {
   for (let i = 1; i < s.segs.length; i++) {
     const a = s.segs[i - 1].x1;
     const b = s.segs[i].x0;
-    out.push(rect(a, top - 2, b - a, bottom - top + 8, { fill: '#ffffff' }));
+    // Down to the axis line (which it cuts) and no further: the tick labels below stay whole.
+    out.push(rect(a, top - 2, b - a, bottom - top + 3.5, { fill: '#ffffff', class: 'axis-break' }));
     for (const x of [a, b]) out.push(line(x - 3, bottom + 6, x + 3, bottom - 6, { stroke: '#333333', 'stroke-width': 1.2 }));
   }
   return join(out);

@@ -28,8 +28,12 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table.data { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
 table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
 table.data th { color: var(--muted); font-weight: 600; }
-table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data td { overflow-wrap: anywhere; }
+table.data .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
+table.data .tok { white-space: nowrap; overflow-wrap: normal; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.rows td { overflow-wrap: normal; }
+table.rows td:last-child { min-width: 24em; }
 details summary { cursor: pointer; }
 ul.areas { margin: 2px 0; padding-left: 16px; font: 12px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 pre.log { background: #f6f7f9; border: 1px solid var(--line); padding: 8px 10px; font: 12px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -9,7 +9,7 @@ import { compareRows } from '../compareRows.js';
 import { html, join, type Html } from './escape.js';
 import { page, sideBySide, type Section } from './page.js';
 import { memoryMap, memoryMapLegend } from './memoryMap.js';
-import { timelineChart, type TimeAxisOptions } from './timeline.js';
+import { timelineChart, durationDecades, type TimeAxisOptions } from './timeline.js';
 import { pamtPerNodeChart } from './pamtPerNode.js';
 import { readinessChart } from './readiness.js';
 import {
@@ -69,9 +69,28 @@ export function simulateHtml(report: SimulationReport, platform: Platform): stri
   });
 }
 
-/** Wide pictures one above the other: side by side they would shrink to unreadable text. */
-function stacked(aHeading: string, a: Html, bHeading: string, b: Html): Html {
+/**
+ * Wide pictures one above the other: side by side they would shrink to unreadable text. Two
+ * identical pictures (the same memory map under two policies, say) are drawn once. `same`
+ * maps B's markup to what A's would be (B's element ids carry their own prefix).
+ */
+function stacked(aHeading: string, a: Html, bHeading: string, b: Html, same: (bHtml: string) => string = (x) => x): Html {
+  if (same(b.__html) === a.__html) return html`<h3>A and B (identical)</h3>${a}`;
   return html`<h3>${aHeading}</h3>${a}<h3>${bHeading}</h3>${b}`;
+}
+
+/** Two inputs, or one input under two policies: what the page's headings name the sides by. */
+export interface CompareLabels {
+  /** 'policy' when both sides are one platform under two policies. */
+  by: 'policy' | 'platform';
+  a: string;
+  b: string;
+}
+
+function defaultLabels(a: SimulationReport, b: SimulationReport): CompareLabels {
+  return a.platform.name === b.platform.name && a.policy.name !== b.policy.name
+    ? { by: 'policy', a: a.policy.name, b: b.policy.name }
+    : { by: 'platform', a: a.platform.name, b: b.platform.name };
 }
 
 export function comparisonTable(a: SimulationReport, b: SimulationReport): Html {
@@ -92,28 +111,30 @@ function parameterDiff(a: SimulationReport, b: SimulationReport): Html {
   return rows.length ? dataTable(['parameter', 'A', 'B'], rows) : html`<p class="note">Both runs use the same parameters.</p>`;
 }
 
-export function compareHtml(a: SimulationReport, b: SimulationReport, platformA: Platform, platformB: Platform): string {
-  const ha = `A: ${a.platform.name} (${a.policy.name})`;
-  const hb = `B: ${b.platform.name} (${b.policy.name})`;
-  // One time axis for both, so equal lengths mean equal times.
-  const axis: TimeAxisOptions = { endUs: Math.max(a.totals.initUs, b.totals.initUs) };
+export function compareHtml(a: SimulationReport, b: SimulationReport, platformA: Platform, platformB: Platform, labels: CompareLabels = defaultLabels(a, b)): string {
+  const byPolicy = labels.by === 'policy';
+  const ha = byPolicy ? `A: ${labels.a} policy` : `A: ${labels.a} (${a.policy.name})`;
+  const hb = byPolicy ? `B: ${labels.b} policy` : `B: ${labels.b} (${b.policy.name})`;
+  // One time axis for both, linear and log, so equal lengths mean equal times.
+  const axis: TimeAxisOptions = { endUs: Math.max(a.totals.initUs, b.totals.initUs), logDecades: durationDecades(a, b) };
+  const mapIds = (x: string): string => x.replaceAll('b-mm', 'a-mm');
   const sections: Section[] = [
     { id: 'summary', heading: 'Summary', body: comparisonTable(a, b) },
     { id: 'outcome', heading: 'Outcome', body: sideBySide(ha, outcomeSummary(a), hb, outcomeSummary(b)) },
     {
       id: 'memory-map', heading: 'Physical memory map', intro: MAP_INTRO,
       body: join([memoryMapLegend([...new Set([...nodesOf(platformA), ...nodesOf(platformB)])].sort((x, y) => x - y)),
-        stacked(ha, memoryMap(a, platformA, { idPrefix: 'a-mm' }), hb, memoryMap(b, platformB, { idPrefix: 'b-mm' }))]),
+        stacked(ha, memoryMap(a, platformA, { idPrefix: 'a-mm' }), hb, memoryMap(b, platformB, { idPrefix: 'b-mm' }), mapIds)]),
     },
     { id: 'tdmrs', heading: 'TDMRs and PAMTs', body: stacked(ha, tdmrTable(a), hb, tdmrTable(b)) },
-    { id: 'timeline', heading: 'Timeline', intro: `${TIMELINE_INTRO} Both use the same time axis.`, body: stacked(ha, timelineChart(a, axis), hb, timelineChart(b, axis)) },
+    { id: 'timeline', heading: 'Timeline', intro: `${TIMELINE_INTRO} Both use the same axes, linear and log.`, body: stacked(ha, timelineChart(a, axis), hb, timelineChart(b, axis)) },
     { id: 'pamt', heading: 'PAMT per node', body: stacked(ha, pamtPerNodeChart(a, platformA), hb, pamtPerNodeChart(b, platformB)) },
     { id: 'readiness', heading: 'TDX memory readiness', intro: `${READY_INTRO} Both use the same time axis.`, body: stacked(ha, readinessChart(a, axis), hb, readinessChart(b, axis)) },
     { id: 'parameters', heading: 'Parameters that differ', body: parameterDiff(a, b) },
     { id: 'log', heading: 'Kernel log', body: sideBySide(ha, logBlock(a), hb, logBlock(b)) },
   ];
   return page({
-    title: `tdxmodel: ${a.platform.name} vs ${b.platform.name}`,
+    title: byPolicy ? `tdxmodel: ${labels.a} vs ${labels.b} policy on ${a.platform.name}` : `tdxmodel: ${labels.a} vs ${labels.b}`,
     subtitle: `A ${a.outcome.initialized ? `initialized in ${formatUs(a.totals.initUs)}` : 'failed'} · B ${b.outcome.initialized ? `initialized in ${formatUs(b.totals.initUs)}` : 'failed'}`,
     sections,
     footer: 'tdxmodel comparison report. Times are modeled, not measured.',

@@ -11,12 +11,19 @@ import { failedStepIndex } from './timeline.js';
 
 export type Cell = string | number | Html;
 
-/** A plain table; `numeric` columns are right-aligned with tabular figures. */
+/** A cell that is one word (a hex address, a SEAMCALL name): it must not be split over lines. */
+const oneToken = (v: Cell): boolean => typeof v === 'string' && v.length > 0 && v.length <= 40 && !/\s/.test(v);
+
+/**
+ * A plain table; `numeric` columns are right-aligned with tabular figures and never wrap, and
+ * a one-word text cell never breaks inside its word. The table sits in a box that scrolls
+ * sideways when a narrow window cannot hold it, rather than breaking numbers or addresses.
+ */
 export function dataTable(headers: string[], rows: Cell[][], numeric: number[] = [], cls = ''): Html {
-  const c = (i: number): string => (numeric.includes(i) ? 'num' : '');
-  return html`<table class="${`data ${cls}`.trim()}"><thead><tr>${headers.map((h, i) => html`<th class="${c(i)}">${h}</th>`)}</tr></thead><tbody>${rows.map(
-    (r) => html`<tr>${r.map((v, i) => html`<td class="${c(i)}">${v}</td>`)}</tr>`,
-  )}</tbody></table>`;
+  const c = (i: number, v?: Cell): string => (numeric.includes(i) ? 'num' : v !== undefined && oneToken(v) ? 'tok' : '');
+  return html`<div class="scroll"><table class="${`data ${cls}`.trim()}"><thead><tr>${headers.map((h, i) => html`<th class="${c(i)}">${h}</th>`)}</tr></thead><tbody>${rows.map(
+    (r) => html`<tr>${r.map((v, i) => html`<td class="${c(i, v)}">${v}</td>`)}</tr>`,
+  )}</tbody></table></div>`;
 }
 
 const pct = (a: number, b: number, digits = 3): string => (b > 0 ? `${((a / b) * 100).toFixed(digits)}%` : '—');
@@ -73,7 +80,7 @@ export function tdmrTable(r: SimulationResult): Html {
 export function stepsTable(r: SimulationResult): Html {
   const failed = failedStepIndex(r);
   const rows = r.timeline.map((s, i) => [
-    i === failed ? html`<span class="fail">${s.step}</span>` : s.step,
+    i === failed ? html`<span class="fail tok">${s.step}</span>` : s.step,
     formatUs(s.startUs), formatUs(s.endUs), formatUs(s.durationUs), pct(s.durationUs, r.totals.initUs, 1), s.cpus, s.detail,
   ] as Cell[]);
   return dataTable(['step', 'start', 'end', 'duration', 'share', 'CPUs', 'detail'], rows, [1, 2, 3, 4]);

@@ -60,6 +60,23 @@ function fitText(s: string, width: number, size: number): string {
 export interface TimeAxisOptions {
   /** Draw to this time instead of the report's own end, so two reports share one axis. */
   endUs?: number;
+  /** The log-scale duration axis as decades [lo, hi] (10^lo µs .. 10^hi µs), shared by two reports. */
+  logDecades?: [number, number];
+}
+
+/** The decades the log-scale duration axis spans for these reports' steps (at least two). */
+export function durationDecades(...reports: SimulationResult[]): [number, number] {
+  const durs = reports.flatMap((r) => r.timeline.map((s) => s.durationUs)).filter((d) => d > 0);
+  const maxD = maxOf(durs, 1);
+  const minD = Math.min(...durs, maxD);
+  const hiExp = Math.ceil(Math.log10(maxD));
+  return [Math.min(Math.floor(Math.log10(Math.max(minD, 0.01))), hiExp - 2), hiExp];
+}
+
+/** A tick label centred on x, moved inward where it would run past the picture's edges. */
+function tickText(x: number, y: number, s: string): Html {
+  const half = textWidth(s, 10) / 2;
+  return text(Math.min(Math.max(x, half + 1), W - half - 1), y, s, { 'text-anchor': 'middle', class: 'tick' });
 }
 
 export function timelineChart(r: SimulationResult, opts: TimeAxisOptions = {}): Html {
@@ -68,11 +85,7 @@ export function timelineChart(r: SimulationResult, opts: TimeAxisOptions = {}): 
   const end = Math.max(opts.endUs ?? 0, r.totals.initUs, ...steps.map((s) => s.endUs), 1e-3);
   const gx = (t: number): number => GX0 + (Math.max(0, Math.min(t, end)) / end) * (GX1 - GX0);
 
-  const durs = steps.map((s) => s.durationUs).filter((d) => d > 0);
-  const maxD = maxOf(durs, 1);
-  const minD = Math.min(...durs, maxD);
-  const hiExp = Math.ceil(Math.log10(maxD));
-  const loExp = Math.min(Math.floor(Math.log10(Math.max(minD, 0.01))), hiExp - 2);
+  const [loExp, hiExp] = opts.logDecades ?? durationDecades(r);
   const dx = (d: number): number => DX0 + ((Math.log10(d) - loExp) / (hiExp - loExp)) * (DX1 - DX0);
 
   const failed = failedStepIndex(r);
@@ -89,14 +102,14 @@ export function timelineChart(r: SimulationResult, opts: TimeAxisOptions = {}): 
   for (let t = 0; t <= end + 1e-9; t += tstep) tticks.push(t);
   for (const t of tticks) {
     out.push(line(gx(t), TOP - 6, gx(t), bottom, { stroke: '#e3e3e3' }));
-    out.push(text(gx(t), TOP - 10, shortUs(t), { 'text-anchor': 'middle', class: 'tick' }));
+    out.push(tickText(gx(t), TOP - 10, shortUs(t)));
   }
   // Label every decade only when "100 ms" fits between two of them.
   const every = (DX1 - DX0) / (hiExp - loExp) < 44 ? 2 : 1;
   for (let e = loExp; e <= hiExp; e++) {
     const x = dx(Math.pow(10, e));
     out.push(line(x, TOP - 6, x, bottom, { stroke: '#e3e3e3' }));
-    if ((hiExp - e) % every === 0) out.push(text(x, TOP - 10, shortUs(Math.pow(10, e)), { 'text-anchor': 'middle', class: 'tick' }));
+    if ((hiExp - e) % every === 0) out.push(tickText(x, TOP - 10, shortUs(Math.pow(10, e))));
   }
 
   steps.forEach((s, i) => {
