@@ -1,6 +1,6 @@
 // tdxmodel construct INPUT | --jsonl FILE|-
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { parseArgs, choiceFlag } from './args.js';
@@ -12,7 +12,7 @@ import { parseJsonStrict } from '../platform/json.js';
 import { validatePlatform } from '../platform/validate.js';
 import { InputError, usageError } from '../platform/errors.js';
 import type { ConstructInput } from '../construct/types.js';
-import { writeOutput, type Out } from './output.js';
+import { writeOutput, openOutput, type Out, type Sink } from './output.js';
 
 const BATCH = 256;
 
@@ -22,7 +22,7 @@ export async function constructCommand(argv: string[], out: Out): Promise<number
   const jsonl = args.flags.get('jsonl');
   if (jsonl !== undefined) {
     if (args.positional.length) throw usageError('construct --jsonl takes no other input');
-    return constructJsonl(jsonl, engine, out);
+    return constructJsonl(jsonl, engine, await openOutput(args.flags.get('out'), out));
   }
   if (args.positional.length !== 1) throw usageError('usage: tdxmodel construct INPUT|- [--engine wasm|ts] [--format json|text] | --jsonl FILE|-');
   const format = choiceFlag(args, 'format', ['json', 'text'] as const, 'json');
@@ -41,22 +41,53 @@ function invalidLine(message: string): string {
   return JSON.stringify({ ok: false, error: 'INVALID_INPUT', message });
 }
 
-/** One RESULT line per input line, in order; batches of lines go to the engine in one call. */
-async function constructJsonl(file: string, engine: ConstructEngine, out: Out): Promise<number> {
-  let stream: NodeJS.ReadableStream;
-  if (file === '-') stream = process.stdin;
-  else {
-    const s = createReadStream(file);
-    await new Promise<void>((resolve, reject) => {
-      s.once('open', () => resolve());
-      s.once('error', (e: NodeJS.ErrnoException) => reject(new InputError(file, `cannot read: ${e.code ?? e.message}`)));
-    });
-    stream = s;
+/** The --jsonl input as a stream, refused as every other reader refuses it (load.ts). */
+async function openJsonl(file: string): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+  if (file === '-') return process.stdin;
+  try {
+    if (statSync(file).isDirectory()) throw new InputError(file, 'is a directory, expected a file');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  const s = createReadStream(file);
+  await new Promise<void>((resolve, reject) => {
+    s.once('open', () => resolve());
+    s.once('error', (e: NodeJS.ErrnoException) => reject(new InputError(file, `cannot read: ${e.code ?? e.message}`)));
+  });
+  return s;
+}
+
+/**
+ * One RESULT line per input line, in order; batches of lines go to the engine in one call.
+ * The lines go to `sink` (standard output or --out, written whole or not at all).
+ */
+async function constructJsonl(file: string, engine: ConstructEngine, sink: Sink): Promise<number> {
+  try {
+    await streamJsonl(file, engine, sink);
+    await sink.finish();
+    return 0;
+  } catch (e) {
+    sink.discard();
+    throw e;
+  }
+}
+
+async function streamJsonl(file: string, engine: ConstructEngine, sink: Sink): Promise<void> {
+  const stream = await openJsonl(file);
+  const source = file === '-' ? '<stdin>' : file;
+  try {
+    await readLines(stream, source, engine, sink);
+  } finally {
+    // A reader that stopped early (a closed output pipe) must not keep the process waiting.
+    if (stream !== process.stdin) stream.destroy();
+  }
+}
+
+async function readLines(stream: NodeJS.ReadableStream, source: string, engine: ConstructEngine, sink: Sink): Promise<void> {
   // readline buffers a line whole: bound it, or one endless line exhausts memory. A JSONL
   // stream as such may be any length; each line is one input and gets the input limit.
   const limit = maxInputBytes();
-  const source = file === '-' ? '<stdin>' : file;
   let run = 0;
   let lines = 1;
   const bounded = new Transform({
@@ -72,7 +103,8 @@ async function constructJsonl(file: string, engine: ConstructEngine, out: Out): 
       else done(null, chunk);
     },
   });
-  stream.on('error', (e: Error) => bounded.destroy(e));
+  // A read that fails midway (EIO, EISDIR) is bad input like any other unreadable file.
+  stream.on('error', (e: NodeJS.ErrnoException) => bounded.destroy(e instanceof InputError ? e : new InputError(source, `cannot read: ${e.code ?? e.message}`)));
   const rl = createInterface({ input: stream.pipe(bounded), crlfDelay: Infinity });
   let lineNo = 0;
   let slots: (ConstructInput | string)[] = [];
@@ -82,7 +114,7 @@ async function constructJsonl(file: string, engine: ConstructEngine, out: Out): 
     let k = 0;
     const text = slots.map((s) => (typeof s === 'string' ? s : canonicalResult(results[k++]))).join('\n') + '\n';
     slots = [];
-    await out.write(text);
+    await sink.write(text);
   };
   for await (const line of rl) {
     lineNo++;
@@ -99,5 +131,4 @@ async function constructJsonl(file: string, engine: ConstructEngine, out: Out): 
     if (slots.length >= BATCH) await flush();
   }
   if (slots.length) await flush();
-  return 0;
 }

@@ -3,7 +3,7 @@
 // with a table of what regressed. Only a change for the worse counts as a regression.
 
 import { parseArgs, choiceFlag } from './args.js';
-import { writeOutput, writeFileAtomic, type Out } from './output.js';
+import { writeOutput, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
 import { readText } from '../platform/load.js';
@@ -86,7 +86,7 @@ export async function gateCommand(argv: string[], out: Out): Promise<number> {
   }
   if (args.bools.has('write-baseline')) {
     const doc: Baseline = { schemaVersion: BASELINE_VERSION, policy: policy ?? null, entries: current };
-    writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n');
+    await writeOutput(file, JSON.stringify(doc, null, 2) + '\n', out);
     await out.write(`wrote baseline ${file} with ${Object.keys(current).length} input(s)\n`);
     return 0;
   }
