@@ -2,7 +2,7 @@
 
 import { parseArgs, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
-import { usageError } from '../platform/errors.js';
+import { printable, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { readKernelLog } from '../platform/importers/dmesg.js';
 import { calibrate } from '../model/calibrate.js';
@@ -27,9 +27,9 @@ export async function calibrateCommand(argv: string[], out: Out): Promise<number
     : 'no fit: no log had a usable timing window');
   lines.push('');
   lines.push(table(['log', 'TDMR.INIT calls', 'observed', 'fitted', 'error', 'PAMT KB model/log'], r.logs.map((l) => [
-    l.source, String(l.calls), formatUs(l.observedWindowUs), formatUs(l.fittedWindowUs), `${l.errorPct.toFixed(2)}%`, `${l.modelPamtKb}/${l.printedPamtKb ?? '-'}`,
+    printable(l.source), String(l.calls), formatUs(l.observedWindowUs), formatUs(l.fittedWindowUs), `${l.errorPct.toFixed(2)}%`, `${l.modelPamtKb}/${l.printedPamtKb ?? '-'}`,
   ])));
-  for (const s of r.skipped) lines.push(`skipped ${s.source}: ${s.reason}`);
+  for (const s of r.skipped) lines.push(`skipped ${printable(s.source)}: ${printable(s.reason)}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   lines.push('', r.params ? `use: --set costs.tdmrInitCallUs=${r.params.tdmrInitCallUs.toFixed(3)} --set costs.fixedOverheadUs=${Math.round(r.params.fixedOverheadUs)}` : '');
   await writeOutput(args.flags.get('out'), lines.join('\n') + '\n', out);

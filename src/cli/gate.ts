@@ -4,7 +4,7 @@
 
 import { parseArgs, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
-import { InputError, usageError } from '../platform/errors.js';
+import { InputError, printable, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
 import { readText } from '../platform/load.js';
 import { loadAndSimulate } from '../model/run.js';
@@ -87,7 +87,7 @@ export async function gateCommand(argv: string[], out: Out): Promise<number> {
   if (args.bools.has('write-baseline')) {
     const doc: Baseline = { schemaVersion: BASELINE_VERSION, policy: policy ?? null, entries: current };
     await writeOutput(file, JSON.stringify(doc, null, 2) + '\n', out);
-    await out.write(`wrote baseline ${file} with ${Object.keys(current).length} input(s)\n`);
+    await out.write(`wrote baseline ${printable(file)} with ${Object.keys(current).length} input(s)\n`);
     return 0;
   }
   const baseline = readBaseline(file);
@@ -114,8 +114,8 @@ export async function gateCommand(argv: string[], out: Out): Promise<number> {
   if (format === 'json') {
     await writeOutput(undefined, JSON.stringify({ pass: regressed.length === 0, rows }) + '\n', out);
   } else {
-    const lines = [`gate: ${Object.keys(current).length} input(s) against ${file}`];
-    if (rows.length) lines.push(table(['', 'input', 'metric', 'baseline', 'current', 'change'], rows.map((r) => [r.regressed ? red('REGRESSED') : 'ok', r.input, r.metric, r.baseline, r.current, r.change])));
+    const lines = [`gate: ${Object.keys(current).length} input(s) against ${printable(file)}`];
+    if (rows.length) lines.push(table(['', 'input', 'metric', 'baseline', 'current', 'change'], rows.map((r) => [r.regressed ? red('REGRESSED') : 'ok', printable(r.input), r.metric, r.baseline, r.current, r.change])));
     lines.push(regressed.length ? red(`FAIL: ${regressed.length} regression(s) beyond tolerance`) : green('PASS: no regression beyond tolerance'));
     await out.write(lines.join('\n') + '\n');
   }

@@ -4,12 +4,13 @@
 import type { SimulationReport } from '../model/run.js';
 import { formatBytes, formatUs, table } from './units.js';
 import { green, red, bold } from './color.js';
+import { printable } from '../platform/errors.js';
 
 export function simulateText(r: SimulationReport): string {
   const p = r.platform;
   const out: string[] = [];
-  out.push(bold(`tdxmodel: ${p.name} under the ${r.policy.name} policy`));
-  out.push(`  ${formatBytes(p.memoryBytes)} memory on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${p.cpuModel}, module ${p.moduleVersion}`);
+  out.push(bold(`tdxmodel: ${printable(p.name)} under the ${r.policy.name} policy`));
+  out.push(`  ${formatBytes(p.memoryBytes)} memory on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${printable(p.cpuModel)}, module ${printable(p.moduleVersion)}`);
   out.push('');
   if (r.outcome.initialized) {
     out.push(`OUTCOME  ${green('initialized')} (${r.outcome.status}) in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}`);
