@@ -92,13 +92,16 @@ async function readLines(stream: NodeJS.ReadableStream, source: string, engine: 
   let lines = 1;
   const bounded = new Transform({
     transform(chunk: Buffer, _enc, done) {
+      // Every line is measured, the ones that end inside this chunk as well as the last.
       let from = 0;
       for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+        if (run + nl - from > limit) break;
         lines++;
         run = 0;
         from = nl + 1;
       }
-      run += chunk.length - from;
+      const end = chunk.indexOf(10, from);
+      run += (end === -1 ? chunk.length : end) - from;
       if (run > limit) done(new InputError(`${source}: line ${lines}`, `line is over the ${limit}-byte input limit (set TDXMODEL_MAX_INPUT_BYTES to raise it)`));
       else done(null, chunk);
     },

@@ -213,9 +213,18 @@ async function openThrough(file: string): Promise<number> {
     try {
       return openSync(file, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0o666);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw cannotWrite(file, e);
+      // ENXIO: a FIFO nobody reads yet (wait for the reader, as `>` does), or a socket.
+      if ((e as NodeJS.ErrnoException).code !== 'ENXIO' || !isFifo(file)) throw cannotWrite(file, e);
       await pause(20); // a FIFO nobody reads yet: wait for the reader, as `>` does
     }
+  }
+}
+
+function isFifo(file: string): boolean {
+  try {
+    return statSync(file).isFIFO();
+  } catch {
+    return false;
   }
 }
 
@@ -262,9 +271,12 @@ function outSink(out: Out): Sink {
   return { write: q.write, finish: q.done, discard() {} };
 }
 
+/** Names of standard output itself: written as standard output (it may be a socket, which no path opens). */
+const STDOUT_NAMES = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+
 /** Where a command's output goes: `out` (standard output) for no file or "-", else the file. */
 export async function openOutput(file: string | undefined, out: Out): Promise<Sink> {
-  if (file === undefined || file === '-') return outSink(out);
+  if (file === undefined || file === '-' || STDOUT_NAMES.has(path.resolve(file))) return outSink(out);
   return targetKind(file) === 'replace' ? replacingSink(file) : throughSink(file);
 }
 
