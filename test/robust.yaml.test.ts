@@ -14,7 +14,7 @@ describe('YAML documents', () => {
   });
 
   it('over the token budget is refused before parsing, with the line where it ran out', () => {
-    // `- 1\n` is four tokens: the budget runs out at line 1 + tokens / 4.
+    // `- 1\n` is four tokens: the budget runs out near line 1 + tokens / 4.
     expect(() => parseJsonOrYaml(`a:\n${'- 1\n'.repeat(YAML_LIMITS.tokens / 4 + 10)}`, 'big.yaml')).toThrow(/^big\.yaml:\d+: more than 1048576 YAML tokens/);
   });
 

@@ -14,7 +14,7 @@ import { JSON_LIMITS, parseJsonStrict } from './json.js';
  * with yaml 2.9) and builds a node per value, at several µs per list entry on the development
  * VM (a 2^22-token document took 25-35 s to parse). So a pass of the lexer alone, which keeps
  * nothing, counts the tokens first (about 0.3 µs each) and refuses a document over the budget
- * before it is parsed: 2^20 tokens is about 200,000 list entries (`- 1` is five tokens); a
+ * before it is parsed: 2^20 tokens is about 260,000 list entries (`- 1` is four tokens); a
  * document that size parses in about 12 s and 280 MB on the (loaded) development VM, and a
  * 10 MB list of 5 million entries is refused after 1-2 s of lexing. Within it, the JSON limits (json.ts) cannot be reached
  * except nesting, which is checked while parsing. Big documents belong in JSON.
