@@ -7,7 +7,7 @@
 // so far (a prefix in index order, every row whole) are written as if the sweep had been that
 // long, the workers are terminated, and the exit code is 128 + the signal number (130 for
 // SIGINT), as a shell reports a killed job. A second signal ends the process at once, with no
-// file (output.ts). A reader that closes the pipe (`| head`) stops the sweep the same way.
+// file (output.ts). A reader that closes the pipe (`| head`) stops the sweep too (exit 141).
 
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
