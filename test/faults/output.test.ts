@@ -42,6 +42,19 @@ describe.concurrent('--out onto what is not a regular file', () => {
     expect(temporaries('/dev')).toEqual([]);
   });
 
+  it('a character device made in a temporary directory (when mknod works) stays one', async () => {
+    const dev = path.join(dir, 'null-copy');
+    try {
+      execFileSync('mknod', [dev, 'c', '1', '3'], { stdio: 'ignore' });
+    } catch {
+      return; // no CAP_MKNOD here: /dev/null above checks the same path through
+    }
+    const r = await run(['construct', platform, '--out', dev]);
+    expect(r.code).toBe(0);
+    expect(lstatSync(dev).isCharacterDevice()).toBe(true);
+    expect(temporaries(dir)).toEqual([]);
+  });
+
   it('/dev/full is one line naming ENOSPC, exit 2, and stays a character device', async () => {
     expectOneLine(await run(['simulate', platform, '--out', '/dev/full']), 2, 'cannot write /dev/full: ENOSPC');
     expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
