@@ -9,6 +9,7 @@
 //   killed writer would; any other write error (ENOSPC: `> /dev/full`) is one line, exit 2.
 // - SIGINT, SIGTERM and SIGHUP remove every temporary file still open and exit 128 + the
 //   signal number; a command that can wind down (sweep) registers onInterrupt for the first.
+//   With neither, the signal's default action ends the process at once.
 
 import { closeSync, constants as fsConstants, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -104,6 +105,7 @@ function discardTemporaries(): string[] {
     try { unlinkSync(tmp); } catch { /* already gone */ }
   }
   temporaries.clear();
+  armSignals();
   return targets;
 }
 
@@ -166,6 +168,7 @@ function replacingSink(file: string): Sink {
     throw cannotWrite(file, e);
   }
   temporaries.set(tmp, file);
+  armSignals();
   let open = true;
   const close = (): void => {
     if (open) { open = false; closeSync(fd); }
@@ -174,6 +177,7 @@ function replacingSink(file: string): Sink {
     try { close(); } catch { /* already failing */ }
     if (temporaries.delete(tmp)) {
       try { unlinkSync(tmp); } catch { /* never created */ }
+      armSignals();
     }
   };
   const q = queued((text) => {
@@ -191,6 +195,7 @@ function replacingSink(file: string): Sink {
         close();
         renameSync(tmp, file);
         temporaries.delete(tmp);
+        armSignals();
       } catch (e) {
         discard();
         throw cannotWrite(file, e);
@@ -311,26 +316,49 @@ let windDown: ((signal: StopSignal) => void) | null = null;
  */
 export function onInterrupt(handler: (signal: StopSignal) => void): () => void {
   windDown = handler;
+  armSignals();
   return () => {
     if (windDown === handler) windDown = null;
+    armSignals();
   };
 }
 
-/** Installed by main() for one command; returns the function that removes the handlers. */
+// The handlers are installed only while there is something to do on a signal: a temporary file
+// to remove or a command to wind down. Otherwise the signal's default action ends the process
+// at once (the shell reports the same 128 + N), even in the middle of a long synchronous step,
+// where a JavaScript handler would have to wait for the step to finish.
+let scoped = false;
+let installed = false;
+let received = 0;
+
+function onSignal(signal: StopSignal): void {
+  if (windDown && received++ === 0) {
+    windDown(signal);
+    return;
+  }
+  const targets = discardTemporaries();
+  const lost = targets.length ? `; ${targets.map(oneLine).join(', ')} not written` : '';
+  try { process.stderr.write(`tdxmodel: interrupted by ${signal}${lost}\n`); } catch { /* no terminal left (SIGHUP) */ }
+  process.exit(signalExitCode(signal));
+}
+
+function armSignals(): void {
+  const want = scoped && (temporaries.size > 0 || windDown !== null);
+  if (want && !installed) {
+    received = 0;
+    for (const s of SIGNALS) process.on(s, onSignal);
+  } else if (!want && installed) {
+    for (const s of SIGNALS) process.off(s, onSignal);
+  }
+  installed = want;
+}
+
+/** Called by main() around one command; returns the function that ends the scope. */
 export function exitOnSignals(): () => void {
-  let received = 0;
-  const handler = (signal: StopSignal): void => {
-    if (windDown && received++ === 0) {
-      windDown(signal);
-      return;
-    }
-    const targets = discardTemporaries();
-    const lost = targets.length ? `; ${targets.map(oneLine).join(', ')} not written` : '';
-    try { process.stderr.write(`tdxmodel: interrupted by ${signal}${lost}\n`); } catch { /* no terminal left (SIGHUP) */ }
-    process.exit(signalExitCode(signal));
-  };
-  for (const s of SIGNALS) process.on(s, handler);
+  scoped = true;
+  armSignals();
   return () => {
-    for (const s of SIGNALS) process.off(s, handler);
+    scoped = false;
+    armSignals();
   };
 }

@@ -2,8 +2,8 @@
 // the same bin script as bin/tdxmodel.js), run in child processes with the faults a user's
 // environment can inject: a closed or full standard output, a signal mid-run, another user.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { compileCli } from '../helpers/fuzz.js';
@@ -91,21 +91,6 @@ export function run(args: string[], opts: RunOptions = {}): Promise<Outcome> {
     if (!opts.holdStdin) child.stdin!.end();
     else child.on('close', () => child.stdin!.destroy());
   });
-}
-
-/**
- * Whether main() has installed its signal handlers in process `pid`: before that, a signal
- * ends the process by Node's default action, which is not what a test of the handlers means to
- * check. Node itself catches SIGINT and SIGTERM from the start (to reset the terminal), so the
- * marker is SIGHUP, which main() catches along with them (SigCgt in /proc/PID/status).
- */
-export function handlersInstalled(pid: number): boolean {
-  try {
-    const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m !== null && ((BigInt(`0x${m[1]}`) >> BigInt(osConstants.signals.SIGHUP - 1)) & 1n) === 1n;
-  } catch {
-    return false;
-  }
 }
 
 /** A descriptor on a file such as /dev/full, for a child's standard output. */
