@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (npm ci builds it through the prepare script).
+// Runs the compiled CLI (npm ci builds it through the prepare script). main() turns every
+// failure of a command into one line and an exit code; an error thrown outside it (a stray
+// event emitter) is an internal error too: one line, exit 3, the stack only with --debug.
 import { main } from '../dist/src/cli.js';
+
+const debug = process.argv.includes('--debug');
+const internal = (err) => {
+  try {
+    process.stderr.write(`tdxmodel: internal error: ${err && err.message ? err.message : err}${debug ? `\n${err && err.stack}` : ' (run with --debug for details)'}\n`);
+  } finally {
+    process.exit(3);
+  }
+};
+process.on('uncaughtException', internal);
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err) => {
-    process.stderr.write(`tdxmodel: internal error: ${err && err.message ? err.message : err}\n`);
-    process.exitCode = 3;
-  },
+  internal,
 );

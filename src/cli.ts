@@ -2,7 +2,7 @@
 // start pays only for what the command needs.
 
 import { InputError } from './platform/errors.js';
-import { stdoutOut, type Out } from './cli/output.js';
+import { stdoutOut, exitOnSignals, OutputClosedError, EXIT_PIPE_CLOSED, type Out } from './cli/output.js';
 import { closest, commandHelp, type CommandSpec } from './cli/args.js';
 
 type Command = (argv: string[], out: Out) => Promise<number>;
@@ -101,7 +101,43 @@ async function packageVersion(): Promise<string> {
   return 'unknown';
 }
 
+let stderrGuarded = false;
+
+/**
+ * Runs one command and returns its exit code. Every failure ends here as one line on standard
+ * error (never a stack trace without --debug); a closed output pipe ends quietly; SIGINT,
+ * SIGTERM and SIGHUP remove temporary output files and exit 128 + the signal number.
+ */
 export async function main(argv: string[], out: Out = stdoutOut): Promise<number> {
+  // Standard error can be a closed pipe too: there is nowhere left to report that.
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    process.stderr.on('error', () => undefined);
+  }
+  const stopSignals = exitOnSignals();
+  try {
+    return await runCommand(argv, out);
+  } catch (e) {
+    return failure(e, argv.includes('--debug'));
+  } finally {
+    stopSignals();
+  }
+}
+
+function failure(e: unknown, debug: boolean): number {
+  if (e instanceof OutputClosedError) return EXIT_PIPE_CLOSED;
+  if (e instanceof InputError) {
+    process.stderr.write(`tdxmodel: ${e.message}\n`);
+    if (debug) process.stderr.write(`${e.stack}\n`);
+    return 2;
+  }
+  const err = e as Error;
+  process.stderr.write(`tdxmodel: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug) process.stderr.write(`${err?.stack}\n`);
+  return 3;
+}
+
+async function runCommand(argv: string[], out: Out): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   const [name, ...rest] = args;
@@ -121,14 +157,6 @@ export async function main(argv: string[], out: Out = stdoutOut): Promise<number
     const { run } = await cmd.load();
     return await run(rest, out);
   } catch (e) {
-    if (e instanceof InputError) {
-      process.stderr.write(`tdxmodel: ${e.message}\n`);
-      if (debug) process.stderr.write(`${e.stack}\n`);
-      return 2;
-    }
-    const err = e as Error;
-    process.stderr.write(`tdxmodel: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug) process.stderr.write(`${err?.stack}\n`);
-    return 3;
+    return failure(e, debug);
   }
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { expectInputError } from './helpers/fuzz.js';
-import { writeFileAtomic } from '../src/cli/output.js';
+import { writeOutput, stdoutOut } from '../src/cli/output.js';
 
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -54,12 +54,12 @@ describe('atomic --out', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
   });
 
-  it('a planted symlink at a temporary-looking name is never written through', () => {
+  it('a planted symlink at a temporary-looking name is never written through', async () => {
     const dir = fresh();
     const victim = path.join(dir, 'victim');
     writeFileSync(victim, 'keep');
     symlinkSync(victim, path.join(dir, `.out.json.${process.pid}.tmp`));
-    writeFileAtomic(path.join(dir, 'out.json'), 'new');
+    await writeOutput(path.join(dir, 'out.json'), 'new', stdoutOut);
     expect(readFileSync(victim, 'utf8')).toBe('keep');
     expect(readFileSync(path.join(dir, 'out.json'), 'utf8')).toBe('new');
     expect(existsSync(path.join(dir, `.out.json.${process.pid}.tmp`))).toBe(true);

@@ -4,7 +4,7 @@ import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
 import { OUT, BOOT, format } from './options.js';
 import { POLICY } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
-import { InputError, usageError } from '../platform/errors.js';
+import { InputError, printable, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { readKernelLog } from '../platform/importers/dmesg.js';
 import { calibrate, nothingToFit } from '../model/calibrate.js';
@@ -35,7 +35,7 @@ export async function calibrateCommand(argv: string[], out: Out): Promise<number
   // Nothing to fit is the input's fault, not a result: exit 2 with every log's reason.
   if (!r.params) throw new InputError('calibrate', nothingToFit(r));
   const bootNotes = logs.filter((l) => l.log.boot.count > 1)
-    .map((l) => `note: ${l.source}: boot ${l.log.boot.used} of ${l.log.boot.count} used (lines ${l.log.boot.firstLine}-${l.log.boot.lastLine}); --boot N picks another`);
+    .map((l) => `note: ${printable(l.source)}: boot ${l.log.boot.used} of ${l.log.boot.count} used (lines ${l.log.boot.firstLine}-${l.log.boot.lastLine}); --boot N picks another`);
   const text = [calibrateText(r), ...bootNotes].join('\n');
   await writeOutput(args.flags.get('out'), format === 'json' ? JSON.stringify(r) + '\n' : text + '\n', out);
   return 0;

@@ -5,7 +5,7 @@ import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
 import { INPUT_HELP, SET, ENGINE, OUT, format } from './options.js';
 import { POLICY, policySection } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
-import { usageError } from '../platform/errors.js';
+import { printable, usageError } from '../platform/errors.js';
 import { loadAndSimulate, type SimulationReport } from '../model/run.js';
 import { table } from '../report/units.js';
 import { compareRows } from '../report/compareRows.js';
@@ -69,7 +69,7 @@ export async function compareCommand(argv: string[], out: Out): Promise<number> 
     await writeOutput(args.flags.get('out'), compareHtml(a.report, b.report, a.platform, b.platform, labels), out);
   } else {
     const text = [
-      `A: ${a.label}`, `B: ${b.label}`, '',
+      `A: ${printable(a.label)}`, `B: ${printable(b.label)}`, '',
       table(['', 'metric', 'A', 'B', 'B − A'], rows.map((r) => [r.differs ? '*' : '', r.metric, r.a, r.b, r.delta])),
       '', `${rows.filter((r) => r.differs).length} of ${rows.length} rows differ (marked *)`,
     ].join('\n');

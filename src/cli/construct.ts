@@ -1,6 +1,6 @@
 // tdxmodel construct INPUT | --jsonl FILE|-
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
@@ -13,7 +13,7 @@ import { parseJsonStrict } from '../platform/json.js';
 import { validatePlatform } from '../platform/validate.js';
 import { InputError, usageError } from '../platform/errors.js';
 import type { ConstructInput } from '../construct/types.js';
-import { writeOutput, type Out } from './output.js';
+import { writeOutput, openOutput, type Out, type Sink } from './output.js';
 
 const BATCH = 256;
 
@@ -46,8 +46,7 @@ export async function constructCommand(argv: string[], out: Out): Promise<number
     if (args.positional.length) throw usageError('construct --jsonl takes no other input');
     // A stream of RESULT lines has one shape; a table per line would not be JSON Lines.
     if (args.flags.has('format')) throw usageError('construct --jsonl writes JSON Lines only: drop --format (use construct INPUT --format text for one table)');
-    if (args.flags.has('out')) throw usageError('construct --jsonl streams to standard output: drop --out and redirect (> FILE)');
-    return constructJsonl(jsonl, engine, out);
+    return constructJsonl(jsonl, engine, await openOutput(args.flags.get('out'), out));
   }
   if (args.positional.length !== 1) throw usageError(`usage: tdxmodel ${CONSTRUCT.usage[0]} | ${CONSTRUCT.usage[1]}`);
   const format = choiceFlag<'json' | 'text'>(args, 'format');
@@ -66,38 +65,73 @@ function invalidLine(message: string): string {
   return JSON.stringify({ ok: false, error: 'INVALID_INPUT', message });
 }
 
-/** One RESULT line per input line, in order; batches of lines go to the engine in one call. */
-async function constructJsonl(file: string, engine: ConstructEngine, out: Out): Promise<number> {
-  let stream: NodeJS.ReadableStream;
-  if (file === '-') stream = process.stdin;
-  else {
-    const s = createReadStream(file);
-    await new Promise<void>((resolve, reject) => {
-      s.once('open', () => resolve());
-      s.once('error', (e: NodeJS.ErrnoException) => reject(new InputError(file, `cannot read: ${e.code ?? e.message}`)));
-    });
-    stream = s;
+/** The --jsonl input as a stream, refused as every other reader refuses it (load.ts). */
+async function openJsonl(file: string): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+  if (file === '-') return process.stdin;
+  try {
+    if (statSync(file).isDirectory()) throw new InputError(file, 'is a directory, expected a file');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  const s = createReadStream(file);
+  await new Promise<void>((resolve, reject) => {
+    s.once('open', () => resolve());
+    s.once('error', (e: NodeJS.ErrnoException) => reject(new InputError(file, `cannot read: ${e.code ?? e.message}`)));
+  });
+  return s;
+}
+
+/**
+ * One RESULT line per input line, in order; batches of lines go to the engine in one call.
+ * The lines go to `sink` (standard output or --out, written whole or not at all).
+ */
+async function constructJsonl(file: string, engine: ConstructEngine, sink: Sink): Promise<number> {
+  try {
+    await streamJsonl(file, engine, sink);
+    await sink.finish();
+    return 0;
+  } catch (e) {
+    sink.discard();
+    throw e;
+  }
+}
+
+async function streamJsonl(file: string, engine: ConstructEngine, sink: Sink): Promise<void> {
+  const stream = await openJsonl(file);
+  const source = file === '-' ? '<stdin>' : file;
+  try {
+    await readLines(stream, source, engine, sink);
+  } finally {
+    // A reader that stopped early (a closed output pipe) must not keep the process waiting.
+    if (stream !== process.stdin) stream.destroy();
+  }
+}
+
+async function readLines(stream: NodeJS.ReadableStream, source: string, engine: ConstructEngine, sink: Sink): Promise<void> {
   // readline buffers a line whole: bound it, or one endless line exhausts memory. A JSONL
   // stream as such may be any length; each line is one input and gets the input limit.
   const limit = maxInputBytes();
-  const source = file === '-' ? '<stdin>' : file;
   let run = 0;
   let lines = 1;
   const bounded = new Transform({
     transform(chunk: Buffer, _enc, done) {
+      // Every line is measured, the ones that end inside this chunk as well as the last.
       let from = 0;
       for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+        if (run + nl - from > limit) break;
         lines++;
         run = 0;
         from = nl + 1;
       }
-      run += chunk.length - from;
+      const end = chunk.indexOf(10, from);
+      run += (end === -1 ? chunk.length : end) - from;
       if (run > limit) done(new InputError(`${source}: line ${lines}`, `line is over the ${limit}-byte input limit (set TDXMODEL_MAX_INPUT_BYTES to raise it)`));
       else done(null, chunk);
     },
   });
-  stream.on('error', (e: Error) => bounded.destroy(e));
+  // A read that fails midway (EIO, EISDIR) is bad input like any other unreadable file.
+  stream.on('error', (e: NodeJS.ErrnoException) => bounded.destroy(e instanceof InputError ? e : new InputError(source, `cannot read: ${e.code ?? e.message}`)));
   const rl = createInterface({ input: stream.pipe(bounded), crlfDelay: Infinity });
   let lineNo = 0;
   let slots: (ConstructInput | string)[] = [];
@@ -107,7 +141,7 @@ async function constructJsonl(file: string, engine: ConstructEngine, out: Out): 
     let k = 0;
     const text = slots.map((s) => (typeof s === 'string' ? s : canonicalResult(results[k++]))).join('\n') + '\n';
     slots = [];
-    await out.write(text);
+    await sink.write(text);
   };
   for await (const line of rl) {
     lineNo++;
@@ -124,5 +158,4 @@ async function constructJsonl(file: string, engine: ConstructEngine, out: Out): 
     if (slots.length >= BATCH) await flush();
   }
   if (slots.length) await flush();
-  return 0;
 }

@@ -8,8 +8,8 @@
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
 import { INPUT_HELP, SET, ENGINE } from './options.js';
 import { POLICY } from './modelOptions.js';
-import { writeOutput, writeFileAtomic, type Out } from './output.js';
-import { InputError, usageError } from '../platform/errors.js';
+import { writeOutput, type Out } from './output.js';
+import { InputError, printable, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
 import { readText } from '../platform/load.js';
 import { loadAndSimulate } from '../model/run.js';
@@ -55,11 +55,11 @@ const STATUS_TEXT: Record<GateRow['status'], string> = {
 };
 
 function textReport(file: string, res: GateResult): string {
-  const lines = [`gate: ${res.inputs} input(s) against ${file}`];
+  const lines = [`gate: ${res.inputs} input(s) against ${printable(file)}`];
   if (res.rows.length) {
     lines.push(table(['', 'input', 'metric', 'baseline', 'current', 'change', 'tolerance'], res.rows.map((r) => [
       r.fails ? red(STATUS_TEXT[r.status]) : r.status === 'improved' ? green(STATUS_TEXT[r.status]) : STATUS_TEXT[r.status],
-      r.input, r.metric, human(r.baseline, r.unit), human(r.current, r.unit), changeText(r), r.tolerance ?? '',
+      printable(r.input), r.metric, human(r.baseline, r.unit), human(r.current, r.unit), changeText(r), r.tolerance ?? '',
     ])));
   }
   const failing = res.rows.filter((r) => r.fails);
@@ -121,8 +121,8 @@ export async function gateCommand(argv: string[], out: Out): Promise<number> {
   }
   if (baseline === null) {
     const doc: Baseline = { schemaVersion: BASELINE_VERSION, keys: KEYS_NOTE, options, entries: current };
-    writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n');
-    await out.write(`wrote baseline ${file} with ${Object.keys(current).length} input(s)\n`);
+    await writeOutput(file, JSON.stringify(doc, null, 2) + '\n', out);
+    await out.write(`wrote baseline ${printable(file)} with ${Object.keys(current).length} input(s)\n`);
     return 0;
   }
   const res = compareWithBaseline(baseline, current, options, tol, {

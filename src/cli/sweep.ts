@@ -4,18 +4,18 @@
 //
 // Rows stream out as soon as every row before them is done, to standard output or to a
 // temporary file beside --out that is renamed into place at the end, so a reader never sees a
-// half-written file. Ctrl-C stops the sweep between chunks: the rows done so far (a prefix in
-// index order, every row whole) are written as if the sweep had been that long, the workers are
-// terminated, and the exit code is 130 (128 + SIGINT), as a shell reports a killed job.
+// half-written file. Ctrl-C (or SIGTERM, SIGHUP) stops the sweep between chunks: the rows done
+// so far (a prefix in index order, every row whole) are written as if the sweep had been that
+// long, the workers are terminated, and the exit code is 128 + the signal number (130 for
+// SIGINT), as a shell reports a killed job. A second signal ends the process at once, with no
+// file (output.ts). A reader that closes the pipe (`| head`) stops the sweep too (exit 141).
 
 import { availableParallelism } from 'node:os';
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parseCommand, choiceFlag, intFlag, type CommandSpec } from './args.js';
 import { ENGINE, OUT } from './options.js';
 import { costSection, policyNames } from './modelOptions.js';
-import { writeOutput, type Out } from './output.js';
+import { writeOutput, openOutput, onInterrupt, signalExitCode, OutputClosedError, EXIT_PIPE_CLOSED, type Out, type Sink, type StopSignal } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { WORKERS_MAX } from '../workers/chunkPool.js';
@@ -25,9 +25,8 @@ import { mergeShards, type SweepFormat } from '../model/sweep/output.js';
 import { SWEEP_METRICS } from '../report/html/sweepMetrics.js';
 
 const USAGE = 'usage: tdxmodel sweep SPEC [--format csv|jsonl|html] [--metric time|pamt|tdmrs|ready] [--out FILE] [--workers N] [--shard K/N|auto] [--shards N] [--engine wasm|ts], or tdxmodel sweep --merge FILE... [--out FILE]';
+/** 128 + SIGINT, what a shell reports for a job stopped with Ctrl-C (other signals: 128 + N). */
 export const EXIT_INTERRUPTED = 130;
-/** 128 + SIGPIPE, what a shell reports for a writer whose reader closed the pipe. */
-const EXIT_PIPE_CLOSED = 141;
 
 export function parseShard(s: string): Shard {
   const m = /^([0-9]+)\/([0-9]+)$/.exec(s);
@@ -64,73 +63,6 @@ export function autoShard(env: NodeJS.ProcessEnv, shardsFlag: string | undefined
     throw usageError(`--shard auto: ${indexVar}=${index} is not a shard of ${n} (${countVar}); ${origin === 0 ? 'indices run from 0 to N-1' : 'indices run from 1 to N'}`);
   }
   return { k, n, from: `${indexVar}=${index} and ${countVar}${countVar === '--shards' ? ' ' : '='}${n}` };
-}
-
-/** Where rows go: standard output as they come, or a temporary file renamed at the end. */
-interface Sink {
-  write(text: string): void;
-  /** Flush and publish what was written. */
-  finish(): Promise<void>;
-  /** Drop everything (the run failed). */
-  discard(): void;
-}
-
-function fileSink(file: string): Sink {
-  // As writeFileAtomic: a random name opened exclusively, so nothing planted at a predictable
-  // temporary name (a symlink) is ever written through.
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fail = (e: unknown): never => {
-    throw usageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  };
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx');
-  } catch (e) {
-    return fail(e);
-  }
-  let open = true;
-  const close = (): void => {
-    if (open) closeSync(fd);
-    open = false;
-  };
-  return {
-    write(text) {
-      try {
-        writeSync(fd, text);
-      } catch (e) {
-        this.discard();
-        fail(e);
-      }
-    },
-    async finish() {
-      try {
-        close();
-        renameSync(tmp, file);
-      } catch (e) {
-        this.discard();
-        fail(e);
-      }
-    },
-    discard() {
-      try { close(); } catch { /* already failing */ }
-      try { unlinkSync(tmp); } catch { /* never created or already renamed */ }
-    },
-  };
-}
-
-function outSink(out: Out): Sink {
-  // Writes are queued in order; finish() waits for the last one to be accepted.
-  let last: Promise<void> = Promise.resolve();
-  return {
-    write(text) {
-      if (!text) return;
-      last = last.then(() => out.write(text));
-      // Marked handled here; finish() still sees the failure (a closed pipe, say).
-      last.catch(() => undefined);
-    },
-    finish: () => last,
-    discard() {},
-  };
 }
 
 /** A one-line progress bar on standard error, redrawn at most ten times a second. */
@@ -241,49 +173,39 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
 
   const started = performance.now();
   const toStdout = file === undefined || file === '-';
+  // The HTML page is drawn from all the rows at the end: they are collected, not streamed.
   let collected = '';
   const sink: Sink = outputFormat === 'html'
-    ? { write: (t) => { collected += t; }, finish: async () => undefined, discard: () => { collected = ''; } }
-    : toStdout ? outSink(out) : fileSink(file);
+    ? { write: async (t) => { collected += t; }, finish: async () => undefined, discard: () => { collected = ''; } }
+    : await openOutput(file, out);
   const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
   const ac = new AbortController();
-  const onSigint = (): void => {
-    // A second Ctrl-C means "now": the first one is already winding down.
-    if (ac.signal.aborted) process.exit(EXIT_INTERRUPTED);
+  let signal: StopSignal | null = null;
+  const stopInterrupt = onInterrupt((s) => {
+    signal = s;
     ac.abort();
-  };
-  process.on('SIGINT', onSigint);
-  // A reader that goes away (`| head`) ends the sweep the way SIGPIPE ends other tools.
-  let pipeClosed = false;
-  const onStdoutError = (e: NodeJS.ErrnoException): void => {
-    if (e.code !== 'EPIPE') return;
-    pipeClosed = true;
-    ac.abort();
-  };
-  if (toStdout) process.stdout.on('error', onStdoutError);
+  });
   let result;
   try {
     result = await runSweep(plan, {
       format, workers, engine, shard, signal: ac.signal,
-      write: (t) => sink.write(t),
+      // A write that fails (a closed pipe, a full disk) stops the sweep; finish() reports it.
+      write: (t) => { sink.write(t).catch(() => ac.abort()); },
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
     });
     await sink.finish();
   } catch (e) {
     sink.discard();
-    if (pipeClosed) return EXIT_PIPE_CLOSED;
-    if (e instanceof InputError) throw e;
+    if (e instanceof InputError || e instanceof OutputClosedError) throw e;
     const what = file === undefined || file === '-' ? 'the rows above are complete, the rest is missing' : `${file} not written`;
     throw new Error(`sweep failed (${what}): ${(e as Error).message}`, { cause: e });
   } finally {
     bar?.end();
-    process.off('SIGINT', onSigint);
-    if (toStdout) process.stdout.off('error', onStdoutError);
+    stopInterrupt();
   }
-  if (pipeClosed) return EXIT_PIPE_CLOSED;
-  if (result.aborted) {
+  if (signal !== null) {
     process.stderr.write(`tdxmodel: sweep interrupted: ${result.rows} of ${result.total} rows written\n`);
-    return EXIT_INTERRUPTED;
+    return signalExitCode(signal);
   }
   if (outputFormat === 'html') {
     const { sweepHtml } = await import('../report/html/sweepHtml.js');

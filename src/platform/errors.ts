@@ -5,17 +5,37 @@
 const PART_MAX = 1000;
 
 /**
- * Input ends up quoted in messages (keys, strings, file names). The CLI promises one line on
- * standard error, and a raw escape sequence or bidi override must not reach the terminal, so
- * control and formatting characters are written as escapes and very long parts are cut.
+ * Characters that move the cursor, change the terminal's state or show nothing: controls (C0,
+ * DEL, C1), format characters (zero-width spaces and joiners, bidi embeddings and overrides,
+ * the BOM, soft hyphen, tags), line and paragraph separators, lone surrogates, spaces other
+ * than U+0020 (a no-break space looks like a space), invisible Hangul fillers and variation
+ * selectors. A field name "memory\u200b" must not look like "memory" on screen.
  */
-export function oneLine(s: string): string {
-  const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Zs}\u115f\u1160\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
+
+/**
+ * Text taken from input, made safe to show: every character above written as an escape
+ * (\n, \r, \t, \u200b, \u{e0041}), so what is on screen is what is in the input. Used in error
+ * messages (through oneLine) and wherever a text report shows a name, label or file from input.
+ */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => {
+    if (c === ' ') return c;
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
     if (c === '\t') return '\\t';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    const cp = c.codePointAt(0)!;
+    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
   });
+}
+
+/**
+ * Input ends up quoted in messages (keys, strings, file names). The CLI promises one line on
+ * standard error, and a raw escape sequence or bidi override must not reach the terminal, so
+ * unprintable characters are written as escapes (printable) and very long parts are cut.
+ */
+export function oneLine(s: string): string {
+  const t = printable(s);
   return t.length > PART_MAX ? `${t.slice(0, PART_MAX)}…(${t.length} characters)` : t;
 }
 

@@ -1,10 +1,12 @@
 import type { ConstructResult } from '../construct/types.js';
 import { hex } from '../construct/hex.js';
 import { formatBytes, table } from './units.js';
+import { printable } from '../platform/errors.js';
 
 /** A readable account of one construction: the TDMRs, their PAMTs and reserved areas. */
 export function constructText(name: string, r: ConstructResult, maxTdmrs: number, maxReserved: number): string {
-  const lines: string[] = [`platform ${name}`];
+  // The name comes from the input: shown with unprintable characters escaped.
+  const lines: string[] = [`platform ${printable(name)}`];
   if (!r.ok) {
     lines.push(`construction FAILED: ${r.error}${r.tdmr ? ` in TDMR [${hex(r.tdmr.base)}, ${hex(r.tdmr.base + r.tdmr.size)})` : ''}`);
   } else {

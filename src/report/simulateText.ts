@@ -5,6 +5,7 @@ import type { SimulationReport } from '../model/run.js';
 import { getPolicy } from '../model/policies/registry.js';
 import { formatBytes, formatUs, table } from './units.js';
 import { green, red, bold } from './color.js';
+import { printable } from '../platform/errors.js';
 
 /** Whether the report's policy lets a TD use memory before tdx_enable() returns (none modeled does). */
 function guestsEarly(r: SimulationReport): boolean {
@@ -27,10 +28,10 @@ function guestsLine(r: SimulationReport): string {
 export function simulateText(r: SimulationReport): string {
   const p = r.platform;
   const out: string[] = [];
-  out.push(bold(`tdxmodel: ${p.name} under the ${r.policy.name} policy`));
+  out.push(bold(`tdxmodel: ${printable(p.name)} under the ${r.policy.name} policy`));
   // The memory the kernel sees (memblock), not the DRAM installed: firmware reservations and the
   // address holes below 4 GiB take the rest, so a "512 GiB" machine shows about 511 GiB here.
-  out.push(`  ${formatBytes(p.memoryBytes)} of usable memory (memblock: installed DRAM less firmware reservations) on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${p.cpuModel}, module ${p.moduleVersion}`);
+  out.push(`  ${formatBytes(p.memoryBytes)} of usable memory (memblock: installed DRAM less firmware reservations) on ${p.nodes} node(s), ${p.packages} package(s), ${p.onlineLps}/${p.lps} LPs online, ${printable(p.cpuModel)}, module ${printable(p.moduleVersion)}`);
   out.push('');
   if (r.outcome.initialized) {
     out.push(`OUTCOME  ${green('initialized')}${r.outcome.status === 'INITIALIZED' ? '' : ` (module state ${r.outcome.status})`} in ${formatUs(r.totals.initUs)} modeled; tdx_enable() ${formatUs(r.totals.tdxEnableUs)}; ${guestsLine(r)}`);
