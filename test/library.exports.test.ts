@@ -45,9 +45,9 @@ describe('library: the commands as functions', () => {
     expect(lib.explainText(run.result, run.context)).toContain('PAMT');
   });
 
-  it('calibrate gives the fit calibrate --format json prints', () => {
+  it('calibrate gives the fit calibrate --format json prints', async () => {
     const cli = runCli(['calibrate', LOG, '--format', 'json']);
-    expect(JSON.stringify(lib.calibrate(log())) + '\n').toBe(cli.stdout);
+    expect(JSON.stringify(await lib.calibrate(log())) + '\n').toBe(cli.stdout);
   });
 
   it('compare: one platform under two policies, rows as the text table shows them', async () => {

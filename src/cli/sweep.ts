@@ -113,7 +113,7 @@ export const SWEEP: CommandSpec = {
   positional: 'SPEC: a sweep spec (JSON or YAML; docs/sweep-spec.md, examples/sweep-spec.yaml): a base platform (preset:NAME or a path relative to the spec) and a grid of axes or a list of variants; - for standard input.',
   options: [
     { name: 'format', value: 'FMT', choices: ['csv', 'jsonl', 'html'], default: 'csv', help: 'output format (below)' },
-    { name: 'metric', value: 'NAME', choices: Object.keys(SWEEP_METRICS), default: 'time', help: 'what the html page plots against each axis (with --format html only)' },
+    { name: 'metric', value: 'NAME', choices: SWEEP_METRICS, default: 'time', help: 'what the html page plots against each axis (with --format html only)' },
     OUT,
     { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: `the number of CPUs, at most ${WORKERS_MAX}`, help: 'worker threads; rows are byte-identical for any N' },
     { name: 'shard', value: 'K/N|auto', help: 'evaluate only shard K of N (K from 1), for several machines; join the outputs with --merge. auto: the index from TDXMODEL_SHARD_INDEX, JOB_COMPLETION_INDEX (Kubernetes Indexed Job), CI_NODE_INDEX or BUILDKITE_PARALLEL_JOB, the count from --shards, TDXMODEL_SHARDS, CI_NODE_TOTAL or BUILDKITE_PARALLEL_JOB_COUNT (docs/sweep-spec.md)' },
