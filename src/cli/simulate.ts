@@ -1,7 +1,6 @@
 // tdxmodel simulate INPUT [--policy P] [--trials N --seed S --workers W] [--set K=V]... [--trace]
 //                        [--format text|json|csv|html] [--expect-success] [--timing] [--out FILE]
 
-import os from 'node:os';
 import { parseArgs, intFlag, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
@@ -21,7 +20,8 @@ export async function simulateCommand(argv: string[], out: Out): Promise<number>
     sets: args.lists.get('set') ?? [],
     trials: intFlag(args, 'trials', 0, 0, 10_000_000),
     seed: intFlag(args, 'seed', 1, 0, 2 ** 53 - 1),
-    workers: intFlag(args, 'workers', Math.max(1, os.availableParallelism?.() ?? os.cpus().length), 1, 256),
+    // Absent: chosen from the amount of trial work (workers/pool.ts, trialWorkers).
+    workers: args.flags.has('workers') ? intFlag(args, 'workers', 1, 1, 256) : undefined,
     trace: args.bools.has('trace'),
     engine: choiceFlag(args, 'engine', ['wasm', 'ts'] as const, 'wasm'),
     timing: args.bools.has('timing'),

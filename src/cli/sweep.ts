@@ -7,7 +7,6 @@
 // index order, every row whole) are written as if the sweep had been that long, the workers are
 // terminated, and the exit code is 130 (128 + SIGINT), as a shell reports a killed job.
 
-import { availableParallelism } from 'node:os';
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -155,7 +154,8 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
   if (args.positional.length !== 1) throw usageError(USAGE);
   const format = choiceFlag(args, 'format', ['csv', 'jsonl'] as const, 'csv') as SweepFormat;
   const engine = choiceFlag(args, 'engine', ['wasm', 'ts'] as const, 'wasm');
-  const workers = intFlag(args, 'workers', Math.min(WORKERS_MAX, availableParallelism()), 1, WORKERS_MAX);
+  // Absent: runSweep chooses from the row count (workers/chunkPool.ts, sweepWorkers).
+  const workers = args.flags.has('workers') ? intFlag(args, 'workers', 1, 1, WORKERS_MAX) : undefined;
   const shardFlag = args.flags.get('shard');
   const shard = shardFlag === undefined ? undefined : parseShard(shardFlag);
 

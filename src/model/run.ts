@@ -15,6 +15,7 @@ export interface SimulateRequest {
   sets?: string[];
   trials?: number;
   seed?: number;
+  /** Worker threads for the trials; absent: chosen from the amount of work (workers/pool.ts). */
   workers?: number;
   trace?: boolean;
   engine?: EngineName;
@@ -53,7 +54,9 @@ export async function simulatePlatform(platform: Platform, req: Omit<SimulateReq
   const t0 = performance.now();
   const costs = resolveCosts(platform, req.costOverrides ?? {});
   const engine = await loadEngine(req.engine ?? 'wasm');
-  // Trial workers take ~100 ms to start: start them now, behind the deterministic run.
+  // Trial workers take ~100 ms to start: when the caller asked for several, start them now,
+  // behind the deterministic run. Without a count, the pool chooses one from the work (which
+  // needs the trial program, known only after the run).
   const threaded = !!req.trials && req.trials > 0 && (req.workers ?? 1) > 1;
   if (threaded) (await import('../workers/pool.js')).prewarmTrialWorkers(req.workers!);
   const t1 = performance.now();
@@ -62,13 +65,15 @@ export async function simulatePlatform(platform: Platform, req: Omit<SimulateReq
   });
   const t2 = performance.now();
   const report: SimulationReport = result;
+  let workers = req.workers ?? 1;
   if (req.trials && req.trials > 0) {
-    const { runTrials } = await import('../workers/pool.js');
-    report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers: req.workers ?? 1 });
+    const { runTrials, trialWorkers } = await import('../workers/pool.js');
+    workers = req.workers ?? trialWorkers(program, req.trials);
+    report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers });
   }
   const t3 = performance.now();
   if (req.timing) {
-    report.timing = { loadMs: round(t1 - t0), simulateMs: round(t2 - t1), trialsMs: round(t3 - t2), workers: req.workers ?? 1 };
+    report.timing = { loadMs: round(t1 - t0), simulateMs: round(t2 - t1), trialsMs: round(t3 - t2), workers };
   }
   return report;
 }

@@ -8,7 +8,7 @@
 
 import type { EngineName } from '../../construct/engine.js';
 import { loadEngine } from '../../construct/engine.js';
-import { runChunkPool, type FaultInjection } from '../../workers/chunkPool.js';
+import { runChunkPool, sweepWorkers, type FaultInjection } from '../../workers/chunkPool.js';
 import type { SweepWorkerApi } from '../../workers/sweepWorker.js';
 import { SweepEvaluator, type RowRange } from './evaluate.js';
 import { chunkText, headerText, type SweepFormat } from './output.js';
@@ -26,7 +26,8 @@ const CHUNKS_PER_WORKER = 4;
 
 export interface SweepOptions {
   format: SweepFormat;
-  workers: number;
+  /** Worker threads; absent: chosen from the row count (workers/chunkPool.ts, sweepWorkers). */
+  workers?: number;
   engine?: EngineName;
   shard?: Shard;
   chunkRows?: number;
@@ -57,7 +58,8 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   const step = opts.shard?.n ?? 1;
   const offset = (opts.shard?.k ?? 1) - 1;
   const total = shardRows(plan.total, opts.shard);
-  const per = opts.chunkRows ?? Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.ceil(total / (opts.workers * CHUNKS_PER_WORKER))));
+  const workers = opts.workers ?? sweepWorkers(total);
+  const per = opts.chunkRows ?? Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.ceil(total / (workers * CHUNKS_PER_WORKER))));
   const chunks = Math.ceil(total / per);
   const range = (c: number): RowRange => ({ start: offset + c * per * step, count: Math.min(per, total - c * per), step });
 
@@ -79,7 +81,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   opts.onProgress?.(0, total);
 
   if (total === 0) return { rows: 0, total, aborted: false };
-  if (opts.workers === 1 && !opts.faultInjection) {
+  if (workers === 1 && !opts.faultInjection) {
     const evaluator = new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
     for (let c = 0; c < chunks; c++) {
       if (opts.signal?.aborted) return { rows: done, total, aborted: true };
@@ -93,7 +95,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   const { aborted } = await runChunkPool<SweepWorkerApi, string>({
     label: 'sweep',
     workerModule: 'sweepWorker',
-    workers: opts.workers,
+    workers,
     chunks,
     setup: (remote) => remote.init(plan, opts.engine ?? 'wasm', opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),
