@@ -1,4 +1,4 @@
-// The kernel's scratch: one region the wrapper sizes with scratchBytes() (layout.ts) and
+// The kernel's scratch: one region the wrapper sizes with scratchBytes() (constructAbi.ts) and
 // hands over per batch. Each platform starts again at the bottom, so a batch reuses the same
 // bytes and nothing is ever freed piecemeal.
 

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { constructWasm } from '../src/kernels/construct.js';
 import { loadKernel, kernelGeneration, KernelTrapError } from '../src/kernels/wasm.js';
-import { inputWords } from '../src/kernels/layout.js';
+import { inputWords } from '../src/kernels/constructAbi.js';
 import { canonicalResult } from '../src/construct/canonical.js';
 import { loadTrialsKernel, runTrialsWasm, resetTrialsKernel } from '../src/kernels/trials.js';
 import { runTrialsReference } from '../src/reference/trials.js';

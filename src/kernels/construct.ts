@@ -1,5 +1,5 @@
 // TDMR construction on the WASM kernel: pack ConstructInputs into the kernel's linear memory
-// (layout.ts), make one call per batch, and decode the blocks into the same ConstructResult
+// (constructAbi.ts), make one call per batch, and decode the blocks into the same ConstructResult
 // the TypeScript oracle (src/reference/construct.ts) returns.
 
 import type {
@@ -55,7 +55,7 @@ import {
   inputWords,
   outputWords,
   scratchBytes,
-} from './layout.js';
+} from './constructAbi.js';
 import { loadKernel, resetKernel } from './wasm.js';
 
 const WASM_PAGE = 65536;

@@ -1,12 +1,12 @@
 // The construct kernel (assembly/index.ts → build/construct.wasm), loaded and called through
-// the one loader (./loader.ts) with its trap policy. Its memory contract is ./layout.ts.
+// the one loader (./loader.ts) with its trap policy. Its memory contract is ./constructAbi.ts.
 
 import { WasmKernel, type KernelExports } from './loader.js';
 
 export { KernelTrapError } from './loader.js';
 
 interface ConstructExports extends KernelExports {
-  /** See src/kernels/layout.ts: table word, count, scratch byte offset, scratch bytes. */
+  /** See src/kernels/constructAbi.ts: table word, count, scratch byte offset, scratch bytes. */
   constructBatch(table: number, count: number, scratch: number, scratchBytes: number): void;
 }
 

@@ -28,8 +28,7 @@
 // times never decrease with k).
 
 import type { NodeRange, Tdmr } from '../construct/types.js';
-
-const SZ_1G = 0x40000000;
+import { SZ_1G } from '../construct/constants.js';
 
 export interface Readiness {
   tdxMemoryBytes: number;

@@ -4,7 +4,7 @@
 // /work/shared/real-logs, vendor specifications) and which are representative choices.
 
 import { usageError } from './errors.js';
-import { buildLayout, distances, type LowMap, type SocketLayout } from './presets/layout.js';
+import { buildLayout, distances, type LowMap, type SocketLayout } from './presets/socketMemoryMap.js';
 
 export interface Preset {
   name: string;

@@ -6,8 +6,7 @@
 
 import type { NodeRange, Tdmr } from '../construct/types.js';
 import type { InitWindow, Readiness } from '../model/readiness.js';
-
-const SZ_1G = 0x40000000;
+import { SZ_1G } from '../construct/constants.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 

@@ -11,13 +11,15 @@
 import { OPERAND, PS, STATUS, packIndex, withOperand, type PageSizeIndex } from './status.js';
 import type { CmrEntry, TdmrInfo } from './types.js';
 import { plainTdmrsPass } from './configPlain.js';
+import * as C from '../../construct/constants.js';
 
-export const SZ_4K = 1n << 12n;
-export const SZ_2M = 1n << 21n;
-export const SZ_1G = 1n << 30n;
+// The module's 64-bit forms of the architectural sizes (src/construct/constants.ts).
+export const SZ_4K = BigInt(C.SZ_4K);
+export const SZ_2M = BigInt(C.SZ_2M);
+export const SZ_1G = BigInt(C.SZ_1G);
 export const MAX_U64 = (1n << 64n) - 1n;
 /** The module's MAX_PA: addresses must be below 2^52 whatever the platform's width. */
-export const MAX_PA = 52;
+export const MAX_PA = C.MAX_PA_BITS;
 export const MAX_HKIDS = 2048;
 export const MAX_CMRS = 32;
 export const MAX_PKGS = 8;

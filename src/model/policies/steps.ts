@@ -8,8 +8,7 @@ import { isError, toTdmrInfo, freezeTdmrInfos, FEATURES0_NO_RBP_MOD, FEATURES0_D
 import type { Lp } from '../../platform/types.js';
 import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
-
-const SZ_1M = 1024 * 1024;
+import { SZ_1M } from '../../construct/constants.js';
 /** GB/s to bytes per µs. */
 const GBPS = 1e3;
 

@@ -21,8 +21,8 @@ import { readLscpu, lscpuToCpus, type Lscpu } from './lscpu.js';
 import { readSysNode, type SysNode } from './sysNode.js';
 import { detectFormat, type SourceKind } from './detect.js';
 import { maxOf, minOf } from '../../util/extent.js';
+import { PAGE_SIZE as PAGE } from '../../construct/constants.js';
 
-const PAGE = 4096;
 const STATUS_SYS_NOT_READY = 0xc000050500000000n;
 const LEAF_SYS_RD = 0x22;
 
