@@ -10,7 +10,7 @@ export { listPresets, getPreset } from './platform/presets.js';
 export type { ConstructInput, ConstructResult, Tdmr } from './construct/types.js';
 export { toConstructInput } from './construct/input.js';
 export { canonicalResult } from './construct/canonical.js';
-export { loadEngine } from './construct/engine.js';
+export { loadEngine } from './kernels/engine.js';
 export { constructReference } from './reference/construct.js';
 export { constructWasm, constructWasmBatch } from './kernels/construct.js';
 

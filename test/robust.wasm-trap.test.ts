@@ -8,7 +8,7 @@ import { canonicalResult } from '../src/construct/canonical.js';
 import { loadTrialsKernel, runTrialsWasm, resetTrialsKernel } from '../src/kernels/trials.js';
 import { runTrialsReference } from '../src/reference/trials.js';
 import type { ConstructInput } from '../src/construct/types.js';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { readVectors } from './helpers/vectors.js';
 
 const G = 0x40000000;

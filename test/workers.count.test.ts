@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseWorkers, sweepWorkers, SWEEP_MS_PER_WORKER, SWEEP_ROW_US } from '../src/workers/chunkPool.js';
 import { trialWorkers, TRIAL_DRAWS_PER_MS, TRIAL_MS_PER_WORKER } from '../src/workers/pool.js';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 
 const lpInit = (lps: number, sigma: number): TrialProgram => ({
   steps: [{ name: 'lp-init', ops: [{ kind: 'serial', count: lps, fixedUs: 5, medianUs: 20, sigma }] }],

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { parseArgs, choiceFlag } from './args.js';
-import { ENGINES, loadEngine, type ConstructEngine } from '../construct/engine.js';
+import { ENGINES, loadEngine, type ConstructEngine } from '../kernels/engine.js';
 import { canonicalResult } from '../construct/canonical.js';
 import { toConstructInput } from '../construct/input.js';
 import { loadPlatform, maxInputBytes } from '../platform/load.js';

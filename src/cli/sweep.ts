@@ -16,7 +16,7 @@ import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { WORKERS_MAX } from '../workers/chunkPool.js';
 import { readSweepSpec } from '../model/sweep/spec.js';
-import { runSweep, type Shard } from '../model/sweep/run.js';
+import { runSweep, type Shard } from '../workers/sweepRun.js';
 import { mergeShards, type SweepFormat } from '../model/sweep/output.js';
 
 const USAGE = 'usage: tdxmodel sweep SPEC [--format csv|jsonl] [--out FILE] [--workers N] [--shard K/N] [--engine wasm|ts], or tdxmodel sweep --merge FILE... [--out FILE]';

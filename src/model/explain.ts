@@ -16,6 +16,7 @@ import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
 import { maxOf } from '../util/extent.js';
+import { hex } from '../construct/hex.js';
 
 export interface Facts {
   pamtKb: number | null;
@@ -143,7 +144,7 @@ function signatureDiagnoses(src: LogSource, platform: Platform | null): Diagnosi
     const ev = evidenceOf(src, f.line);
     switch (f.kind) {
       case 'reserved-areas-exhausted': {
-        const where = f.tdmr ? `TDMR [0x${f.tdmr.start.toString(16)}, 0x${f.tdmr.end.toString(16)})` : 'a TDMR';
+        const where = f.tdmr ? `TDMR [${hex(f.tdmr.start)}, ${hex(f.tdmr.end)})` : 'a TDMR';
         push(f.kind, {
           cause: `reserved areas exhausted: ${where} holds more memory holes (plus PAMTs) than the module's ${maxReserved ?? 16} reserved areas per TDMR`,
           evidence: ev,
@@ -200,7 +201,7 @@ function signatureDiagnoses(src: LogSource, platform: Platform | null): Diagnosi
       case 'seamcall': {
         if (f.status === undefined || f.leaf === undefined) break;
         const status = hexStatus(f.status);
-        const name = `${leafName(f.leaf)} (0x${f.leaf.toString(16)}) returned ${statusName(status)}`;
+        const name = `${leafName(f.leaf)} (${hex(f.leaf)}) returned ${statusName(status)}`;
         if (f.leaf === LEAF.SYS_RD && status === STATUS_NOT_READY) {
           push('tdx10', {
             cause: `a TDX 1.0 module under a 6.8+ kernel: ${name}; 1.0 modules answer TDH.SYS.RD only after initialization, and these kernels read metadata with it first`,

@@ -2,11 +2,11 @@
 // and the library API share it, so both produce the same bytes.
 
 import { loadPlatform } from '../platform/load.js';
-import { loadEngine, type EngineName } from '../construct/engine.js';
+import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { resolveCosts, costValues, type ResolvedCosts } from './costs.js';
 import { simulate, type SimulationResult, type ParameterRecord } from './simulate.js';
 import type { Platform } from '../platform/types.js';
-import type { TrialsResult } from './trialProgram.js';
+import type { TrialsResult } from '../kernels/trialProgram.js';
 import { usageError } from '../platform/errors.js';
 
 export interface SimulateRequest {

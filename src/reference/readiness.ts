@@ -5,7 +5,7 @@
 // optimize this file: its value is that it is obviously the definition.
 
 import type { NodeRange, Tdmr } from '../construct/types.js';
-import type { InitWindow, Readiness } from '../model/readiness.js';
+import type { InitWindow, Readiness } from '../kernels/readiness.js';
 import { SZ_1G } from '../construct/constants.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -5,8 +5,8 @@
 // reassembled in trial order, so the result is byte-identical for any number of workers or
 // chunks. A worker that dies fails only its chunk, which is retried once on a fresh worker.
 
-import type { TrialProgram, TrialsResult } from '../model/trialProgram.js';
-import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../model/trialProgram.js';
+import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
+import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trialProgram.js';
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { loadEngine, type EngineName } from '../construct/engine.js';
+import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
 import { chunkText, type SweepFormat } from '../model/sweep/output.js';
 import type { SweepPlan } from '../model/sweep/spec.js';

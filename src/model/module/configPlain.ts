@@ -11,7 +11,7 @@
 // tested here, in any order.
 
 import { SZ_1G, SZ_2M, SZ_4K } from '../../construct/constants.js';
-import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configChecks.js';
+import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** Page size by PS index (0 = 4K, 1 = 2M, 2 = 1G). */

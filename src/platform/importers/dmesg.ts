@@ -6,6 +6,8 @@
 //
 // Formats: /work/shared/real-logs/README.md and init-flow.md §3.
 
+import { hex } from '../../construct/hex.js';
+
 export interface Provenance {
   /** 1-based line number in the text. */
   line: number;
@@ -300,7 +302,7 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
   m = SEAMCALL_FAILED.exec(msg);
   if (m) {
     log.failures.push({
-      ...at, kind: 'seamcall', text: msg, leaf: Number(BigInt(m[1])), status: '0x' + BigInt(m[2]).toString(16),
+      ...at, kind: 'seamcall', text: msg, leaf: Number(BigInt(m[1])), status: hex(BigInt(m[2])),
     });
     return true;
   }

@@ -6,13 +6,13 @@
 // gets a fair share of the expensive corners; and a missing shard shows as gaps in the merged
 // indices, which the merge refuses.
 
-import type { EngineName } from '../../construct/engine.js';
-import { loadEngine } from '../../construct/engine.js';
-import { runChunkPool, sweepWorkers, type FaultInjection } from '../../workers/chunkPool.js';
-import type { SweepWorkerApi } from '../../workers/sweepWorker.js';
-import { SweepEvaluator, type RowRange } from './evaluate.js';
-import { chunkText, headerText, type SweepFormat } from './output.js';
-import type { SweepPlan } from './spec.js';
+import type { EngineName } from '../kernels/engine.js';
+import { loadEngine } from '../kernels/engine.js';
+import { runChunkPool, sweepWorkers, type FaultInjection } from './chunkPool.js';
+import type { SweepWorkerApi } from './sweepWorker.js';
+import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
+import { chunkText, headerText, type SweepFormat } from '../model/sweep/output.js';
+import type { SweepPlan } from '../model/sweep/spec.js';
 
 export interface Shard {
   /** 1-based. */

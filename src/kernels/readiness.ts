@@ -1,4 +1,5 @@
-// When does TDX memory become usable? TDH.SYS.TDMR.INIT reports progress per 1 GiB of a
+// When does TDX memory become usable? (The fast engine; its oracle is src/reference/readiness.ts.)
+// TDH.SYS.TDMR.INIT reports progress per 1 GiB of a
 // TDMR, so each GiB of a TDMR is usable once the call that completes it returns. The TDX
 // memory inside that GiB (the memory list, not the TDMR's holes) is what becomes usable.
 //
