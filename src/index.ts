@@ -14,9 +14,11 @@ export { loadEngine } from './kernels/engine.js';
 export { constructReference } from './reference/construct.js';
 export { constructWasm, constructWasmBatch } from './kernels/construct.js';
 
-export { simulate, SCHEMA_VERSION } from './model/simulate.js';
+// One simulate entry point: a validated platform (validatePlatform, getPreset, loadPlatform)
+// and options (policy, engine, costOverrides, trials, seed, workers, trace) → the report.
+export { simulatePlatform as simulate } from './workers/simulateRun.js';
+export { SCHEMA_VERSION } from './model/simulate.js';
 export type { SimulationResult } from './model/simulate.js';
-export { runSimulation, simulatePlatform } from './model/run.js';
 export type { SimulateRequest, SimulationReport } from './model/run.js';
 export { registerPolicy, getPolicy, listPolicies } from './model/policies/registry.js';
 export type { KernelPolicy } from './model/policies/policy.js';

@@ -4,7 +4,7 @@
 import { parseArgs, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
-import { loadAndSimulate, type SimulationReport } from '../model/run.js';
+import { loadAndSimulate, type SimulationReport } from '../workers/simulateRun.js';
 import { table } from '../report/units.js';
 import { compareRows } from '../report/compareRows.js';
 import type { Platform } from '../platform/types.js';

@@ -7,7 +7,7 @@ import { writeOutput, writeFileAtomic, type Out } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
 import { readText } from '../platform/load.js';
-import { loadAndSimulate } from '../model/run.js';
+import { loadAndSimulate } from '../workers/simulateRun.js';
 import { metricsOf, type Metrics } from '../model/metrics.js';
 import { table } from '../report/units.js';
 import { green, red } from '../report/color.js';

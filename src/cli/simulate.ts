@@ -4,7 +4,7 @@
 import { parseArgs, intFlag, choiceFlag } from './args.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
-import { loadAndSimulate, type SimulateRequest } from '../model/run.js';
+import { loadAndSimulate, type SimulateRequest } from '../workers/simulateRun.js';
 
 export async function simulateCommand(argv: string[], out: Out): Promise<number> {
   const args = parseArgs(argv, {

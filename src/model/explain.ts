@@ -11,7 +11,7 @@ import { buildPlatform, type ParsedSource, type MemoryOrigin } from '../platform
 import { applySets } from '../platform/load.js';
 import { validatePlatform } from '../platform/validate.js';
 import { InputError, usageError } from '../platform/errors.js';
-import { splitSets, simulatePlatform, type SimulationReport } from './run.js';
+import { splitSets, simulateOnce, type SimulationReport } from './run.js';
 import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
@@ -333,7 +333,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
       if (e instanceof InputError) throw new InputError('--set', e.message);
       throw e;
     }
-    report = await simulatePlatform(platform, { policy: opts.policy, costOverrides });
+    report = (await simulateOnce(platform, { policy: opts.policy, costOverrides })).report;
     model = modelFacts(report);
     context.policy = report.policy.name;
     context.modelError = report.outcome.error?.message ?? null;
@@ -349,7 +349,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
   if (platform && signatures.some((d) => d.cause.startsWith('reserved areas exhausted')) && platform.kernel.holes !== 'cmr' && platform.cmrsGiven) {
     // Say what the first remedy would do on this very machine rather than in general.
     const alt = validatePlatform({ ...document, kernel: { ...((document!.kernel as object) ?? {}), holes: 'cmr' } });
-    const r = await simulatePlatform(alt, { policy: opts.policy, costOverrides });
+    const r = (await simulateOnce(alt, { policy: opts.policy, costOverrides })).report;
     const d = signatures.find((x) => x.cause.startsWith('reserved areas exhausted'))!;
     d.remedies[0] += r.outcome.initialized
       ? ` (on this platform the model then initializes, ${r.pamt.totalKb} KB PAMT)`
