@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
-for b in construct constructNative simulate coldstart trials sweep; do
+for b in construct constructNative simulate coldstart trials sweep workers; do
   [ -f "bench/$b.bench.ts" ] || continue
   echo "== $b"
   node --import tsx "bench/$b.bench.ts" --json "bench/results/$b.json"
