@@ -98,7 +98,7 @@ const median = (xs: number[]): number => {
 function compare(label: string, file: string, passes: number, warmup: number, reps: number): Record<string, unknown> {
   const native: Pass[] = [];
   const wasm: Pass[] = [];
-  const nativeResults = `${file}.native-results`;
+  const nativeResults = join(dir, `${label.replace(/[^a-z0-9]+/gi, '-')}.native-results`);
   for (let r = 0; r < reps; r++) {
     const keep = r === 0 ? ['--result', nativeResults] : [];
     native.push(lastJson(run(anchor!, ['bench', file, '--passes', String(passes), '--warmup', String(warmup), ...keep])));
