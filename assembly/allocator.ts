@@ -9,14 +9,15 @@ import { take } from './arena';
 import { buildRuns, carve, findFit, initRunPool, newRun, runEndOf, runStartOf } from './freeRuns';
 import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64 } from './mem';
 import { sortPairsByKey } from './sort';
-import { SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/layout';
+import { SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/constructAbi';
+import { PAGE_SHIFT as PAGE_SHIFT_I32, PAGE_SIZE, SZ_16M } from '../src/construct/constants';
 
 export const NO_PFN: u64 = u64.MAX_VALUE;
 
-const PAGE_SHIFT: u64 = 12;
-const PAGE_MASK: u64 = 4095;
-const PFN_16M: u64 = 0x1000; // 16 MiB in pages: DMA | DMA32
-const PFN_4G: u64 = 0x100000; // 4 GiB in pages: DMA32 | NORMAL
+const PAGE_SHIFT: u64 = <u64>PAGE_SHIFT_I32;
+const PAGE_MASK: u64 = <u64>PAGE_SIZE - 1;
+const PFN_16M: u64 = <u64>SZ_16M >> PAGE_SHIFT; // DMA | DMA32
+const PFN_4G: u64 = (<u64>1 << 32) >> PAGE_SHIFT; // DMA32 | NORMAL
 const ZONES: u32 = 3; // fallback order within a node: NORMAL, DMA32, DMA
 
 let nodeCount: u32 = 0;

@@ -1,4 +1,4 @@
-// The kernel's scratch: one region the wrapper sizes with scratchBytes() (layout.ts) and
+// The kernel's scratch: one region the wrapper sizes with scratchBytes() (constructAbi.ts) and
 // hands over per batch. Each platform starts again at the bottom, so a batch reuses the same
 // bytes and nothing is ever freed piecemeal.
 
@@ -11,7 +11,7 @@ export function arenaReset(base: usize, bytes: usize): void {
 }
 
 /** Bytes for one array, 8-byte aligned. Overrunning would corrupt the wrapper's blocks. */
-export function take(bytes: usize): usize {
+@inline export function take(bytes: usize): usize {
   const p = (cursor + 7) & ~(<usize>7);
   const next = p + bytes;
   if (next > limit) abort('construct kernel: scratch region too small');

@@ -1,5 +1,5 @@
 // construct_tdmrs for one platform: read an input block, run the kernel's phases in order,
-// write an output block (layout.ts describes both).
+// write an output block (constructAbi.ts describes both).
 
 import { initAllocator } from './allocator';
 import { arenaReset } from './arena';
@@ -47,10 +47,9 @@ import {
   WARN_RSVD_EXHAUSTED,
   WARN_TDMRS_EXHAUSTED,
   WARN_TDMRS_REACHING_LIMIT,
-} from '../src/kernels/layout';
+} from '../src/kernels/constructAbi';
+import { TDMR_NR_WARN } from '../src/construct/constants';
 
-// fill_out_tdmrs warns when fewer than this many TDMRs are left (TDMR_NR_WARN).
-const TDMR_NR_WARN: i64 = 4;
 
 /** Header and warnings of a block that describes no TDMRs. */
 function finishFailure(out: usize, status: i32, failBase: u64, failSize: u64): void {
@@ -90,7 +89,7 @@ export function constructOne(inp: usize, out: usize, scratch: usize, scratchByte
     return;
   }
   // The kernel computes this in int, so a limit below the count used still warns.
-  if (<i64>maxTdmrs - <i64>tdCount < TDMR_NR_WARN) {
+  if (<i64>maxTdmrs - <i64>tdCount < <i64>TDMR_NR_WARN) {
     warn(WARN_TDMRS_REACHING_LIMIT, <u64>tdCount, maxTdmrs);
   }
 

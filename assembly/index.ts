@@ -1,5 +1,5 @@
 // The construct kernel's exports. Everything it reads and writes lives in linear memory the
-// TypeScript wrapper owns (src/kernels/construct.ts); src/kernels/layout.ts is the contract.
+// TypeScript wrapper owns (src/kernels/construct.ts); src/kernels/constructAbi.ts is the contract.
 
 import { constructOne } from './construct';
 import { getF64 } from './mem';

@@ -3,8 +3,9 @@
 
 import { take } from './arena';
 import { getU64, setU32, setU64, wordU64 } from './mem';
+import { SZ_1M as SZ_1M_I32 } from '../src/construct/constants';
 
-const SZ_1M: u64 = 0x100000;
+const SZ_1M: u64 = <u64>SZ_1M_I32;
 
 export let memStart: usize = 0;
 export let memEnd: usize = 0;

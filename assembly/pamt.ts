@@ -7,10 +7,11 @@ import { getU32, getU64, setU32, setU64 } from './mem';
 import { firstEndAtLeast, memCount, memEnd, memNode } from './memlist';
 import { tdBase, tdCount, tdSize } from './tdmrs';
 import { warn } from './warnings';
-import { WARN_NID_FALLBACK } from '../src/kernels/layout';
+import { WARN_NID_FALLBACK } from '../src/kernels/constructAbi';
+import { PAGE_SHIFT as PAGE_SHIFT_I32, PAGE_SIZE } from '../src/construct/constants';
 
-const PAGE_SHIFT: u64 = 12;
-const PAGE_MASK: u64 = 4095;
+const PAGE_SHIFT: u64 = <u64>PAGE_SHIFT_I32;
+const PAGE_MASK: u64 = <u64>PAGE_SIZE - 1;
 
 export let pamtNid: usize = 0;
 export let pamtBase: usize = 0;

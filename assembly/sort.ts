@@ -59,8 +59,28 @@ export function sortAreasKernel(off: usize, size: usize, num: u32): void {
   }
 }
 
+// Below this many elements the merge sorts hand over to insertion sort (also stable): the
+// common platform has a handful of TDMRs and reserved ranges, where the merge passes cost
+// more than the few shifts.
+const SMALL: u32 = 16;
+
 /** Stable sort of parallel u64 arrays (key, val) by key; tmpKey/tmpVal hold n each. */
 export function sortPairsByKey(key: usize, val: usize, tmpKey: usize, tmpVal: usize, n: u32): void {
+  if (n <= SMALL) {
+    for (let i: u32 = 1; i < n; i++) {
+      const k = getU64(key, i);
+      const v = getU64(val, i);
+      let j = i;
+      while (j > 0 && getU64(key, j - 1) > k) {
+        setU64(key, j, getU64(key, j - 1));
+        setU64(val, j, getU64(val, j - 1));
+        j--;
+      }
+      setU64(key, j, k);
+      setU64(val, j, v);
+    }
+    return;
+  }
   let srcK = key;
   let srcV = val;
   let dstK = tmpKey;
@@ -109,6 +129,21 @@ export function sortPairsByKey(key: usize, val: usize, tmpKey: usize, tmpVal: us
  */
 export function sortIndexes(idx: usize, tmp: usize, n: u32, keys: usize): void {
   if (n < 2) return;
+  if (n <= SMALL) {
+    for (let i: u32 = 1; i < n; i++) {
+      const v = getU32(idx, i);
+      const k: u64 = keys != 0 ? getU64(keys, v) : <u64>v;
+      let j = i;
+      for (; j > 0; j--) {
+        const u = getU32(idx, j - 1);
+        const ku: u64 = keys != 0 ? getU64(keys, u) : <u64>u;
+        if (ku <= k) break;
+        setU32(idx, j, u);
+      }
+      setU32(idx, j, v);
+    }
+    return;
+  }
   let src = idx;
   let dst = tmp;
   for (let width: u32 = 1; width < n; width <<= 1) {

@@ -4,9 +4,9 @@
 import { take } from './arena';
 import { getU64, setU64 } from './mem';
 import { memCount, memEnd, memStart } from './memlist';
+import { SZ_1G } from '../src/construct/constants';
 
-const SZ_1G: u64 = 0x40000000;
-const MASK_1G: u64 = SZ_1G - 1;
+const MASK_1G: u64 = <u64>SZ_1G - 1;
 
 export let tdBase: usize = 0;
 export let tdSize: usize = 0;

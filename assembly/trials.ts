@@ -25,14 +25,10 @@
 // OUTPUT: count × (nSteps + 1) f64, trial-major: each step's duration, then the total.
 // SCRATCH: min(lanes, nTdmrs) f64 for the busiest 'tdmrs' op (lane finish times).
 
-const OP_FIXED: i32 = 0;
-const OP_SERIAL: i32 = 1;
-const OP_PARALLEL: i32 = 2;
-const OP_TDMRS: i32 = 3;
+import { OP_FIXED, OP_SERIAL, OP_PARALLEL, OP_TDMRS, EXACT_CALLS_MAX as EXACT_CALLS_MAX_I32 } from '../src/kernels/trialsAbi';
 
-// Above this many calls a TDMR's TDMR.INIT time is drawn as one normal instead of per call
-// (a 64 TiB host has millions of 4 MiB chunks per TDMR). Must match the oracle.
-const EXACT_CALLS_MAX: f64 = 64;
+// The op codes and the exact-calls limit are the contract in src/kernels/trialsAbi.ts.
+const EXACT_CALLS_MAX: f64 = <f64>EXACT_CALLS_MAX_I32;
 
 export function heapBase(): usize {
   return __heap_base;

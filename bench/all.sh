@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
-for b in construct simulate coldstart trials sweep importers guest-boot guest-attest; do
+for b in construct constructNative simulate coldstart trials sweep workers importers guest-boot guest-attest; do
   [ -f "bench/$b.bench.ts" ] || continue
   echo "== $b"
   node --import tsx "bench/$b.bench.ts" --json "bench/results/$b.json"

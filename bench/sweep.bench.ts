@@ -22,13 +22,13 @@ import { Bench } from 'tinybench';
 import { machineInfo, jsonTarget } from './machine.js';
 
 const root = new URL('..', import.meta.url).pathname;
-if (!existsSync(join(root, 'dist/src/model/sweep/run.js'))) {
+if (!existsSync(join(root, 'dist/src/workers/sweepRun.js'))) {
   console.error('bench/sweep: dist/ is missing; build it first (npm ci or npx tsc)');
   process.exit(2);
 }
 const { readSweepSpec } = (await import('../dist/src/model/sweep/spec.js')) as typeof import('../src/model/sweep/spec.js');
 const { SweepEvaluator } = (await import('../dist/src/model/sweep/evaluate.js')) as typeof import('../src/model/sweep/evaluate.js');
-const { loadEngine } = (await import('../dist/src/construct/engine.js')) as typeof import('../src/construct/engine.js');
+const { loadEngine } = (await import('../dist/src/kernels/engine.js')) as typeof import('../src/kernels/engine.js');
 
 const quick = process.argv.includes('--quick');
 const capacityGrid = (costValues: number): Record<string, unknown> => ({

@@ -6,7 +6,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { runTrialsWasm } from '../src/kernels/trials.js';
 import { runTrials } from '../src/workers/pool.js';
 import { machineInfo, jsonTarget } from './machine.js';

@@ -1,12 +1,12 @@
 // Library use: construct and simulate a built-in platform, then try an experimental policy.
 // Run after `npm ci`: node examples/library.mjs
-import { getPreset, validatePlatform, toConstructInput, constructWasm, simulatePlatform } from '../dist/src/index.js';
+import { getPreset, validatePlatform, toConstructInput, constructWasm, simulate } from '../dist/src/index.js';
 
 const platform = validatePlatform(getPreset('default'));
 const construct = constructWasm(toConstructInput(platform));
 console.log(`${platform.name}: ${construct.ok ? construct.tdmrs.length + ' TDMRs, ' + construct.pamtKb + ' KB PAMT' : construct.error}`);
 
 for (const policy of ['mainline', 'parallel-tdmr']) {
-  const r = await simulatePlatform(platform, { policy });
+  const r = await simulate(platform, { policy });
   console.log(`${policy.padEnd(14)} initialized=${r.outcome.initialized} total=${(r.totals.initUs / 1000).toFixed(1)} ms TDMR.INIT=${(r.totals.tdmrInitUs / 1000).toFixed(1)} ms`);
 }

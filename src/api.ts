@@ -10,11 +10,12 @@ import { readKernelLog } from './platform/importers/dmesg.js';
 import { explainSources, type ExplainOptions, type ExplainRun } from './model/explain.js';
 import { calibrate as fit, type CalibrateOptions, type CalibrationResult } from './model/calibrate.js';
 import { parseSweepSpec, readSweepSpec } from './model/sweep/spec.js';
-import { runSweep, type Shard } from './model/sweep/run.js';
-import { simulatePlatform, splitSets, type SimulationReport } from './model/run.js';
+import { runSweep, type Shard } from './workers/sweepRun.js';
+import { splitSets, type SimulationReport } from './model/run.js';
+import { simulatePlatform } from './workers/simulateRun.js';
 import { compareRows, type CompareRow } from './report/compareRows.js';
 import { applySets } from './platform/load.js';
-import type { EngineName } from './construct/engine.js';
+import type { EngineName } from './kernels/engine.js';
 import type { Platform } from './platform/types.js';
 import type { PlatformDocument } from './platform/document.js';
 

@@ -21,17 +21,19 @@ export type { KernelLog } from './platform/importers/dmesg.js';
 export type { ConstructInput, ConstructResult, Tdmr } from './construct/types.js';
 export { toConstructInput } from './construct/input.js';
 export { canonicalResult } from './construct/canonical.js';
-export { loadEngine } from './construct/engine.js';
-export type { EngineName, ConstructEngine } from './construct/engine.js';
+export { loadEngine } from './kernels/engine.js';
+export type { EngineName, ConstructEngine } from './kernels/engine.js';
 export { constructReference } from './reference/construct.js';
 export { constructWasm, constructWasmBatch } from './kernels/construct.js';
 
-// Simulation, policies, costs.
-export { simulate, SCHEMA_VERSION } from './model/simulate.js';
+// Simulation, policies, costs. One simulate entry point: a validated platform (validatePlatform,
+// getPreset, loadPlatform) and options (policy, engine, costOverrides, trials, seed, workers,
+// trace) → the report.
+export { simulatePlatform as simulate } from './workers/simulateRun.js';
+export { SCHEMA_VERSION } from './model/simulate.js';
 export type { SimulationResult } from './model/simulate.js';
-export { runSimulation, simulatePlatform } from './model/run.js';
 export type { SimulateRequest, SimulationReport } from './model/run.js';
-export type { TrialsResult } from './model/trialProgram.js';
+export type { TrialsResult } from './kernels/trialProgram.js';
 export { registerPolicy, getPolicy, listPolicies } from './model/policies/registry.js';
 export type { KernelPolicy } from './model/policies/policy.js';
 export type { Sim } from './model/sim.js';
@@ -51,7 +53,7 @@ export { metricsOf } from './model/metrics.js';
 export type { Metrics } from './model/metrics.js';
 export type { ExplainRun, ExplainResult, ExplainOptions, Diagnosis } from './model/explain.js';
 export type { CalibrationResult, CalibrateOptions } from './model/calibrate.js';
-export type { Shard } from './model/sweep/run.js';
+export type { Shard } from './workers/sweepRun.js';
 
 // Reports: the strings the CLI writes.
 export { simulateText } from './report/simulateText.js';

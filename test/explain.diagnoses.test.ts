@@ -9,7 +9,7 @@ import { readKernelLog } from '../src/platform/importers/dmesg.js';
 import { explainText } from '../src/report/explainText.js';
 import { explainHtml } from '../src/report/html/explainHtml.js';
 import { validatePlatform } from '../src/platform/validate.js';
-import { simulatePlatform } from '../src/model/run.js';
+import { simulatePlatform } from '../src/workers/simulateRun.js';
 import { getPreset } from '../src/platform/presets.js';
 
 const FIX = new URL('fixtures/explain/', import.meta.url).pathname;

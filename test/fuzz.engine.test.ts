@@ -8,7 +8,7 @@ import { toConstructInput } from '../src/construct/input.js';
 import { constructWasm } from '../src/kernels/construct.js';
 import { constructReference } from '../src/reference/construct.js';
 import { canonicalResult } from '../src/construct/canonical.js';
-import { simulatePlatform } from '../src/model/run.js';
+import { simulatePlatform } from '../src/workers/simulateRun.js';
 import type { Platform } from '../src/platform/types.js';
 import { caseRng, excerpt, FUZZ_SEED, engineDocText, seedDocs, tolerate } from './helpers/fuzz.js';
 

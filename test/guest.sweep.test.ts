@@ -1,8 +1,8 @@
 // `sweep` over TD axes: a spec with kind: guest.
 import { describe, it, expect } from 'vitest';
 import { readSweepSpec } from '../src/model/sweep/spec.js';
-import { runSweep } from '../src/model/sweep/run.js';
-import { parseCsv } from '../src/report/csv.js';
+import { runSweep } from '../src/workers/sweepRun.js';
+import { parseCsv } from '../src/util/csv.js';
 
 async function sweepText(spec: string, format: 'csv' | 'jsonl' = 'csv', shard?: { k: number; n: number }): Promise<string> {
   const plan = readSweepSpec(spec, 'spec.yaml');

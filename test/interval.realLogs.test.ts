@@ -7,7 +7,7 @@ import { parseSource } from '../src/platform/importers/merge.js';
 import { explainSources } from '../src/model/explain.js';
 import { windowParts, bootLn, sampleSd } from '../src/model/interval.js';
 import { TDMR_INIT_BOOT_SIGMA } from '../src/model/costs.js';
-import { simulatePlatform } from '../src/model/run.js';
+import { simulatePlatform } from '../src/workers/simulateRun.js';
 import { validatePlatform } from '../src/platform/validate.js';
 import { getPreset } from '../src/platform/presets.js';
 

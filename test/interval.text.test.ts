@@ -1,7 +1,7 @@
 // What the text report says about time: the 80% interval, when guests can use TDX, and that
 // TDMR.INIT progress is the module's, not memory a guest has.
 import { describe, it, expect } from 'vitest';
-import { simulatePlatform } from '../src/model/run.js';
+import { simulatePlatform } from '../src/workers/simulateRun.js';
 import { validatePlatform } from '../src/platform/validate.js';
 import { getPreset } from '../src/platform/presets.js';
 import { simulateText } from '../src/report/simulateText.js';

@@ -87,7 +87,7 @@ describe('library: the commands as functions', () => {
 
   it('the report builders give the text, CSV and HTML the CLI writes', async () => {
     const platform = lib.validatePlatform(lib.getPreset('default'));
-    const report = await lib.simulatePlatform(platform, {});
+    const report = await lib.simulate(platform, {});
     expect(lib.simulateText(report) + '\n').toBe(runCli(['simulate', 'preset:default']).stdout);
     expect(lib.simulateCsv(report)).toBe(runCli(['simulate', 'preset:default', '--format', 'csv']).stdout);
     expect(lib.simulateHtml(report, platform)).toBe(runCli(['simulate', 'preset:default', '--format', 'html']).stdout);

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { NodeRange, Tdmr } from '../src/construct/types.js';
-import { readiness, readinessTimes, SWEEP_POINTS, type InitWindow, type Readiness } from '../src/model/readiness.js';
+import { readiness, readinessTimes, SWEEP_POINTS, type InitWindow, type Readiness } from '../src/kernels/readiness.js';
 import { readinessReference } from '../src/reference/readiness.js';
 import { rng as mulberry32 } from './helpers/randomPlatform.js';
 

@@ -22,7 +22,7 @@ import { sweepHtml } from '../src/report/html/sweepHtml.js';
 import { parseSource } from '../src/platform/importers/merge.js';
 import { explainSources } from '../src/model/explain.js';
 import { parseSpecText, parseSweepSpec } from '../src/model/sweep/spec.js';
-import { sweepText } from '../src/model/sweep/run.js';
+import { sweepText } from '../src/workers/sweepRun.js';
 
 const CHROMIUM = browserOrSkip('report.browser.test');
 
@@ -223,7 +223,7 @@ describe.skipIf(!CHROMIUM)('the HTML report in chromium', () => {
 async function allReports(): Promise<Record<string, string>> {
   const log = 'test/data/real-logs/case-15.txt';
   const explain = await explainSources([parseSource({ file: log, text: readFileSync(new URL(`../${log}`, import.meta.url), 'utf8') })]);
-  const { simulatePlatform } = await import('../src/model/run.js');
+  const { simulatePlatform } = await import('../src/workers/simulateRun.js');
   const parallel = await simulatePlatform(cases.default.platform, { engine: 'ts', policy: 'parallel-tdmr' });
   const big = await presetCase('2s-gnr-1536g');
   const spec = { base: 'preset:default', grid: { sockets: [1, 2, 4], memoryPerSocket: ['128G', '512G', '2T'], snc: [1, 2], policy: ['mainline', 'parallel-tdmr'], 'module.maxTdmrs': [4, 64] } };

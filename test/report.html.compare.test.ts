@@ -2,7 +2,7 @@
 // comparison of policies titled by policy, and a picture identical for A and B drawn once.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { compareHtml } from '../src/report/html/simulateHtml.js';
-import { simulatePlatform } from '../src/model/run.js';
+import { simulatePlatform } from '../src/workers/simulateRun.js';
 import { presetCase, type Case } from './helpers/htmlReports.js';
 import type { SimulationReport } from '../src/model/run.js';
 

@@ -3,12 +3,12 @@
 import { describe, it, expect } from 'vitest';
 import { constructWasm } from '../src/kernels/construct.js';
 import { loadKernel, kernelGeneration, KernelTrapError } from '../src/kernels/wasm.js';
-import { inputWords } from '../src/kernels/layout.js';
+import { inputWords } from '../src/kernels/constructAbi.js';
 import { canonicalResult } from '../src/construct/canonical.js';
 import { loadTrialsKernel, runTrialsWasm, resetTrialsKernel } from '../src/kernels/trials.js';
 import { runTrialsReference } from '../src/reference/trials.js';
 import type { ConstructInput } from '../src/construct/types.js';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { readVectors } from './helpers/vectors.js';
 
 const G = 0x40000000;

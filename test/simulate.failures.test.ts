@@ -1,7 +1,7 @@
 // The failure catalogue (issue 3): each case checks the kernel's log text and the final status.
 import { describe, it, expect } from 'vitest';
 import { validatePlatform } from '../src/platform/validate.js';
-import { simulatePlatform } from '../src/model/run.js';
+import { simulatePlatform } from '../src/workers/simulateRun.js';
 import { twoSocket } from './helpers/platforms.js';
 
 async function sim(doc: Record<string, unknown>, policy = 'mainline') {

@@ -1,7 +1,7 @@
 // Each policy's order of SEAMCALLs, its CPUs, concurrency, hotplug and bring-your-own TDMRs.
 import { describe, it, expect } from 'vitest';
 import { validatePlatform } from '../src/platform/validate.js';
-import { simulatePlatform } from '../src/model/run.js';
+import { simulatePlatform } from '../src/workers/simulateRun.js';
 import { twoSocket } from './helpers/platforms.js';
 
 async function sim(doc: Record<string, unknown>, policy = 'mainline', extra: Record<string, unknown> = {}) {

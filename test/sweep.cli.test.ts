@@ -10,7 +10,7 @@ import { runCli } from './helpers/cli.js';
 import { parseSpecText, parseSweepSpec } from '../src/model/sweep/spec.js';
 import { SweepEvaluator } from '../src/model/sweep/evaluate.js';
 import { formatRows, headerText } from '../src/model/sweep/output.js';
-import { loadEngine } from '../src/construct/engine.js';
+import { loadEngine } from '../src/kernels/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tdxmodel-sweep-'));
 const SMALL = join(dir, 'small.yaml');

@@ -1,7 +1,7 @@
 // CSV cells: RFC 4180 quoting, formula-injection defusing of text (not of numbers), and the
 // reader the shard merge uses, which must give back exactly the records written.
 import { describe, it, expect } from 'vitest';
-import { csvCell, csvRecord, csvText, parseCsv } from '../src/report/csv.js';
+import { csvCell, csvRecord, csvText, parseCsv } from '../src/util/csv.js';
 
 describe('csv', () => {
   it('quotes commas, quotes and line ends (RFC 4180)', () => {

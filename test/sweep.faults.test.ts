@@ -3,7 +3,7 @@
 // written before are whole and in order, and no thread is left.
 import { describe, it, expect } from 'vitest';
 import { parseSpecText, parseSweepSpec } from '../src/model/sweep/spec.js';
-import { runSweep, sweepText } from '../src/model/sweep/run.js';
+import { runSweep, sweepText } from '../src/workers/sweepRun.js';
 import { FAULT_EXIT_CODE, liveWorkers } from '../src/workers/chunkPool.js';
 
 const plan = parseSweepSpec(parseSpecText(JSON.stringify({

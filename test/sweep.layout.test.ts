@@ -4,8 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import { PRESETS } from '../src/platform/presets.js';
 import { validatePlatform } from '../src/platform/validate.js';
-import { buildLayout } from '../src/platform/presets/layout.js';
-import { inferLayout, socketLayout } from '../src/model/sweep/layout.js';
+import { buildLayout } from '../src/platform/presets/socketMemoryMap.js';
+import { inferLayout, socketLayout } from '../src/model/sweep/inferSocketLayout.js';
 
 describe('sweep layout inference', () => {
   for (const p of PRESETS) {

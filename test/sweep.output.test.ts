@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { parseSpecText, parseSweepSpec } from '../src/model/sweep/spec.js';
-import { sweepText } from '../src/model/sweep/run.js';
+import { sweepText } from '../src/workers/sweepRun.js';
 import { mergeShards } from '../src/model/sweep/output.js';
 import { sweepHtml } from '../src/report/html/sweepHtml.js';
 import { CSP } from '../src/report/html/page.js';

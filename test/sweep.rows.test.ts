@@ -2,9 +2,9 @@
 // depend on worker count or chunking, and merged shards give back the unsharded bytes.
 import { describe, it, expect } from 'vitest';
 import { parseSpecText, parseSweepSpec, type SweepPlan } from '../src/model/sweep/spec.js';
-import { sweepText } from '../src/model/sweep/run.js';
+import { sweepText } from '../src/workers/sweepRun.js';
 import { mergeShards } from '../src/model/sweep/output.js';
-import { loadAndSimulate } from '../src/model/run.js';
+import { loadAndSimulate } from '../src/workers/simulateRun.js';
 import { metricsOf } from '../src/model/metrics.js';
 import { liveWorkers } from '../src/workers/chunkPool.js';
 

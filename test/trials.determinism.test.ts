@@ -1,6 +1,6 @@
 // The summary depends only on (program, trials, seed): not on worker count, chunking or runs.
 import { describe, it, expect } from 'vitest';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { runTrials } from '../src/workers/pool.js';
 
 const program: TrialProgram = {

@@ -1,7 +1,7 @@
 // A worker killed mid-run: its chunk is retried on a fresh worker and the result is the same
 // as an undisturbed run; killed twice, the run rejects with a clear message. No thread is left.
 import { describe, it, expect } from 'vitest';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { FAULT_EXIT_CODE, liveTrialsWorkers, runTrials } from '../src/workers/pool.js';
 
 const program: TrialProgram = {

@@ -1,8 +1,8 @@
 // The WASM kernel and the TypeScript oracle must agree bit for bit on any valid program, seed
 // and trial range (see the header of assembly/trials.ts for why this is exact, not approximate).
 import { describe, it, expect } from 'vitest';
-import type { TrialOp, TrialProgram } from '../src/model/trialProgram.js';
-import { SEED_MAX, SIGMA_MAX } from '../src/model/trialProgram.js';
+import type { TrialOp, TrialProgram } from '../src/kernels/trialProgram.js';
+import { SEED_MAX, SIGMA_MAX } from '../src/kernels/trialProgram.js';
 import { runTrialsReference } from '../src/reference/trials.js';
 import { runTrialsWasm } from '../src/kernels/trials.js';
 import { rng as mulberry32 } from './helpers/randomPlatform.js';

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { runTrials, prewarmTrialWorkers } from '../src/workers/pool.js';
 import { dropSpareWorkers, liveWorkers } from '../src/workers/chunkPool.js';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 
 const program: TrialProgram = {
   steps: [

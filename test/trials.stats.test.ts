@@ -1,7 +1,7 @@
 // Statistics of the summary: exact when nothing is random; the log-normal's median, mean and
 // p95 close to theory for a large seeded sample (fixed seed: the bounds cannot flake).
 import { describe, it, expect } from 'vitest';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { runTrials } from '../src/workers/pool.js';
 import { summarize } from '../src/kernels/trials.js';
 

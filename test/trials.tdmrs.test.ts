@@ -1,7 +1,7 @@
 // 'tdmrs' op: greedy list scheduling in TDMR index order (not longest-first), and the normal
 // approximation of a TDMR's time above 64 calls.
 import { describe, it, expect } from 'vitest';
-import type { TrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { runTrialsWasm } from '../src/kernels/trials.js';
 import { runTrialsReference } from '../src/reference/trials.js';
 

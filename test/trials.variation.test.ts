@@ -1,8 +1,8 @@
 // Boot-to-boot variation (bootSigma): one log-normal factor per trial scales the whole
 // TDMR.INIT phase; per-call noise stays beside it. Kernel and oracle agree bit for bit.
 import { describe, it, expect } from 'vitest';
-import type { TrialProgram } from '../src/model/trialProgram.js';
-import { validateTrialProgram } from '../src/model/trialProgram.js';
+import type { TrialProgram } from '../src/kernels/trialProgram.js';
+import { validateTrialProgram } from '../src/kernels/trialProgram.js';
 import { runTrialsReference, normalsReference, expFast } from '../src/reference/trials.js';
 import { runTrialsWasm, summarize } from '../src/kernels/trials.js';
 import { rng as mulberry32 } from './helpers/randomPlatform.js';

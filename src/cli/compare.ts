@@ -6,7 +6,7 @@ import { INPUT_HELP, SET, ENGINE, OUT, format } from './options.js';
 import { POLICY, policySection } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { printable, usageError } from '../platform/errors.js';
-import { loadAndSimulate, type SimulationReport } from '../model/run.js';
+import { loadAndSimulate, type SimulationReport } from '../workers/simulateRun.js';
 import { table } from '../report/units.js';
 import { compareRows } from '../report/compareRows.js';
 import type { Platform } from '../platform/types.js';

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
 import { INPUT_HELP, OUT } from './options.js';
-import { ENGINES, loadEngine, type ConstructEngine } from '../construct/engine.js';
+import { ENGINES, loadEngine, type ConstructEngine } from '../kernels/engine.js';
 import { canonicalResult } from '../construct/canonical.js';
 import { toConstructInput } from '../construct/input.js';
 import { loadPlatform, maxInputBytes } from '../platform/load.js';

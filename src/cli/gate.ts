@@ -12,7 +12,7 @@ import { writeOutput, type Out } from './output.js';
 import { InputError, printable, usageError } from '../platform/errors.js';
 import { parseJsonStrict } from '../platform/json.js';
 import { readText } from '../platform/load.js';
-import { loadAndSimulate } from '../model/run.js';
+import { loadAndSimulate } from '../workers/simulateRun.js';
 import { metricsOf } from '../model/metrics.js';
 import {
   BASELINE_VERSION, KEYS_NOTE, METRICS, TOLERANCE_HELP, compareWithBaseline, inputKey, parseTolerances, validateBaseline,

@@ -1,11 +1,10 @@
 // tdxmodel simulate INPUT [--policy P] [--trials N --seed S --workers W] [--set K=V]... [--trace]
 //                        [--format text|json|csv|html] [--expect-success] [--timing] [--out FILE]
 
-import os from 'node:os';
 import { parseCommand, intFlag, choiceFlag, value, type CommandSpec } from './args.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
-import { loadAndSimulate, type SimulateRequest } from '../model/run.js';
+import { loadAndSimulate, type SimulateRequest } from '../workers/simulateRun.js';
 import { INPUT_HELP, SET, ENGINE, OUT, format } from './options.js';
 import { POLICY, policySection, costSection } from './modelOptions.js';
 
@@ -19,7 +18,7 @@ export const SIMULATE: CommandSpec = {
     SET,
     { name: 'trials', value: 'N', int: { min: 0, max: 10_000_000 }, default: '0', help: 'Monte Carlo trials of the timing (per-call log-normal spread from the *Sigma parameters); 0 = the deterministic run only' },
     { name: 'seed', value: 'S', int: { min: 0, max: 2 ** 53 - 1 }, default: '1', help: 'random seed of the trials (with --trials only); the same seed gives the same bytes for any --workers' },
-    { name: 'workers', value: 'N', int: { min: 1, max: 256 }, default: () => String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length)), defaultHelp: 'the number of CPUs', help: 'worker threads for the trials (with --trials only)' },
+    { name: 'workers', value: 'N', int: { min: 1, max: 256 }, defaultHelp: 'chosen from the amount of trial work (draws per trial × trials), at most the number of CPUs', help: 'worker threads for the trials (with --trials only); the output is byte-identical for any N' },
     { name: 'trace', help: 'record every SEAMCALL (leaf, CPU, start, end, status): a table in text, "trace" in JSON' },
     { name: 'timing', help: "how long tdxmodel itself took (load, simulate, trials): a line in text, \"timing\" in JSON" },
     { name: 'expect-success', help: 'exit 1 when the modeled initialization fails (for scripts and CI)' },
@@ -58,7 +57,8 @@ export async function simulateCommand(argv: string[], out: Out): Promise<number>
     sets: args.lists.get('set') ?? [],
     trials: intFlag(args, 'trials'),
     seed: intFlag(args, 'seed'),
-    workers: intFlag(args, 'workers'),
+    // Absent: chosen from the amount of trial work (workers/pool.ts, trialWorkers).
+    workers: args.flags.has('workers') ? intFlag(args, 'workers') : undefined,
     trace: args.bools.has('trace'),
     engine: choiceFlag(args, 'engine'),
     timing: args.bools.has('timing'),

@@ -10,7 +10,6 @@
 // SIGINT), as a shell reports a killed job. A second signal ends the process at once, with no
 // file (output.ts). A reader that closes the pipe (`| head`) stops the sweep too (exit 141).
 
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseCommand, choiceFlag, intFlag, type CommandSpec } from './args.js';
 import { ENGINE, OUT } from './options.js';
@@ -20,7 +19,7 @@ import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { WORKERS_MAX } from '../workers/chunkPool.js';
 import { readSweepSpec, STRUCTURAL } from '../model/sweep/spec.js';
-import { runSweep, type Shard } from '../model/sweep/run.js';
+import { runSweep, type Shard } from '../workers/sweepRun.js';
 import { mergeShards, type SweepFormat } from '../model/sweep/output.js';
 import { SWEEP_METRICS } from '../report/html/sweepMetrics.js';
 
@@ -115,7 +114,7 @@ export const SWEEP: CommandSpec = {
     { name: 'format', value: 'FMT', choices: ['csv', 'jsonl', 'html'], default: 'csv', help: 'output format (below)' },
     { name: 'metric', value: 'NAME', choices: SWEEP_METRICS, default: 'time', help: 'what the html page plots against each axis (with --format html only)' },
     OUT,
-    { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: `the number of CPUs, at most ${WORKERS_MAX}`, help: 'worker threads; rows are byte-identical for any N' },
+    { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: 'chosen from the row count (one worker per 2 s of estimated work), at most the number of CPUs', help: 'worker threads; rows are byte-identical for any N' },
     { name: 'shard', value: 'K/N|auto', help: 'evaluate only shard K of N (K from 1), for several machines; join the outputs with --merge. auto: the index from TDXMODEL_SHARD_INDEX, JOB_COMPLETION_INDEX (Kubernetes Indexed Job), CI_NODE_INDEX or BUILDKITE_PARALLEL_JOB, the count from --shards, TDXMODEL_SHARDS, CI_NODE_TOTAL or BUILDKITE_PARALLEL_JOB_COUNT (docs/sweep-spec.md)' },
     { name: 'shards', value: 'N', int: { min: 1, max: 1_000_000 }, help: 'the shard count for --shard auto (Kubernetes puts the completions count in no variable)' },
     { name: 'merge', help: 'join shard outputs (FILE...) into the output of the unsharded sweep' },
@@ -155,7 +154,8 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
   const metric = choiceFlag(args, 'metric', SWEEP_METRICS, 'time');
   if (args.flags.has('metric') && outputFormat !== 'html') throw usageError('--metric chooses what the --format html plots show');
   const engine = choiceFlag(args, 'engine', ['wasm', 'ts'] as const, 'wasm');
-  const workers = intFlag(args, 'workers', Math.min(WORKERS_MAX, availableParallelism()), 1, WORKERS_MAX);
+  // Absent: runSweep chooses from the row count (workers/chunkPool.ts, sweepWorkers).
+  const workers = args.flags.has('workers') ? intFlag(args, 'workers', 1, 1, WORKERS_MAX) : undefined;
   const shardFlag = args.flags.get('shard');
   if (args.flags.has('shards') && shardFlag !== 'auto') throw usageError('--shards N goes with --shard auto (or write --shard K/N)');
   const shard = shardFlag === undefined ? undefined : shardFlag === 'auto' ? autoShard(process.env, args.flags.get('shards')) : parseShard(shardFlag);

@@ -75,7 +75,3 @@ export interface ConstructFailure {
 }
 
 export type ConstructResult = ConstructSuccess | ConstructFailure;
-
-export const SZ_1M = 0x100000;
-export const SZ_1G = 0x40000000;
-export const PAGE_SIZE = 4096;

@@ -10,7 +10,7 @@
 import { InputError } from '../platform/errors.js';
 import { describe as show } from '../platform/units.js';
 import { parseJsonOrYaml } from '../platform/jsonOrYaml.js';
-import { csvRecord } from '../report/csv.js';
+import { csvRecord } from '../util/csv.js';
 import { applyTdSets, validateTd } from './document.js';
 import { getTdPreset } from './presets.js';
 import { guestCostValues, resolveGuestCosts } from './costs.js';

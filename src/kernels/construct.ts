@@ -1,5 +1,5 @@
 // TDMR construction on the WASM kernel: pack ConstructInputs into the kernel's linear memory
-// (layout.ts), make one call per batch, and decode the blocks into the same ConstructResult
+// (constructAbi.ts), make one call per batch, and decode the blocks into the same ConstructResult
 // the TypeScript oracle (src/reference/construct.ts) returns.
 
 import type {
@@ -55,7 +55,7 @@ import {
   inputWords,
   outputWords,
   scratchBytes,
-} from './layout.js';
+} from './constructAbi.js';
 import { loadKernel, resetKernel } from './wasm.js';
 
 const WASM_PAGE = 65536;
@@ -70,29 +70,43 @@ export interface BatchOptions {
   chunkBytes?: number;
 }
 
-interface Plan {
-  inWords: number;
-  outWords: number;
-  scratch: number;
+// Per-batch sizes, in reusable typed arrays rather than one object per platform (the batch
+// path runs hundreds of thousands of platforms a second; every allocation shows).
+let inWordsOf = new Float64Array(256);
+let outWordsOf = new Float64Array(256);
+let scratchOf = new Float64Array(256);
+
+function planAll(inputs: ConstructInput[]): void {
+  if (inWordsOf.length < inputs.length) {
+    const n = Math.max(inputs.length, 2 * inWordsOf.length);
+    inWordsOf = new Float64Array(n);
+    outWordsOf = new Float64Array(n);
+    scratchOf = new Float64Array(n);
+  }
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const nMem = input.memory.length;
+    const nRes = input.reserved.length;
+    const nHole = input.holes === 'cmr' ? input.cmrs.length : 0;
+    const nDist = input.nodeDistance.length;
+    inWordsOf[i] = inputWords(nMem, nRes, nHole, nDist);
+    outWordsOf[i] = outputWords(nMem, nHole);
+    scratchOf[i] = scratchBytes(nMem, nRes, nHole, nDist, input.maxReservedPerTdmr);
+  }
 }
 
-function plan(input: ConstructInput): Plan {
-  const nMem = input.memory.length;
-  const nHole = input.holes === 'cmr' ? input.cmrs.length : 0;
-  const nDist = input.nodeDistance.length;
-  return {
-    inWords: inputWords(nMem, input.reserved.length, nHole, nDist),
-    outWords: outputWords(nMem, nHole),
-    scratch: scratchBytes(nMem, input.reserved.length, nHole, nDist, input.maxReservedPerTdmr),
-  };
-}
+const NO_HOLES: ConstructInput['cmrs'] = [];
 
-/** Writes one input block at word w of the view. */
+/** Writes one input block at word w of the view (indexed loops: this is the hot path). */
 function pack(view: Float64Array, w: number, input: ConstructInput): void {
-  const nMem = input.memory.length;
-  const nRes = input.reserved.length;
-  const holes = input.holes === 'cmr' ? input.cmrs : [];
-  const nDist = input.nodeDistance.length;
+  const memory = input.memory;
+  const reserved = input.reserved;
+  const cmrHoles = input.holes === 'cmr';
+  const holes = cmrHoles ? input.cmrs : NO_HOLES;
+  const distance = input.nodeDistance;
+  const nMem = memory.length;
+  const nRes = reserved.length;
+  const nDist = distance.length;
   view[w + IN_N_MEM] = nMem;
   view[w + IN_N_RES] = nRes;
   view[w + IN_N_HOLE] = holes.length;
@@ -102,31 +116,39 @@ function pack(view: Float64Array, w: number, input: ConstructInput): void {
   view[w + IN_ES_4K] = input.pamtEntrySize[0];
   view[w + IN_ES_2M] = input.pamtEntrySize[1];
   view[w + IN_ES_1G] = input.pamtEntrySize[2];
-  view[w + IN_HOLES_MODE] = input.holes === 'cmr' ? 1 : 0;
+  view[w + IN_HOLES_MODE] = cmrHoles ? 1 : 0;
   view[w + IN_DYNAMIC_PAMT] = input.dynamicPamt ? 1 : 0;
   let p = w + IN_HEADER;
-  for (const m of input.memory) {
+  for (let i = 0; i < nMem; i++) {
+    const m = memory[i]!;
     // The kernel indexes per-node tables by node id; the matrix dimension bounds them.
     if (!(m.node >= 0 && m.node < nDist)) {
       throw new RangeError(`construct: memory node ${m.node} has no row in the ${nDist}×${nDist} distance matrix`);
     }
-    view[p++] = m.start;
-    view[p++] = m.end;
-    view[p++] = m.node;
+    view[p] = m.start;
+    view[p + 1] = m.end;
+    view[p + 2] = m.node;
+    p += 3;
   }
-  for (const r of input.reserved) {
+  for (let i = 0; i < nRes; i++) {
+    const r = reserved[i]!;
     // The kernel's reserved list holds ranges; an inverted one has no meaning to agree on.
     if (!(r.end >= r.start)) throw new RangeError(`construct: reserved range [${r.start}, ${r.end}) is inverted`);
-    view[p++] = r.start;
-    view[p++] = r.end;
+    view[p] = r.start;
+    view[p + 1] = r.end;
+    p += 2;
   }
-  for (const c of holes) {
-    view[p++] = c.start;
-    view[p++] = c.end;
+  for (let i = 0; i < holes.length; i++) {
+    const c = holes[i]!;
+    view[p] = c.start;
+    view[p + 1] = c.end;
+    p += 2;
   }
-  for (const row of input.nodeDistance) {
+  for (let i = 0; i < nDist; i++) {
+    const row = distance[i]!;
     if (row.length !== nDist) throw new RangeError('construct: the distance matrix is not square');
-    for (const d of row) view[p++] = d;
+    for (let j = 0; j < nDist; j++) view[p + j] = row[j]!;
+    p += nDist;
   }
 }
 
@@ -160,21 +182,9 @@ function unpack(view: Float64Array, w: number): ConstructResult {
     const k = w + OUT_HEADER + 3 * i;
     warnings.push(warningText(view[k]!, view[k + 1]!, view[k + 2]!));
   }
-  if (status !== STATUS_OK) {
-    const error = ERRORS[status];
-    if (error === undefined) throw new Error(`construct kernel: unknown status ${status}`);
-    if (status === STATUS_RESERVED_AREAS_EXHAUSTED) {
-      return {
-        ok: false,
-        error,
-        tdmr: { base: view[w + OUT_FAIL_BASE]!, size: view[w + OUT_FAIL_SIZE]! },
-        warnings,
-      };
-    }
-    return { ok: false, error, warnings };
-  }
+  if (status !== STATUS_OK) return failure(view, w, status, warnings);
   const nTdmrs = view[w + OUT_N_TDMRS]!;
-  const tdmrs: Tdmr[] = new Array(nTdmrs);
+  const tdmrs: Tdmr[] = [];
   let t = w + OUT_HEADER + 3 * nWarn;
   let a = t + TDMR_WORDS * nTdmrs;
   for (let i = 0; i < nTdmrs; i++, t += TDMR_WORDS) {
@@ -183,9 +193,9 @@ function unpack(view: Float64Array, w: number): ConstructResult {
     const size2m = view[t + T_PAMT_2M]!;
     const size1g = view[t + T_PAMT_1G]!;
     const nAreas = view[t + T_N_AREAS]!;
-    const reserved: ReservedArea[] = new Array(nAreas);
-    for (let k = 0; k < nAreas; k++, a += 2) reserved[k] = { offset: view[a]!, size: view[a + 1]! };
-    tdmrs[i] = {
+    const reserved: ReservedArea[] = [];
+    for (let k = 0; k < nAreas; k++, a += 2) reserved.push({ offset: view[a]!, size: view[a + 1]! });
+    tdmrs.push({
       base: view[t + T_BASE]!,
       size: view[t + T_SIZE]!,
       nid: view[t + T_NID]!,
@@ -193,37 +203,51 @@ function unpack(view: Float64Array, w: number): ConstructResult {
       pamt2m: { base: base4k + size4k, size: size2m },
       pamt1g: { base: base4k + size4k + size2m, size: size1g },
       reserved,
-    };
+    });
   }
   return { ok: true, tdmrs, pamtKb: Math.floor(view[w + OUT_PAMT_BYTES]! / 1024), warnings };
 }
 
+function failure(view: Float64Array, w: number, status: number, warnings: string[]): ConstructResult {
+  const error = ERRORS[status];
+  if (error === undefined) throw new Error(`construct kernel: unknown status ${status}`);
+  if (status === STATUS_RESERVED_AREAS_EXHAUSTED) {
+    return {
+      ok: false,
+      error,
+      tdmr: { base: view[w + OUT_FAIL_BASE]!, size: view[w + OUT_FAIL_SIZE]! },
+      warnings,
+    };
+  }
+  return { ok: false, error, warnings };
+}
+
+// Word offsets of each platform's input and output block in the current chunk (reused).
+let inAt = new Float64Array(256);
+let outAt = new Float64Array(256);
+
 /** Runs inputs[from, to) in one kernel call, writing results[from, to). */
-function runChunk(
-  inputs: ConstructInput[],
-  plans: Plan[],
-  from: number,
-  to: number,
-  results: ConstructResult[],
-): void {
+function runChunk(inputs: ConstructInput[], from: number, to: number, results: ConstructResult[]): void {
   const kernel = loadKernel();
   const count = to - from;
+  if (inAt.length < count) {
+    inAt = new Float64Array(Math.max(count, 2 * inAt.length));
+    outAt = new Float64Array(inAt.length);
+  }
   // Words from the first 8-aligned byte above the module's static data: inputs, the offset
   // table, outputs, then the scratch region (bytes, reused by every platform of the call).
   let word = Math.ceil(kernel.heapBase / 8);
-  const inAt: number[] = new Array(count);
-  const outAt: number[] = new Array(count);
   let scratch = 0;
   for (let i = 0; i < count; i++) {
     inAt[i] = word;
-    word += plans[from + i]!.inWords;
+    word += inWordsOf[from + i]!;
   }
   const table = word;
   word += 2 * count;
   for (let i = 0; i < count; i++) {
     outAt[i] = word;
-    word += plans[from + i]!.outWords;
-    scratch = Math.max(scratch, plans[from + i]!.scratch);
+    word += outWordsOf[from + i]!;
+    scratch = Math.max(scratch, scratchOf[from + i]!);
   }
   const scratchAt = word * 8;
   scratch = Math.ceil(scratch / 8) * 8;
@@ -241,7 +265,7 @@ function runChunk(
   }
   try {
     // grow() detaches the old buffer, so the view is taken afterwards.
-    const view = new Float64Array(kernel.memory.buffer);
+    const view = kernel.view();
     for (let i = 0; i < count; i++) {
       pack(view, inAt[i]!, inputs[from + i]!);
       view[table + i] = inAt[i]!;
@@ -260,7 +284,7 @@ function runChunk(
 /** Constructs every input with one call into the kernel (several only for huge batches). */
 export function constructWasmBatch(inputs: ConstructInput[], options: BatchOptions = {}): ConstructResult[] {
   const budget = options.chunkBytes ?? CHUNK_BYTES;
-  const plans = inputs.map(plan);
+  planAll(inputs);
   const results: ConstructResult[] = new Array(inputs.length);
   let from = 0;
   while (from < inputs.length) {
@@ -268,12 +292,11 @@ export function constructWasmBatch(inputs: ConstructInput[], options: BatchOptio
     let bytes = 0;
     let scratch = 0;
     do {
-      const p = plans[to]!;
-      bytes += 8 * (p.inWords + p.outWords + 2);
-      scratch = Math.max(scratch, p.scratch);
+      bytes += 8 * (inWordsOf[to]! + outWordsOf[to]! + 2);
+      scratch = Math.max(scratch, scratchOf[to]!);
       to++;
     } while (to < inputs.length && bytes + scratch < budget);
-    runChunk(inputs, plans, from, to, results);
+    runChunk(inputs, from, to, results);
     from = to;
   }
   return results;

@@ -5,8 +5,9 @@
 // loadTrialsKernel, which workers call at start-up so the first chunk is not slower).
 
 import { WasmKernel, type KernelExports } from './loader.js';
-import type { TrialProgram, TrialsResult, TrialStats } from '../model/trialProgram.js';
-import { validateSeed, validateTrialProgram, validateTrialRange } from '../model/trialProgram.js';
+import type { TrialProgram, TrialsResult, TrialStats } from './trialProgram.js';
+import { validateSeed, validateTrialProgram, validateTrialRange } from './trialProgram.js';
+import { OP_FIXED, OP_SERIAL, OP_PARALLEL, OP_TDMRS, EXACT_CALLS_MAX } from './trialsAbi.js';
 
 interface TrialsExports extends KernelExports {
   runTrials(program: number, scratch: number, firstTrial: number, count: number, seedLo: number, seedHi: number, out: number): void;
@@ -15,11 +16,6 @@ interface TrialsExports extends KernelExports {
   expFastForTest(x: number): number;
   normalsForTest(seedLo: number, seedHi: number, trial: number, n: number, out: number): void;
 }
-
-const OP_FIXED = 0;
-const OP_SERIAL = 1;
-const OP_PARALLEL = 2;
-const OP_TDMRS = 3;
 
 // One kernel call writes at most this many f64 (16 MiB) so memory stays bounded however many
 // trials a caller asks for; trials are independent, so splitting changes no bits.
@@ -68,7 +64,7 @@ export function encodeTrialProgram(program: TrialProgram): { words: Float64Array
           words.push(OP_TDMRS, op.calls.length, op.medianUs, op.sigma, op.lanes);
           for (const c of op.calls) {
             words.push(c);
-            drawsPerTrial += op.sigma === 0 ? 1 : Math.min(c, 65);
+            drawsPerTrial += op.sigma === 0 ? 1 : Math.min(c, EXACT_CALLS_MAX + 1);
           }
           scratchWords = Math.max(scratchWords, Math.min(op.lanes, op.calls.length));
           break;

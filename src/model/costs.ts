@@ -4,6 +4,7 @@
 
 import { InputError } from '../platform/errors.js';
 import type { Platform } from '../platform/types.js';
+import { SZ_4K, SZ_4M, SZ_16M } from '../construct/constants.js';
 
 export type CostLabel = 'measured' | 'derived' | 'assumed' | 'source';
 
@@ -28,9 +29,6 @@ export interface CostParameter {
   fixed?: string;
 }
 
-const SZ_4K = 4096;
-const SZ_4M = 4 * 1024 * 1024;
-const SZ_16M = 16 * 1024 * 1024;
 
 const positive = { value: 0, exclusive: true };
 

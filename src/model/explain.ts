@@ -16,13 +16,14 @@ import { buildPlatform, type ParsedSource, type MemoryOrigin, type ImportedInput
 import { applySets } from '../platform/load.js';
 import { validatePlatform } from '../platform/validate.js';
 import { InputError, usageError } from '../platform/errors.js';
-import { splitSets, simulatePlatform, type SimulationReport } from './run.js';
+import { splitSets, simulateOnce, type SimulationReport } from './run.js';
 import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
 import { compareWindow, modelWindowSpan, INTERVAL_LEVEL } from './interval.js';
 import { classifyGuestLog } from '../guest/logs.js';
 import type { FailureClass as GuestFailureClass } from '../guest/abi.js';
+import { hex } from '../construct/hex.js';
 
 export interface Facts {
   pamtKb: number | null;
@@ -220,7 +221,7 @@ function signatureDiagnoses(src: LogSource, platform: Platform | null): Diagnosi
         });
         break;
       case 'reserved-areas-exhausted': {
-        const where = f.tdmr ? `TDMR [0x${f.tdmr.start.toString(16)}, 0x${f.tdmr.end.toString(16)})` : 'a TDMR';
+        const where = f.tdmr ? `TDMR [${hex(f.tdmr.start)}, ${hex(f.tdmr.end)})` : 'a TDMR';
         push(f.kind, {
           id: 'reserved-areas-exhausted',
           cause: `reserved areas exhausted: ${where} holds more memory holes (plus PAMTs) than the module's ${maxReserved ?? 16} reserved areas per TDMR`,
@@ -283,7 +284,7 @@ function signatureDiagnoses(src: LogSource, platform: Platform | null): Diagnosi
       case 'seamcall': {
         if (f.status === undefined || f.leaf === undefined) break;
         const status = hexStatus(f.status);
-        const name = `${leafName(f.leaf)} (0x${f.leaf.toString(16)}) returned ${statusName(status)} (${f.status})`;
+        const name = `${leafName(f.leaf)} (${hex(f.leaf)}) returned ${statusName(status)} (${f.status})`;
         if (f.leaf === LEAF.SYS_RD && status === STATUS_NOT_READY) {
           push('tdx10', {
             id: 'module-1.0',
@@ -545,7 +546,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
       if (e instanceof InputError) throw new InputError('--set', e.message);
       throw e;
     }
-    report = await simulatePlatform(platform, { policy: opts.policy, costOverrides });
+    report = (await simulateOnce(platform, { policy: opts.policy, costOverrides })).report;
     model = modelFacts(report);
     context.policy = report.policy.name;
     context.modelError = report.outcome.error?.message ?? null;
@@ -563,7 +564,7 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
   if (platform && reserved && platform.kernel.holes !== 'cmr' && platform.cmrsGiven) {
     // Say what the first remedy would do on this very machine rather than in general.
     const alt = validatePlatform({ ...document, kernel: { ...((document!.kernel as object) ?? {}), holes: 'cmr' } });
-    const r = await simulatePlatform(alt, { policy: opts.policy, costOverrides });
+    const r = (await simulateOnce(alt, { policy: opts.policy, costOverrides })).report;
     reserved.remedies[0] += r.outcome.initialized
       ? ` (on this platform the model then initializes, ${r.pamt.totalKb} KB PAMT)`
       : ` (on this platform the model still fails: ${r.outcome.error?.message ?? 'unknown'})`;

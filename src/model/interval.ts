@@ -12,7 +12,7 @@
 // the centre moves, the spread is left out. Spreads of other steps (lpInitSigma, …) are not in
 // the interval; `--trials` shows them.
 
-import type { TrialStep } from './trialProgram.js';
+import type { TrialStep } from '../kernels/trialProgram.js';
 
 /** The interval's coverage: from the 10th to the 90th percentile. */
 export const INTERVAL_LEVEL = 0.8;

@@ -1,12 +1,13 @@
-// The simulate job as a library call: load, override, simulate, run trials. The command line
-// and the library API share it, so both produce the same bytes.
+// The simulate job's model half: request types, --set splitting, and one deterministic
+// simulation (simulateOnce). workers/simulateRun.ts adds loading and the trials, which may run
+// on worker threads; the command line and the library API share both, so both produce the same
+// bytes.
 
-import { loadPlatform } from '../platform/load.js';
-import { loadEngine, type EngineName } from '../construct/engine.js';
+import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { resolveCosts, costValues, type ResolvedCosts } from './costs.js';
 import { simulate, type SimulationResult, type ParameterRecord } from './simulate.js';
 import type { Platform } from '../platform/types.js';
-import type { TrialsResult } from './trialProgram.js';
+import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
 import { usageError } from '../platform/errors.js';
 
 export interface SimulateRequest {
@@ -15,6 +16,7 @@ export interface SimulateRequest {
   sets?: string[];
   trials?: number;
   seed?: number;
+  /** Worker threads for the trials; absent: chosen from the amount of work (workers/pool.ts). */
   workers?: number;
   trace?: boolean;
   engine?: EngineName;
@@ -49,39 +51,21 @@ export function parameterRecords(costs: ResolvedCosts): ParameterRecord[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function simulatePlatform(platform: Platform, req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> }): Promise<SimulationReport> {
+/**
+ * The deterministic part of the simulate job: costs, engine and one simulation of a validated
+ * platform, with the trial program the run produced. Trials, which may run on worker threads,
+ * are added a layer up (workers/simulateRun.ts); the model never starts threads.
+ */
+export async function simulateOnce(
+  platform: Platform,
+  req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> },
+): Promise<{ report: SimulationReport; program: TrialProgram; loadMs: number; simulateMs: number }> {
   const t0 = performance.now();
   const costs = resolveCosts(platform, req.costOverrides ?? {});
   const engine = await loadEngine(req.engine ?? 'wasm');
-  // Trial workers take ~100 ms to start: start them now, behind the deterministic run.
-  const threaded = !!req.trials && req.trials > 0 && (req.workers ?? 1) > 1;
-  if (threaded) (await import('../workers/pool.js')).prewarmTrialWorkers(req.workers!);
   const t1 = performance.now();
   const { result, program } = simulate(platform, {
     policy: req.policy, engine, costs: costValues(costs), parameters: parameterRecords(costs), trace: req.trace,
   });
-  const t2 = performance.now();
-  const report: SimulationReport = result;
-  if (req.trials && req.trials > 0) {
-    const { runTrials } = await import('../workers/pool.js');
-    report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers: req.workers ?? 1 });
-  }
-  const t3 = performance.now();
-  if (req.timing) {
-    report.timing = { loadMs: round(t1 - t0), simulateMs: round(t2 - t1), trialsMs: round(t3 - t2), workers: req.workers ?? 1 };
-  }
-  return report;
-}
-
-const round = (x: number): number => Math.round(x * 1000) / 1000;
-
-/** Load, override and simulate; the validated platform comes back too (reports draw it). */
-export async function loadAndSimulate(req: SimulateRequest): Promise<{ platform: Platform; report: SimulationReport }> {
-  const { platformSets, costOverrides } = splitSets(req.sets ?? []);
-  const platform = await loadPlatform(req.input, platformSets);
-  return { platform, report: await simulatePlatform(platform, { ...req, costOverrides }) };
-}
-
-export async function runSimulation(req: SimulateRequest): Promise<SimulationReport> {
-  return (await loadAndSimulate(req)).report;
+  return { report: result, program, loadMs: t1 - t0, simulateMs: performance.now() - t1 };
 }

@@ -3,13 +3,14 @@
 // calls into this; the context itself knows nothing of any kernel generation.
 
 import type { Lp, Platform } from '../platform/types.js';
-import type { ConstructEngine } from '../construct/engine.js';
-import type { TrialOp, TrialStep } from './trialProgram.js';
+import type { ConstructEngine } from '../kernels/engine.js';
+import type { TrialOp, TrialStep } from '../kernels/trialProgram.js';
 import { TdxModule, statusName, hexStatus, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type SeamcallArgs, type SeamcallResult } from './module/index.js';
 import { errnoValue, seamcallErrno, type ErrnoName } from './errno.js';
 import { leafName, LEAF } from './module/leaves.js';
 import { buildMemlist } from '../reference/construct.js';
 import type { NodeRange } from '../construct/types.js';
+import { hex } from '../construct/hex.js';
 
 const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
 
@@ -222,11 +223,11 @@ export class Sim {
 
 function describeArgs(a: SeamcallArgs): string {
   const parts: string[] = [];
-  if (a.rcx !== undefined) parts.push(`rcx=0x${a.rcx.toString(16)}`);
-  if (a.rdx !== undefined) parts.push(`rdx=0x${a.rdx.toString(16)}`);
-  if (a.r8 !== undefined) parts.push(`r8=0x${a.r8.toString(16)}`);
+  if (a.rcx !== undefined) parts.push(`rcx=${hex(a.rcx)}`);
+  if (a.rdx !== undefined) parts.push(`rdx=${hex(a.rdx)}`);
+  if (a.r8 !== undefined) parts.push(`r8=${hex(a.r8)}`);
   if (a.tdmrs) parts.push(`tdmrs=${a.tdmrs.length}`);
-  if (a.field !== undefined) parts.push(`field=0x${a.field.toString(16)}`);
+  if (a.field !== undefined) parts.push(`field=${hex(a.field)}`);
   return parts.join(' ');
 }
 

@@ -3,15 +3,15 @@
 // parameters give the same bytes; nothing here reads a clock.
 
 import type { Platform } from '../platform/types.js';
-import type { ConstructEngine } from '../construct/engine.js';
+import type { ConstructEngine } from '../kernels/engine.js';
 import type { Tdmr } from '../construct/types.js';
-import { hex } from '../construct/hex.js';
+import { hex, hexPadded } from '../construct/hex.js';
 import { Sim, type Outcome, type OutcomeError, type CallerRecord } from './sim.js';
 import { getPolicy } from './policies/registry.js';
 import type { KernelPolicy } from './policies/policy.js';
 import { pamtBytes } from './policies/steps.js';
-import type { TrialProgram } from './trialProgram.js';
-import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from './readiness.js';
+import type { TrialProgram } from '../kernels/trialProgram.js';
+import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from '../kernels/readiness.js';
 import { timeIntervals, type TimeIntervals } from './interval.js';
 
 export const SCHEMA_VERSION = 1;
@@ -220,8 +220,8 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);
-    const last = `0x${(h.end - 1).toString(16).padStart(10, '0')}`;
-    const first = `0x${h.start.toString(16).padStart(10, '0')}`;
+    const last = hexPadded(h.end - 1, 10);
+    const first = hexPadded(h.start, 10);
     return {
       start: hex(h.start), end: hex(h.end), node: h.node, kind: h.kind, accepted,
       message: accepted

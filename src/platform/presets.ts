@@ -5,7 +5,7 @@
 
 import { usageError } from './errors.js';
 import type { PlatformDocument } from './document.js';
-import { buildLayout, distances, type LowMap, type SocketLayout } from './presets/layout.js';
+import { buildLayout, distances, type LowMap, type SocketLayout } from './presets/socketMemoryMap.js';
 
 export interface Preset {
   name: string;

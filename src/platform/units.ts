@@ -3,8 +3,9 @@
 // TDX module's own limit), so a validated address is an exact double.
 
 import { invalidField } from './errors.js';
+import { MAX_PA_BITS } from '../construct/constants.js';
 
-export const ADDR_LIMIT = 2 ** 52;
+export const ADDR_LIMIT = 2 ** MAX_PA_BITS;
 const U64_MAX = (1n << 64n) - 1n;
 
 const UNIT_SHIFT: Record<string, bigint> = { K: 10n, M: 20n, G: 30n, T: 40n, P: 50n, E: 60n };

@@ -9,12 +9,13 @@ import type {
   Platform, LabelledRange, Cpus, Lp, ModuleInfo, KeyIds, KernelConfig, HotplugEvent, TdmrSpec, Caller,
 } from './types.js';
 import { maxOf } from '../util/extent.js';
+import {
+  DEFAULT_MAX_RESERVED_PER_TDMR, DEFAULT_MAX_TDMRS, DEFAULT_PAMT_ENTRY_SIZE, PAGE_SIZE as PAGE, SZ_1M,
+} from '../construct/constants.js';
 
-const PAGE = 4096;
 const MAX_NUMNODES = 1024;
 const MAX_CMRS = 32;
 const MAX_LPS = 1 << 16;
-const SZ_1M = 0x100000;
 /**
  * Input limits (README.md, Limits). 4M memory regions construct in ~20 s and 1.6 GB; beyond,
  * a run would exhaust the default heap, so the document is refused with the field path instead.
@@ -321,11 +322,11 @@ function parseModule(v: unknown): ModuleInfo {
   return {
     loaded: bool(o.loaded, 'module.loaded', true),
     version,
-    maxTdmrs: limit('maxTdmrs', 64, 0x7fffffff),
-    maxReservedPerTdmr: limit('maxReservedPerTdmr', 16, 0x7fffffff),
-    pamtEntrySize4k: limit('pamtEntrySize4k', 16, 0xffff),
-    pamtEntrySize2m: limit('pamtEntrySize2m', 16, 0xffff),
-    pamtEntrySize1g: limit('pamtEntrySize1g', 16, 0xffff),
+    maxTdmrs: limit('maxTdmrs', DEFAULT_MAX_TDMRS, 0x7fffffff),
+    maxReservedPerTdmr: limit('maxReservedPerTdmr', DEFAULT_MAX_RESERVED_PER_TDMR, 0x7fffffff),
+    pamtEntrySize4k: limit('pamtEntrySize4k', DEFAULT_PAMT_ENTRY_SIZE, 0xffff),
+    pamtEntrySize2m: limit('pamtEntrySize2m', DEFAULT_PAMT_ENTRY_SIZE, 0xffff),
+    pamtEntrySize1g: limit('pamtEntrySize1g', DEFAULT_PAMT_ENTRY_SIZE, 0xffff),
     features: {
       noRbpMod: bool(f.noRbpMod, 'module.features.noRbpMod', true),
       dynamicPamt: bool(f.dynamicPamt, 'module.features.dynamicPamt', false),

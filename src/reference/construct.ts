@@ -8,15 +8,14 @@
 
 import {
   type ConstructInput, type ConstructResult, type MemRange, type NodeRange, type ReservedArea, type Tdmr,
-  SZ_1M, SZ_1G, PAGE_SIZE,
 } from '../construct/types.js';
+import { SZ_1M, SZ_1G, SZ_16M, PAGE_SIZE, TDMR_NR_WARN } from '../construct/constants.js';
 import { nidFallback, reservedAreasExhausted, tdmrsReachingLimit, TDMRS_EXHAUSTED_TEXT } from '../construct/warnings.js';
 import { kernelSort } from './sort.js';
 
-const TDMR_NR_WARN = 4;
 const PAGE_SHIFTS = [12, 21, 30];
 const PFN_4G = 0x100000000 / PAGE_SIZE;
-const PFN_16M = 0x1000000 / PAGE_SIZE;
+const PFN_16M = SZ_16M / PAGE_SIZE;
 
 const roundDown = (x: number, a: number): number => Math.floor(x / a) * a;
 const roundUp = (x: number, a: number): number => Math.ceil(x / a) * a;

@@ -1,13 +1,12 @@
 // The oracle for readiness(): the literal per-GiB implementation, kept verbatim as it was
-// before src/model/readiness.ts was rewritten to work on runs of GiBs. It expands one event per
+// before src/kernels/readiness.ts was rewritten to work on runs of GiBs. It expands one event per
 // GiB of every TDMR and sorts them when parallel lanes interleave, so it is O(GiB log GiB); the
 // fast version must give bit-identical results (test/readiness.oracle.test.ts). Do not
 // optimize this file: its value is that it is obviously the definition.
 
 import type { NodeRange, Tdmr } from '../construct/types.js';
-import type { InitWindow, Readiness } from '../model/readiness.js';
-
-const SZ_1G = 0x40000000;
+import type { InitWindow, Readiness } from '../kernels/readiness.js';
+import { SZ_1G } from '../construct/constants.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 

@@ -9,11 +9,12 @@
 // src/base/ieee754.cc, so they must also agree with this engine's Math.exp and Math.log,
 // which the tests check.
 
-import type { TrialOp, TrialProgram } from '../model/trialProgram.js';
-import { validateSeed, validateTrialProgram, validateTrialRange } from '../model/trialProgram.js';
+import type { TrialOp, TrialProgram } from '../kernels/trialProgram.js';
+import { validateSeed, validateTrialProgram, validateTrialRange } from '../kernels/trialProgram.js';
+import { EXACT_CALLS_MAX } from '../kernels/trialsAbi.js';
 
-/** Same constant as the kernel's EXACT_CALLS_MAX: above it a TDMR's time is one normal draw. */
-export const EXACT_CALLS_MAX = 64;
+/** The kernel's EXACT_CALLS_MAX (src/kernels/trialsAbi.ts): above it a TDMR's time is one normal draw. */
+export { EXACT_CALLS_MAX };
 
 const M64 = (1n << 64n) - 1n;
 const GOLDEN = 0x9e3779b97f4a7c15n;

@@ -2,7 +2,7 @@
 // whatever the TD, then the parameters.
 
 import type { GuestReport } from '../guest/run.js';
-import { csvRecord, type CsvValue } from './csv.js';
+import { csvRecord, type CsvValue } from '../util/csv.js';
 
 export function guestCsv(r: GuestReport): string {
   const rows: CsvValue[][] = [['section', 'name', 'value', 'unit']];

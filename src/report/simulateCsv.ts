@@ -2,7 +2,7 @@
 // cell goes through csvCell (quoting and formula neutralization).
 
 import type { SimulationReport } from '../model/run.js';
-import { csvRecord } from './csv.js';
+import { csvRecord } from '../util/csv.js';
 
 export function simulateCsv(r: SimulationReport): string {
   const head = ['platform', 'policy', 'step', 'startUs', 'endUs', 'durationUs', 'cpus', 'detail'];

@@ -13,6 +13,7 @@
 // are dropped with their workers.
 
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,40 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 
 export const WORKERS_MAX = 256;
 export const FAULT_EXIT_CODE = 86;
+
+// How many workers a run gets when the user does not say (--workers absent).
+//
+// A worker thread costs before it pays: 150-300 ms to start and load its kernels on the 2-vCPU
+// development machine, and its first pass over a kind of work runs 2-2.5× slower than later
+// ones (JIT and GC compete with the other busy thread for the cores). Measured there, two
+// workers beat one only once the work would take one thread several hundred milliseconds
+// (trials) or seconds (sweeps, whose rows are heavier to warm up); below that, extra threads
+// made runs up to 40% slower. So the default is one thread (no pool at all) unless the
+// estimated single-thread time gives every worker at least `minMsPerWorker` of work, and
+// never more workers than the machine runs threads at once (os.availableParallelism()).
+// Callers estimate the single-thread time from the amount of work: draws per trial × trials
+// (trials), rows × the cost of the cheapest row kind (sweeps); see pool.ts and sweepWorkers.
+
+/** Workers for a run that would take one thread `serialMs`; at least 1. */
+export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: number = availableParallelism()): number {
+  if (!(serialMs > 0) || !(minMsPerWorker > 0)) return 1;
+  const byWork = Math.floor(serialMs / minMsPerWorker);
+  return Math.max(1, Math.min(byWork, cores, WORKERS_MAX));
+}
+
+/**
+ * Single-thread cost of the cheapest sweep row, µs: a capacity row that reuses its platform's
+ * construction (README, Performance: ~20 µs warm). Structural rows cost ~6× more, so this
+ * underestimates their work and errs towards fewer workers, never towards a slower default.
+ */
+export const SWEEP_ROW_US = 20;
+/** A sweep worker must get this much estimated work to pay for its start and warm-up. */
+export const SWEEP_MS_PER_WORKER = 2000;
+
+/** The default worker count for a sweep of `rows` rows. */
+export function sweepWorkers(rows: number, cores: number = availableParallelism()): number {
+  return chooseWorkers((rows * SWEEP_ROW_US) / 1000, SWEEP_MS_PER_WORKER, cores);
+}
 
 export interface FaultInjection {
   /** Index of the chunk whose worker is made to exit (code FAULT_EXIT_CODE) mid-chunk. */

@@ -5,12 +5,12 @@
 // reassembled in trial order, so the result is byte-identical for any number of workers or
 // chunks. A worker that dies fails only its chunk, which is retried once on a fresh worker.
 
-import type { TrialProgram, TrialsResult } from '../model/trialProgram.js';
-import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../model/trialProgram.js';
+import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
+import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trialProgram.js';
 import { invalidField } from '../platform/errors.js';
-import { runTrialsWasm, summarize } from '../kernels/trials.js';
+import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { collectChunks, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
+import { chooseWorkers, collectChunks, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
@@ -18,6 +18,25 @@ export { WorkerExitError as TrialsWorkerExitError };
 
 /** Chunks per worker by default: enough for the fast workers to take over a slow one's share. */
 const CHUNKS_PER_WORKER = 4;
+
+/**
+ * Log-normal draws the trials kernel makes per millisecond on one thread: 123 M/s measured on
+ * the development machine (README, Performance), rounded down so the estimate errs towards
+ * fewer workers.
+ */
+export const TRIAL_DRAWS_PER_MS = 100_000;
+/** A trials worker must get this much estimated work to pay for its start-up (chunkPool.ts). */
+export const TRIAL_MS_PER_WORKER = 150;
+
+/**
+ * The default worker count for `trials` trials of `program`: the single-thread time estimated
+ * from the draws the kernel will make (per trial: one per noisy LP, call or step; one per op
+ * with σ = 0), spread so that every worker gets at least TRIAL_MS_PER_WORKER of it.
+ */
+export function trialWorkers(program: TrialProgram, trials: number, cores?: number): number {
+  const { drawsPerTrial } = encodeTrialProgram(program);
+  return chooseWorkers((trials * drawsPerTrial) / TRIAL_DRAWS_PER_MS, TRIAL_MS_PER_WORKER, cores);
+}
 
 export interface RunTrialsOptions {
   trials: number;

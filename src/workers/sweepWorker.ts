@@ -1,10 +1,10 @@
 // Worker thread for sweeps: receives the plan once (init), instantiates the construction
-// kernel once, then evaluates and formats chunks of rows on request (see model/sweep/run.ts).
+// kernel once, then evaluates and formats chunks of rows on request (see workers/sweepRun.ts).
 
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { loadEngine, type EngineName } from '../construct/engine.js';
+import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
 import { chunkText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
 import type { SweepPlan } from '../model/sweep/spec.js';

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { TrialProgram } from '../model/trialProgram.js';
+import type { TrialProgram } from '../kernels/trialProgram.js';
 import { loadTrialsKernel, runTrialsWasm } from '../kernels/trials.js';
 
 if (!parentPort) throw new Error('trialsWorker.js must run as a worker thread');

@@ -1,7 +1,7 @@
 // Reports for the HTML tests: real simulations of presets, and a hostile one in which every
 // string the report and the platform carry has script and markup appended.
 
-import { simulatePlatform, type SimulationReport } from '../../src/model/run.js';
+import { simulatePlatform, type SimulationReport } from '../../src/workers/simulateRun.js';
 import { validatePlatform } from '../../src/platform/validate.js';
 import { getPreset } from '../../src/platform/presets.js';
 import type { Platform } from '../../src/platform/types.js';

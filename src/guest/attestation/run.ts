@@ -3,7 +3,7 @@
 // in trial order, so the result is byte-identical for any number of workers.
 
 import { invalidField } from '../../platform/errors.js';
-import { validateSeed } from '../../model/trialProgram.js';
+import { validateSeed } from '../../kernels/trialProgram.js';
 import { collectChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from '../../workers/chunkPool.js';
 import type { AttestationWorkerApi } from '../../workers/attestationWorker.js';
 import type { AttestationConfig, AttestationResult, AttestationRunOptions } from './types.js';

@@ -11,18 +11,20 @@
 import { OPERAND, PS, STATUS, packIndex, withOperand, type PageSizeIndex } from './status.js';
 import type { CmrEntry, TdmrInfo } from './types.js';
 import { plainTdmrsPass } from './configPlain.js';
+import * as C from '../../construct/constants.js';
+import { DEFAULT_TDMR_INFO_PA, DEFAULT_TDMR_ARRAY_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 
-export const SZ_4K = 1n << 12n;
-export const SZ_2M = 1n << 21n;
-export const SZ_1G = 1n << 30n;
+// The shared shapes and addresses live in configEnv.ts (the plain-number pass reads them too).
+export { DEFAULT_TDMR_INFO_PA, DEFAULT_TDMR_ARRAY_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout };
+
+// The module's 64-bit forms of the architectural sizes (src/construct/constants.ts).
+export const SZ_4K = BigInt(C.SZ_4K);
+export const SZ_2M = BigInt(C.SZ_2M);
+export const SZ_1G = BigInt(C.SZ_1G);
 export const MAX_U64 = (1n << 64n) - 1n;
-/** The module's MAX_PA: addresses must be below 2^52 whatever the platform's width. */
-export const MAX_PA = 52;
 export const MAX_HKIDS = 2048;
 export const MAX_CMRS = 32;
 export const MAX_PKGS = 8;
-/** TDMR_INFO and the array of their addresses: Linux aligns both to 512 bytes, the module requires it. */
-export const TDMR_INFO_ALIGNMENT = 512n;
 /** With Dynamic PAMT the non-KeyID part of a physical address may be at most 48 bits. */
 export const MAX_DYNAMIC_PAMT_HKID_START_BIT = 48;
 /** R8 of TDH.SYS.CONFIG: bits 15:0 global KeyID, bit 16 Dynamic PAMT (sys_config_options_t). */
@@ -30,23 +32,10 @@ export const CONFIG_R8_DYNAMIC_PAMT = 1n << 16n;
 export const FEATURES0_NO_RBP_MOD = 1n << 18n;
 export const FEATURES0_DYNAMIC_PAMT = 1n << 36n;
 
-/** Where the model puts the kernel's TDMR address array and TDMR_INFO entries when the caller does not say. */
-export const DEFAULT_TDMR_ARRAY_PA = 0x1_0000_0000n;
-export const DEFAULT_TDMR_INFO_PA = 0x1_0001_0000n;
 
 /** Page size in bytes by PS index (0 = 4K, 1 = 2M, 2 = 1G). */
 const PAGE_BYTES: readonly bigint[] = [SZ_4K, SZ_2M, SZ_1G];
 
-export interface KeyIdLayout {
-  /** KeyID bits in a physical address (the top bits below maxPaBits). */
-  bits: number;
-  /** Lowest KeyID bit (the module's hkid_start_bit). */
-  start: number;
-  mask: bigint;
-  /** TDX private KeyIDs are [privateMin, privateMax] (inclusive, as the module stores them). */
-  privateMin: number;
-  privateMax: number;
-}
 
 // Every module of a sweep asks for the same few layouts (and CONFIG asks again): remembered by value.
 const layouts = new Map<string, KeyIdLayout>();
@@ -125,30 +114,6 @@ export class CmrRuns {
     for (const r of this.runs) if (start >= r.start && end <= r.end) return true;
     return false;
   }
-}
-
-/** Environment the checks depend on: a ModuleConfig satisfies it. */
-export interface ConfigEnv {
-  cmrs: readonly CmrEntry[];
-  maxTdmrs: number;
-  maxReservedPerTdmr: number;
-  pamtEntrySize: readonly [number, number, number];
-  keyids: { mktme: number; tdx: number };
-  features0: bigint;
-  maxPaBits?: number;
-}
-
-/** The SEAMCALL operands. Defaults are what the Linux kernel passes. */
-export interface ConfigOperands {
-  tdmrs: readonly TdmrInfo[];
-  /** Address of the TDMR address array (default DEFAULT_TDMR_ARRAY_PA). */
-  rcx?: bigint;
-  /** Number of TDMRs (default tdmrs.length). */
-  rdx?: bigint;
-  /** Global KeyID and options (default the first TDX KeyID, no options). */
-  r8?: bigint;
-  /** Address of each TDMR_INFO (default DEFAULT_TDMR_INFO_PA + 512·i). */
-  tdmrPas?: readonly bigint[];
 }
 
 export type ConfigStage = 'operands' | 'tdmr' | 'done';

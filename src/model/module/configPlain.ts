@@ -10,13 +10,12 @@
 // (PAMTs disjoint, no PAMT on any TDMR's usable memory) hold for all pairs, which is what is
 // tested here, in any order.
 
-import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configChecks.js';
+import { SZ_1G, SZ_2M, SZ_4K } from '../../construct/constants.js';
+import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const K4 = 4096;
-const G1 = 2 ** 30;
 /** Page size by PS index (0 = 4K, 1 = 2M, 2 = 1G). */
-const PAGE = [K4, 2 ** 21, G1];
+const PAGE = [SZ_4K, SZ_2M, SZ_1G];
 
 /** The value as an exact double, or NaN. */
 function num(b: bigint): number {
@@ -75,7 +74,7 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     const base = num(t.base);
     const size = num(t.size);
     // B9–B13: ordered, 1 GiB granular, not empty, plain addresses.
-    if (!(base >= prevEnd) || size % G1 !== 0 || base % G1 !== 0 || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
+    if (!(base >= prevEnd) || size % SZ_1G !== 0 || base % SZ_1G !== 0 || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
     const end = base + size;
     prevEnd = end;
     // B14: reserved areas ordered, 4 KiB granular, inside; the first empty slot ends them.
@@ -93,7 +92,7 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
       } else {
         if (ended) return false;
         if (j > 0 && (off < prevOff || off < prevOff + prevSize)) return false;
-        if (off % K4 !== 0 || sz % K4 !== 0 || base + off + sz > end) return false;
+        if (off % SZ_4K !== 0 || sz % SZ_4K !== 0 || base + off + sz > end) return false;
         if (base + off > cur) pieces.push(cur, base + off);
         cur = base + off + sz;
       }
@@ -106,8 +105,8 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     for (let ps = 0; ps < 3; ps++) {
       const pb = num(levels[ps]![0]);
       const psz = num(levels[ps]![1]);
-      if (Number.isNaN(pb + psz) || pb % K4 !== 0 || psz % K4 !== 0 || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
-      const required = dynamicPamt && ps === 0 ? size / K4 / 8 : (size / PAGE[ps]!) * env.pamtEntrySize[ps]!;
+      if (Number.isNaN(pb + psz) || pb % SZ_4K !== 0 || psz % SZ_4K !== 0 || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
+      const required = dynamicPamt && ps === 0 ? size / SZ_4K / 8 : (size / PAGE[ps]!) * env.pamtEntrySize[ps]!;
       if (!(required <= Number.MAX_SAFE_INTEGER) || psz < required) return false;
       // B18: inside the CMRs.
       if (!within(runs, pb, pb + psz)) return false;

@@ -5,6 +5,8 @@
 // (api_error_with_operand_id / api_error_with_multiple_info), so a status is identified by its
 // upper 32 bits; the exact 64-bit value matters to anyone comparing against a real log.
 
+import { hexPadded } from '../../construct/hex.js';
+
 export const STATUS = {
   TDX_SUCCESS: 0x0000000000000000n,
   TDX_OPERAND_INVALID: 0xc000010000000000n,
@@ -114,5 +116,5 @@ export function unpackIndex(s: bigint): [number, number, number, number] {
 
 /** '0x' and 16 lowercase hex digits, the form the kernel prints (SEAMCALL ... failed: 0x%016llx). */
 export function hexStatus(s: bigint): string {
-  return '0x' + BigInt.asUintN(64, s).toString(16).padStart(16, '0');
+  return hexPadded(BigInt.asUintN(64, s), 16);
 }

@@ -8,8 +8,8 @@ import { isError, toTdmrInfo, freezeTdmrInfos, FEATURES0_NO_RBP_MOD, FEATURES0_D
 import type { Lp } from '../../platform/types.js';
 import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
-
-const SZ_1M = 1024 * 1024;
+import { SZ_1M } from '../../construct/constants.js';
+import { hex } from '../../construct/hex.js';
 /** GB/s to bytes per µs. */
 const GBPS = 1e3;
 
@@ -207,7 +207,7 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
     const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur);
     sim.now += dur;
     if (r.status !== 0n) {
-      sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `field 0x${field.toString(16)} refused`);
+      sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `field ${hex(field)} refused`);
       sim.failSeamcall('metadata', LEAF.SYS_RD, r, true, { rdx: field });
       return null;
     }
@@ -313,7 +313,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
     const msg = result.error === 'TDMRS_EXHAUSTED'
       ? `TDMRs exhausted: the memory map needs more than the module's ${md.maxTdmrs} TDMRs`
       : result.error === 'RESERVED_AREAS_EXHAUSTED'
-        ? `reserved areas exhausted in TDMR [0x${result.tdmr!.base.toString(16)}, 0x${(result.tdmr!.base + result.tdmr!.size).toString(16)}): more than ${md.maxReservedPerTdmr} holes and PAMTs`
+        ? `reserved areas exhausted in TDMR [${hex(result.tdmr!.base)}, ${hex(result.tdmr!.base + result.tdmr!.size)}): more than ${md.maxReservedPerTdmr} holes and PAMTs`
         : 'a PAMT could not be allocated (no contiguous free range on any node)';
     sim.fail('construct TDMRs', errno, msg);
     return result;
@@ -418,7 +418,7 @@ export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: readonly Lp[], stepName 
     const lp = cpus[lane].id;
     const at = laneFree[lane];
     const r = sim.module.tdmrInitBulk(lp, BigInt(tdmrs[i].base), Infinity, at, perCall);
-    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, at + r.calls * perCall, r.status, `rcx=0x${tdmrs[i].base.toString(16)}`);
+    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, at + r.calls * perCall, r.status, `rcx=${hex(tdmrs[i].base)}`);
     const doneAt = at + r.calls * perCall;
     laneFree[lane] = doneAt;
     end = Math.max(end, doneAt);

@@ -10,10 +10,10 @@ import { InputError } from '../../platform/errors.js';
 import { parseU64 } from '../../platform/units.js';
 import { applySets } from '../../platform/load.js';
 import { validatePlatform } from '../../platform/validate.js';
-import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/layout.js';
+import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/socketMemoryMap.js';
 import type { Platform } from '../../platform/types.js';
 import type { SweepPlan } from './spec.js';
-import { socketLayout } from './layout.js';
+import { socketLayout } from './inferSocketLayout.js';
 import { maxOf } from '../../util/extent.js';
 
 const GiB = 2 ** 30;

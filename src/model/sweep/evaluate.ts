@@ -2,7 +2,7 @@
 // reports, in one Float64Array plus three strings per row (output.ts turns them into text, in
 // the thread that evaluated them).
 
-import type { ConstructEngine } from '../../construct/engine.js';
+import type { ConstructEngine } from '../../kernels/engine.js';
 import type { ConstructInput, ConstructResult } from '../../construct/types.js';
 import { toConstructInput } from '../../construct/input.js';
 import { costValuesWith } from '../costs.js';

@@ -3,7 +3,7 @@
 // how rows were chunked or which worker ran them, so any split gives the same bytes.
 
 import { InputError } from '../../platform/errors.js';
-import { csvCell, csvRecord, csvText, parseCsv } from '../../report/csv.js';
+import { csvCell, csvRecord, csvText, parseCsv } from '../../util/csv.js';
 import { CAPACITY, NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
 import { rowValues, type SweepPlan } from './spec.js';
 

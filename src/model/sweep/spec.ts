@@ -18,7 +18,7 @@ import { validatePlatform } from '../../platform/validate.js';
 import { getPreset } from '../../platform/presets.js';
 import { getPolicy } from '../policies/registry.js';
 import { resolveCosts } from '../costs.js';
-import { inferLayout, type InferredLayout } from './layout.js';
+import { inferLayout, type InferredLayout } from './inferSocketLayout.js';
 import { parseJsonOrYaml } from '../../platform/jsonOrYaml.js';
 import { parseGuestSweep, type GuestSweepPlan } from '../../guest/sweep.js';
 
@@ -28,7 +28,7 @@ const GiB = 2 ** 30;
 
 /**
  * Axes that rebuild the machine rather than edit one field. memoryPerSocket, sockets and snc
- * rebuild the memory map with the presets' layout rules (presets/layout.ts); coresPerSocket and
+ * rebuild the memory map with the presets' layout rules (presets/socketMemoryMap.ts); coresPerSocket and
  * smt only change the CPU counts.
  */
 export const STRUCTURAL = ['memoryPerSocket', 'sockets', 'snc', 'coresPerSocket', 'smt'] as const;

@@ -12,6 +12,8 @@
 
 import { oneLine, usageError } from '../errors.js';
 
+import { hex } from '../../construct/hex.js';
+
 export interface Provenance {
   /** 1-based line number in the text. */
   line: number;
@@ -527,7 +529,7 @@ function parseTdxMessage(msg: string, at: Provenance, log: KernelLog, lineNo: nu
   if (m) {
     const leaf = BigInt(m[1]);
     log.failures.push({
-      ...at, kind: 'seamcall', text: msg, status: '0x' + BigInt(m[2]).toString(16),
+      ...at, kind: 'seamcall', text: msg, status: hex(BigInt(m[2])),
       ...(leaf <= 0xffffn ? { leaf: Number(leaf) } : {}),
     });
     return true;

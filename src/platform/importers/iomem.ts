@@ -3,6 +3,7 @@
 // ranges) describe parts of their parent and would double count. Ends are inclusive.
 
 import { invalidLine } from '../errors.js';
+import { parseHex } from '../../construct/hex.js';
 
 export interface IomemRange {
   line: number;
@@ -31,8 +32,8 @@ export function readIomem(text: string, source: string): Iomem {
     const m = IOMEM_LINE.exec(raw);
     if (!m) throw invalidLine(source, i + 1, 'not a /proc/iomem line (expected "start-end : name", hex addresses)');
     if (m[1].length > 0) continue;
-    const start = parseInt(m[2], 16);
-    const last = parseInt(m[3], 16);
+    const start = parseHex(m[2]);
+    const last = parseHex(m[3]);
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(last)) throw invalidLine(source, i + 1, 'address beyond 2^53');
     if (last < start) throw invalidLine(source, i + 1, 'range ends before it starts');
     if (start === 0 && last === 0) {

@@ -22,8 +22,9 @@ import { readLscpu, lscpuToCpus, type Lscpu } from './lscpu.js';
 import { readSysNode, type SysNode } from './sysNode.js';
 import { detectFormat, type SourceKind } from './detect.js';
 import { maxOf, minOf } from '../../util/extent.js';
+import { PAGE_SIZE as PAGE } from '../../construct/constants.js';
+import { hex } from '../../construct/hex.js';
 
-const PAGE = 4096;
 const STATUS_SYS_NOT_READY = 0xc000050500000000n;
 const LEAF_SYS_RD = 0x22;
 
@@ -92,7 +93,6 @@ interface NodeSpan {
   end: number;
 }
 
-const hex = (n: number): string => '0x' + n.toString(16);
 
 function lineRef(file: string, what: string, lines: number[]): string {
   if (lines.length === 0) return `${file}: ${what}`;
@@ -357,7 +357,7 @@ export function buildPlatform(parsed: ParsedSource[], opts: { name?: string } = 
     const name = cpuModelName(model.model);
     const d = dmesgs.find((x) => x.log.cpuModel === model)!;
     if (name) cpus.model = name;
-    else warnings.push(`${d.file}:${model.line}: CPU model 0x${model.model.toString(16)} (${model.name}) is not a TDX-capable model the tool knows; cpus.model left at its default`);
+    else warnings.push(`${d.file}:${model.line}: CPU model ${hex(model.model)} (${model.name}) is not a TDX-capable model the tool knows; cpus.model left at its default`);
     cpuRefs.push(`${d.file}:${model.line} (CPU model)`);
   }
   if (Object.keys(cpus).length) doc.cpus = cpus;

@@ -24,6 +24,7 @@
 // cannot place memory; the block list can, to block granularity (128 MiB–2 GiB).
 
 import { InputError, invalidLine } from '../errors.js';
+import { parseHex } from '../../construct/hex.js';
 
 export interface NodeBlockRange {
   node: number;
@@ -65,7 +66,7 @@ export function readSysNode(text: string, source: string): SysNode {
     if (raw === '' || raw.startsWith('#')) continue;
     let m = BLOCK_SIZE.exec(raw);
     if (m) {
-      blockSize = parseInt(m[1], 16);
+      blockSize = parseHex(m[1]);
       if (!blockSize || blockSize % 4096 !== 0) throw invalidLine(source, lineNo, `block_size_bytes ${m[1]} is not a multiple of 4 KiB`);
       continue;
     }
@@ -78,7 +79,7 @@ export function readSysNode(text: string, source: string): SysNode {
     m = NODE_BLOCK.exec(raw);
     if (m) {
       // phys_index is the block number again, in hex: a mismatch means a garbled paste.
-      if (m[3] === 'phys_index' && m[4] !== undefined && parseInt(m[4], 16) !== Number(m[2])) {
+      if (m[3] === 'phys_index' && m[4] !== undefined && parseHex(m[4]) !== Number(m[2])) {
         throw invalidLine(source, lineNo, `phys_index ${m[4]} does not match memory${m[2]}`);
       }
       add(Number(m[2]), Number(m[1]), lineNo);

@@ -11,6 +11,7 @@ import type { Platform } from '../../platform/types.js';
 import { formatBytes } from '../units.js';
 import { html, join, type Html } from './escape.js';
 import { tag, rect, line, text, svg, placeLabels, textWidth, nodeFill, nodeDark, niceStepBytes, hatchDefs } from './svg.js';
+import { hex } from '../../construct/hex.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -110,8 +111,7 @@ export function fmtAddr(b: number): string {
   return `${b} B`;
 }
 
-const hexAddr = (n: number): string => `0x${n.toString(16)}`;
-const rangeText = (r: Range): string => `[${hexAddr(r.start)}, ${hexAddr(r.end)}) ${formatBytes(r.end - r.start)}`;
+const rangeText = (r: Range): string => `[${hex(r.start)}, ${hex(r.end)}) ${formatBytes(r.end - r.start)}`;
 
 function nodeAt(p: Platform, addr: number): number {
   for (const m of p.memory) if (addr >= m.start && addr < m.end) return m.node;
@@ -244,7 +244,7 @@ function panel(c: Ctx, y0: number, s: Scale, heading: string, zoom: boolean): { 
     const sp = s.span(c.failed, 3)!;
     out.push(rect(sp.x, y - 2, sp.w, tdH + 4, { fill: '#e15759', 'fill-opacity': 0.18, stroke: '#c00000', 'stroke-width': 2, 'stroke-dasharray': '5 3' },
       `construction failed in TDMR ${rangeText(c.failed)}`));
-    const msg = `failed in TDMR [${hexAddr(c.failed.start)}, ${hexAddr(c.failed.end)})`;
+    const msg = `failed in TDMR [${hex(c.failed.start)}, ${hex(c.failed.end)})`;
     const inside = textWidth(msg, 11) + 10 < sp.w;
     const tx = s.clearOfBreaks(inside ? sp.x + 6 : Math.min(sp.x + sp.w + 6, R - textWidth(msg, 11)), textWidth(msg, 11));
     out.push(text(tx, y + 12, msg, { class: 'fail' }));

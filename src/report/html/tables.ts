@@ -8,6 +8,7 @@ import { formatBytes, formatUs } from '../units.js';
 import { html, join, type Html } from './escape.js';
 import { parseHex } from './memoryMap.js';
 import { failedStepIndex } from './timeline.js';
+import { hex } from '../../construct/hex.js';
 
 export type Cell = string | number | Html;
 
@@ -55,7 +56,7 @@ export function outcomeSummary(r: SimulationReport): Html {
   return html`${banner}<dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
-const hx = (n: number): string => (Number.isFinite(n) ? `0x${n.toString(16)}` : '?');
+const hx = (n: number): string => (Number.isFinite(n) ? hex(n) : '?');
 
 export function tdmrTable(r: SimulationResult): Html {
   if (r.tdmrs.length === 0) return html`<p class="note">No TDMRs: ${r.construct.error ? `construction failed (${r.construct.error}).` : 'none were built.'}</p>`;

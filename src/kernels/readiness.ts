@@ -1,8 +1,9 @@
-// When has the module initialized TDX memory? TDH.SYS.TDMR.INIT reports progress per 1 GiB of
-// a TDMR, so each GiB of a TDMR is initialized once the call that completes it returns. The TDX
-// memory inside that GiB (the memory list, not the TDMR's holes) is what counts. This is MODULE
-// progress: no modeled kernel lets KVM create a TD before tdx_enable() returns (a policy that
-// would says so with guestsBeforeEnableReturns), so "usable" below means usable by the module.
+// When has the module initialized TDX memory? (The fast engine; its oracle is
+// src/reference/readiness.ts.) TDH.SYS.TDMR.INIT reports progress per 1 GiB of a TDMR, so each
+// GiB of a TDMR is initialized once the call that completes it returns. The TDX memory inside
+// that GiB (the memory list, not the TDMR's holes) is what counts. This is MODULE progress: no
+// modeled kernel lets KVM create a TD before tdx_enable() returns (a policy that would says so
+// with guestsBeforeEnableReturns), so "usable" below means usable by the module.
 //
 // This runs once per simulated platform (and so once per sweep row), so its cost is
 // O(runs + thresholds), not O(GiB). The definition is one event per GiB k of a window's TDMR
@@ -30,8 +31,7 @@
 // times never decrease with k).
 
 import type { NodeRange, Tdmr } from '../construct/types.js';
-
-const SZ_1G = 0x40000000;
+import { SZ_1G } from '../construct/constants.js';
 
 export interface Readiness {
   tdxMemoryBytes: number;

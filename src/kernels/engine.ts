@@ -1,6 +1,6 @@
 // One entry point for construction, whichever implementation runs it.
 
-import type { ConstructInput, ConstructResult } from './types.js';
+import type { ConstructInput, ConstructResult } from '../construct/types.js';
 
 export type EngineName = 'wasm' | 'ts';
 export const ENGINES: readonly EngineName[] = ['wasm', 'ts'];
@@ -15,6 +15,6 @@ export async function loadEngine(name: EngineName): Promise<ConstructEngine> {
     const { constructReference } = await import('../reference/construct.js');
     return { one: constructReference, batch: (xs) => xs.map(constructReference) };
   }
-  const { constructWasm, constructWasmBatch } = await import('../kernels/construct.js');
+  const { constructWasm, constructWasmBatch } = await import('./construct.js');
   return { one: constructWasm, batch: constructWasmBatch };
 }

@@ -6,13 +6,13 @@
 // gets a fair share of the expensive corners; and a missing shard shows as gaps in the merged
 // indices, which the merge refuses.
 
-import type { EngineName } from '../../construct/engine.js';
-import { loadEngine } from '../../construct/engine.js';
-import { runChunkPool, type FaultInjection } from '../../workers/chunkPool.js';
-import type { SweepWorkerApi } from '../../workers/sweepWorker.js';
-import { SweepEvaluator, type RowRange } from './evaluate.js';
-import { chunkText, headerText, type ChunkOutput, type SweepFormat } from './output.js';
-import type { SweepPlan } from './spec.js';
+import type { EngineName } from '../kernels/engine.js';
+import { loadEngine } from '../kernels/engine.js';
+import { runChunkPool, sweepWorkers, type FaultInjection } from './chunkPool.js';
+import type { SweepWorkerApi } from './sweepWorker.js';
+import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
+import { chunkText, headerText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
+import type { SweepPlan } from '../model/sweep/spec.js';
 
 export interface Shard {
   /** 1-based. */
@@ -26,7 +26,8 @@ const CHUNKS_PER_WORKER = 4;
 
 export interface SweepOptions {
   format: SweepFormat;
-  workers: number;
+  /** Worker threads; absent: chosen from the row count (workers/chunkPool.ts, sweepWorkers). */
+  workers?: number;
   engine?: EngineName;
   shard?: Shard;
   chunkRows?: number;
@@ -58,13 +59,14 @@ export function shardRows(total: number, shard: Shard | undefined): number {
 
 export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<SweepOutcome> {
   if (plan.guest) {
-    const { runGuestSweep } = await import('../../guest/sweep.js');
+    const { runGuestSweep } = await import('../guest/sweep.js');
     return runGuestSweep(plan.guest, opts.format, opts.write, (opts.shard?.k ?? 1) - 1, opts.shard?.n ?? 1, opts.signal, opts.onProgress);
   }
   const step = opts.shard?.n ?? 1;
   const offset = (opts.shard?.k ?? 1) - 1;
   const total = shardRows(plan.total, opts.shard);
-  const per = opts.chunkRows ?? Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.ceil(total / (opts.workers * CHUNKS_PER_WORKER))));
+  const workers = opts.workers ?? sweepWorkers(total);
+  const per = opts.chunkRows ?? Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.ceil(total / (workers * CHUNKS_PER_WORKER))));
   const chunks = Math.ceil(total / per);
   const range = (c: number): RowRange => ({ start: offset + c * per * step, count: Math.min(per, total - c * per), step });
 
@@ -92,7 +94,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
 
   const outcome = (aborted: boolean): SweepOutcome => ({ rows: done, total, aborted, failed, invalid });
   if (total === 0) return outcome(false);
-  if (opts.workers === 1 && !opts.faultInjection) {
+  if (workers === 1 && !opts.faultInjection) {
     const evaluator = new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
     for (let c = 0; c < chunks; c++) {
       if (opts.signal?.aborted) return outcome(true);
@@ -106,7 +108,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   const { aborted } = await runChunkPool<SweepWorkerApi, ChunkOutput>({
     label: 'sweep',
     workerModule: 'sweepWorker',
-    workers: opts.workers,
+    workers,
     chunks,
     setup: (remote) => remote.init(plan, opts.engine ?? 'wasm', opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),

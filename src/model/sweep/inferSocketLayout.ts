@@ -1,4 +1,4 @@
-// Reading a base platform back into the socket layout of presets/layout.ts, so the structural
+// Reading a base platform back into the socket layout of presets/socketMemoryMap.ts, so the structural
 // axes (memoryPerSocket, sockets, snc) can rebuild its memory map with one thing changed and
 // everything else (the firmware's low-memory map, the top-of-socket gaps) kept. For every
 // built-in preset the inference is exact: buildLayout(inferred) gives the preset's own map
@@ -12,7 +12,7 @@
 //   last socket; 288/256 MiB (the logged Sapphire Rapids figures) when that is not readable.
 
 import type { Platform } from '../../platform/types.js';
-import type { LowMap, SocketLayout } from '../../platform/presets/layout.js';
+import type { LowMap, SocketLayout } from '../../platform/presets/socketMemoryMap.js';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;

@@ -1,0 +1,96 @@
+// The default worker count against explicit ones, as users run the CLI: the compiled CLI
+// (dist/) started as a fresh process per run, output to a file, wall time.
+//   node --import tsx bench/workers.bench.ts [--json FILE] [--quick] [--reps N]
+// Scenarios (issue 14): the default --workers must never be more than 5% slower than
+// --workers 1, and --workers 2 on 100,000 noisy trials of the 3840-LP preset should reach 1.8×
+// --workers 1 (2.0× is the limit on two cores). Runs of one scenario are interleaved
+// (w1, w2, default, w1, …) because this machine's speed drifts; the table gives medians and
+// the median of the per-round ratios.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { machineInfo, jsonTarget } from './machine.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const cli = join(root, 'bin/tdxmodel.js');
+if (!existsSync(join(root, 'dist/src/cli.js'))) {
+  console.error('bench/workers: dist/ is missing; build it first (npm run build)');
+  process.exit(2);
+}
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const repsAt = argv.indexOf('--reps');
+const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : quick ? 1 : 3;
+const dir = mkdtempSync(join(tmpdir(), 'tdxmodel-workers-'));
+const noisy = ['--set', 'costs.lpInitSigma=0.2', '--set', 'costs.tdmrInitSigma=0.2'];
+
+const specFile = (name: string, spec: object): string => {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(spec));
+  return file;
+};
+const capacity = specFile('capacity', {
+  base: 'preset:default',
+  grid: {
+    sockets: [1, 2, 4], memoryPerSocket: ['128G', '256G', '512G', '1T'], snc: [1, 2], policy: ['mainline', 'parallel-tdmr'],
+    'module.maxTdmrs': [32, 64], 'costs.lpInitUs': [15, 20, 25, 30, 35], 'costs.tdmrInitCallUs': [5, 7.5, 10, 12.5, 15, 17.5],
+  },
+});
+const structural = specFile('structural', {
+  base: 'preset:default',
+  grid: { sockets: [1, 2, 4], memoryPerSocket: Array.from({ length: 64 }, (_, i) => `${64 + 16 * i}G`), snc: [1, 2, 4] },
+});
+
+interface Scenario {
+  name: string;
+  args: string[];
+  /** Worker settings to compare; undefined = the default (no --workers). */
+  workers: (number | undefined)[];
+}
+const scenarios: Scenario[] = [
+  { name: 'simulate preset:8s-gnr-64t --trials 100000 (σ 0.2)', args: ['simulate', 'preset:8s-gnr-64t', '--trials', quick ? '20000' : '100000', ...noisy, '--format', 'json'], workers: [1, 2, undefined] },
+  { name: 'simulate preset:4s-spr-1t --trials 10000 (σ 0.2)', args: ['simulate', 'preset:4s-spr-1t', '--trials', '10000', ...noisy, '--format', 'json'], workers: [1, undefined] },
+  { name: 'sweep capacity (2,880 rows)', args: ['sweep', capacity], workers: [1, undefined] },
+  { name: 'sweep structural (576 rows)', args: ['sweep', structural], workers: [1, undefined] },
+];
+
+const label = (w: number | undefined): string => (w === undefined ? 'default' : `--workers ${w}`);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function timeRun(args: string[], w: number | undefined): number {
+  const out = join(dir, 'out');
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, ...args, ...(w === undefined ? [] : ['--workers', String(w)]), '--out', out], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} ${label(w)}: exit ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+const rows: Record<string, unknown>[] = [];
+try {
+  for (const s of scenarios) {
+    const times = new Map<string, number[]>(s.workers.map((w) => [label(w), []]));
+    for (let r = 0; r < reps; r++) for (const w of s.workers) times.get(label(w))!.push(timeRun(s.args, w));
+    const one = times.get('--workers 1')!;
+    for (const w of s.workers) {
+      const ts = times.get(label(w))!;
+      const row = {
+        scenario: s.name, workers: label(w), medianMs: Math.round(median(ts)),
+        speedUpOverOne: Math.round(median(ts.map((t, i) => one[i]! / t)) * 100) / 100,
+        runsMs: ts.map(Math.round),
+      };
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    }
+  }
+  const target = jsonTarget(process.argv) ?? 'bench/results/workers.json';
+  writeFileSync(target, JSON.stringify({ bench: 'workers', machine: machineInfo(), reps, rows }, null, 2) + '\n');
+  console.log(`wrote ${target}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

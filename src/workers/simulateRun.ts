@@ -1,0 +1,43 @@
+// The simulate job as a library call: load, override, simulate (model/run.ts), run trials (on
+// worker threads when there are several). The command line and the library API share it, so
+// both produce the same bytes.
+
+import { loadPlatform } from '../platform/load.js';
+import type { Platform } from '../platform/types.js';
+import { simulateOnce, splitSets, type SimulateRequest, type SimulationReport } from '../model/run.js';
+import { prewarmTrialWorkers, runTrials, trialWorkers } from './pool.js';
+
+export type { SimulateRequest, SimulationReport };
+
+export async function simulatePlatform(platform: Platform, req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> }): Promise<SimulationReport> {
+  // Trial workers take ~100 ms to start: when the caller asked for several, start them now,
+  // behind the deterministic run. Without a count, the pool chooses one from the work (which
+  // needs the trial program, known only after the run).
+  const threaded = !!req.trials && req.trials > 0 && (req.workers ?? 1) > 1;
+  if (threaded) prewarmTrialWorkers(req.workers!);
+  const { report, program, loadMs, simulateMs } = await simulateOnce(platform, req);
+  const t2 = performance.now();
+  let workers = req.workers ?? 1;
+  if (req.trials && req.trials > 0) {
+    workers = req.workers ?? trialWorkers(program, req.trials);
+    report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers });
+  }
+  const t3 = performance.now();
+  if (req.timing) {
+    report.timing = { loadMs: round(loadMs), simulateMs: round(simulateMs), trialsMs: round(t3 - t2), workers };
+  }
+  return report;
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Load, override and simulate; the validated platform comes back too (reports draw it). */
+export async function loadAndSimulate(req: SimulateRequest): Promise<{ platform: Platform; report: SimulationReport }> {
+  const { platformSets, costOverrides } = splitSets(req.sets ?? []);
+  const platform = await loadPlatform(req.input, platformSets);
+  return { platform, report: await simulatePlatform(platform, { ...req, costOverrides }) };
+}
+
+export async function runSimulation(req: SimulateRequest): Promise<SimulationReport> {
+  return (await loadAndSimulate(req)).report;
+}
