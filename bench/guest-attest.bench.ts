@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Bench } from 'tinybench';
-import { runAttestation, prewarmAttestationWorkers } from '../src/guest/attestation/run.js';
+import { runAttestation, prewarmAttestationWorkers } from '../src/workers/attestationRun.js';
 import { resolveConfig, buildParams } from '../src/guest/attestation/model.js';
 import { runAttestationWasm } from '../src/guest/attestation/kernel.js';
 import { runAttestationReference } from '../src/guest/attestation/oracle.js';

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { validateTd } from '../src/guest/document.js';
 import { GUEST_COST_PARAMETERS } from '../src/guest/costs.js';
 import { getTdPreset } from '../src/guest/presets.js';
-import { runBoot } from '../src/guest/run.js';
+import { runBoot } from '../src/workers/guestRun.js';
 import { acceptWasm } from '../src/guest/boot/acceptWasm.js';
 import { acceptOracle } from '../src/guest/boot/acceptOracle.js';
 import type { AcceptJob } from '../src/guest/boot/acceptJob.js';

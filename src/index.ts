@@ -43,8 +43,8 @@ export { resolveCosts, COST_PARAMETERS } from './model/costs.js';
 export type { CostParameter, ResolvedCosts } from './model/costs.js';
 export { TdxModule } from './model/module/index.js';
 
-export { runGuest, runBoot, loadTd } from './guest/run.js';
-export type { GuestReport, GuestRequest } from './guest/run.js';
+export { runGuest, runBoot, loadTd } from './workers/guestRun.js';
+export type { GuestReport, GuestRequest } from './workers/guestRun.js';
 export { validateTd } from './guest/document.js';
 export type { TdDocument } from './guest/document.js';
 export { listTdPresets, getTdPreset } from './guest/presets.js';

@@ -2,7 +2,7 @@
 // sourced, and overrides checked like any other input.
 import { describe, it, expect } from 'vitest';
 import { ATTESTATION_COST_PARAMETERS, attestationCostDefaults } from '../src/guest/attestation/costs.js';
-import { runAttestation } from '../src/guest/attestation/run.js';
+import { runAttestation } from '../src/workers/attestationRun.js';
 import { InputError } from '../src/platform/errors.js';
 import type { AttestationConfig } from '../src/guest/attestation/types.js';
 

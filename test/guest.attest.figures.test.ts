@@ -2,7 +2,7 @@
 // "Warm" means no QGS worker cold start (attQgsColdStartMs = 0): the published numbers are
 // repeated requests against a running quote service.
 import { describe, it, expect } from 'vitest';
-import { runAttestation } from '../src/guest/attestation/run.js';
+import { runAttestation } from '../src/workers/attestationRun.js';
 import type { AttestationConfig } from '../src/guest/attestation/types.js';
 
 const STOCK: AttestationConfig = {

@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { resolveConfig, buildParams } from '../src/guest/attestation/model.js';
 import { runAttestationReference } from '../src/guest/attestation/oracle.js';
 import { runAttestationWasm } from '../src/guest/attestation/kernel.js';
-import { runAttestation } from '../src/guest/attestation/run.js';
+import { runAttestation } from '../src/workers/attestationRun.js';
 import { attestationCostDefaults } from '../src/guest/attestation/costs.js';
 import type { AttestationConfig } from '../src/guest/attestation/types.js';
 import { rng as mulberry32 } from './helpers/randomPlatform.js';

@@ -2,7 +2,7 @@
 // included), -EBUSY while the VMM owns the buffer, client retries, QEMU's in-flight cap, the QGS
 // thread pool (cold starts, FIFO, 30 s timer), the vsock bypass, buffer strategies, validation.
 import { describe, it, expect } from 'vitest';
-import { runAttestation } from '../src/guest/attestation/run.js';
+import { runAttestation } from '../src/workers/attestationRun.js';
 import { msleepJiffies, wheelGranularity, kernelRules, resolveConfig } from '../src/guest/attestation/model.js';
 import { InputError } from '../src/platform/errors.js';
 import type { AttestationConfig } from '../src/guest/attestation/types.js';

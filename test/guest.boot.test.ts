@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { validateTd } from '../src/guest/document.js';
 import { GUEST_COST_PARAMETERS } from '../src/guest/costs.js';
 import { planBoot, quoteBufferBytes, swiotlbAreas, swiotlbBytes, stormFaultUs, GiB, MiB, KiB } from '../src/guest/boot/model.js';
-import { runBoot } from '../src/guest/run.js';
+import { runBoot } from '../src/workers/guestRun.js';
 
 const defaults = (): Record<string, number> => Object.fromEntries(GUEST_COST_PARAMETERS.map((p) => [p.name, p.default]));
 const td = (doc: Record<string, unknown>) => validateTd({ vcpus: 8, memoryGiB: 32, ...doc }).td;

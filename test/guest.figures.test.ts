@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { validateTd } from '../src/guest/document.js';
 import { GUEST_COST_PARAMETERS } from '../src/guest/costs.js';
 import { stormFaultUs } from '../src/guest/boot/model.js';
-import { runBoot } from '../src/guest/run.js';
+import { runBoot } from '../src/workers/guestRun.js';
 
 const defaults = (): Record<string, number> => Object.fromEntries(GUEST_COST_PARAMETERS.map((p) => [p.name, p.default]));
 const run = async (doc: Record<string, unknown>) => (await runBoot(validateTd(doc).td, defaults(), { trials: 0, seed: 1, workers: 1 })).boot;

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGuest } from '../src/guest/run.js';
+import { runGuest } from '../src/workers/guestRun.js';
 import { guestHtml } from '../src/report/html/guestHtml.js';
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>';

@@ -41,7 +41,7 @@ export async function guestCommand(argv: string[], out: Out): Promise<number> {
   const args = parseCommand(argv, GUEST);
   if (args.positional.length !== 1) throw usageError(`usage: tdxmodel ${GUEST.usage[0]}; or: tdxmodel ${GUEST.usage[1]} (tdxmodel guest --help for more)`);
   const format = choiceFlag<'text' | 'json' | 'csv' | 'html'>(args, 'format');
-  const { runGuest } = await import('../guest/run.js');
+  const { runGuest } = await import('../workers/guestRun.js');
   const report = await runGuest({
     input: args.positional[0],
     sets: args.lists.get('set') ?? [],

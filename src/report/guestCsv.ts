@@ -1,7 +1,7 @@
 // CSV of one TD: one record per metric (section, name, value, unit), so spreadsheets take it
 // whatever the TD, then the parameters.
 
-import type { GuestReport } from '../guest/run.js';
+import type { GuestReport } from '../workers/guestRun.js';
 import { csvRecord, type CsvValue } from '../util/csv.js';
 
 export function guestCsv(r: GuestReport): string {

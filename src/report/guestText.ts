@@ -1,7 +1,7 @@
 // The readable summary of one TD: boot timeline, memory, host work, attestation, the fields
 // that were defaulted, and the parameters the numbers rest on (printed like the host's).
 
-import type { GuestReport } from '../guest/run.js';
+import type { GuestReport } from '../workers/guestRun.js';
 import { formatBytes, formatUs, table } from './units.js';
 import { bold } from './color.js';
 

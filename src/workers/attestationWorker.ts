@@ -1,4 +1,4 @@
-// Worker thread for the attestation Monte Carlo (src/guest/attestation/run.ts): instantiates
+// Worker thread for the attestation Monte Carlo (src/workers/attestationRun.ts): instantiates
 // the attestation kernel once and runs contiguous chunks of trials on request.
 
 import { parentPort } from 'node:worker_threads';

@@ -1,4 +1,4 @@
-// Worker thread for the guest page-acceptance trials (src/guest/boot/trials.ts): instantiates
+// Worker thread for the guest page-acceptance trials (src/workers/guestAcceptRun.ts): instantiates
 // the accept kernel once and runs contiguous chunks of trials of every job on request.
 
 import { parentPort } from 'node:worker_threads';

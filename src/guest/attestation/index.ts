@@ -5,4 +5,6 @@ export type {
   AttestationPath, QgsState, BufferStrategy,
 } from './types.js';
 export { ATTESTATION_COST_PARAMETERS, attestationCostDefaults } from './costs.js';
-export { runAttestation, prewarmAttestationWorkers, ATTESTATION_DEFAULTS } from './run.js';
+export { ATTESTATION_DEFAULTS } from './model.js';
+// The runner (runAttestation, prewarmAttestationWorkers) spreads trials over the worker pool, so
+// it lives in src/workers/attestationRun.ts, a layer above the model.

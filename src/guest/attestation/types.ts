@@ -1,4 +1,4 @@
-// The contract between the attestation model (guest-attest) and its callers (src/guest/run.ts,
+// The contract between the attestation model (guest-attest) and its callers (src/workers/guestRun.ts,
 // reports). Change it only with a dated note here.
 //
 // 2026-12-06 (guest-attest): first version, as agreed in the guest interface brief, plus three

@@ -58,7 +58,7 @@ export interface SweepPlan {
   /** List mode: per entry, the value of each axis (undefined = not set). */
   entries: unknown[][];
   total: number;
-  /** `kind: guest` specs: TD axes (src/guest/sweep.ts); run.ts hands the whole sweep to it. */
+  /** `kind: guest` specs: TD axes (src/guest/sweep.ts); src/workers/sweepRun.ts hands the whole sweep to src/workers/guestSweepRun.ts. */
   guest?: GuestSweepPlan;
 }
 

@@ -1,7 +1,7 @@
 // The self-contained HTML report of one TD: a boot Gantt chart, accepted memory over time, the
 // quote-latency distribution, and the tables behind them (parameters with their labels).
 
-import type { GuestReport } from '../../guest/run.js';
+import type { GuestReport } from '../../workers/guestRun.js';
 import { formatBytes, formatUs } from '../units.js';
 import { html, type Html } from './escape.js';
 import { page } from './page.js';

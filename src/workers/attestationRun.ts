@@ -2,14 +2,14 @@
 // pool. Each trial's random stream depends only on (seed, trial index) and chunks are put back
 // in trial order, so the result is byte-identical for any number of workers.
 
-import { invalidField } from '../../platform/errors.js';
-import { validateSeed } from '../../kernels/trialProgram.js';
-import { collectChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from '../../workers/chunkPool.js';
-import type { AttestationWorkerApi } from '../../workers/attestationWorker.js';
-import type { AttestationConfig, AttestationResult, AttestationRunOptions } from './types.js';
-import { resolveConfig, buildParams, summarizeAttestation, thinTrace, ATTESTATION_DEFAULTS } from './model.js';
-import { runAttestationWasm } from './kernel.js';
-import { traceQueueReference, trialWords } from './oracle.js';
+import { invalidField } from '../platform/errors.js';
+import { validateSeed } from '../kernels/trialProgram.js';
+import { collectChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from './chunkPool.js';
+import type { AttestationWorkerApi } from './attestationWorker.js';
+import type { AttestationConfig, AttestationResult, AttestationRunOptions } from '../guest/attestation/types.js';
+import { resolveConfig, buildParams, summarizeAttestation, thinTrace, ATTESTATION_DEFAULTS } from '../guest/attestation/model.js';
+import { runAttestationWasm } from '../guest/attestation/kernel.js';
+import { traceQueueReference, trialWords } from '../guest/attestation/oracle.js';
 
 export { ATTESTATION_DEFAULTS };
 

@@ -5,12 +5,13 @@ import { InputError, inFile, oneLine } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { parseJsonOrYaml } from '../platform/jsonOrYaml.js';
 import type { ResolvedCost } from '../model/costs.js';
-import { applyTdSets, defaultReason, GUEST_SCHEMA_VERSION, validateTd, type TdDocument } from './document.js';
-import { getTdPreset } from './presets.js';
-import { guestCostValues, resolveGuestCosts } from './costs.js';
-import { assembleBoot, GiB, planBoot, versionCode, type BootResult, type HostWork, type MemoryCosts, type Phase } from './boot/model.js';
-import { runAcceptTrials } from './boot/trials.js';
-import { runAttestation, type AttestationConfig, type AttestationResult } from './attestation/index.js';
+import { applyTdSets, defaultReason, GUEST_SCHEMA_VERSION, validateTd, type TdDocument } from '../guest/document.js';
+import { getTdPreset } from '../guest/presets.js';
+import { guestCostValues, resolveGuestCosts } from '../guest/costs.js';
+import { assembleBoot, GiB, planBoot, versionCode, type BootResult, type HostWork, type MemoryCosts, type Phase } from '../guest/boot/model.js';
+import { runAcceptTrials } from './guestAcceptRun.js';
+import type { AttestationConfig, AttestationResult } from '../guest/attestation/index.js';
+import { runAttestation } from './attestationRun.js';
 
 export interface Stats { mean: number; p50: number; p95: number; max: number }
 

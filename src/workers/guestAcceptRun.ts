@@ -2,10 +2,10 @@
 // over the worker pool in contiguous chunks of trials. A trial's numbers depend only on
 // (seed, trial index), so the output is the same for any number of workers.
 
-import { collectChunks } from '../../workers/chunkPool.js';
-import type { AcceptJob } from './acceptJob.js';
-import { acceptWasm } from './acceptWasm.js';
-import type { GuestAcceptWorkerApi } from '../../workers/guestAcceptWorker.js';
+import { collectChunks } from './chunkPool.js';
+import type { AcceptJob } from '../guest/boot/acceptJob.js';
+import { acceptWasm } from '../guest/boot/acceptWasm.js';
+import type { GuestAcceptWorkerApi } from './guestAcceptWorker.js';
 
 /** Below this much simulated work (units × trials) a pool costs more than it saves. */
 const POOL_MIN_WORK = 4_000_000;
