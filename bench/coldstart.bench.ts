@@ -1,9 +1,9 @@
 // Cold start: `tdxmodel simulate preset:default` as a fresh process, against `node -e 0`.
 //   node --import tsx bench/coldstart.bench.ts [--json FILE] [--runs N]
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+
 import { fileURLToPath } from 'node:url';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const BIN = fileURLToPath(new URL('../bin/tdxmodel.js', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -29,4 +29,4 @@ const rows = [
 ];
 console.table(rows);
 const target = jsonTarget(process.argv);
-if (target) writeFileSync(target, JSON.stringify({ bench: 'coldstart', machine: machineInfo(), runs, rows }, null, 2) + '\n');
+if (target) writeBenchJson(target, { bench: 'coldstart', machine: machineInfo(), runs, rows });

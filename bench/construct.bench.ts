@@ -5,14 +5,14 @@
 // (quadratic and worse: every allocation steps over every earlier PAMT), so it runs up to 10k
 // regions (minutes) and the table says where it did not run.
 
-import { writeFileSync } from 'node:fs';
+
 import { Bench } from 'tinybench';
 import { readVectors } from '../test/helpers/vectors.js';
 import { stressPlatform } from '../test/helpers/stressPlatform.js';
 import { constructReference } from '../src/reference/construct.js';
 import { constructWasm, constructWasmBatch } from '../src/kernels/construct.js';
 import { canonicalResult } from '../src/construct/canonical.js';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const quick = process.argv.includes('--quick');
 const vectors = readVectors().map((v) => v.input);
@@ -78,6 +78,6 @@ if (!quick) stress(1_000_000, false);
 console.table(rows);
 const target = jsonTarget(process.argv);
 if (target) {
-  writeFileSync(target, JSON.stringify({ bench: 'construct', machine: machineInfo(), rows }, null, 2) + '\n');
+  writeBenchJson(target, { bench: 'construct', machine: machineInfo(), rows });
   console.log(`wrote ${target}`);
 }

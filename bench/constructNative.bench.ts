@@ -27,7 +27,7 @@ import { stressPlatform } from '../test/helpers/stressPlatform.js';
 import type { ConstructInput } from '../src/construct/types.js';
 import { hex } from '../src/construct/hex.js';
 import { validatePlatform } from '../src/platform/validate.js';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const argv = process.argv.slice(2);
 const anchorAt = argv.indexOf('--anchor');
@@ -144,7 +144,7 @@ try {
     rows.push(compare('100,000 memory regions (one platform)', stressFile, 1, 0, 1));
   }
   const target = jsonTarget(process.argv) ?? 'bench/results/constructNative.json';
-  writeFileSync(target, JSON.stringify({ bench: 'constructNative', anchor, machine: machineInfo(), rows }, null, 2) + '\n');
+  writeBenchJson(target, { bench: 'constructNative', anchor, machine: machineInfo(), rows });
   console.log(`wrote ${target}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // (includes starting the threads and loading the kernel in each). Targets (issue 12): 1M
 // requests in under 2 s with 2 workers; the kernel ≥ 5× its oracle.
 
-import { writeFileSync } from 'node:fs';
+
 import os from 'node:os';
 import { Bench } from 'tinybench';
 import { runAttestation, prewarmAttestationWorkers } from '../src/workers/attestationRun.js';
@@ -15,7 +15,7 @@ import { runAttestationWasm } from '../src/guest/attestation/kernel.js';
 import { runAttestationReference } from '../src/guest/attestation/oracle.js';
 import { attestationCostDefaults } from '../src/guest/attestation/costs.js';
 import type { AttestationConfig } from '../src/guest/attestation/types.js';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const quick = process.argv.includes('--quick');
 const TRIALS = quick ? 200 : 1000;
@@ -74,6 +74,6 @@ console.table(rows);
 console.log(JSON.stringify(targets));
 const target = jsonTarget(process.argv);
 if (target) {
-  writeFileSync(target, JSON.stringify({ bench: 'guest-attest', machine: { ...machineInfo(), loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10) }, config: CFG, trials: TRIALS, rows, targets }, null, 2) + '\n');
+  writeBenchJson(target, { bench: 'guest-attest', machine: { ...machineInfo(), loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10) }, config: CFG, trials: TRIALS, rows, targets });
   console.log(`wrote ${target}`);
 }

@@ -4,7 +4,7 @@
 // 2.5 TiB TD (target: under 1 s); the accept kernel against its TypeScript oracle on one job
 // of 248 vCPUs × 2^20 pages (target: WASM at least 5× faster).
 
-import { writeFileSync } from 'node:fs';
+
 import { validateTd } from '../src/guest/document.js';
 import { GUEST_COST_PARAMETERS } from '../src/guest/costs.js';
 import { getTdPreset } from '../src/guest/presets.js';
@@ -12,7 +12,7 @@ import { runBoot } from '../src/workers/guestRun.js';
 import { acceptWasm } from '../src/guest/boot/acceptWasm.js';
 import { acceptOracle } from '../src/guest/boot/acceptOracle.js';
 import type { AcceptJob } from '../src/guest/boot/acceptJob.js';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 7;
@@ -44,4 +44,4 @@ rows.push({ scenario: `accept kernel, 248 vCPUs × ${job.units} pages`, wasmMs: 
 
 console.table(rows);
 const target = jsonTarget(process.argv);
-if (target) writeFileSync(target, JSON.stringify({ bench: 'guest-boot', machine: machineInfo(), runs, rows }, null, 2) + '\n');
+if (target) writeBenchJson(target, { bench: 'guest-boot', machine: machineInfo(), runs, rows });

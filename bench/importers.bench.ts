@@ -3,8 +3,8 @@
 // log took 116 s (node assignment was quadratic) and lscpu -p with 50,000 threads on one core
 // ran past 120 s.
 //   node --import tsx bench/importers.bench.ts [--json FILE] [--runs N]
-import { writeFileSync } from 'node:fs';
-import { machineInfo, jsonTarget } from './machine.js';
+
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 import { importSources } from '../src/platform/importers/merge.js';
 import { readLscpu, lscpuToCpus } from '../src/platform/importers/lscpu.js';
 import { readKernelLog } from '../src/platform/importers/dmesg.js';
@@ -56,4 +56,4 @@ const rows = scenarios.map((s) => {
 });
 console.table(rows);
 const target = jsonTarget(process.argv);
-if (target) writeFileSync(target, JSON.stringify({ bench: 'importers', machine: machineInfo(), runs, rows }, null, 2) + '\n');
+if (target) writeBenchJson(target, { bench: 'importers', machine: machineInfo(), runs, rows });

@@ -1,6 +1,7 @@
 // What every benchmark JSON records about where it ran.
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export function machineInfo(): Record<string, unknown> {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -24,4 +25,10 @@ export function jsonTarget(argv: string[]): string | undefined {
   const i = argv.indexOf('--json');
   if (i < 0) return undefined;
   return argv[i + 1] ?? 'bench-results.json';
+}
+
+/** Writes a bench's JSON to `target`, making its folder first (bench/results/ is not committed). */
+export function writeBenchJson(target: string, doc: Record<string, unknown>): void {
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, JSON.stringify(doc, null, 2) + '\n');
 }

@@ -2,9 +2,9 @@
 // a user runs it (a fresh `tdxmodel` process from the compiled JS), with 1 and 2 workers.
 //   node --import tsx bench/simulate.bench.ts [--json FILE] [--runs N]
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+
 import { fileURLToPath } from 'node:url';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const BIN = fileURLToPath(new URL('../bin/tdxmodel.js', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
@@ -35,4 +35,4 @@ const s2 = byWorkers.get(2)!;
 rows.push({ scenario: 'speed-up 1 → 2 workers', workers: '', wallMs: Math.round((s1.wall / s2.wall) * 100) / 100, trialsMs: Math.round((s1.trials / s2.trials) * 100) / 100 });
 console.table(rows);
 const target = jsonTarget(process.argv);
-if (target) writeFileSync(target, JSON.stringify({ bench: 'simulate', machine: machineInfo(), runs, rows }, null, 2) + '\n');
+if (target) writeBenchJson(target, { bench: 'simulate', machine: machineInfo(), runs, rows });

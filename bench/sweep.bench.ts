@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const root = new URL('..', import.meta.url).pathname;
 if (!existsSync(join(root, 'dist/src/workers/sweepRun.js'))) {
@@ -105,6 +105,6 @@ rmSync(dir, { recursive: true, force: true });
 console.table(rows);
 const target = jsonTarget(process.argv);
 if (target) {
-  writeFileSync(target, JSON.stringify({ bench: 'sweep', machine: machineInfo(), grids: Object.fromEntries(Object.entries(grids).map(([k, g]) => [k, g.spec])), rows }, null, 2) + '\n');
+  writeBenchJson(target, { bench: 'sweep', machine: machineInfo(), grids: Object.fromEntries(Object.entries(grids).map(([k, g]) => [k, g.spec])), rows });
   console.log(`wrote ${target}`);
 }

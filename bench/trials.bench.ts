@@ -4,12 +4,12 @@
 // process) and 2 worker threads (includes starting the threads and loading the kernel in each;
 // from sources that also means transpiling the worker with tsx).
 
-import { writeFileSync } from 'node:fs';
+
 import { Bench } from 'tinybench';
 import type { TrialProgram } from '../src/kernels/trialProgram.js';
 import { runTrialsWasm } from '../src/kernels/trials.js';
 import { runTrials } from '../src/workers/pool.js';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const quick = process.argv.includes('--quick');
 const LPS = 3840;
@@ -61,6 +61,6 @@ for (const task of bench.tasks) {
 console.table(rows);
 const target = jsonTarget(process.argv);
 if (target) {
-  writeFileSync(target, JSON.stringify({ bench: 'trials', machine: machineInfo(), rows }, null, 2) + '\n');
+  writeBenchJson(target, { bench: 'trials', machine: machineInfo(), rows });
   console.log(`wrote ${target}`);
 }

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineInfo, jsonTarget } from './machine.js';
+import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'bin/tdxmodel.js');
@@ -89,7 +89,7 @@ try {
     }
   }
   const target = jsonTarget(process.argv) ?? 'bench/results/workers.json';
-  writeFileSync(target, JSON.stringify({ bench: 'workers', machine: machineInfo(), reps, rows }, null, 2) + '\n');
+  writeBenchJson(target, { bench: 'workers', machine: machineInfo(), reps, rows });
   console.log(`wrote ${target}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
