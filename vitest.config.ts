@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Temporary files of every test go into one folder removed after the run.
+    globalSetup: ['test/helpers/tmpdir.globalSetup.ts'],
   },
 });
