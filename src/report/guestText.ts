@@ -15,7 +15,10 @@ export function guestText(r: GuestReport): string {
   out.push('');
   out.push(`BOOT     firmware done at ${sec(r.boot.firmwareSeconds)}; init at ${sec(r.boot.toInitSeconds)} with ${r.boot.acceptedAtInitGiB.toFixed(2)} GiB accepted (${r.boot.unacceptedAtInitGiB.toFixed(2)} GiB not yet)`);
   if (r.boot.stormSeconds > 0) out.push(`         accept storm: ${r.boot.stormGiB.toFixed(2)} GiB in 4 MiB blocks during serial AP bring-up, ${sec(r.boot.stormSeconds)}`);
-  out.push(`MEMORY   all accepted at ${sec(r.memory.fullyAcceptedSeconds)}`);
+  out.push(r.memory.fullyAcceptedSeconds === null
+    // An idle TD (workload.allocators = 0) touches nothing after init: the rest stays unaccepted.
+    ? `MEMORY   never all accepted: ${r.boot.unacceptedAtInitGiB.toFixed(2)} GiB stay unaccepted until something touches them (workload.allocators = ${td.workload.allocators}; accept_memory=${td.kernel.acceptMemory})`
+    : `MEMORY   all accepted at ${sec(r.memory.fullyAcceptedSeconds)}`);
   out.push('');
   out.push(table(['phase', 'start', 'duration'], r.boot.phases.map((p) => [p.label, sec(p.startSeconds), sec(p.seconds)])));
   out.push('');
