@@ -1,7 +1,7 @@
 // Built-in platforms (`preset:NAME`, `tdxmodel presets`). Each is a platform document in the
 // platform-format.md shape, so a user can dump one, edit it and feed it back. The `source`
 // of each says which numbers come from a real machine (CMR lists and PAMT figures of the logs in
-// /work/shared/real-logs, vendor specifications) and which are representative choices.
+// test/data/real-logs, vendor specifications) and which are representative choices.
 
 import { usageError } from './errors.js';
 import type { PlatformDocument } from './document.js';
