@@ -53,6 +53,11 @@ function readString(memory: WebAssembly.Memory, ptr: number): string {
   return new TextDecoder('utf-16le').decode(new Uint8Array(buf, ptr, units * 2));
 }
 
+/** A seed below 2^53 as the two 32-bit halves a kernel export takes (JS numbers, not i64). */
+export function seedHalves(seed: number): [lo: number, hi: number] {
+  return [seed % 2 ** 32, Math.floor(seed / 2 ** 32)];
+}
+
 export class WasmKernel<E extends KernelExports> {
   private compiled: WebAssembly.Module | undefined;
   private live: E | undefined;
@@ -110,6 +115,29 @@ export class WasmKernel<E extends KernelExports> {
     const memory = this.exports().memory;
     const have = memory.buffer.byteLength;
     if (end > have) memory.grow(Math.ceil((end - have) / 65536));
+  }
+
+  /**
+   * Runs `count` items in calls of at most `perCall`, each writing n × `width` f64 at byte
+   * `outPtr`, and gathers them into one array. Bounded calls keep memory bounded, and V8 tiers
+   * a WebAssembly function up only between calls (no on-stack replacement), so a few
+   * milliseconds per call let the optimized code take over early. Items are independent, so
+   * the split changes no bits.
+   */
+  callInChunks(what: string, count: number, perCall: number, width: number, outPtr: number,
+    run: (exports: E, done: number, n: number) => void): Float64Array {
+    const result = new Float64Array(count * width);
+    for (let done = 0; done < count;) {
+      const n = Math.min(perCall, count - done);
+      const memory = this.call(what, (e) => {
+        run(e, done, n);
+        return e.memory;
+      });
+      // memory.buffer is re-read after every call: growth detaches the old ArrayBuffer.
+      result.set(new Float64Array(memory.buffer, outPtr, n * width), done * width);
+      done += n;
+    }
+    return result;
   }
 
   /** Drops the instance: the next call makes a fresh one from the compiled module. */

@@ -4,7 +4,7 @@
 // The module is compiled and instantiated once per thread, synchronously, on first use (or by
 // loadTrialsKernel, which workers call at start-up so the first chunk is not slower).
 
-import { WasmKernel, type KernelExports } from './loader.js';
+import { WasmKernel, seedHalves, type KernelExports } from './loader.js';
 import type { TrialProgram, TrialsResult, TrialStats } from './trialProgram.js';
 import { validateSeed, validateTrialProgram, validateTrialRange } from './trialProgram.js';
 import { OP_FIXED, OP_SERIAL, OP_PARALLEL, OP_TDMRS, EXACT_CALLS_MAX } from './trialsAbi.js';
@@ -92,20 +92,9 @@ export function runTrialsWasm(program: TrialProgram, seed: number, firstTrial: n
   trialsKernel.ensureBytes(outPtr + Math.min(count, perCall) * width * 8);
   new Float64Array(trialsKernel.exports().memory.buffer, programPtr, words.length).set(words);
 
-  const seedLo = seed % 2 ** 32;
-  const seedHi = Math.floor(seed / 2 ** 32);
-  const result = new Float64Array(count * width);
-  for (let done = 0; done < count; ) {
-    const n = Math.min(perCall, count - done);
-    const memory = trialsKernel.call('runTrials', (k) => {
-      k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr);
-      return k.memory;
-    });
-    // memory.buffer is re-read after every call: growth detaches the old ArrayBuffer.
-    result.set(new Float64Array(memory.buffer, outPtr, n * width), done * width);
-    done += n;
-  }
-  return result;
+  const [seedLo, seedHi] = seedHalves(seed);
+  return trialsKernel.callInChunks('runTrials', count, perCall, width, outPtr,
+    (k, done, n) => k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr));
 }
 
 /** Nearest rank: the value at index ceil(pct/100 · N) − 1 of the sorted values, in integers so
@@ -160,7 +149,7 @@ export function normalsWasm(seed: number, trial: number, n: number): Float64Arra
   const ptr = trialsKernel.heapBase();
   trialsKernel.ensureBytes(ptr + n * 8);
   const memory = trialsKernel.call('normalsForTest', (k) => {
-    k.normalsForTest(seed % 2 ** 32, Math.floor(seed / 2 ** 32), trial, n, ptr);
+    k.normalsForTest(...seedHalves(seed), trial, n, ptr);
     return k.memory;
   });
   return new Float64Array(memory.buffer, ptr, n).slice();

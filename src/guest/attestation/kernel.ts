@@ -2,7 +2,7 @@
 // parameters into WASM memory, runs a batch of trials in calls of bounded size, and returns the
 // trial-major words. Bit-identical to runAttestationReference (oracle.ts).
 
-import { WasmKernel, type KernelExports } from '../../kernels/loader.js';
+import { WasmKernel, seedHalves, type KernelExports } from '../../kernels/loader.js';
 import { PARAM_WORDS, STATS_WORDS } from './layout.js';
 import { trialWords } from './oracle.js';
 
@@ -11,12 +11,9 @@ interface AttestationExports extends KernelExports {
   runAttestation(params: number, scratch: number, firstTrial: number, count: number, seedLo: number, seedHi: number, out: number): void;
 }
 
-// One call writes at most this many f64 (16 MiB): memory stays bounded for any trial count;
-// trials are independent, so splitting changes no bits.
+// One call writes at most this many f64 (16 MiB) and simulates about this many requests: the
+// reasons are at WasmKernel.callInChunks.
 const OUT_WORDS_PER_CALL = 1 << 21;
-// ... and simulates about this many requests. V8 tiers a WebAssembly function up from its
-// baseline compiler only for later calls (no on-stack replacement), so one long call would run
-// entirely on baseline code; a few milliseconds per call lets the optimized code take over.
 const REQUESTS_PER_CALL = 1 << 13;
 
 export const attestationKernel = new WasmKernel<AttestationExports>('attestation');
@@ -36,17 +33,7 @@ export function runAttestationWasm(params: Float64Array, seed: number, firstTria
   const scratch = attestationKernel.call('scratchBytes', (k) => k.scratchBytes(paramsPtr));
   const outPtr = scratchPtr + ((scratch + 7) & ~7);
   attestationKernel.ensureBytes(outPtr + Math.min(count, perCall) * words * 8);
-  const seedLo = seed % 2 ** 32;
-  const seedHi = Math.floor(seed / 2 ** 32);
-  const result = new Float64Array(count * words);
-  for (let done = 0; done < count;) {
-    const n = Math.min(perCall, count - done);
-    const memory = attestationKernel.call('runAttestation', (k) => {
-      k.runAttestation(paramsPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr);
-      return k.memory;
-    });
-    result.set(new Float64Array(memory.buffer, outPtr, n * words), done * words);
-    done += n;
-  }
-  return result;
+  const [seedLo, seedHi] = seedHalves(seed);
+  return attestationKernel.callInChunks('runAttestation', count, perCall, words, outPtr,
+    (k, done, n) => k.runAttestation(paramsPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr));
 }
