@@ -1,15 +1,11 @@
 // Worker thread for sweeps: receives the plan once (init), instantiates the construction
 // kernel once, then evaluates and formats chunks of rows on request (see workers/sweepRun.ts).
 
-import { parentPort } from 'node:worker_threads';
-import * as Comlink from 'comlink/dist/esm/comlink.mjs';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
 import { chunkText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
 import type { SweepPlan } from '../model/sweep/spec.js';
-
-if (!parentPort) throw new Error('sweepWorker.js must run as a worker thread');
+import { serve, dieIfAsked } from './serve.js';
 
 let job: { plan: SweepPlan; format: SweepFormat; evaluator: SweepEvaluator } | null = null;
 
@@ -22,7 +18,7 @@ const api = {
    * set, the thread dies with that code while the parent waits for this chunk, as a crash would.
    */
   run(range: RowRange, exitCode?: number): ChunkOutput {
-    if (exitCode !== undefined) process.exit(exitCode);
+    dieIfAsked(exitCode);
     if (!job) throw new Error('sweep worker used before init');
     return chunkText(job.plan, job.format, job.evaluator, range);
   },
@@ -30,4 +26,4 @@ const api = {
 
 export type SweepWorkerApi = typeof api;
 
-Comlink.expose(api, nodeEndpoint(parentPort));
+serve('sweepWorker.js', api);

@@ -1,13 +1,9 @@
 // Worker thread for the trials pool: instantiates the trials kernel once at start-up and runs
 // contiguous chunks of trials on request (see pool.ts).
 
-import { parentPort } from 'node:worker_threads';
-import * as Comlink from 'comlink/dist/esm/comlink.mjs';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { TrialProgram } from '../kernels/trialProgram.js';
 import { loadTrialsKernel, runTrialsWasm } from '../kernels/trials.js';
-
-if (!parentPort) throw new Error('trialsWorker.js must run as a worker thread');
+import { serve, dieIfAsked, transferred } from './serve.js';
 
 loadTrialsKernel();
 
@@ -18,12 +14,12 @@ const api = {
    * thread dies with that code while the parent waits for this chunk, as a crash would.
    */
   run(program: TrialProgram, seed: number, firstTrial: number, count: number, exitCode?: number): Float64Array {
-    if (exitCode !== undefined) process.exit(exitCode);
+    dieIfAsked(exitCode);
     const out = runTrialsWasm(program, seed, firstTrial, count);
-    return Comlink.transfer(out, [out.buffer]);
+    return transferred(out);
   },
 };
 
 export type TrialsWorkerApi = typeof api;
 
-Comlink.expose(api, nodeEndpoint(parentPort));
+serve('trialsWorker.js', api);

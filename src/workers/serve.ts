@@ -1,0 +1,27 @@
+// How every worker script answers the pool (chunkPool.ts): its api exposed over comlink on the
+// thread's port, and the pool's fault-injection hook, written once.
+
+import { parentPort } from 'node:worker_threads';
+import * as Comlink from 'comlink/dist/esm/comlink.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+
+/** Exposes `api` to the parent; `script` names the file in the error when it is not a worker. */
+export function serve(script: string, api: object): void {
+  if (!parentPort) throw new Error(`${script} must run as a worker thread`);
+  Comlink.expose(api, nodeEndpoint(parentPort));
+}
+
+/**
+ * The pool's fault-injection hook: when the parent passes an exit code, the thread dies with it
+ * while the parent waits for this chunk, as a crash would.
+ */
+export function dieIfAsked(exitCode: number | undefined): void {
+  if (exitCode !== undefined) process.exit(exitCode);
+}
+
+/** Hands typed arrays to the parent without a copy (their buffers move with the reply). */
+export function transferred<T extends Float64Array | Float64Array[]>(out: T): T {
+  const arrays: Float64Array[] = Array.isArray(out) ? out : [out as Float64Array];
+  const buffers = arrays.map((a) => a.buffer as ArrayBuffer);
+  return Comlink.transfer(out, buffers);
+}
