@@ -20,7 +20,7 @@ import { splitSets, simulateOnce, type SimulationReport } from './run.js';
 import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
-import { compareWindow, modelWindowSpan, INTERVAL_LEVEL } from './interval.js';
+import { insideInterval, modelWindowSpan, windowIntervalSeconds, INTERVAL_LEVEL } from './interval.js';
 import { classifyGuestLog } from '../guest/logs.js';
 import type { FailureClass as GuestFailureClass } from '../guest/abi.js';
 import { hex } from '../construct/hex.js';
@@ -141,7 +141,7 @@ export function modelFacts(report: SimulationReport): Facts {
     initialized: report.outcome.initialized,
     failure: report.outcome.initialized ? null : failureText(printed) ?? report.outcome.error?.message ?? null,
     windowSeconds: modelWindowSeconds(report),
-    windowIntervalSeconds: compareWindow(null, report.intervals).intervalSeconds,
+    windowIntervalSeconds: windowIntervalSeconds(report.intervals),
   };
 }
 
@@ -453,9 +453,8 @@ function comparisonDiagnoses(src: LogSource, log: Facts, model: Facts, memoryFro
  * window outside the model's stated interval is a difference.
  */
 export function timingDiagnosis(src: LogSource, logSeconds: number | null, interval: [number, number] | null): Diagnosis | null {
-  if (logSeconds === null || interval === null) return null;
+  if (logSeconds === null || interval === null || insideInterval(logSeconds, interval)) return null;
   const [lo, hi] = interval;
-  if (logSeconds >= lo && logSeconds <= hi) return null;
   const w = initWindow(src.log);
   return {
     id: 'timing-differs',
@@ -574,14 +573,12 @@ export async function explainSources(sources: ParsedSource[], opts: ExplainOptio
   if (truncated) diagnosis.push(truncated);
   if (partialMap) diagnosis.push(partialMapDiagnosis(src, partialMap));
   if (model) diagnosis.push(...comparisonDiagnoses(src, log, model, context.memoryFrom));
-  // Timing: the log's window against the model's 80% interval (src/model/interval.ts); the
-  // diagnosis itself comes from comparisonDiagnoses (timingDiagnosis).
-  const timing = compareWindow(log.windowSeconds, report?.intervals ?? null);
 
   const agree = {
     pamtKb: log.pamtKb === null || model === null || model.pamtKb === null ? null : log.pamtKb === model.pamtKb,
     outcome: log.initialized === null || model === null || model.initialized === null ? null : log.initialized === model.initialized,
-    window: timing.inside,
+    // Timing: the log's window against the model's 80% interval (timingDiagnosis says why not).
+    window: insideInterval(log.windowSeconds, model?.windowIntervalSeconds ?? null),
   };
   const verdict = verdictOf(log, model, agree, diagnosis, tdxInit);
   return { result: { verdict, platform: document, log, model, agree, diagnosis }, context, report, platform };

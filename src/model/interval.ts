@@ -107,41 +107,21 @@ export function timeIntervals(
   };
 }
 
-export interface WindowComparison {
-  /** The model's 80% window interval in seconds (µs rounded), or null when the model has no window. */
-  intervalSeconds: [number, number] | null;
-  /** Whether the log's window lies inside it; null when either side lacks a window. */
-  inside: boolean | null;
-  /** When outside: the diagnosis (id `timing-differs`), else null. */
-  diagnosis: { id: 'timing-differs'; cause: string; remedies: string[] } | null;
-}
-
 const seconds = (us: number): number => Math.round(us) / 1e6;
 
-/**
- * The log's CMR→PAMT window against the model's 80% interval: inside is agreement on timing,
- * outside is `timing-differs`. A point comparison would call every boot-to-boot difference a
- * disagreement, and a relative tolerance would hide a 36% miss.
- */
-export function compareWindow(logSeconds: number | null, intervals: TimeIntervals | null): WindowComparison {
+/** The model's 80% interval for the CMR→PAMT window in seconds (µs rounded), or null when it has no window. */
+export function windowIntervalSeconds(intervals: TimeIntervals | null): [number, number] | null {
   const w = intervals?.windowUs ?? null;
-  const intervalSeconds: [number, number] | null = w ? [seconds(w[0]), seconds(w[1])] : null;
-  if (logSeconds === null || !intervalSeconds) return { intervalSeconds, inside: null, diagnosis: null };
-  const [lo, hi] = intervalSeconds;
-  const inside = logSeconds >= lo && logSeconds <= hi;
-  if (inside) return { intervalSeconds, inside, diagnosis: null };
-  const pct = (100 * INTERVAL_LEVEL).toFixed(0);
-  const side = logSeconds < lo ? 'faster' : 'slower';
-  return {
-    intervalSeconds,
-    inside,
-    diagnosis: {
-      id: 'timing-differs',
-      cause: `timing differs: the log's init window (${logSeconds.toFixed(3)} s, last CMR or module line → PAMT line) is ${side} than the model's ${pct}% interval [${lo.toFixed(3)}, ${hi.toFixed(3)}] s (boot-to-boot σ ${intervals!.bootSigma})`,
-      remedies: [
-        'fit the TDMR.INIT cost to this machine: `tdxmodel calibrate LOG…` on its logs, then pass the printed --set line to explain/simulate',
-        'if this boot was unusually slow or fast (a busy or throttled CPU during TDMR.INIT, another kernel), compare a second boot of the same machine',
-      ],
-    },
-  };
+  return w ? [seconds(w[0]), seconds(w[1])] : null;
+}
+
+/**
+ * Whether the log's window lies inside the model's interval: inside is agreement on timing,
+ * outside is `timing-differs` (explain). A point comparison would call every boot-to-boot
+ * difference a disagreement, and a relative tolerance would hide a 36% miss. Null when either
+ * side lacks a window.
+ */
+export function insideInterval(logSeconds: number | null, interval: [number, number] | null): boolean | null {
+  if (logSeconds === null || interval === null) return null;
+  return logSeconds >= interval[0] && logSeconds <= interval[1];
 }
