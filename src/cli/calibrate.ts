@@ -1,7 +1,7 @@
 // tdxmodel calibrate LOG... [--boot N] [--policy P] [--format text|json]
 
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
-import { OUT, BOOT, format } from './options.js';
+import { OUT, BOOT, format, bootFlag } from './options.js';
 import { POLICY } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { InputError, printable, usageError } from '../platform/errors.js';
@@ -9,7 +9,6 @@ import { readText } from '../platform/load.js';
 import { readKernelLog } from '../platform/importers/dmesg.js';
 import { calibrate, nothingToFit } from '../model/calibrate.js';
 import { calibrateText } from '../report/calibrateText.js';
-import { bootFlag } from './import.js';
 
 export const CALIBRATE: CommandSpec = {
   name: 'calibrate',

@@ -5,14 +5,13 @@
 // its last boot unless --boot says; --kernel-version overrides the release the log printed.
 
 import { parseCommand, choiceFlag, type CommandSpec } from './args.js';
-import { SET, OUT, BOOT, format } from './options.js';
+import { SET, OUT, BOOT, format, bootFlag } from './options.js';
 import { POLICY } from './modelOptions.js';
 import { writeOutput, type Out } from './output.js';
 import { usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { parseSource } from '../platform/importers/merge.js';
 import { explainSources } from '../model/explain.js';
-import { bootFlag } from './import.js';
 
 export const EXPLAIN: CommandSpec = {
   name: 'explain',

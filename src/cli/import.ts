@@ -5,20 +5,12 @@
 // what the importer assumed or skipped to standard error (one line each, control characters
 // escaped). A kernel log holding several boots is read at its last boot unless --boot says.
 
-import { parseCommand, type CommandSpec, type ParsedArgs } from './args.js';
-import { OUT, BOOT } from './options.js';
+import { parseCommand, type CommandSpec } from './args.js';
+import { OUT, BOOT, bootFlag } from './options.js';
 import { writeOutput, type Out } from './output.js';
 import { oneLine, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
 import { importSources } from '../platform/importers/merge.js';
-
-/** `--boot N`: 1-based, negative from the end (-1 the last). Shared by import, explain and calibrate. */
-export function bootFlag(args: ParsedArgs): number | undefined {
-  const v = args.flags.get('boot');
-  if (v === undefined) return undefined;
-  if (!/^-?[1-9][0-9]{0,8}$/.test(v)) throw usageError(`--boot must be a boot number (1 the first, -1 the last), got "${v}"`);
-  return Number(v);
-}
 
 /** Import notes go to standard error so that standard output stays one JSON document. */
 export function warnLines(command: string, warnings: string[]): void {

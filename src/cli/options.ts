@@ -2,7 +2,8 @@
 // options sit in its own file, beside its code. Nothing here loads the model (construct and
 // import start fast); the policy and cost sections are in modelOptions.ts.
 
-import type { OptionSpec } from './args.js';
+import type { OptionSpec, ParsedArgs } from './args.js';
+import { usageError } from '../platform/errors.js';
 
 export const INPUT_HELP = 'INPUT: a platform document (JSON or YAML; fields in docs/platform-format.md), - for standard input, or preset:NAME (tdxmodel presets lists them; tdxmodel presets --dump NAME writes one to edit).';
 
@@ -26,3 +27,11 @@ export const BOOT: OptionSpec = {
   name: 'boot', value: 'N', defaultHelp: 'the last boot (-1)',
   help: 'which boot of a log holding several (journal "-- Boot" lines, "Linux version" lines, timestamps going back, a new CMR list after an outcome): 1 the first, -1 the last',
 };
+
+/** `--boot N`: 1-based, negative from the end (-1 the last). Shared by import, explain and calibrate (BOOT above). */
+export function bootFlag(args: ParsedArgs): number | undefined {
+  const v = args.flags.get('boot');
+  if (v === undefined) return undefined;
+  if (!/^-?[1-9][0-9]{0,8}$/.test(v)) throw usageError(`--boot must be a boot number (1 the first, -1 the last), got "${v}"`);
+  return Number(v);
+}

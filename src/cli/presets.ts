@@ -33,7 +33,7 @@ export const PRESETS: CommandSpec = {
 export function presetDocument(name: string): Record<string, unknown> {
   // A TD preset dumps as a TD document (tdxmodel guest reads it back).
   const td = listTdPresets().find((t) => t.name === name);
-  if (td) return { ...structuredClone(td.doc) };
+  if (td) return structuredClone(td.doc);
   const p = getPresetInfo(name);
   const { name: docName, ...rest } = p.doc;
   return { name: docName, description: p.description, source: p.source, ...rest };
