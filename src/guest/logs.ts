@@ -133,8 +133,12 @@ const RULES: readonly Rule[] = [
 
 /** Every guest line the rules recognise, in line order; unrecognised lines are skipped. */
 export function classifyGuestLog(text: string): GuestDiagnosis[] {
+  return classifyGuestLines(text.split(/\r?\n/));
+}
+
+/** The same over lines already split (line numbers are 1-based positions in `lines`). */
+export function classifyGuestLines(lines: readonly string[]): GuestDiagnosis[] {
   const out: GuestDiagnosis[] = [];
-  const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     for (const r of RULES) {

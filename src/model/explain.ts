@@ -21,7 +21,7 @@ import { statusName } from './module/status.js';
 import { LEAF, leafName } from './module/leaves.js';
 import type { Platform } from '../platform/types.js';
 import { insideInterval, modelWindowSpan, windowIntervalSeconds, INTERVAL_LEVEL } from './interval.js';
-import { classifyGuestLog } from '../guest/logs.js';
+import { classifyGuestLines } from '../guest/logs.js';
 import type { FailureClass as GuestFailureClass } from '../guest/abi.js';
 import { hex } from '../construct/hex.js';
 
@@ -165,8 +165,7 @@ function guestDiagnoses(src: LogSource): Diagnosis[] {
   const { firstLine, lastLine } = src.log.boot;
   const first = Math.max(1, firstLine);
   const last = Math.min(src.lines.length, lastLine >= first ? lastLine : src.lines.length);
-  const text = src.lines.slice(first - 1, last).map(cleanLine).join('\n');
-  return classifyGuestLog(text).map((g) => ({
+  return classifyGuestLines(src.lines.slice(first - 1, last).map(cleanLine)).map((g) => ({
     id: g.id as DiagnosisId,
     cause: g.cause,
     evidence: evidenceOf(src, g.line + first - 1),
