@@ -4,11 +4,14 @@
 
 import type {
   ConstructError,
+  ConstructFailure,
   ConstructInput,
   ConstructResult,
+  ConstructTableResult,
   ReservedArea,
   Tdmr,
 } from '../construct/types.js';
+import { TdmrTable } from '../construct/tdmrTable.js';
 import {
   TDMRS_EXHAUSTED_TEXT,
   nidFallback,
@@ -31,6 +34,7 @@ import {
   OUT_FAIL_BASE,
   OUT_FAIL_SIZE,
   OUT_HEADER,
+  OUT_N_AREAS,
   OUT_N_TDMRS,
   OUT_N_WARN,
   OUT_PAMT_BYTES,
@@ -173,15 +177,21 @@ const ERRORS: Record<number, ConstructError> = {
   [STATUS_PAMT_ALLOC_FAILED]: 'PAMT_ALLOC_FAILED',
 };
 
-/** Reads the output block at word w. */
-function unpack(view: Float64Array, w: number): ConstructResult {
-  const status = view[w + OUT_STATUS]!;
+function warningsOf(view: Float64Array, w: number): string[] {
   const nWarn = view[w + OUT_N_WARN]!;
   const warnings: string[] = [];
   for (let i = 0; i < nWarn; i++) {
     const k = w + OUT_HEADER + 3 * i;
     warnings.push(warningText(view[k]!, view[k + 1]!, view[k + 2]!));
   }
+  return warnings;
+}
+
+/** Reads the output block at word w into TDMR objects. */
+function unpack(view: Float64Array, w: number): ConstructResult {
+  const status = view[w + OUT_STATUS]!;
+  const nWarn = view[w + OUT_N_WARN]!;
+  const warnings = warningsOf(view, w);
   if (status !== STATUS_OK) return failure(view, w, status, warnings);
   const nTdmrs = view[w + OUT_N_TDMRS]!;
   const tdmrs: Tdmr[] = [];
@@ -208,7 +218,40 @@ function unpack(view: Float64Array, w: number): ConstructResult {
   return { ok: true, tdmrs, pamtKb: Math.floor(view[w + OUT_PAMT_BYTES]! / 1024), warnings };
 }
 
-function failure(view: Float64Array, w: number, status: number, warnings: string[]): ConstructResult {
+/** Reads the output block at word w into a flat TDMR table (the model's form). */
+function unpackTable(view: Float64Array, w: number): ConstructTableResult {
+  const status = view[w + OUT_STATUS]!;
+  const nWarn = view[w + OUT_N_WARN]!;
+  const warnings = nWarn === 0 ? NO_WARNINGS : warningsOf(view, w);
+  if (status !== STATUS_OK) return failure(view, w, status, warnings);
+  const nTdmrs = view[w + OUT_N_TDMRS]!;
+  const table = new TdmrTable(nTdmrs, view[w + OUT_N_AREAS]!);
+  let t = w + OUT_HEADER + 3 * nWarn;
+  const a = t + TDMR_WORDS * nTdmrs;
+  for (let i = 0; i < nTdmrs; i++, t += TDMR_WORDS) {
+    const base4k = view[t + T_PAMT_BASE]!;
+    const size4k = view[t + T_PAMT_4K]!;
+    const size2m = view[t + T_PAMT_2M]!;
+    row.base = view[t + T_BASE]!;
+    row.size = view[t + T_SIZE]!;
+    row.nid = view[t + T_NID]!;
+    row.pamt4kBase = base4k;
+    row.pamt4kSize = size4k;
+    row.pamt2mBase = base4k + size4k;
+    row.pamt2mSize = size2m;
+    row.pamt1gBase = base4k + size4k + size2m;
+    row.pamt1gSize = view[t + T_PAMT_1G]!;
+    table.setRow(i, row, view[t + T_N_AREAS]!);
+  }
+  table.areas.set(view.subarray(a, a + table.areas.length));
+  return { ok: true, table, pamtBytes: view[w + OUT_PAMT_BYTES]!, warnings };
+}
+
+// The decoder's one scratch row, and the warnings of a platform that has none (never written).
+const row = { base: 0, size: 0, nid: 0, pamt4kBase: 0, pamt4kSize: 0, pamt2mBase: 0, pamt2mSize: 0, pamt1gBase: 0, pamt1gSize: 0 };
+const NO_WARNINGS: string[] = [];
+
+function failure(view: Float64Array, w: number, status: number, warnings: string[]): ConstructFailure {
   const error = ERRORS[status];
   if (error === undefined) throw new Error(`construct kernel: unknown status ${status}`);
   if (status === STATUS_RESERVED_AREAS_EXHAUSTED) {
@@ -226,8 +269,8 @@ function failure(view: Float64Array, w: number, status: number, warnings: string
 let inAt = new Float64Array(256);
 let outAt = new Float64Array(256);
 
-/** Runs inputs[from, to) in one kernel call, writing results[from, to). */
-function runChunk(inputs: ConstructInput[], from: number, to: number, results: ConstructResult[]): void {
+/** Runs inputs[from, to) in one kernel call, writing results[from, to) as `decode` reads them. */
+function runChunk<R>(inputs: ConstructInput[], from: number, to: number, results: R[], decode: (view: Float64Array, w: number) => R): void {
   const kernel = loadKernel();
   const count = to - from;
   if (inAt.length < count) {
@@ -272,7 +315,7 @@ function runChunk(inputs: ConstructInput[], from: number, to: number, results: C
       view[table + count + i] = outAt[i]!;
     }
     kernel.constructBatch(table, count, scratchAt, scratch);
-    for (let i = 0; i < count; i++) results[from + i] = unpack(view, outAt[i]!);
+    for (let i = 0; i < count; i++) results[from + i] = decode(view, outAt[i]!);
   } catch (e) {
     // A half-packed batch or an output the decoder refused means the instance's memory holds
     // garbage; the next call starts from a fresh instance rather than trust it.
@@ -283,9 +326,18 @@ function runChunk(inputs: ConstructInput[], from: number, to: number, results: C
 
 /** Constructs every input with one call into the kernel (several only for huge batches). */
 export function constructWasmBatch(inputs: ConstructInput[], options: BatchOptions = {}): ConstructResult[] {
+  return runBatch(inputs, options, unpack);
+}
+
+/** constructWasmBatch with each layout as a flat TDMR table (what the model runs on). */
+export function constructWasmTables(inputs: ConstructInput[], options: BatchOptions = {}): ConstructTableResult[] {
+  return runBatch(inputs, options, unpackTable);
+}
+
+function runBatch<R>(inputs: ConstructInput[], options: BatchOptions, decode: (view: Float64Array, w: number) => R): R[] {
   const budget = options.chunkBytes ?? CHUNK_BYTES;
   planAll(inputs);
-  const results: ConstructResult[] = new Array(inputs.length);
+  const results: R[] = new Array(inputs.length);
   let from = 0;
   while (from < inputs.length) {
     let to = from;
@@ -296,7 +348,7 @@ export function constructWasmBatch(inputs: ConstructInput[], options: BatchOptio
       scratch = Math.max(scratch, scratchOf[to]!);
       to++;
     } while (to < inputs.length && bytes + scratch < budget);
-    runChunk(inputs, from, to, results);
+    runChunk(inputs, from, to, results, decode);
     from = to;
   }
   return results;

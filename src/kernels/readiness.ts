@@ -30,7 +30,7 @@
 // addresses; startUs and endUs not NaN; perCallUs >= 0 and chunkBytes > 0 (so a window's event
 // times never decrease with k).
 
-import type { NodeRange, Tdmr } from '../construct/types.js';
+import type { NodeRange } from '../construct/types.js';
 import { SZ_1G } from '../construct/constants.js';
 
 export interface Readiness {
@@ -42,8 +42,11 @@ export interface Readiness {
   curve: { tUs: number; fraction: number }[];
 }
 
+/** One TDMR's TDH.SYS.TDMR.INIT calls: when, and over what range. */
 export interface InitWindow {
   tdmr: number;
+  base: number;
+  size: number;
   startUs: number;
   endUs: number;
   perCallUs: number;
@@ -182,8 +185,8 @@ function cumulate(T: number, cnt: Float64Array): number {
 }
 
 /** The whole readiness curve: every 5% point, 50%, 90% and 100%. */
-export function readiness(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWindow[]): Readiness | null {
-  const times = readinessTimes(memlist, tdmrs, windows, ALL_POINTS);
+export function readiness(memlist: NodeRange[], windows: InitWindow[]): Readiness | null {
+  const times = readinessTimes(memlist, windows, ALL_POINTS);
   if (!times) return null;
   const { at, totalBytes } = times;
   const curve: { tUs: number; fraction: number }[] = new Array(POINTS);
@@ -203,16 +206,14 @@ export const SWEEP_POINTS: readonly number[] = [10, 20];
  */
 export function readinessTimes(
   memlist: NodeRange[],
-  tdmrs: Tdmr[],
   windows: InitWindow[],
   points: readonly number[],
 ): { at: number[]; totalBytes: number } | null {
   runs = 0;
   for (let wi = 0; wi < windows.length; wi++) {
     const w = windows[wi];
-    const t = tdmrs[w.tdmr];
-    const first = t.base;
-    const count = Math.ceil(t.size / SZ_1G);
+    const first = w.base;
+    const count = Math.ceil(w.size / SZ_1G);
     if (!(count > 0)) continue;
     const last = first + count * SZ_1G; // the GiBs span [first, last), past the TDMR if ragged
     const perGiBUs = (SZ_1G / w.chunkBytes) * w.perCallUs;

@@ -233,16 +233,12 @@ export function costValues(costs: ResolvedCosts): Record<string, number> {
   return out;
 }
 
-// A sweep resolves the same platform's parameters once per row, with a few values changed.
-const platformValues = new WeakMap<Platform, Readonly<Record<string, number>>>();
-
 /**
- * costValues(resolveCosts(platform, overrides)), the same names in the same order, without the
- * provenance strings: what a sweep row needs. The platform's own values are resolved once.
+ * costValues(resolveCosts(platform, overrides)) given costValues(resolveCosts(platform)): the
+ * same names in the same order, without the provenance strings (what a sweep row needs; the
+ * base is resolved once per platform by its PreparedPlatform).
  */
-export function costValuesWith(platform: Platform, overrides: Record<string, number>): Record<string, number> {
-  let base = platformValues.get(platform);
-  if (!base) platformValues.set(platform, (base = costValues(resolveCosts(platform))));
+export function costValuesWith(base: Readonly<Record<string, number>>, overrides: Record<string, number>): Record<string, number> {
   const out = { ...base };
   for (const name of Object.keys(overrides)) out[name] = checkedCost(name, overrides[name]).value;
   return out;

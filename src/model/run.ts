@@ -7,6 +7,7 @@ import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { resolveCosts, costValues, type ResolvedCosts } from './costs.js';
 import { simulate, type SimulationResult, type ParameterRecord } from './simulate.js';
 import type { Platform } from '../platform/types.js';
+import { prepare } from './prepared.js';
 import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
 import { usageError } from '../platform/errors.js';
 
@@ -64,7 +65,7 @@ export async function simulateOnce(
   const costs = resolveCosts(platform, req.costOverrides ?? {});
   const engine = await loadEngine(req.engine ?? 'wasm');
   const t1 = performance.now();
-  const { result, program } = simulate(platform, {
+  const { result, program } = simulate(prepare(platform), {
     policy: req.policy, engine, costs: costValues(costs), parameters: parameterRecords(costs), trace: req.trace,
   });
   return { report: result, program, loadMs: t1 - t0, simulateMs: performance.now() - t1 };

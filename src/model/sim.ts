@@ -5,14 +5,35 @@
 import type { Lp, Platform } from '../platform/types.js';
 import type { ConstructEngine } from '../kernels/engine.js';
 import type { TrialOp, TrialStep } from '../kernels/trialProgram.js';
-import { TdxModule, statusName, hexStatus, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type SeamcallArgs, type SeamcallResult } from './module/index.js';
+import { TdxModule, statusName, hexStatus, type SeamcallArgs, type SeamcallResult } from './module/index.js';
 import { errnoValue, seamcallErrno, type ErrnoName } from './errno.js';
 import { leafName, LEAF } from './module/leaves.js';
-import { buildMemlist } from '../reference/construct.js';
-import type { NodeRange } from '../construct/types.js';
+import type { ConstructFailure, NodeRange } from '../construct/types.js';
+import type { TdmrTable } from '../construct/tdmrTable.js';
 import { hex } from '../construct/hex.js';
+import type { PreparedPlatform } from './prepared.js';
+import type { InitWindow } from '../kernels/readiness.js';
 
 const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
+
+/** What a timeline step says beside its times: made only when the run records text. */
+export interface SpanText {
+  cpus: string;
+  detail: string;
+  /** How the step's time varies from trial to trial (default: fixed, no spread). */
+  ops?: TrialOp[];
+}
+
+/** The layout construction left the run with: a flat TDMR table, or the failure. */
+export type RunLayout =
+  | { ok: true; table: TdmrTable; pamtBytes: number; warnings: string[] }
+  | ConstructFailure;
+
+/**
+ * How much a run records. 'report': everything a report prints (timeline text, kernel log,
+ * the trial program). 'summary': what a sweep row reads (outcome, step times, counts), no text.
+ */
+export type Recording = 'report' | 'summary';
 
 export interface TimelineStep {
   step: string;
@@ -75,50 +96,55 @@ export class Sim {
   readonly trace: TraceEntry[] | null;
   readonly trialSteps: TrialStep[] = [];
   readonly module: TdxModule;
+  /** Whether text (timeline details, log lines) and the trial program are recorded. */
+  readonly recordsText: boolean;
   outcome: Outcome = { initialized: false, status: 'UNINITIALIZED', error: null };
   /** Set by the policy when it reaches TDMR construction. */
-  construct: import('../construct/types.js').ConstructResult | null = null;
-  /** Per-TDMR TDMR.INIT windows, for readiness: [start, end) in µs and the TDMR index. */
-  readonly tdmrInitWindows: { tdmr: number; startUs: number; endUs: number; perCallUs: number; chunkBytes: number }[] = [];
+  construct: RunLayout | null = null;
+  /** Per-TDMR TDMR.INIT windows, for readiness: [start, end) in µs and the TDMR's range. */
+  readonly tdmrInitWindows: InitWindow[] = [];
   readonly callers: CallerRecord[] = [];
   /** The kernel's log prefix for this generation. */
   prefix = 'virt/tdx: ';
-  private memlistCache: NodeRange[] | null = null;
 
   constructor(
-    readonly platform: Platform,
+    readonly prepared: PreparedPlatform,
     readonly costs: Record<string, number>,
     readonly engine: ConstructEngine,
-    traceOn: boolean,
-    module?: TdxModule,
+    options: { trace?: boolean; recording?: Recording } = {},
   ) {
-    this.trace = traceOn ? [] : null;
-    this.module = module ?? new TdxModule(moduleConfigOf(platform));
+    this.trace = options.trace ? [] : null;
+    this.recordsText = (options.recording ?? 'report') === 'report';
+    this.module = new TdxModule(prepared.moduleConfig, prepared.moduleTables);
   }
 
-  /** build_tdx_memlist() of this platform, computed once: several steps and the result read it. */
+  get platform(): Platform {
+    return this.prepared.platform;
+  }
+
+  /** build_tdx_memlist() of this platform: several steps and the result read it. */
   get memlist(): NodeRange[] {
-    return (this.memlistCache ??= buildMemlist(this.platform.memory));
+    return this.prepared.memlist;
   }
 
   /** The CPUs online in Linux now. */
   get onlineLps(): readonly Lp[] {
-    return cpuSets(this.platform.cpus.lps).online;
+    return this.prepared.cpus.online;
   }
 
   /** The CPUs KVM's per-CPU enabling reached: online then, whether or not they still are. */
   get enabledLps(): readonly Lp[] {
-    return cpuSets(this.platform.cpus.lps).enabled;
+    return this.prepared.cpus.enabled;
   }
 
   /** The first online CPU of each package (where per-package work runs). */
   get packageLeaders(): readonly Lp[] {
-    return cpuSets(this.platform.cpus.lps).packageLeaders;
+    return this.prepared.cpus.packageLeaders;
   }
 
   /** The first online CPU of each NUMA node. */
   get nodeLeaders(): readonly Lp[] {
-    return cpuSets(this.platform.cpus.lps).nodeLeaders;
+    return this.prepared.cpus.nodeLeaders;
   }
 
   cost(name: string): number {
@@ -149,7 +175,7 @@ export class Sim {
    * fails: as many seamcall()s, recorded the same way. Returns the index of the failed call, or -1.
    */
   lpInitSeries(starts: Float64Array, durUs: number): { failedAt: number; result: SeamcallResult | null } {
-    const ids = cpuSets(this.platform.cpus.lps).enabledIds;
+    const ids = this.prepared.cpus.enabledIds;
     const r = this.module.lpInitBulk(ids, starts, durUs);
     const calls = r.succeeded + (r.failure ? 1 : 0);
     this.count(LEAF_LP_INIT, calls);
@@ -164,9 +190,9 @@ export class Sim {
   }
 
   /** Record `calls` SEAMCALLs made in bulk (TDMR.INIT loops) in counts and trace. */
-  bulk(leaf: number, lp: number, calls: number, startUs: number, endUs: number, status: bigint, args: string): void {
+  bulk(leaf: number, lp: number, calls: number, startUs: number, endUs: number, status: bigint, args: () => string): void {
     this.count(leaf, calls);
-    if (this.trace) this.trace.push({ leaf: leafName(leaf), lp, startUs, endUs, status: hexStatus(status), calls, args });
+    if (this.trace) this.trace.push({ leaf: leafName(leaf), lp, startUs, endUs, status: hexStatus(status), calls, args: args() });
   }
 
   private count(leaf: number, n: number): void {
@@ -174,17 +200,28 @@ export class Sim {
     this.counts.set(name, (this.counts.get(name) ?? 0) + n);
   }
 
-  span(step: string, startUs: number, endUs: number, cpus: string, detail: string, ops?: TrialOp[]): void {
+  /**
+   * A step of the timeline over [startUs, endUs). Its text and trial ops are asked for only
+   * when the run records text: a sweep row reads the times alone.
+   */
+  span(step: string, startUs: number, endUs: number, text: () => SpanText): void {
+    if (!this.recordsText) {
+      this.timeline.push({ step, startUs, endUs, cpus: '', detail: '' });
+      return;
+    }
+    const { cpus, detail, ops } = text();
     this.timeline.push({ step, startUs, endUs, cpus, detail });
     this.trialSteps.push({ name: step, ops: ops ?? [{ kind: 'fixed', us: endUs - startUs, sigma: 0 }] });
   }
 
-  print(text: string, at = this.now): void {
-    this.log.push({ tUs: at, text: this.prefix + text });
+  /** A kernel log line (text made only when the run records text). */
+  print(text: string | (() => string), at = this.now): void {
+    if (this.recordsText) this.log.push({ tUs: at, text: this.prefix + (typeof text === 'string' ? text : text()) });
   }
 
   /** The lines seamcall_err()/seamcall_err_ret() print for a failed SEAMCALL. */
   printSeamcallError(leaf: number, r: SeamcallResult, withRegs: boolean, args: SeamcallArgs = {}): void {
+    if (!this.recordsText) return;
     this.print(`SEAMCALL (${hexStatus(BigInt(leaf))}) failed: ${hexStatus(r.status)}`);
     if (withRegs) {
       this.print(`RCX ${hexStatus(args.rcx ?? 0n)} RDX ${hexStatus(r.rdx ?? args.rdx ?? 0n)} R08 ${hexStatus(r.r8 ?? args.r8 ?? 0n)}`);
@@ -226,90 +263,9 @@ function describeArgs(a: SeamcallArgs): string {
   if (a.rcx !== undefined) parts.push(`rcx=${hex(a.rcx)}`);
   if (a.rdx !== undefined) parts.push(`rdx=${hex(a.rdx)}`);
   if (a.r8 !== undefined) parts.push(`r8=${hex(a.r8)}`);
-  if (a.tdmrs) parts.push(`tdmrs=${a.tdmrs.length}`);
+  if (a.tdmrs) parts.push(`tdmrs=${'count' in a.tdmrs ? a.tdmrs.count : a.tdmrs.length}`);
   if (a.field !== undefined) parts.push(`field=${hex(a.field)}`);
   return parts.join(' ');
 }
 
-
-interface CpuSets {
-  online: readonly Lp[];
-  enabled: readonly Lp[];
-  enabledIds: readonly number[];
-  /** The first online LP of each package, in LP order. */
-  packageLeaders: readonly Lp[];
-  /** The first online LP of each NUMA node, in LP order. */
-  nodeLeaders: readonly Lp[];
-}
-// A sweep simulates one platform many times (and a platform's LPs do not change once it is
-// validated): its CPU subsets are computed once per LP list.
-const cpuSetCache = new WeakMap<readonly Lp[], CpuSets>();
-
-function cpuSets(lps: readonly Lp[]): CpuSets {
-  let c = cpuSetCache.get(lps);
-  if (!c) {
-    const enabled = lps.filter((l) => l.online || l.offlinedAfterLpInit);
-    const online = lps.filter((l) => l.online);
-    const firstOf = (key: (l: Lp) => number): Lp[] => {
-      const seen = new Set<number>();
-      return online.filter((l) => !seen.has(key(l)) && !!seen.add(key(l)));
-    };
-    c = { online, enabled, enabledIds: enabled.map((l) => l.id), packageLeaders: firstOf((l) => l.package), nodeLeaders: firstOf((l) => l.node) };
-    cpuSetCache.set(lps, c);
-  }
-  return c;
-}
-
-// A sweep simulates one platform many times: its LP list becomes MCHECK's table once.
-const moduleLps = new WeakMap<readonly Lp[], { id: number; package: number }[]>();
-
-const cmrLists = new WeakMap<Platform['cmrs'], readonly { start: bigint; end: bigint }[]>();
-
-/** The CMR list as MCHECK reports it, frozen so that CONFIG verdicts on it can be remembered. */
-function moduleCmrs(p: Platform): readonly { start: bigint; end: bigint }[] {
-  let c = cmrLists.get(p.cmrs);
-  if (!c) {
-    c = Object.freeze(p.cmrs.map((r) => Object.freeze({ start: BigInt(r.start), end: BigInt(r.end) })));
-    cmrLists.set(p.cmrs, c);
-  }
-  return c;
-}
-
-// A platform is immutable once validated: its module configuration is built once.
-const moduleConfigs = new WeakMap<Platform, Readonly<ReturnType<typeof buildModuleConfig>>>();
-
-/** What MCHECK and the loaded module tell the module model about this platform. */
-export function moduleConfigOf(p: Platform): Readonly<ReturnType<typeof buildModuleConfig>> {
-  let cfg = moduleConfigs.get(p);
-  // Frozen, so that what the module derives from it may be remembered by identity.
-  if (!cfg) {
-    cfg = buildModuleConfig(p);
-    for (const part of [cfg.pamtEntrySize, cfg.keyids]) Object.freeze(part);
-    moduleConfigs.set(p, (cfg = Object.freeze(cfg)));
-  }
-  return cfg;
-}
-
-function buildModuleConfig(p: Platform) {
-  let lps = moduleLps.get(p.cpus.lps);
-  if (!lps) {
-    // Frozen (entries too), so that the module may remember what it derives from the list.
-    lps = Object.freeze(p.cpus.lps.map((l) => Object.freeze({ id: l.id, package: l.package }))) as { id: number; package: number }[];
-    moduleLps.set(p.cpus.lps, lps);
-  }
-  let features0 = 0n;
-  if (p.module.features.noRbpMod) features0 |= FEATURES0_NO_RBP_MOD;
-  if (p.module.features.dynamicPamt) features0 |= FEATURES0_DYNAMIC_PAMT;
-  return {
-    loaded: p.module.loaded,
-    version: p.module.version,
-    maxTdmrs: p.module.maxTdmrs,
-    maxReservedPerTdmr: p.module.maxReservedPerTdmr,
-    pamtEntrySize: [p.module.pamtEntrySize4k, p.module.pamtEntrySize2m, p.module.pamtEntrySize1g] as [number, number, number],
-    features0,
-    lps,
-    cmrs: moduleCmrs(p),
-    keyids: { mktme: p.keyids.mktme, tdx: p.keyids.tdx },
-  };
-}
 

@@ -5,11 +5,12 @@
 import type { Platform } from '../platform/types.js';
 import type { ConstructEngine } from '../kernels/engine.js';
 import type { Tdmr } from '../construct/types.js';
+import { toTdmrs, type TdmrTable } from '../construct/tdmrTable.js';
 import { hex, hexPadded } from '../construct/hex.js';
-import { Sim, type Outcome, type OutcomeError, type CallerRecord } from './sim.js';
+import { Sim, type Outcome, type OutcomeError, type CallerRecord, type Recording } from './sim.js';
 import { getPolicy } from './policies/registry.js';
 import type { KernelPolicy } from './policies/policy.js';
-import { pamtBytes } from './policies/steps.js';
+import type { PreparedPlatform } from './prepared.js';
 import type { TrialProgram } from '../kernels/trialProgram.js';
 import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from '../kernels/readiness.js';
 import { timeIntervals, type TimeIntervals } from './interval.js';
@@ -44,7 +45,11 @@ export interface SimulationResult {
   outcome: Outcome;
   callers: CallerRecord[];
   tdmrs: ReturnType<typeof tdmrJson>[];
-  construct: { ok: boolean; error: string | null; tdmrsUsed: number; maxTdmrs: number; reservedAreasUsed: number; maxReservedPerTdmr: number; pamtKb: number };
+  construct: {
+    ok: boolean; error: string | null; tdmrsUsed: number; maxTdmrs: number; reservedAreasUsed: number; maxReservedPerTdmr: number; pamtKb: number;
+    /** RESERVED_AREAS_EXHAUSTED: the TDMR that ran out of reserved areas (hex, as tdmrs[] are); else null. */
+    failedTdmr: { base: string; size: string } | null;
+  };
   pamt: { totalKb: number; perNode: { node: number; kb: number }[] };
   seamcalls: { total: number; perLeaf: Record<string, number> };
   timeline: { step: string; startUs: number; endUs: number; durationUs: number; cpus: string; detail: string }[];
@@ -107,8 +112,8 @@ interface PolicyRun {
   policy: KernelPolicy;
   enableStart: number;
   enableEnd: number;
-  /** TDMRs built (empty unless construction succeeded). */
-  tdmrs: Tdmr[];
+  /** TDMRs built (null unless construction succeeded). */
+  tdmrs: TdmrTable | null;
   /** PAMT bytes of every TDMR built, held or not. */
   allPamt: number;
   bw: number;
@@ -118,9 +123,10 @@ interface PolicyRun {
   endUs: number;
 }
 
-function runPolicy(platform: Platform, opts: SimulateOptions): PolicyRun {
+function runPolicy(prepared: PreparedPlatform, opts: SimulateOptions, recording: Recording): PolicyRun {
+  const { platform } = prepared;
   const policy: KernelPolicy = getPolicy(opts.policy ?? platform.kernel.policy);
-  const sim = new Sim(platform, opts.costs, opts.engine, !!opts.trace);
+  const sim = new Sim(prepared, opts.costs, opts.engine, { trace: opts.trace, recording });
   const booted = policy.boot(sim);
   const bootEnd = sim.now;
 
@@ -135,7 +141,7 @@ function runPolicy(platform: Platform, opts: SimulateOptions): PolicyRun {
   for (const c of order) {
     const start = Math.max(c.at, mutexFree);
     const wait = start - c.at;
-    if (wait > 0) sim.span(`tdx_enable caller ${c.i} waits`, c.at, start, 'caller CPU', 'blocked on tdx_module_lock');
+    if (wait > 0) sim.span(`tdx_enable caller ${c.i} waits`, c.at, start, () => ({ cpus: 'caller CPU', detail: 'blocked on tdx_module_lock' }));
     let result: number;
     let didRun = false;
     if (!booted) {
@@ -157,7 +163,7 @@ function runPolicy(platform: Platform, opts: SimulateOptions): PolicyRun {
   sim.callers.sort((a, b) => a.caller - b.caller);
 
   const construct = sim.construct;
-  const tdmrs = construct && construct.ok ? construct.tdmrs : [];
+  const tdmrs = construct && construct.ok ? construct.table : null;
   let tdmrInitUs = 0;
   let lpInitUs = 0;
   let endUs = Math.max(sim.now, enableEnd);
@@ -168,7 +174,7 @@ function runPolicy(platform: Platform, opts: SimulateOptions): PolicyRun {
     endUs = Math.max(endUs, s.endUs);
   }
   const bw = opts.costs.memWriteBandwidthGBps ?? 0;
-  const allPamt = tdmrs.reduce((a, t) => a + pamtBytes(t), 0);
+  const allPamt = tdmrs ? tdmrs.totalPamtBytes() : 0;
   const floorUs = bw > 0 ? allPamt / (bw * 1e3 * platform.cpus.packages) : 0;
   return { sim, policy, enableStart, enableEnd, tdmrs, allPamt, bw, floorUs, tdmrInitUs, lpInitUs, endUs };
 }
@@ -192,8 +198,8 @@ function summarize(run: PolicyRun, ready: { p50Us: number; p100Us: number } | nu
   const { sim, tdmrs } = run;
   return {
     outcome: sim.outcome,
-    tdmrsUsed: tdmrs.length,
-    reservedAreasUsed: tdmrs.reduce((a, t) => Math.max(a, t.reserved.length), 0),
+    tdmrsUsed: tdmrs ? tdmrs.count : 0,
+    reservedAreasUsed: tdmrs ? tdmrs.maxAreas() : 0,
     pamtKb: Math.floor(run.allPamt / 1024),
     initUs: r3(run.endUs),
     tdmrInitUs: r3(run.tdmrInitUs),
@@ -204,18 +210,20 @@ function summarize(run: PolicyRun, ready: { p50Us: number; p100Us: number } | nu
 }
 
 /** simulate() reduced to its summary: what every sweep row evaluates. */
-export function simulateSummary(platform: Platform, opts: SimulateOptions): SimulationSummary {
-  const run = runPolicy(platform, opts);
+export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOptions): SimulationSummary {
+  const run = runPolicy(prepared, opts, 'summary');
   const { sim } = run;
   // A row reports two points of the curve: only they are computed.
-  const t = sim.outcome.initialized ? readinessTimes(sim.memlist, run.tdmrs, sim.tdmrInitWindows, SWEEP_POINTS) : null;
+  const t = sim.outcome.initialized ? readinessTimes(sim.memlist, sim.tdmrInitWindows, SWEEP_POINTS) : null;
   return summarize(run, t && { p50Us: t.at[10], p100Us: t.at[20] });
 }
 
-export function simulate(platform: Platform, opts: SimulateOptions): SimulationRun {
-  const run = runPolicy(platform, opts);
-  const { sim, policy, tdmrs, allPamt, bw } = run;
-  const ready = sim.outcome.initialized ? readiness(sim.memlist, tdmrs, sim.tdmrInitWindows) : null;
+export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): SimulationRun {
+  const { platform } = prepared;
+  const run = runPolicy(prepared, opts, 'report');
+  const { sim, policy, allPamt, bw } = run;
+  const tdmrs = run.tdmrs ? toTdmrs(run.tdmrs) : [];
+  const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
   const summary = summarize(run, ready);
 
   const hotplug = platform.hotplug.map((h) => {
@@ -236,7 +244,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
   const perNode = new Map<number, number>();
   let pamtTotal = 0;
   for (const t of held) {
-    const b = pamtBytes(t);
+    const b = t.pamt4k.size + t.pamt2m.size + t.pamt1g.size;
     pamtTotal += b;
     const n = nodeAt(platform, t.pamt4k.base);
     perNode.set(n, (perNode.get(n) ?? 0) + b);
@@ -256,7 +264,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
     schemaVersion: SCHEMA_VERSION,
     platform: {
       name: platform.name,
-      memoryBytes: platform.memory.reduce((a, m) => a + m.end - m.start, 0),
+      memoryBytes: prepared.memoryBytes,
       tdxMemoryBytes,
       nodes: new Set(platform.memory.map((m) => m.node)).size,
       packages: pkgs,
@@ -277,6 +285,7 @@ export function simulate(platform: Platform, opts: SimulateOptions): SimulationR
       reservedAreasUsed: summary.reservedAreasUsed,
       maxReservedPerTdmr: platform.module.maxReservedPerTdmr,
       pamtKb: summary.pamtKb,
+      failedTdmr: construct && !construct.ok && construct.tdmr ? { base: hex(construct.tdmr.base), size: hex(construct.tdmr.size) } : null,
     },
     pamt: {
       totalKb: Math.floor(pamtTotal / 1024),

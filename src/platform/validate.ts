@@ -159,23 +159,6 @@ function parseCmrs(v: unknown, memory: NodeRange[]): { cmrs: MemRange[]; given: 
   return { cmrs: out, given: true };
 }
 
-// A frozen matrix (the sweep builder's, shared by every row of a layout) cannot change: its
-// parsed form is remembered, valid for any document whose nodes it covers.
-const frozenDistances = new WeakMap<object, number[][]>();
-
-function parseDistance(v: unknown, memory: NodeRange[], hotplug: HotplugEvent[]): number[][] {
-  if (v !== undefined && Object.isFrozen(v)) {
-    const known = frozenDistances.get(v as object);
-    if (known && known.length > maxNodeOf(memory, hotplug)) return known;
-  }
-  const parsed = parseDistanceMatrix(v, memory, hotplug);
-  if (v !== undefined && Object.isFrozen(v) && (v as unknown[]).every((row) => Object.isFrozen(row))) {
-    for (const row of parsed) Object.freeze(row);
-    frozenDistances.set(v as object, Object.freeze(parsed) as number[][]);
-  }
-  return parsed;
-}
-
 function maxNodeOf(memory: NodeRange[], hotplug: HotplugEvent[]): number {
   let maxNode = 0;
   for (const m of memory) maxNode = Math.max(maxNode, m.node);
@@ -225,7 +208,6 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
   let packages: number;
   let coresPerPackage: number;
   let threadsPerCore: number;
-  let internKey: string | null = null;
   if (o.lps !== undefined) {
     if (o.packages !== undefined || o.coresPerPackage !== undefined || o.threadsPerCore !== undefined) {
       throw invalidField('cpus.lps', 'give either an explicit "lps" list or the counts, not both');
@@ -265,9 +247,6 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
     // Packages map onto NUMA nodes in order (sub-NUMA clustering gives a package several).
     const perPkg = Math.max(1, Math.floor(nodes.length / packages));
     const nodeOf = (p: number): number => nodes[Math.min(nodes.length - 1, p * perPkg)] ?? 0;
-    internKey = `${packages},${coresPerPackage},${threadsPerCore},${nodes.join(' ')}|${JSON.stringify(o.offline ?? null)}|${JSON.stringify(o.offlinedAfterLpInit ?? null)}`;
-    const known = internedLps.get(internKey);
-    if (known) return { packages, coresPerPackage, threadsPerCore, lps: known, x2apic, model };
     lps = lpsFromCounts(packages, coresPerPackage, threadsPerCore, nodeOf);
   }
   if (o.offline !== undefined) {
@@ -294,21 +273,7 @@ function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
       lp.offlinedAfterLpInit = true;
     });
   }
-  if (internKey !== null) lps = internLps(lps, internKey);
   return { packages, coresPerPackage, threadsPerCore, lps, x2apic, model };
-}
-
-// Platforms built from counts (every preset, every sweep row) share a few CPU sets: the same
-// counts, nodes and offline lists give one frozen LP list, so what the model derives per LP list
-// (MCHECK's table, online subsets) is derived once, not once per platform.
-const internedLps = new Map<string, Lp[]>();
-
-/** Remember a counts-built list once its offline lists were applied and passed; frozen, since platforms share it. */
-function internLps(lps: Lp[], key: string): Lp[] {
-  for (const l of lps) Object.freeze(l);
-  if (internedLps.size >= 64) internedLps.clear();
-  internedLps.set(key, Object.freeze(lps) as Lp[]);
-  return lps;
 }
 
 function parseModule(v: unknown): ModuleInfo {
@@ -465,7 +430,7 @@ export function validatePlatform(doc: unknown): Platform {
     reserved: parseReserved(o.reserved),
     cmrs,
     cmrsGiven: given,
-    nodeDistance: parseDistance(o.nodeDistance, memory, hotplug),
+    nodeDistance: parseDistanceMatrix(o.nodeDistance, memory, hotplug),
     cpus: parseCpus(o.cpus, memory),
     module,
     keyids: parseKeyids(o.keyids),

@@ -4,15 +4,15 @@
 // fast version must give bit-identical results (test/readiness.oracle.test.ts). Do not
 // optimize this file: its value is that it is obviously the definition.
 
-import type { NodeRange, Tdmr } from '../construct/types.js';
+import type { NodeRange } from '../construct/types.js';
 import type { InitWindow, Readiness } from '../kernels/readiness.js';
 import { SZ_1G } from '../construct/constants.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-export function readinessReference(memlist: NodeRange[], tdmrs: Tdmr[], windows: InitWindow[]): Readiness | null {
+export function readinessReference(memlist: NodeRange[], windows: InitWindow[]): Readiness | null {
   let gibs = 0;
-  for (const w of windows) gibs += Math.ceil(tdmrs[w.tdmr].size / SZ_1G);
+  for (const w of windows) gibs += Math.ceil(w.size / SZ_1G);
   const times = new Float64Array(gibs);
   const bytes = new Float64Array(gibs);
   let n = 0;
@@ -20,9 +20,8 @@ export function readinessReference(memlist: NodeRange[], tdmrs: Tdmr[], windows:
   let sorted = true;
   let lastT = -Infinity;
   for (const w of windows) {
-    const t = tdmrs[w.tdmr];
-    const first = t.base;
-    const count = Math.ceil(t.size / SZ_1G);
+    const first = w.base;
+    const count = Math.ceil(w.size / SZ_1G);
     const perGiBUs = (SZ_1G / w.chunkBytes) * w.perCallUs;
     // Memory blocks are ascending and TDMRs do not overlap: find the first block ending after
     // this TDMR's base, then walk forward.

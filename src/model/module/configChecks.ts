@@ -11,6 +11,8 @@
 import { OPERAND, PS, STATUS, packIndex, withOperand, type PageSizeIndex } from './status.js';
 import type { CmrEntry, TdmrInfo } from './types.js';
 import { plainTdmrsPass } from './configPlain.js';
+import { TdmrTable } from '../../construct/tdmrTable.js';
+import { tdmrInfosOf } from './tdmrInfo.js';
 import * as C from '../../construct/constants.js';
 import { DEFAULT_TDMR_INFO_PA, DEFAULT_TDMR_ARRAY_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 
@@ -37,18 +39,8 @@ export const FEATURES0_DYNAMIC_PAMT = 1n << 36n;
 const PAGE_BYTES: readonly bigint[] = [SZ_4K, SZ_2M, SZ_1G];
 
 
-// Every module of a sweep asks for the same few layouts (and CONFIG asks again): remembered by value.
-const layouts = new Map<string, KeyIdLayout>();
-
 export function keyIdLayout(keyids: { mktme: number; tdx: number }, maxPaBits = MAX_PA): KeyIdLayout {
-  const key = `${keyids.mktme},${keyids.tdx},${maxPaBits}`;
-  let k = layouts.get(key);
-  if (!k) {
-    if (layouts.size >= 1024) layouts.clear();
-    k = Object.freeze(computeKeyIdLayout(keyids, maxPaBits));
-    layouts.set(key, k);
-  }
-  return k;
+  return computeKeyIdLayout(keyids, maxPaBits);
 }
 
 function computeKeyIdLayout(keyids: { mktme: number; tdx: number }, maxPaBits: number): KeyIdLayout {
@@ -244,7 +236,8 @@ export function checkConfigExact(ops: ConfigOperands, env: ConfigEnv): ConfigVer
 function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean): ConfigVerdict {
   const k = keyIdLayout(env.keyids, env.maxPaBits ?? MAX_PA);
   const rcx = u64(ops.rcx ?? DEFAULT_TDMR_ARRAY_PA, 'RCX');
-  const rdx = u64(ops.rdx ?? BigInt(ops.tdmrs.length), 'RDX');
+  const given = ops.tdmrs instanceof TdmrTable ? ops.tdmrs.count : ops.tdmrs.length;
+  const rdx = u64(ops.rdx ?? BigInt(given), 'RDX');
   const r8 = u64(ops.r8 ?? BigInt(k.privateMin), 'R8');
   const globalKeyId = Number(r8 & 0xffffn);
   const verdict = (status: bigint, stage: ConfigStage, failedTdmr = -1, reserved = false, dpamt = false): ConfigVerdict => ({
@@ -272,12 +265,13 @@ function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean): 
   }
 
   const n = Number(rdx);
-  if (n > ops.tdmrs.length) {
-    throw new RangeError(`RDX says ${n} TDMRs but only ${ops.tdmrs.length} TDMR_INFO entries were given`);
+  if (n > given) {
+    throw new RangeError(`RDX says ${n} TDMRs but only ${given} TDMR_INFO entries were given`);
   }
   // Most arrays pass: decided on plain numbers when it can be (configPlain.ts).
   if (shortcut && plainTdmrsPass(ops, n, env, k, dynamicPamt)) return verdict(STATUS.TDX_SUCCESS, 'done', -1, true, dynamicPamt);
   const max = env.maxReservedPerTdmr;
+  const infos = ops.tdmrs instanceof TdmrTable ? tdmrInfosOf(ops.tdmrs, max) : ops.tdmrs;
   const entry = env.pamtEntrySize.map((e) => BigInt(e));
   const cmr = new CmrRuns(env.cmrs);
   const accepted: Accepted[] = [];
@@ -289,7 +283,7 @@ function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean): 
     const pa = u64(ops.tdmrPas?.[i] ?? DEFAULT_TDMR_INFO_PA + TDMR_INFO_ALIGNMENT * BigInt(i), `TDMR_INFO[${i}] address`);
     if (!isSharedPa(pa, TDMR_INFO_ALIGNMENT, k)) return fail(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), i);
 
-    const t = ops.tdmrs[i]!;
+    const t = infos[i]!;
     if (t.reserved.length > max) {
       throw new RangeError(`TDMR ${i} has ${t.reserved.length} reserved areas; TDMR_INFO holds ${max}`);
     }
@@ -299,7 +293,7 @@ function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean): 
     // B9–B13.
     if (!fits(t.base, t.size)) return fail(packIndex(STATUS.TDX_INVALID_TDMR, i), i);
     if (i > 0) {
-      const prev = ops.tdmrs[i - 1]!;
+      const prev = infos[i - 1]!;
       if (t.base < prev.base || t.base < prev.base + prev.size) return fail(packIndex(STATUS.TDX_NON_ORDERED_TDMR, i), i);
     }
     if (t.base % SZ_1G !== 0n || t.size % SZ_1G !== 0n || t.size === 0n) return fail(packIndex(STATUS.TDX_INVALID_TDMR, i), i);
@@ -378,30 +372,23 @@ export function configChecks(ops: ConfigOperands, env: ConfigEnv): bigint {
   return checkConfig(ops, env).status;
 }
 
-// A sweep hands CONFIG the same TDMR array on the same platform once per cost setting. The
-// verdict is a pure function of the operands and the environment, so for inputs that cannot
-// change (frozen TDMR array and CMR list, the default TDMR_INFO addresses) it is computed once.
-const verdicts = new WeakMap<readonly TdmrInfo[], WeakMap<readonly CmrEntry[], Map<string, ConfigVerdict>>>();
+/**
+ * The CONFIG verdicts of one module configuration, remembered per TDMR table: a sweep hands
+ * CONFIG the same constructed layout once per cost setting, and the verdict is a pure function
+ * of the operands and the environment. Owned by a PreparedPlatform (src/model/prepared.ts),
+ * whose configuration and tables these are, and living as long as it does; register-exact
+ * operands, or TDMR_INFO addresses of the caller's choosing, are checked every time.
+ */
+export class ConfigVerdicts {
+  private readonly byTable = new Map<TdmrTable, Map<string, ConfigVerdict>>();
 
-/** checkConfig, remembered for frozen inputs (see above); otherwise computed every time. */
-export function checkConfigMemo(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
-  if (ops.tdmrPas || !Object.isFrozen(ops.tdmrs) || !Object.isFrozen(env.cmrs)) return checkConfig(ops, env);
-  let byCmrs = verdicts.get(ops.tdmrs);
-  if (!byCmrs) verdicts.set(ops.tdmrs, (byCmrs = new WeakMap()));
-  let byKey = byCmrs.get(env.cmrs);
-  if (!byKey) byCmrs.set(env.cmrs, (byKey = new Map()));
-  const key = `${ops.rcx}|${ops.rdx}|${ops.r8}|${env.maxTdmrs}|${env.maxReservedPerTdmr}|${env.pamtEntrySize.join(',')}|${env.keyids.mktme},${env.keyids.tdx}|${env.features0}|${env.maxPaBits}`;
-  let v = byKey.get(key);
-  if (!v) byKey.set(key, (v = Object.freeze(checkConfig(ops, env))));
-  return v;
-}
-
-/** Freeze a TDMR_INFO array deeply, so CONFIG may remember its verdict. */
-export function freezeTdmrInfos(infos: TdmrInfo[]): readonly TdmrInfo[] {
-  for (const t of infos) {
-    for (const r of t.reserved) Object.freeze(r);
-    Object.freeze(t.reserved);
-    Object.freeze(t);
+  verdict(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
+    if (ops.tdmrPas || !(ops.tdmrs instanceof TdmrTable)) return checkConfig(ops, env);
+    let byOps = this.byTable.get(ops.tdmrs);
+    if (!byOps) this.byTable.set(ops.tdmrs, (byOps = new Map()));
+    const key = `${ops.rcx}|${ops.rdx}|${ops.r8}`;
+    let v = byOps.get(key);
+    if (!v) byOps.set(key, (v = checkConfig(ops, env)));
+    return v;
   }
-  return Object.freeze(infos);
 }

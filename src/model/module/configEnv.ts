@@ -5,6 +5,7 @@
 
 import * as C from '../../construct/constants.js';
 import type { CmrEntry, TdmrInfo } from './types.js';
+import type { TdmrTable } from '../../construct/tdmrTable.js';
 
 /** The module's MAX_PA: addresses must be below 2^52 whatever the platform's width. */
 export const MAX_PA = C.MAX_PA_BITS;
@@ -39,7 +40,11 @@ export interface ConfigEnv {
 
 /** The SEAMCALL operands. Defaults are what the Linux kernel passes. */
 export interface ConfigOperands {
-  tdmrs: readonly TdmrInfo[];
+  /**
+   * The TDMR_INFO array: register-exact entries, or the flat table a construction produced
+   * (each TDMR's first maxReservedPerTdmr areas fill its slots, as the kernel copies them).
+   */
+  tdmrs: readonly TdmrInfo[] | TdmrTable;
   /** Address of the TDMR address array (default DEFAULT_TDMR_ARRAY_PA). */
   rcx?: bigint;
   /** Number of TDMRs (default tdmrs.length). */

@@ -12,6 +12,8 @@
 
 import { SZ_1G, SZ_2M, SZ_4K } from '../../construct/constants.js';
 import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
+import { TdmrTable } from '../../construct/tdmrTable.js';
+import type { TdmrInfo } from './types.js';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** Page size by PS index (0 = 4K, 1 = 2M, 2 = 1G). */
@@ -61,6 +63,8 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
   const paLimit = 2 ** MAX_PA;
   const align = Number(TDMR_INFO_ALIGNMENT);
   const infoBase = Number(DEFAULT_TDMR_INFO_PA);
+  const table = ops.tdmrs instanceof TdmrTable ? ops.tdmrs : exactTable(ops.tdmrs, n, max);
+  if (!table) return false;
   const tdmrs: Flat = [];
   const avail: Flat[] = [];
   const pamts: Flat = [];
@@ -69,24 +73,22 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     // B8: the TDMR_INFO address is aligned, below MAX_PA, and carries no private KeyID.
     const pa = ops.tdmrPas ? num(ops.tdmrPas[i] ?? -1n) : infoBase + align * i;
     if (!(pa % align === 0 && pa < paLimit && Math.floor(pa / plainLimit) < k.privateMin)) return false;
-    const t = ops.tdmrs[i]!;
-    if (t.reserved.length > max) return false;
-    const base = num(t.base);
-    const size = num(t.size);
+    const base = table.base(i);
+    const size = table.size(i);
     // B9–B13: ordered, 1 GiB granular, not empty, plain addresses.
     if (!(base >= prevEnd) || size % SZ_1G !== 0 || base % SZ_1G !== 0 || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
     const end = base + size;
     prevEnd = end;
     // B14: reserved areas ordered, 4 KiB granular, inside; the first empty slot ends them.
     const pieces: Flat = [];
+    const areas = Math.min(max, table.areaCount(i));
     let cur = base;
     let prevOff = 0;
     let prevSize = 0;
     let ended = false;
-    for (let j = 0; j < Math.min(max, t.reserved.length + 1); j++) {
-      const off = j < t.reserved.length ? num(t.reserved[j]!.offset) : 0;
-      const sz = j < t.reserved.length ? num(t.reserved[j]!.size) : 0;
-      if (Number.isNaN(off + sz)) return false;
+    for (let j = 0; j < Math.min(max, areas + 1); j++) {
+      const off = j < areas ? table.areaOffset(i, j) : 0;
+      const sz = j < areas ? table.areaSize(i, j) : 0;
       if (sz === 0) {
         ended = true;
       } else {
@@ -101,11 +103,10 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     }
     if (cur < end) pieces.push(cur, end);
     // B15: each PAMT level aligned, plain, large enough (and not empty: see the header).
-    const levels: [bigint, bigint][] = [[t.pamt4kBase, t.pamt4kSize], [t.pamt2mBase, t.pamt2mSize], [t.pamt1gBase, t.pamt1gSize]];
     for (let ps = 0; ps < 3; ps++) {
-      const pb = num(levels[ps]![0]);
-      const psz = num(levels[ps]![1]);
-      if (Number.isNaN(pb + psz) || pb % SZ_4K !== 0 || psz % SZ_4K !== 0 || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
+      const pb = ps === 0 ? table.pamt4kBase(i) : ps === 1 ? table.pamt2mBase(i) : table.pamt1gBase(i);
+      const psz = ps === 0 ? table.pamt4kSize(i) : ps === 1 ? table.pamt2mSize(i) : table.pamt1gSize(i);
+      if (pb % SZ_4K !== 0 || psz % SZ_4K !== 0 || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
       const required = dynamicPamt && ps === 0 ? size / SZ_4K / 8 : (size / PAGE[ps]!) * env.pamtEntrySize[ps]!;
       if (!(required <= Number.MAX_SAFE_INTEGER) || psz < required) return false;
       // B18: inside the CMRs.
@@ -137,4 +138,35 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     }
   }
   return true;
+}
+
+/**
+ * Register-exact TDMR_INFO entries 0..n-1 as a table, or null when a value is not an exact
+ * double or an entry has more areas than slots (the exact checks decide those).
+ */
+function exactTable(infos: readonly TdmrInfo[], n: number, max: number): TdmrTable | null {
+  let areas = 0;
+  for (let i = 0; i < n; i++) {
+    if (infos[i]!.reserved.length > max) return null;
+    areas += infos[i]!.reserved.length;
+  }
+  const table = new TdmrTable(n, areas);
+  let a = 0;
+  for (let i = 0; i < n; i++) {
+    const t = infos[i]!;
+    const row = {
+      base: num(t.base), size: num(t.size), nid: 0,
+      pamt4kBase: num(t.pamt4kBase), pamt4kSize: num(t.pamt4kSize),
+      pamt2mBase: num(t.pamt2mBase), pamt2mSize: num(t.pamt2mSize),
+      pamt1gBase: num(t.pamt1gBase), pamt1gSize: num(t.pamt1gSize),
+    };
+    if (Object.values(row).some(Number.isNaN)) return null;
+    table.setRow(i, row, t.reserved.length);
+    for (const r of t.reserved) {
+      table.areas[a++] = num(r.offset);
+      table.areas[a++] = num(r.size);
+      if (Number.isNaN(table.areas[a - 2] + table.areas[a - 1])) return null;
+    }
+  }
+  return table;
 }

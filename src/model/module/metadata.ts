@@ -68,15 +68,8 @@ const FIELD_ORDER: readonly bigint[] = [
 ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const NEXT_FIELD: ReadonlyMap<bigint, bigint> = new Map(FIELD_ORDER.map((id, i) => [id, FIELD_ORDER[i + 1] ?? MD_FIELD_ID_NA]));
 
-const versions = new Map<string, ModuleVersion>();
-
 function versionOf(cfg: ModuleConfig): ModuleVersion {
-  let v = versions.get(cfg.version);
-  if (!v) {
-    if (versions.size >= 1024) versions.clear();
-    versions.set(cfg.version, (v = parseVersion(cfg.version)));
-  }
-  return v;
+  return parseVersion(cfg.version);
 }
 
 /** The value of a modeled field, or undefined for a field the module does not have. */

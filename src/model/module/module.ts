@@ -7,7 +7,7 @@ import {
   MAX_PA,
   MAX_PKGS,
   SZ_1G,
-  checkConfigMemo,
+  ConfigVerdicts,
   isSharedPa,
   keyIdLayout,
   type KeyIdLayout,
@@ -19,6 +19,7 @@ import { gate, semanticsOf, type ModuleSemantics, type ModuleState } from './sta
 import { STATUS, OPERAND, statusName, withOperand } from './status.js';
 import { IA32_CORE_CAPABILITIES, sysInitPlatformStatus } from './sysInit.js';
 import type { ModuleConfig, ModuleLp, SeamcallArgs, SeamcallResult, TdmrInfo } from './types.js';
+import { TdmrTable } from '../../construct/tdmrTable.js';
 
 /** PAMT entries TDH.SYS.TDMR.INIT initializes per call: 1024 4K pages, or 4096 with Dynamic PAMT. */
 export const TDMR_INIT_CHUNK = 4n << 20n;
@@ -62,10 +63,27 @@ function result(status: bigint, extra: Omit<SeamcallResult, 'status' | 'name'> =
   return { status, name: statusName(status), ...extra };
 }
 
+/**
+ * What a module derives from its configuration alone, before any SEAMCALL: MCHECK's LP table,
+ * the KeyID layout, and a memo of CONFIG verdicts. Built once per configuration by whoever owns
+ * the configuration (a PreparedPlatform builds one per platform and hands it to every module it
+ * simulates), or by the module itself.
+ */
+export interface ModuleTables {
+  lps: LpTable;
+  keys: KeyIdLayout;
+  verdicts: ConfigVerdicts;
+}
+
+export function moduleTables(cfg: ModuleConfig): ModuleTables {
+  return { lps: lpTable(cfg.lps), keys: keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA), verdicts: new ConfigVerdicts() };
+}
+
 export class TdxModule {
   readonly semantics: ModuleSemantics;
   private readonly cfg: ModuleConfig;
   private readonly keys: KeyIdLayout;
+  private readonly verdicts: ConfigVerdicts;
   /** MCHECK's LP table: position by LP id; per-LP state lives in arrays at that position. */
   private readonly lpIndex: ReadonlyMap<number, number>;
   /** Every LP's id is its position. */
@@ -88,11 +106,13 @@ export class TdxModule {
   private lastT0 = -Infinity;
   private readonly lpBusyUntil: number[];
 
-  constructor(cfg: ModuleConfig) {
+  /** `tables` must be moduleTables(cfg) of this very configuration (built here when absent). */
+  constructor(cfg: ModuleConfig, tables: ModuleTables = moduleTables(cfg)) {
     this.cfg = cfg;
     this.semantics = semanticsOf(cfg.version);
-    this.keys = keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA);
-    ({ index: this.lpIndex, dense: this.lpDense, clean: this.lpClean, packages: this.pkgCount } = lpTable(cfg.lps));
+    this.keys = tables.keys;
+    this.verdicts = tables.verdicts;
+    ({ index: this.lpIndex, dense: this.lpDense, clean: this.lpClean, packages: this.pkgCount } = tables.lps);
     // Plain arrays, not typed ones: a module is built per sweep row, and an ArrayBuffer costs
     // more to allocate than a few hundred heap slots.
     const n = cfg.lps.length;
@@ -354,28 +374,28 @@ export class TdxModule {
     if (this.sysState !== 'SYSINIT_DONE') return result(STATUS.TDX_SYS_CONFIG_NOT_PENDING);
     if (this.initCount < this.totalLps) return result(STATUS.TDX_SYS_CONFIG_NOT_PENDING);
     if (!args.tdmrs) throw new TypeError('TDH.SYS.CONFIG needs args.tdmrs (the TDMR_INFO array RCX points to)');
-    const v = checkConfigMemo({ tdmrs: args.tdmrs, rcx: args.rcx, rdx: args.rdx, r8: args.r8, tdmrPas: args.tdmrPas }, this.cfg);
+    const v = this.verdicts.verdict({ tdmrs: args.tdmrs, rcx: args.rcx, rdx: args.rdx, r8: args.r8, tdmrPas: args.tdmrPas }, this.cfg);
     if (v.keyIdReserved) {
       this.reserved.add(v.globalKeyId);
       this.globalHkid = v.globalKeyId;
       this.dynamicPamtEnabled = v.dynamicPamt;
     }
     if (v.status !== STATUS.TDX_SUCCESS) return result(v.status);
-    const n = Number(args.rdx ?? BigInt(args.tdmrs.length));
-    this.recordTdmrs(args.tdmrs.slice(0, n));
+    const tdmrs = args.tdmrs;
+    const n = Number(args.rdx ?? BigInt(tdmrs instanceof TdmrTable ? tdmrs.count : tdmrs.length));
+    this.recordTdmrs(tdmrs, n);
     this.pkgConfigured.clear();
     this.sysState = 'SYSCONFIG_DONE';
     return result(STATUS.TDX_SUCCESS);
   }
 
-  private recordTdmrs(tdmrs: readonly TdmrInfo[]): void {
-    this.tdmrTable = tdmrs.map((t) => ({
-      base: t.base,
-      size: t.size,
-      end: t.base + t.size,
-      lastInitialized: t.base,
-      lock: new MutexLock(),
-    }));
+  /** The first n TDMRs of the accepted array become the module's TDMR table. */
+  private recordTdmrs(tdmrs: readonly TdmrInfo[] | TdmrTable, n: number): void {
+    const entry = (base: bigint, size: bigint): TdmrEntry => ({ base, size, end: base + size, lastInitialized: base, lock: new MutexLock() });
+    this.tdmrTable = new Array(n);
+    for (let i = 0; i < n; i++) {
+      this.tdmrTable[i] = tdmrs instanceof TdmrTable ? entry(BigInt(tdmrs.base(i)), BigInt(tdmrs.size(i))) : entry(tdmrs[i]!.base, tdmrs[i]!.size);
+    }
     this.tdmrByBase = new Map(this.tdmrTable.map((e) => [e.base, e]));
   }
 
@@ -435,33 +455,24 @@ export interface LpInitBulkResult {
   failure: SeamcallResult | null;
 }
 
-// MCHECK's LP table of a configuration: built once per LP list, which a simulation sweep
-// shares across thousands of modules.
-interface LpTable {
+/** MCHECK's LP table of a configuration (see ModuleTables). */
+export interface LpTable {
   index: ReadonlyMap<number, number>;
   dense: boolean;
   clean: boolean;
   packages: number;
 }
-const lpTables = new WeakMap<readonly ModuleLp[], LpTable>();
 
 function lpTable(lps: readonly ModuleLp[]): LpTable {
-  // Only a frozen list (the simulator's, entries frozen too) is sure to be the same list next time.
-  const frozen = Object.isFrozen(lps);
-  let t = frozen ? lpTables.get(lps) : undefined;
-  if (!t) {
-    const index = new Map<number, number>();
-    let dense = true;
-    lps.forEach((lp, i) => {
-      if (index.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
-      index.set(lp.id, i);
-      dense &&= lp.id === i;
-    });
-    const clean = lps.every((l) => l.msrOk !== false && l.cpuidOk !== false && l.package < MAX_PKGS);
-    t = { index, dense, clean, packages: new Set(lps.map((l) => l.package)).size };
-    if (frozen) lpTables.set(lps, t);
-  }
-  return t;
+  const index = new Map<number, number>();
+  let dense = true;
+  lps.forEach((lp, i) => {
+    if (index.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
+    index.set(lp.id, i);
+    dense &&= lp.id === i;
+  });
+  const clean = lps.every((l) => l.msrOk !== false && l.cpuidOk !== false && l.package < MAX_PKGS);
+  return { index, dense, clean, packages: new Set(lps.map((l) => l.package)).size };
 }
 
 /** Whether the module advertises Dynamic PAMT (TDX_FEATURES0 bit 36). */

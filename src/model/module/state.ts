@@ -12,19 +12,10 @@ export type ModuleState = 'SYSINIT_PENDING' | 'SYSINIT_DONE' | 'SYSCONFIG_DONE' 
  */
 export type ModuleSemantics = '1.0' | '1.5';
 
-// Every module built asks, with one of a few version strings.
-const semanticsByVersion = new Map<string, ModuleSemantics>();
-
 export function semanticsOf(version: string): ModuleSemantics {
-  let sem = semanticsByVersion.get(version);
-  if (sem === undefined) {
-    const m = /^(\d+)\.(\d+)/.exec(version.trim());
-    if (!m) throw new RangeError(`module version "${version}" is not "major.minor[...]"`);
-    sem = Number(m[1]) === 1 && Number(m[2]) === 0 ? '1.0' : '1.5';
-    if (semanticsByVersion.size >= 1024) semanticsByVersion.clear();
-    semanticsByVersion.set(version, sem);
-  }
-  return sem;
+  const m = /^(\d+)\.(\d+)/.exec(version.trim());
+  if (!m) throw new RangeError(`module version "${version}" is not "major.minor[...]"`);
+  return Number(m[1]) === 1 && Number(m[2]) === 0 ? '1.0' : '1.5';
 }
 
 const PRE_READY_15: ReadonlySet<number> = new Set([

@@ -1,7 +1,9 @@
 // Bridge from the construction result (JS numbers, src/construct/types.ts) to the module's
-// register-width TDMR_INFO (bigint), so a policy can hand its TDMRs straight to CONFIG.
+// register-width TDMR_INFO (bigint): what CONFIG's exact checks read when the plain-number pass
+// (configPlain.ts) cannot decide, and what a caller may write by hand.
 
 import type { Tdmr } from '../../construct/types.js';
+import type { TdmrTable } from '../../construct/tdmrTable.js';
 import type { TdmrInfo } from './types.js';
 
 export function toTdmrInfo(t: Tdmr): TdmrInfo {
@@ -16,4 +18,25 @@ export function toTdmrInfo(t: Tdmr): TdmrInfo {
     pamt1gSize: BigInt(t.pamt1g.size),
     reserved: t.reserved.map((r) => ({ offset: BigInt(r.offset), size: BigInt(r.size) })),
   };
+}
+
+/**
+ * The TDMR_INFO entries of a table, register-exact: each TDMR's first `maxReserved` areas fill
+ * its slots, as the kernel copies them (tdmr_add_rsvd_area never writes more).
+ */
+export function tdmrInfosOf(table: TdmrTable, maxReserved: number): TdmrInfo[] {
+  const out: TdmrInfo[] = new Array(table.count);
+  for (let i = 0; i < table.count; i++) {
+    const reserved = [];
+    const areas = Math.min(maxReserved, table.areaCount(i));
+    for (let j = 0; j < areas; j++) reserved.push({ offset: BigInt(table.areaOffset(i, j)), size: BigInt(table.areaSize(i, j)) });
+    out[i] = {
+      base: BigInt(table.base(i)), size: BigInt(table.size(i)),
+      pamt4kBase: BigInt(table.pamt4kBase(i)), pamt4kSize: BigInt(table.pamt4kSize(i)),
+      pamt2mBase: BigInt(table.pamt2mBase(i)), pamt2mSize: BigInt(table.pamt2mSize(i)),
+      pamt1gBase: BigInt(table.pamt1gBase(i)), pamt1gSize: BigInt(table.pamt1gSize(i)),
+      reserved,
+    };
+  }
+  return out;
 }

@@ -1,5 +1,7 @@
 // The module model's inputs and the register-level shape of a SEAMCALL.
 
+import type { TdmrTable } from '../../construct/tdmrTable.js';
+
 /** Every BIOS-enabled LP (MCHECK counts them all), online in Linux or not. */
 export interface ModuleLp {
   id: number;
@@ -69,8 +71,11 @@ export interface SeamcallArgs {
   rdx?: bigint;
   r8?: bigint;
   r9?: bigint;
-  /** TDH.SYS.CONFIG: the TDMR_INFO array RCX points to (rcx = its address; default a 512-aligned kernel address). */
-  tdmrs?: readonly TdmrInfo[];
+  /**
+   * TDH.SYS.CONFIG: the TDMR_INFO array RCX points to (rcx = its address; default a 512-aligned
+   * kernel address): register-exact entries, or a construction's flat table.
+   */
+  tdmrs?: readonly TdmrInfo[] | TdmrTable;
   /** TDH.SYS.CONFIG: the address of each TDMR_INFO (the entries of the array at RCX); default 512-aligned kernel addresses. */
   tdmrPas?: bigint[];
   /** TDH.SYS.RD: the metadata field id (else taken from rdx). */

@@ -9,13 +9,13 @@ import {
   config, wbinvd, keyConfig, calibratedOverhead, tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,
 } from './steps.js';
 import type { Lp } from '../../platform/types.js';
-import type { Tdmr } from '../../construct/types.js';
+import type { TdmrTable } from '../../construct/tdmrTable.js';
 
 export interface MainlineOptions {
   name: string;
   description: string;
   /** CPUs for TDH.SYS.TDMR.INIT; mainline uses the caller's CPU alone. */
-  tdmrInitCpus(sim: Sim, tdmrs: Tdmr[]): Lp[];
+  tdmrInitCpus(sim: Sim, tdmrs: TdmrTable): Lp[];
 }
 
 export function makeMainline(opts: MainlineOptions): KernelPolicy {
@@ -42,14 +42,14 @@ export function makeMainline(opts: MainlineOptions): KernelPolicy {
       const dynamicPamt = wantsDynamicPamt(sim, md);
       const built = layoutTdmrs(sim, md, { dynamicPamt, errnoOnExhaustion: 'ENOSPC' });
       if (!built) return finish(sim);
-      if (!config(sim, caller, built.infos, dynamicPamt)) return finish(sim);
+      if (!config(sim, caller, built, dynamicPamt)) return finish(sim);
       calibratedOverhead(sim);
       wbinvd(sim, 'flush PAMT cache lines written with KeyID 0');
-      if (!keyConfig(sim) || !tdmrInit(sim, built.tdmrs, opts.tdmrInitCpus(sim, built.tdmrs))) {
-        resetPamts(sim, built.tdmrs, true);
+      if (!keyConfig(sim) || !tdmrInit(sim, built.table, opts.tdmrInitCpus(sim, built.table))) {
+        resetPamts(sim, built.table, true);
         return finish(sim);
       }
-      pamtKbLine(sim, built.tdmrs, 'mainline');
+      pamtKbLine(sim, built.table, 'mainline');
       sim.succeed();
       finish(sim);
     },
@@ -71,7 +71,8 @@ function finish(sim: Sim): void {
     sim.print(sim.platform.kernel.bootTimeInit ? 'TDX-Module initialized' : 'module initialized');
   } else if (sim.outcome.error) {
     sim.outcome.status = 'ERROR';
-    sim.print(`module initialization failed (${sim.outcome.error.errno})`);
+    const errno = sim.outcome.error.errno;
+    sim.print(() => `module initialization failed (${errno})`);
   }
 }
 

@@ -13,7 +13,7 @@ export const parallelTdmr = makeMainline({
     const requested = sim.platform.kernel.initCpus;
     // Default: the first online CPU of each NUMA node, so each node's PAMT is written locally.
     const cpus = requested > 0 ? online.slice(0, requested) : sim.nodeLeaders;
-    const k = Math.max(1, Math.min(cpus.length, tdmrs.length));
+    const k = Math.max(1, Math.min(cpus.length, tdmrs.count));
     return cpus.slice(0, k);
   },
 });

@@ -4,10 +4,9 @@
 
 import type { Sim } from '../sim.js';
 import { LEAF } from '../module/leaves.js';
-import { isError, toTdmrInfo, freezeTdmrInfos, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type TdmrInfo } from '../module/index.js';
+import { isError, FEATURES0_NO_RBP_MOD, FEATURES0_DYNAMIC_PAMT, type TdmrInfo } from '../module/index.js';
 import type { Lp } from '../../platform/types.js';
-import type { ConstructInput, ConstructResult, Tdmr } from '../../construct/types.js';
-import { toConstructInput } from '../../construct/input.js';
+import type { TdmrTable } from '../../construct/tdmrTable.js';
 import { SZ_1M } from '../../construct/constants.js';
 import { hex } from '../../construct/hex.js';
 /** GB/s to bytes per µs. */
@@ -36,7 +35,7 @@ export function bootChecks(sim: Sim, opts: { requireX2apic: boolean }): boolean 
     return false;
   }
   const start = mktme + 1;
-  sim.print(`BIOS enabled: private KeyID range [${start}, ${start + tdx})`);
+  sim.print(() => `BIOS enabled: private KeyID range [${start}, ${start + tdx})`);
   if (tdx < 2) {
     sim.print('initialization failed: too few private KeyIDs available.');
     sim.fail('boot', 'ENODEV', 'too few private KeyIDs available (the module needs one global KeyID, guests the rest)', null, 'NONE');
@@ -70,7 +69,7 @@ export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
   const dur = sim.cost('sysInitUs');
   const r = sim.seamcall(LEAF.SYS_INIT, lp, { rcx: 0n }, dur);
   sim.now += dur;
-  sim.span(step, start, sim.now, `CPU ${lp}`, 'module global initialization', [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }]);
+  sim.span(step, start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: 'module global initialization', ops: [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }] }));
   if (r.status !== 0n) {
     sim.failSeamcall(step, LEAF.SYS_INIT, r, false);
     if (sim.outcome.error?.code === '-ENODEV') {
@@ -115,16 +114,20 @@ export function lpInitSerial(sim: Sim): boolean {
   if (r) {
     const lp = lps[failedAt];
     sim.now = starts[failedAt] + per;
-    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(failedAt + 1)} one after another`, `failed on CPU ${lp.id}`);
+    sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({ cpus: `${cpus(failedAt + 1)} one after another`, detail: `failed on CPU ${lp.id}` }));
     sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
     sim.outcome.error!.message += ` on CPU ${lp.id} (package ${lp.package}); KVM cannot enable TDX`;
     return false;
   }
   sim.now = t;
-  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(lps.length)} one after another`, 'per-CPU init from the CPU-online callback', [
-    { kind: 'serial', count: lps.length - 1, fixedUs: cb, medianUs: per, sigma: sim.sigma('lpInitUs') },
-    { kind: 'fixed', us: per, sigma: sim.sigma('lpInitUs') },
-  ]);
+  sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({
+    cpus: `${cpus(lps.length)} one after another`,
+    detail: 'per-CPU init from the CPU-online callback',
+    ops: [
+      { kind: 'serial', count: lps.length - 1, fixedUs: cb, medianUs: per, sigma: sim.sigma('lpInitUs') },
+      { kind: 'fixed', us: per, sigma: sim.sigma('lpInitUs') },
+    ],
+  }));
   return true;
 }
 
@@ -138,14 +141,16 @@ export function lpInitBroadcast(sim: Sim): boolean {
   const { failedAt, result: r } = sim.lpInitSeries(startsScratch(lps.length).fill(at), per);
   if (r) {
     sim.now = at + per;
-    sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(lps.length)} at once`, `failed on CPU ${lps[failedAt].id}`);
+    sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({ cpus: `${cpus(lps.length)} at once`, detail: `failed on CPU ${lps[failedAt].id}` }));
     sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
     return false;
   }
   sim.now = at + per;
-  sim.span('TDH.SYS.LP.INIT', start, sim.now, `${cpus(lps.length)} at once`, 'IPI broadcast', [
-    { kind: 'parallel', count: lps.length, fixedUs: ipi, medianUs: per, sigma: sim.sigma('lpInitUs') },
-  ]);
+  sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({
+    cpus: `${cpus(lps.length)} at once`,
+    detail: 'IPI broadcast',
+    ops: [{ kind: 'parallel', count: lps.length, fixedUs: ipi, medianUs: per, sigma: sim.sigma('lpInitUs') }],
+  }));
   return true;
 }
 
@@ -170,7 +175,7 @@ export function calibratedOverhead(sim: Sim): void {
   if (us <= 0) return;
   const start = sim.now;
   sim.now += us;
-  sim.span('calibrated overhead', start, sim.now, 'caller CPU', 'fixedOverheadUs: window time the modeled steps do not explain');
+  sim.span('calibrated overhead', start, sim.now, () => ({ cpus: 'caller CPU', detail: 'fixedOverheadUs: window time the modeled steps do not explain' }));
 }
 
 /**
@@ -207,7 +212,7 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
     const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur);
     sim.now += dur;
     if (r.status !== 0n) {
-      sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `field ${hex(field)} refused`);
+      sim.span('TDH.SYS.RD', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: `field ${hex(field)} refused` }));
       sim.failSeamcall('metadata', LEAF.SYS_RD, r, true, { rdx: field });
       return null;
     }
@@ -215,9 +220,9 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
   }
   if (withVersion) {
     const [minor, major, update] = vals.splice(0, 3);
-    sim.print(`Module version: ${major}.${minor}.${String(update).padStart(2, '0')}`);
+    sim.print(() => `Module version: ${major}.${minor}.${String(update).padStart(2, '0')}`);
   }
-  sim.span('TDH.SYS.RD', start, sim.now, `CPU ${lp}`, `${fields.length} global metadata fields`);
+  sim.span('TDH.SYS.RD', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: `${fields.length} global metadata fields` }));
   if (!featuresRead) vals.unshift(0n);
   return {
     features0: vals[0],
@@ -234,7 +239,7 @@ export function readSysInfo(sim: Sim, lp: number): Metadata | null {
   const dur = sim.cost('sysInfoUs');
   const r = sim.seamcall(LEAF.SYS_INFO, lp, {}, dur);
   sim.now += dur;
-  sim.span('TDH.SYS.INFO', start, sim.now, `CPU ${lp}`, 'TDSYSINFO_STRUCT and the CMR array');
+  sim.span('TDH.SYS.INFO', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: 'TDSYSINFO_STRUCT and the CMR array' }));
   if (r.status !== 0n) {
     sim.failSeamcall('TDH.SYS.INFO', LEAF.SYS_INFO, r, false);
     return null;
@@ -255,8 +260,10 @@ export function wantsDynamicPamt(sim: Sim, md: Metadata): boolean {
 }
 
 export interface Layout {
-  tdmrs: Tdmr[];
-  infos: readonly TdmrInfo[];
+  /** The TDMRs, flat (what TDMR.INIT, readiness and the PAMT accounting read). */
+  table: TdmrTable;
+  /** What CONFIG is handed: the table itself, or the register-exact entries a document wrote. */
+  config: TdmrTable | readonly TdmrInfo[];
 }
 
 /**
@@ -264,50 +271,32 @@ export interface Layout {
  * that brings its own TDMR layout, that layout as it was written (CONFIG judges it).
  */
 export function layoutTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; errnoOnExhaustion: 'ENOSPC' | 'E2BIG' }): Layout | null {
-  const own = sim.platform.tdmrs;
-  if (own) {
-    const infos: TdmrInfo[] = own.map((t) => ({
-      base: t.base, size: t.size,
-      pamt4kBase: t.pamt4k.base, pamt4kSize: t.pamt4k.size,
-      pamt2mBase: t.pamt2m.base, pamt2mSize: t.pamt2m.size,
-      pamt1gBase: t.pamt1g.base, pamt1gSize: t.pamt1g.size,
-      reserved: t.reserved,
-    }));
-    const tdmrs: Tdmr[] = own.map((t) => ({
-      base: Number(t.base), size: Number(t.size), nid: 0,
-      pamt4k: { base: Number(t.pamt4k.base), size: Number(t.pamt4k.size) },
-      pamt2m: { base: Number(t.pamt2m.base), size: Number(t.pamt2m.size) },
-      pamt1g: { base: Number(t.pamt1g.base), size: Number(t.pamt1g.size) },
-      reserved: t.reserved.map((a) => ({ offset: Number(a.offset), size: Number(a.size) })),
-    }));
-    sim.construct = { ok: true, tdmrs, pamtKb: Math.floor(tdmrs.reduce((a, t) => a + pamtBytes(t), 0) / 1024), warnings: [] };
-    sim.span('construct TDMRs', sim.now, sim.now, 'caller CPU', `bring-your-own layout: ${tdmrs.length} TDMRs`);
-    return { tdmrs, infos };
+  const written = sim.prepared.writtenLayout();
+  if (written) {
+    const { table } = written;
+    sim.construct = { ok: true, table, pamtBytes: table.totalPamtBytes(), warnings: [] };
+    sim.span('construct TDMRs', sim.now, sim.now, () => ({ cpus: 'caller CPU', detail: `bring-your-own layout: ${table.count} TDMRs` }));
+    return { table, config: written.infos };
   }
-  const result = constructTdmrs(sim, md, opts);
-  return result.ok ? { tdmrs: result.tdmrs, infos: tdmrInfos(result.tdmrs, md.maxReservedPerTdmr) } : null;
+  return constructTdmrs(sim, md, opts);
 }
 
 /** build_tdx_memlist + construct_tdmrs, with the PAMT allocations' time. */
-function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; errnoOnExhaustion: 'ENOSPC' | 'E2BIG' }): ConstructResult {
-  const base = toConstructInput(sim.platform);
-  const input: ConstructInput = {
-    ...base,
-    maxTdmrs: md.maxTdmrs,
-    maxReservedPerTdmr: md.maxReservedPerTdmr,
-    pamtEntrySize: md.pamtEntrySize,
-    dynamicPamt: opts.dynamicPamt,
-  };
-  const result = sim.engine.one(input);
+function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; errnoOnExhaustion: 'ENOSPC' | 'E2BIG' }): Layout | null {
+  const limits = { maxTdmrs: md.maxTdmrs, maxReservedPerTdmr: md.maxReservedPerTdmr, pamtEntrySize: md.pamtEntrySize, dynamicPamt: opts.dynamicPamt };
+  const result = sim.prepared.construct(limits, sim.engine);
   sim.construct = result;
   const blocks = sim.memlist.length;
-  const tdmrCount = result.ok ? result.tdmrs.length : Math.max(1, md.maxTdmrs);
+  const tdmrCount = result.ok ? result.table.count : Math.max(1, md.maxTdmrs);
   const start = sim.now;
   // The kernel's TDMR code walks the memory list and every PAMT once per TDMR.
   const cpuUs = (sim.cost('constructPerBlockTdmrNs') * blocks * tdmrCount) / 1000;
   sim.now += cpuUs;
   for (const w of result.warnings) sim.print(w);
-  sim.span('construct TDMRs', start, sim.now, 'caller CPU', `${blocks} memory blocks, ${result.ok ? `${result.tdmrs.length} TDMRs` : 'no TDMRs (construction failed)'}`);
+  sim.span('construct TDMRs', start, sim.now, () => ({
+    cpus: 'caller CPU',
+    detail: `${blocks} memory blocks, ${result.ok ? `${result.table.count} TDMRs` : 'no TDMRs (construction failed)'}`,
+  }));
   if (!result.ok) {
     const errno = result.error === 'PAMT_ALLOC_FAILED' ? 'ENOMEM' : opts.errnoOnExhaustion;
     const msg = result.error === 'TDMRS_EXHAUSTED'
@@ -316,46 +305,28 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
         ? `reserved areas exhausted in TDMR [${hex(result.tdmr!.base)}, ${hex(result.tdmr!.base + result.tdmr!.size)}): more than ${md.maxReservedPerTdmr} holes and PAMTs`
         : 'a PAMT could not be allocated (no contiguous free range on any node)';
     sim.fail('construct TDMRs', errno, msg);
-    return result;
+    return null;
   }
+  const { table } = result;
   const allocStart = sim.now;
   const fixed = sim.cost('allocFixedUs');
   const bw = sim.cost('allocBandwidthGBps') * GBPS;
-  let bytes = 0;
-  for (const t of result.tdmrs) bytes += pamtBytes(t);
-  sim.now += fixed * result.tdmrs.length + bytes / bw;
-  sim.span('allocate PAMTs', allocStart, sim.now, 'caller CPU', `${result.tdmrs.length} contiguous allocations, ${Math.floor(bytes / 1024)} KB`);
-  return result;
-}
-
-export function pamtBytes(t: Tdmr): number {
-  return t.pamt4k.size + t.pamt2m.size + t.pamt1g.size;
-}
-
-// One construction result is handed to CONFIG once per cost setting in a sweep: its TDMR_INFO
-// array is built once, frozen, so that CONFIG may also remember its verdict.
-const infoCache = new WeakMap<Tdmr[], Map<number, readonly TdmrInfo[]>>();
-
-export function tdmrInfos(tdmrs: Tdmr[], maxReserved: number): readonly TdmrInfo[] {
-  let byMax = infoCache.get(tdmrs);
-  if (!byMax) infoCache.set(tdmrs, (byMax = new Map()));
-  let infos = byMax.get(maxReserved);
-  if (!infos) {
-    infos = freezeTdmrInfos(tdmrs.map((t) => toTdmrInfo({ ...t, reserved: t.reserved.slice(0, maxReserved) })));
-    byMax.set(maxReserved, infos);
-  }
-  return infos;
+  const bytes = table.totalPamtBytes();
+  sim.now += fixed * table.count + bytes / bw;
+  sim.span('allocate PAMTs', allocStart, sim.now, () => ({ cpus: 'caller CPU', detail: `${table.count} contiguous allocations, ${Math.floor(bytes / 1024)} KB` }));
+  return { table, config: table };
 }
 
 /** TDH.SYS.CONFIG with the TDMR array and the global KeyID (+ the Dynamic PAMT request). */
-export function config(sim: Sim, lp: number, tdmrs: readonly TdmrInfo[], dynamicPamt: boolean): boolean {
+export function config(sim: Sim, lp: number, layout: Layout, dynamicPamt: boolean): boolean {
   const start = sim.now;
-  const dur = sim.cost('configUs') + sim.cost('configPerTdmrUs') * tdmrs.length;
+  const n = layout.table.count;
+  const dur = sim.cost('configUs') + sim.cost('configPerTdmrUs') * n;
   const r8 = globalKeyId(sim) | (dynamicPamt ? DYNAMIC_PAMT_CONFIG_BIT : 0n);
-  const args = { rcx: TDMR_ARRAY_PA, rdx: BigInt(tdmrs.length), r8, tdmrs };
+  const args = { rcx: TDMR_ARRAY_PA, rdx: BigInt(n), r8, tdmrs: layout.config };
   const r = sim.seamcall(LEAF.SYS_CONFIG, lp, args, dur);
   sim.now += dur;
-  sim.span('TDH.SYS.CONFIG', start, sim.now, `CPU ${lp}`, `${tdmrs.length} TDMRs, global KeyID ${globalKeyId(sim)}${dynamicPamt ? ', Dynamic PAMT' : ''}`);
+  sim.span('TDH.SYS.CONFIG', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: `${n} TDMRs, global KeyID ${globalKeyId(sim)}${dynamicPamt ? ', Dynamic PAMT' : ''}` }));
   if (r.status !== 0n) {
     sim.failSeamcall('TDH.SYS.CONFIG', LEAF.SYS_CONFIG, r, false, args);
     return false;
@@ -372,7 +343,7 @@ export const DYNAMIC_PAMT_CONFIG_BIT = 1n << 16n;
 export function wbinvd(sim: Sim, why: string): void {
   const start = sim.now;
   sim.now += sim.cost('wbinvdUs');
-  sim.span('WBINVD', start, sim.now, 'all CPUs', why, [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }]);
+  sim.span('WBINVD', start, sim.now, () => ({ cpus: 'all CPUs', detail: why, ops: [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }] }));
 }
 
 /** TDH.SYS.KEY.CONFIG on the first online CPU of each package, one package at a time. */
@@ -387,15 +358,18 @@ export function keyConfig(sim: Sim): boolean {
     sim.now += per;
     n++;
     if (r.status !== 0n) {
-      sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${cpus(n)} one after another`, `failed on package ${lp.package}`);
+      const done = n;
+      sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, () => ({ cpus: `${cpus(done)} one after another`, detail: `failed on package ${lp.package}` }));
       sim.failSeamcall('TDH.SYS.KEY.CONFIG', LEAF.SYS_KEY_CONFIG, r, false);
       return false;
     }
   }
   const missing = sim.platform.cpus.packages - leaders.length;
-  sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, `${cpus(n)} one after another`,
-    missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
-    [{ kind: 'serial', count: n, fixedUs: sim.cost('smpCallOnCpuUs'), medianUs: sim.cost('keyConfigUs'), sigma: sim.sigma('keyConfigUs') }]);
+  sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, () => ({
+    cpus: `${cpus(n)} one after another`,
+    detail: missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
+    ops: [{ kind: 'serial', count: n, fixedUs: sim.cost('smpCallOnCpuUs'), medianUs: sim.cost('keyConfigUs'), sigma: sim.sigma('keyConfigUs') }],
+  }));
   return true;
 }
 
@@ -404,7 +378,7 @@ export function keyConfig(sim: Sim): boolean {
  * when it becomes free (lanes = 1: mainline's serial loop). A TDMR is owned by one CPU at a
  * time, as the module's per-TDMR mutex requires.
  */
-export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: readonly Lp[], stepName = 'TDH.SYS.TDMR.INIT'): boolean {
+export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepName = 'TDH.SYS.TDMR.INIT'): boolean {
   const start = sim.now;
   const perCall = sim.cost('tdmrInitCallUs');
   const laneFree = cpus.map(() => start);
@@ -412,51 +386,55 @@ export function tdmrInit(sim: Sim, tdmrs: Tdmr[], cpus: readonly Lp[], stepName 
   const chunk = Number(sim.module.chunkBytes());
   const calls: number[] = [];
   let end = start;
-  for (let i = 0; i < tdmrs.length; i++) {
+  for (let i = 0; i < tdmrs.count; i++) {
     let lane = 0;
     for (let k = 1; k < laneFree.length; k++) if (laneFree[k] < laneFree[lane]) lane = k;
     const lp = cpus[lane].id;
     const at = laneFree[lane];
-    const r = sim.module.tdmrInitBulk(lp, BigInt(tdmrs[i].base), Infinity, at, perCall);
-    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, at + r.calls * perCall, r.status, `rcx=${hex(tdmrs[i].base)}`);
+    const base = tdmrs.base(i);
+    const r = sim.module.tdmrInitBulk(lp, BigInt(base), Infinity, at, perCall);
     const doneAt = at + r.calls * perCall;
+    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, doneAt, r.status, () => `rcx=${hex(base)}`);
     laneFree[lane] = doneAt;
     end = Math.max(end, doneAt);
     calls.push(r.calls);
     if (isError(r.status)) {
       sim.now = end;
-      sim.span(stepName, start, sim.now, cpuList(cpus), `failed on TDMR ${i}`);
-      sim.failSeamcall(stepName, LEAF.SYS_TDMR_INIT, { status: r.status, name: '' }, true, { rcx: BigInt(tdmrs[i].base) });
+      sim.span(stepName, start, sim.now, () => ({ cpus: cpuList(cpus), detail: `failed on TDMR ${i}` }));
+      sim.failSeamcall(stepName, LEAF.SYS_TDMR_INIT, { status: r.status, name: '' }, true, { rcx: BigInt(base) });
       return false;
     }
-    sim.tdmrInitWindows.push({ tdmr: i, startUs: at, endUs: doneAt, perCallUs: perCall, chunkBytes: chunk });
+    sim.tdmrInitWindows.push({ tdmr: i, base, size: tdmrs.size(i), startUs: at, endUs: doneAt, perCallUs: perCall, chunkBytes: chunk });
   }
   sim.now = end;
-  const total = calls.reduce((a, b) => a + b, 0);
-  sim.span(stepName, start, sim.now, cpus.length === 1 ? `CPU ${cpus[0].id}` : `${cpus.length} CPUs in parallel`,
-    `${tdmrs.length} TDMRs, ${total} calls of ${chunk / SZ_1M} MiB`,
-    [{ kind: 'tdmrs', calls, medianUs: perCall, sigma: sim.sigma('tdmrInitCallUs'), lanes: cpus.length }]);
+  sim.span(stepName, start, sim.now, () => {
+    const total = calls.reduce((a, b) => a + b, 0);
+    return {
+      cpus: cpus.length === 1 ? `CPU ${cpus[0].id}` : `${cpus.length} CPUs in parallel`,
+      detail: `${tdmrs.count} TDMRs, ${total} calls of ${chunk / SZ_1M} MiB`,
+      ops: [{ kind: 'tdmrs', calls, medianUs: perCall, sigma: sim.sigma('tdmrInitCallUs'), lanes: cpus.length }],
+    };
+  });
   return true;
 }
 
 const ERRATUM_MODELS = new Set(['sapphirerapids', 'emeraldrapids']);
 
 /** After a failure once KEY.CONFIG began: WBINVD, then (erratum CPUs) MOVDIR64B over all PAMTs. */
-export function resetPamts(sim: Sim, tdmrs: Tdmr[], movdir64b: boolean): void {
+export function resetPamts(sim: Sim, tdmrs: TdmrTable, movdir64b: boolean): void {
   wbinvd(sim, 'flush PAMT cache lines before freeing them');
   if (!movdir64b || !ERRATUM_MODELS.has(sim.platform.cpus.model)) return;
-  let bytes = 0;
-  for (const t of tdmrs) bytes += pamtBytes(t);
+  const bytes = tdmrs.totalPamtBytes();
   const start = sim.now;
   sim.now += bytes / (sim.cost('movdir64bBandwidthGBps') * GBPS);
-  sim.span('MOVDIR64B PAMT reset', start, sim.now, 'caller CPU', `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum`);
+  sim.span('MOVDIR64B PAMT reset', start, sim.now, () => ({ cpus: 'caller CPU', detail: `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum` }));
 }
 
-export function pamtKbLine(sim: Sim, tdmrs: Tdmr[], fmt: 'mainline' | 'v7'): void {
-  let bytes = 0;
-  for (const t of tdmrs) bytes += pamtBytes(t);
-  const kb = Math.floor(bytes / 1024);
-  sim.print(fmt === 'mainline' ? `${kb} KB allocated for PAMT` : `${kb} KBs allocated for PAMT.`);
+export function pamtKbLine(sim: Sim, tdmrs: TdmrTable, fmt: 'mainline' | 'v7'): void {
+  sim.print(() => {
+    const kb = Math.floor(tdmrs.totalPamtBytes() / 1024);
+    return fmt === 'mainline' ? `${kb} KB allocated for PAMT` : `${kb} KBs allocated for PAMT.`;
+  });
 }
 
 /** The memory-hotplug notifier's rule after a successful init. */

@@ -22,7 +22,7 @@ function checkConvertible(sim: Sim): boolean {
   }
   for (const b of sim.memlist) {
     if (!cmrs.some((c) => b.start >= c.start && b.end <= c.end)) {
-      sim.print(`Memory region [${hex(b.start)}, ${hex(b.end)}) is not TDX convertible memory.`);
+      sim.print(() => `Memory region [${hex(b.start)}, ${hex(b.end)}) is not TDX convertible memory.`);
       sim.fail('memory list', 'EINVAL', `memory [${hex(b.start)}, ${hex(b.end)}) is not inside one CMR: not TDX convertible memory`);
       return false;
     }
@@ -38,13 +38,13 @@ function shutdownModule(sim: Sim): void {
   const per = sim.cost('lpInitUs');
   for (const lp of lps) sim.seamcall(LEAF.SYS_LP_SHUTDOWN, lp.id, {}, per, at);
   sim.now = at + per;
-  sim.span('TDH.SYS.LP.SHUTDOWN', start, sim.now, `${cpus(lps.length)} at once`, 'shut the module down after the failure');
+  sim.span('TDH.SYS.LP.SHUTDOWN', start, sim.now, () => ({ cpus: `${cpus(lps.length)} at once`, detail: 'shut the module down after the failure' }));
 }
 
 function failV7(sim: Sim, sysInitDone: boolean): void {
   const inner = sim.outcome.error;
   if (!inner) return;
-  sim.print(`initialization failed (${inner.errno})`);
+  sim.print(() => `initialization failed (${inner.errno})`);
   if (!sysInitDone) return;
   shutdownModule(sim);
   sim.outcome = {
@@ -83,14 +83,14 @@ export const v7_2022: KernelPolicy = {
     if (!md || !checkConvertible(sim)) return failV7(sim, true);
     const built = layoutTdmrs(sim, md, { dynamicPamt: false, errnoOnExhaustion: 'E2BIG' });
     if (!built) return failV7(sim, true);
-    if (!config(sim, caller, built.infos, false)) return failV7(sim, true);
+    if (!config(sim, caller, built, false)) return failV7(sim, true);
     calibratedOverhead(sim);
     wbinvd(sim, 'flush PAMT cache lines written with KeyID 0');
-    if (!keyConfig(sim) || !tdmrInit(sim, built.tdmrs, [online[0]])) {
-      resetPamts(sim, built.tdmrs, false);
+    if (!keyConfig(sim) || !tdmrInit(sim, built.table, [online[0]])) {
+      resetPamts(sim, built.table, false);
       return failV7(sim, true);
     }
-    pamtKbLine(sim, built.tdmrs, 'v7');
+    pamtKbLine(sim, built.table, 'v7');
     sim.succeed();
     sim.print('module initialized.');
   },

@@ -11,7 +11,7 @@ import { parseU64 } from '../../platform/units.js';
 import { applySets } from '../../platform/load.js';
 import { validatePlatform } from '../../platform/validate.js';
 import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/socketMemoryMap.js';
-import type { Platform } from '../../platform/types.js';
+import { prepare, type PreparedPlatform } from '../prepared.js';
 import type { SweepPlan } from './spec.js';
 import { socketLayout } from './inferSocketLayout.js';
 import { maxOf } from '../../util/extent.js';
@@ -20,7 +20,7 @@ const GiB = 2 ** 30;
 const PLATFORM_CACHE = 256;
 
 export interface RowSetup {
-  platform: Platform;
+  prepared: PreparedPlatform;
   policy: string | undefined;
   costOverrides: Record<string, number>;
 }
@@ -34,7 +34,8 @@ export class PlatformBuilder {
   private readonly platformAxes: number[] = [];
   private readonly costAxes: number[] = [];
   private policyAxis = -1;
-  private readonly cache = new Map<string, Platform | InvalidRow>();
+  /** The prepared platforms of recent rows (their constructions and verdicts go with them). */
+  private readonly cache = new Map<string, PreparedPlatform | InvalidRow>();
   private readonly layouts = new Map<string, LayoutDoc>();
   private readonly distanceMatrices = new Map<string, number[][]>();
 
@@ -51,21 +52,21 @@ export class PlatformBuilder {
    * platform-changing axes (the caller has them as value indices, cheaper than the values).
    */
   setup(values: unknown[], key: string): RowSetup | InvalidRow {
-    let platform = this.cache.get(key);
-    if (platform === undefined) {
-      platform = this.build(values);
+    let prepared = this.cache.get(key);
+    if (prepared === undefined) {
+      prepared = this.build(values);
       // A small LRU: Map keeps insertion order, so the oldest entry is the first.
       if (this.cache.size >= PLATFORM_CACHE) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, platform);
+      this.cache.set(key, prepared);
     }
-    if ('invalid' in platform) return platform;
+    if ('invalid' in prepared) return prepared;
     const costOverrides: Record<string, number> = {};
     for (const a of this.costAxes) {
       const v = values[a];
       if (v !== undefined) costOverrides[this.plan.axes[a].name.slice('costs.'.length)] = v as number;
     }
     const policy = this.policyAxis >= 0 ? (values[this.policyAxis] as string | undefined) : undefined;
-    return { platform, policy, costOverrides };
+    return { prepared, policy, costOverrides };
   }
 
   /** The key of a row given its values, for callers without value indices (lists). */
@@ -73,7 +74,7 @@ export class PlatformBuilder {
     return JSON.stringify(this.platformAxes.map((a) => values[a] ?? null));
   }
 
-  private build(values: unknown[]): Platform | InvalidRow {
+  private build(values: unknown[]): PreparedPlatform | InvalidRow {
     const { plan } = this;
     // The base is shared by every row: copy only what a row changes (a structural axis
     // replaces whole members; a set axis writes along its path, so that path is copied).
@@ -93,7 +94,7 @@ export class PlatformBuilder {
     try {
       this.applyStructural(doc, s);
       applySets(doc, sets);
-      return validatePlatform(doc);
+      return prepare(validatePlatform(doc));
     } catch (e) {
       if (e instanceof InputError) return { invalid: e.message };
       if (e instanceof Error && e.message.startsWith('a NUMA node')) return { invalid: e.message };
@@ -101,15 +102,11 @@ export class PlatformBuilder {
     }
   }
 
-  /** One frozen matrix per socket layout, so validation parses it once (see parseDistance). */
+  /** One matrix per socket layout (validation copies what it keeps). */
   private distanceMatrix(sockets: number, snc: number, sl: Parameters<typeof distances>[0]): number[][] {
     const key = `${sockets}/${snc}`;
     let m = this.distanceMatrices.get(key);
-    if (!m) {
-      m = withHotplugNodes(distances(sl, 12, 21), this.plan.layout.hotplugNodes);
-      for (const row of m) Object.freeze(row);
-      this.distanceMatrices.set(key, (m = Object.freeze(m) as number[][]));
-    }
+    if (!m) this.distanceMatrices.set(key, (m = withHotplugNodes(distances(sl, 12, 21), this.plan.layout.hotplugNodes)));
     return m;
   }
 

@@ -3,11 +3,8 @@
 // the thread that evaluated them).
 
 import type { ConstructEngine } from '../../kernels/engine.js';
-import type { ConstructInput, ConstructResult } from '../../construct/types.js';
-import { toConstructInput } from '../../construct/input.js';
-import { costValuesWith } from '../costs.js';
 import { simulateSummary } from '../simulate.js';
-import type { Platform } from '../../platform/types.js';
+import type { PreparedPlatform, ConstructLimits } from '../prepared.js';
 import { PlatformBuilder } from './build.js';
 import { gridValueIndices, type SweepPlan } from './spec.js';
 
@@ -38,73 +35,31 @@ export interface RowRange {
 }
 
 /**
- * Construction results by input, so a platform simulated under several policies or cost
- * settings is constructed once, and the platforms of a chunk are constructed in one batch
- * call. An input is identified by the platform arrays it shares (same platform object, same
- * arrays) and the scalars simulate() may change per run.
+ * Constructs, in one engine call, what the policies will most likely ask of these platforms
+ * (their own module's limits), so that a chunk's constructions cross into WASM once. Each
+ * result is remembered by its platform; a policy asking under other limits constructs then.
  */
-class ConstructMemo implements ConstructEngine {
-  private readonly byMemory = new WeakMap<object, Map<string, { input: ConstructInput; result: ConstructResult }>>();
-
-  constructor(private readonly inner: ConstructEngine) {}
-
-  private static key(i: ConstructInput): string {
-    return `${i.holes}|${i.maxTdmrs}|${i.maxReservedPerTdmr}|${i.pamtEntrySize.join(',')}|${i.dynamicPamt ? 1 : 0}`;
+function prefetch(platforms: Iterable<PreparedPlatform>, engine: ConstructEngine): void {
+  const missing: { p: PreparedPlatform; limits: ConstructLimits }[] = [];
+  for (const p of platforms) {
+    const limits = p.defaultLimits();
+    if (p.platform.memory.length && !p.hasConstruction(limits)) missing.push({ p, limits });
   }
-
-  private find(input: ConstructInput): ConstructResult | undefined {
-    const hit = this.byMemory.get(input.memory)?.get(ConstructMemo.key(input));
-    if (!hit) return undefined;
-    const h = hit.input;
-    return h.reserved === input.reserved && h.cmrs === input.cmrs && h.nodeDistance === input.nodeDistance ? hit.result : undefined;
-  }
-
-  private store(input: ConstructInput, result: ConstructResult): void {
-    let m = this.byMemory.get(input.memory);
-    if (!m) {
-      m = new Map();
-      this.byMemory.set(input.memory, m);
-    }
-    m.set(ConstructMemo.key(input), { input, result });
-  }
-
-  one(input: ConstructInput): ConstructResult {
-    const hit = this.find(input);
-    if (hit) return hit;
-    const result = this.inner.one(input);
-    this.store(input, result);
-    return result;
-  }
-
-  batch(inputs: ConstructInput[]): ConstructResult[] {
-    const missing = inputs.filter((i) => !this.find(i));
-    if (missing.length) {
-      const results = this.inner.batch(missing);
-      missing.forEach((input, k) => this.store(input, results[k]));
-    }
-    return inputs.map((i) => this.find(i)!);
-  }
-
-  /** Constructs, in one call, what the policies will most likely ask for these platforms. */
-  prefetch(platforms: Platform[]): void {
-    const inputs = platforms.map((p) => ({ ...toConstructInput(p), dynamicPamt: p.module.features.dynamicPamt }));
-    const missing = inputs.filter((i) => i.memory.length && !this.find(i));
-    if (missing.length > 1) this.batch(missing);
-  }
+  if (missing.length < 2) return;
+  const results = engine.tables(missing.map(({ p, limits }) => p.constructInput(limits)));
+  missing.forEach(({ p, limits }, k) => p.rememberConstruction(limits, results[k]!));
 }
 
 export class SweepEvaluator {
   private readonly builder: PlatformBuilder;
-  private readonly engine: ConstructMemo;
   private readonly idx: number[];
   private readonly platformAxes: number[];
 
   constructor(
     private readonly plan: SweepPlan,
-    engine: ConstructEngine,
+    private readonly engine: ConstructEngine,
   ) {
     this.builder = new PlatformBuilder(plan);
-    this.engine = new ConstructMemo(engine);
     this.idx = new Array(plan.axes.length);
     this.platformAxes = plan.axes.flatMap((a, i) => (a.kind === 'structural' || a.kind === 'set' ? [i] : []));
   }
@@ -130,9 +85,9 @@ export class SweepEvaluator {
       const { values, key } = this.values(range.start + i * range.step);
       setups.push(this.builder.setup(values, key));
     }
-    const platforms = new Set<Platform>();
-    for (const s of setups) if (!('invalid' in s)) platforms.add(s.platform);
-    this.engine.prefetch([...platforms]);
+    const platforms = new Set<PreparedPlatform>();
+    for (const s of setups) if (!('invalid' in s)) platforms.add(s.prepared);
+    prefetch(platforms, this.engine);
     for (let i = 0; i < count; i++) {
       const s = setups[i];
       const n = i * NUMS;
@@ -144,16 +99,15 @@ export class SweepEvaluator {
         strs[t + 2] = s.invalid;
         continue;
       }
-      const p = s.platform;
-      let bytes = 0;
-      for (const r of p.memory) bytes += r.end - r.start;
+      const { prepared } = s;
+      const p = prepared.platform;
       // GiB to the MiB (3 decimals): exact for any memory map of whole MiB ranges.
-      nums[n + 9] = Math.round((bytes / 2 ** 30) * 1000) / 1000;
+      nums[n + 9] = Math.round((prepared.memoryBytes / 2 ** 30) * 1000) / 1000;
       nums[n + 10] = p.cpus.lps.length;
       nums[n + 11] = p.cpus.packages;
-      const costs = costValuesWith(s.platform, s.costOverrides);
+      const costs = prepared.costValues(s.costOverrides);
       // parameters feed only the report's parameter table, which a row does not have.
-      const m = simulateSummary(s.platform, { policy: s.policy, engine: this.engine, costs, parameters: [] });
+      const m = simulateSummary(prepared, { policy: s.policy, engine: this.engine, costs, parameters: [] });
       nums[n] = m.outcome.initialized ? 1 : 0;
       nums[n + 1] = m.tdmrsUsed;
       nums[n + 2] = m.reservedAreasUsed;

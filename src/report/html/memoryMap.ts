@@ -147,12 +147,12 @@ export function memoryHoles(memory: Range[]): Range[] {
   return holes;
 }
 
-/** The TDMR a failed construction names in its message ("TDMR [0x0, 0x80000000)"), if any. */
+/** The TDMR a failed construction ran out of reserved areas in, if any. */
 function failedTdmr(result: SimulationResult): Range | null {
-  const m = /TDMR \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/i.exec(result.outcome.error?.message ?? '');
-  if (!m) return null;
-  const r = { start: parseHex(m[1]), end: parseHex(m[2]) };
-  return Number.isFinite(r.start) && Number.isFinite(r.end) && r.end > r.start ? r : null;
+  const t = result.construct.failedTdmr;
+  if (!t) return null;
+  const start = parseHex(t.base);
+  return { start, end: start + parseHex(t.size) };
 }
 
 interface Ctx {

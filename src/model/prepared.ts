@@ -1,0 +1,176 @@
+// A platform prepared for simulation: the one owner of everything the model derives from a
+// validated platform document. prepare() reads the platform once; the simulation, the module
+// model, the policies and the sweep are handed the PreparedPlatform and read from it instead
+// of deriving (or caching behind object identity) the same things again.
+//
+// Lifetime: a PreparedPlatform lives as long as its holder keeps it: one simulate() call, or
+// one entry of a sweep builder's bounded cache (src/model/sweep/build.ts). What it remembers
+// (constructions per set of module limits, CONFIG verdicts per constructed table, cost values)
+// goes with it. It never changes the platform, and nothing here is frozen: a caller who changes
+// the platform afterwards prepares it again.
+
+import type { Lp, Platform } from '../platform/types.js';
+import type { ConstructInput, ConstructTableResult, NodeRange } from '../construct/types.js';
+import { tdmrTableOf, type TdmrTable } from '../construct/tdmrTable.js';
+import { toConstructInput } from '../construct/input.js';
+import { buildMemlist } from '../reference/construct.js';
+import type { ConstructEngine } from '../kernels/engine.js';
+import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, moduleTables, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
+import { costValues, resolveCosts, costValuesWith } from './costs.js';
+
+/** The CPU subsets the steps of a policy run on, in LP order. */
+export interface CpuSets {
+  /** Online in Linux now. */
+  online: readonly Lp[];
+  /** Reached by KVM's per-CPU enabling: online then, whether or not they still are. */
+  enabled: readonly Lp[];
+  enabledIds: readonly number[];
+  /** The first online LP of each package. */
+  packageLeaders: readonly Lp[];
+  /** The first online LP of each NUMA node. */
+  nodeLeaders: readonly Lp[];
+}
+
+/** The module limits a construction ran under (what the kernel read from the module). */
+export interface ConstructLimits {
+  maxTdmrs: number;
+  maxReservedPerTdmr: number;
+  pamtEntrySize: [number, number, number];
+  dynamicPamt: boolean;
+}
+
+/** A TDMR layout the platform document brings (platform.tdmrs), in both forms CONFIG may take. */
+export interface WrittenLayout {
+  table: TdmrTable;
+  /** Register-exact TDMR_INFO: a layout written by hand may hold values no double holds. */
+  infos: readonly TdmrInfo[];
+}
+
+export class PreparedPlatform {
+  readonly cpus: CpuSets;
+  /** What MCHECK and the loaded module tell the module model about this platform. */
+  readonly moduleConfig: ModuleConfig;
+  /** What a module derives from that configuration (LP table, KeyID layout, CONFIG verdicts). */
+  readonly moduleTables: ModuleTables;
+  /** Memory in the platform's memory map, bytes. */
+  readonly memoryBytes: number;
+  private memlistOnce: NodeRange[] | null = null;
+  private writtenOnce: WrittenLayout | null | undefined = undefined;
+  private readonly constructions = new Map<string, ConstructTableResult>();
+  private costBase: Readonly<Record<string, number>> | null = null;
+
+  constructor(readonly platform: Platform) {
+    this.cpus = cpuSets(platform.cpus.lps);
+    this.moduleConfig = moduleConfig(platform);
+    this.moduleTables = moduleTables(this.moduleConfig);
+    let bytes = 0;
+    for (const m of platform.memory) bytes += m.end - m.start;
+    this.memoryBytes = bytes;
+  }
+
+  /** build_tdx_memlist() of this platform. */
+  get memlist(): NodeRange[] {
+    return (this.memlistOnce ??= buildMemlist(this.platform.memory));
+  }
+
+  /** The construction input under the given module limits. */
+  constructInput(limits: ConstructLimits): ConstructInput {
+    return { ...toConstructInput(this.platform), ...limits };
+  }
+
+  /** The limits the platform's own module reports (what a construction most likely runs under). */
+  defaultLimits(): ConstructLimits {
+    const m = this.platform.module;
+    return {
+      maxTdmrs: m.maxTdmrs,
+      maxReservedPerTdmr: m.maxReservedPerTdmr,
+      pamtEntrySize: [m.pamtEntrySize4k, m.pamtEntrySize2m, m.pamtEntrySize1g],
+      dynamicPamt: m.features.dynamicPamt,
+    };
+  }
+
+  /** construct_tdmrs under these limits, on the engine, once per set of limits. */
+  construct(limits: ConstructLimits, engine: ConstructEngine): ConstructTableResult {
+    const key = limitsKey(limits);
+    let r = this.constructions.get(key);
+    if (!r) this.constructions.set(key, (r = engine.tables([this.constructInput(limits)])[0]!));
+    return r;
+  }
+
+  /** Whether a construction under these limits is already known (a batch may supply it). */
+  hasConstruction(limits: ConstructLimits): boolean {
+    return this.constructions.has(limitsKey(limits));
+  }
+
+  /** A construction made in a batch with other platforms' (src/model/sweep/evaluate.ts). */
+  rememberConstruction(limits: ConstructLimits, result: ConstructTableResult): void {
+    this.constructions.set(limitsKey(limits), result);
+  }
+
+  /** The layout the document brings (platform.tdmrs), or null. */
+  writtenLayout(): WrittenLayout | null {
+    if (this.writtenOnce === undefined) this.writtenOnce = writtenLayout(this.platform);
+    return this.writtenOnce;
+  }
+
+  /** Cost values by name: the platform's resolved defaults with these overrides checked and applied. */
+  costValues(overrides: Record<string, number> = {}): Record<string, number> {
+    this.costBase ??= costValues(resolveCosts(this.platform));
+    return costValuesWith(this.costBase, overrides);
+  }
+}
+
+export function prepare(platform: Platform): PreparedPlatform {
+  return new PreparedPlatform(platform);
+}
+
+function limitsKey(l: ConstructLimits): string {
+  return `${l.maxTdmrs}|${l.maxReservedPerTdmr}|${l.pamtEntrySize[0]},${l.pamtEntrySize[1]},${l.pamtEntrySize[2]}|${l.dynamicPamt ? 1 : 0}`;
+}
+
+function cpuSets(lps: readonly Lp[]): CpuSets {
+  const enabled = lps.filter((l) => l.online || l.offlinedAfterLpInit);
+  const online = lps.filter((l) => l.online);
+  const firstOf = (key: (l: Lp) => number): Lp[] => {
+    const seen = new Set<number>();
+    return online.filter((l) => !seen.has(key(l)) && !!seen.add(key(l)));
+  };
+  return { online, enabled, enabledIds: enabled.map((l) => l.id), packageLeaders: firstOf((l) => l.package), nodeLeaders: firstOf((l) => l.node) };
+}
+
+function moduleConfig(p: Platform): ModuleConfig {
+  let features0 = 0n;
+  if (p.module.features.noRbpMod) features0 |= FEATURES0_NO_RBP_MOD;
+  if (p.module.features.dynamicPamt) features0 |= FEATURES0_DYNAMIC_PAMT;
+  return {
+    loaded: p.module.loaded,
+    version: p.module.version,
+    maxTdmrs: p.module.maxTdmrs,
+    maxReservedPerTdmr: p.module.maxReservedPerTdmr,
+    pamtEntrySize: [p.module.pamtEntrySize4k, p.module.pamtEntrySize2m, p.module.pamtEntrySize1g],
+    features0,
+    lps: p.cpus.lps.map((l) => ({ id: l.id, package: l.package })),
+    cmrs: p.cmrs.map((r) => ({ start: BigInt(r.start), end: BigInt(r.end) })),
+    keyids: { mktme: p.keyids.mktme, tdx: p.keyids.tdx },
+  };
+}
+
+function writtenLayout(p: Platform): WrittenLayout | null {
+  const own = p.tdmrs;
+  if (!own) return null;
+  const infos: TdmrInfo[] = own.map((t) => ({
+    base: t.base, size: t.size,
+    pamt4kBase: t.pamt4k.base, pamt4kSize: t.pamt4k.size,
+    pamt2mBase: t.pamt2m.base, pamt2mSize: t.pamt2m.size,
+    pamt1gBase: t.pamt1g.base, pamt1gSize: t.pamt1g.size,
+    reserved: t.reserved,
+  }));
+  const table = tdmrTableOf(own.map((t) => ({
+    base: Number(t.base), size: Number(t.size), nid: 0,
+    pamt4k: { base: Number(t.pamt4k.base), size: Number(t.pamt4k.size) },
+    pamt2m: { base: Number(t.pamt2m.base), size: Number(t.pamt2m.size) },
+    pamt1g: { base: Number(t.pamt1g.base), size: Number(t.pamt1g.size) },
+    reserved: t.reserved.map((a) => ({ offset: Number(a.offset), size: Number(a.size) })),
+  })));
+  return { table, infos };
+}
