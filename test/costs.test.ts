@@ -74,7 +74,7 @@ describe('cost parameters', () => {
     for (const v of [1000, 4 * 2 ** 20, 16 * 2 ** 20]) {
       expect(() => resolveCosts(platform(), { tdmrChunkBytes: v })).toThrow(/^costs\.tdmrChunkBytes: fixed by the TDX module \(intel\/tdx-module tdh_sys_tdmr_init\.c[^\n]*not settable/);
       expect(() => resolveCosts(platform({ costs: { tdmrChunkBytes: v } }))).toThrow(/^costs\.tdmrChunkBytes: fixed by the TDX module/);
-      expect(() => costValuesWith(platform(), { tdmrChunkBytes: v })).toThrow(/^costs\.tdmrChunkBytes: fixed by the TDX module/);
+      expect(() => costValuesWith(costValues(resolveCosts(platform())), { tdmrChunkBytes: v })).toThrow(/^costs\.tdmrChunkBytes: fixed by the TDX module/);
     }
     expect(() => resolveCosts(platform(), { tdmrInitCallMs: 1 })).toThrow(/\(valid: tdmrInitCallUs, lpInitUs, /);
   });
@@ -88,12 +88,12 @@ describe('cost parameters', () => {
     for (const p of [platform(), withDoc]) {
       for (const o of cases) {
         const want = costValues(resolveCosts(p, o));
-        const got = costValuesWith(p, o);
+        const got = costValuesWith(costValues(resolveCosts(p)), o);
         expect(Object.entries(got)).toEqual(Object.entries(want));
       }
       for (const bad of [{ tdmrInitCallMs: 1 }, { lpInitUs: -1 }, { fooSigma: 1 }, { tdmrChunkBytes: 1000 }]) {
-        expect(() => costValuesWith(p, bad)).toThrow(new RegExp(`^costs\\.${Object.keys(bad)[0]}: `));
-        expect(() => costValuesWith(p, bad)).toThrow((() => { try { resolveCosts(p, bad); } catch (e) { return (e as Error).message; } return 'no error'; })());
+        expect(() => costValuesWith(costValues(resolveCosts(p)), bad)).toThrow(new RegExp(`^costs\\.${Object.keys(bad)[0]}: `));
+        expect(() => costValuesWith(costValues(resolveCosts(p)), bad)).toThrow((() => { try { resolveCosts(p, bad); } catch (e) { return (e as Error).message; } return 'no error'; })());
       }
     }
   });

@@ -8,8 +8,8 @@ import {
   STATUS,
   checkConfig,
   checkConfigExact,
-  checkConfigMemo,
-  freezeTdmrInfos,
+  ConfigVerdicts,
+  tdmrInfosOf,
   hexStatus,
   isPlainPa,
   keyIdLayout,
@@ -20,6 +20,7 @@ import {
   type TdmrInfo,
 } from '../src/model/module/index.js';
 import { plainTdmrsPass } from '../src/model/module/configPlain.js';
+import { tdmrTableOf, type TdmrTable } from '../src/construct/tdmrTable.js';
 import { GiB, MiB, pamtSizes } from './module.fixture.js';
 import { rng } from './helpers/randomPlatform.js';
 
@@ -330,24 +331,36 @@ describe('CONFIG checks: indexed implementation = the module’s literal loops',
     expect(plainTdmrsPass({ tdmrs: high }, 1, wide, keyIdLayout(wide.keyids, 60), false)).toBe(false);
   });
 
-  it('a remembered verdict equals a fresh one; unfrozen inputs are never remembered', () => {
-    const r = rng(20261122);
+  it('a TDMR table is judged as its register-exact entries are, on the exact path and the plain one', () => {
+    const r = rng(20261206);
     for (let n = 0; n < 1500; n++) {
       const { tdmrs, env } = randomCase(r);
-      const fresh = checkConfig({ tdmrs }, env);
-      const frozenEnv = { ...env, cmrs: Object.freeze(env.cmrs.map((c) => Object.freeze({ ...c }))) };
-      const infos = freezeTdmrInfos(tdmrs.map((t) => ({ ...t, reserved: t.reserved.map((a) => ({ ...a })) })));
-      expect(checkConfigMemo({ tdmrs: infos }, frozenEnv)).toEqual(fresh);
-      // Asked again (a later sweep row): the same verdict object.
-      expect(checkConfigMemo({ tdmrs: infos }, frozenEnv)).toBe(checkConfigMemo({ tdmrs: infos }, frozenEnv));
-      // Another environment on the same TDMRs is judged afresh.
-      const tighter = { ...frozenEnv, maxTdmrs: Math.max(1, tdmrs.length - 1) };
-      expect(checkConfigMemo({ tdmrs: infos }, tighter)).toEqual(checkConfig({ tdmrs }, tighter));
+      const table = exactTableOf(tdmrs);
+      if (!table) continue;
+      expect(tdmrInfosOf(table, env.maxReservedPerTdmr)).toEqual(tdmrs.map((t) => ({ ...t, reserved: t.reserved.slice(0, env.maxReservedPerTdmr) })));
+      expect(checkConfig({ tdmrs: table }, env)).toEqual(checkConfig({ tdmrs }, env));
+      expect(checkConfigExact({ tdmrs: table }, env)).toEqual(checkConfigExact({ tdmrs }, env));
     }
-    // An array the caller can still change is checked every time.
+  });
+
+  it('ConfigVerdicts remembers a table\'s verdict per operands, and checks register-exact arrays every time', () => {
+    const r = rng(20261122);
+    for (let n = 0; n < 500; n++) {
+      const { tdmrs, env } = randomCase(r);
+      const table = exactTableOf(tdmrs);
+      if (!table) continue;
+      const memo = new ConfigVerdicts();
+      const fresh = checkConfig({ tdmrs }, env);
+      expect(memo.verdict({ tdmrs: table }, env)).toEqual(fresh);
+      // Asked again (a later sweep row): the same verdict object.
+      expect(memo.verdict({ tdmrs: table }, env)).toBe(memo.verdict({ tdmrs: table }, env));
+      // Other operands on the same table are judged afresh.
+      const r8 = BigInt(env.keyids.mktme + 2);
+      expect(memo.verdict({ tdmrs: table, r8 }, env)).toEqual(checkConfig({ tdmrs, r8 }, env));
+    }
     const { tdmrs, env } = randomCase(rng(7));
-    const a = checkConfigMemo({ tdmrs }, env);
-    expect(checkConfigMemo({ tdmrs }, env)).not.toBe(a);
+    const memo = new ConfigVerdicts();
+    expect(memo.verdict({ tdmrs }, env)).not.toBe(memo.verdict({ tdmrs }, env));
   });
 
   it('stays fast for far more TDMRs than a module allows', () => {
@@ -366,3 +379,19 @@ describe('CONFIG checks: indexed implementation = the module’s literal loops',
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
+
+/** The flat table of register-exact entries whose values all fit a double exactly, else null. */
+function exactTableOf(infos: TdmrInfo[]): TdmrTable | null {
+  const exact = (b: bigint) => b >= 0n && b <= BigInt(Number.MAX_SAFE_INTEGER);
+  for (const t of infos) {
+    const values = [t.base, t.size, t.pamt4kBase, t.pamt4kSize, t.pamt2mBase, t.pamt2mSize, t.pamt1gBase, t.pamt1gSize, ...t.reserved.flatMap((a) => [a.offset, a.size])];
+    if (!values.every(exact)) return null;
+  }
+  return tdmrTableOf(infos.map((t) => ({
+    base: Number(t.base), size: Number(t.size), nid: 0,
+    pamt4k: { base: Number(t.pamt4kBase), size: Number(t.pamt4kSize) },
+    pamt2m: { base: Number(t.pamt2mBase), size: Number(t.pamt2mSize) },
+    pamt1g: { base: Number(t.pamt1gBase), size: Number(t.pamt1gSize) },
+    reserved: t.reserved.map((a) => ({ offset: Number(a.offset), size: Number(a.size) })),
+  })));
+}

@@ -13,10 +13,13 @@ const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;
 
+/** A TDMR.INIT window of a test case, naming its TDMR by index (ranged() adds the range). */
+type Window = Omit<InitWindow, 'base' | 'size'>;
+
 interface Case {
   memlist: NodeRange[];
   tdmrs: Tdmr[];
-  windows: InitWindow[];
+  windows: Window[];
 }
 
 const tdmr = (base: number, size: number, nid = 0): Tdmr => ({
@@ -90,7 +93,7 @@ function randomCase(seed: number): Case & { kinds: Kinds } {
   const lanes = int(2, 8);
   const laneFree = new Array<number>(lanes).fill(pick([0, 1234.5, int(0, 1e6) + rnd()]));
   let t = laneFree[0];
-  const windows: InitWindow[] = [];
+  const windows: Window[] = [];
   for (const i of order) {
     const perCallUs = perWindowCost ? pick(costs) : caseCost;
     const chunkBytes = rnd() < 0.05 ? pick([4 * MiB, 16 * MiB]) : chunk;
@@ -145,12 +148,17 @@ function same(got: Readiness | null, want: Readiness | null, label: unknown): vo
   expect(Object.is(got.p50Us, want.p50Us) && Object.is(got.p90Us, want.p90Us) && Object.is(got.p100Us, want.p100Us)).toBe(true);
 }
 
+/** The windows as the simulator records them: each carries its TDMR's range. */
+const ranged = (c: Pick<Case, 'tdmrs' | 'windows'>): InitWindow[] =>
+  c.windows.map((w) => ({ ...w, base: c.tdmrs[w.tdmr].base, size: c.tdmrs[w.tdmr].size }));
+
 const check = (c: Case, label: unknown): Readiness | null => {
-  const want = readinessReference(c.memlist, c.tdmrs, c.windows);
-  const got = readiness(c.memlist, c.tdmrs, c.windows);
+  const windows = ranged(c);
+  const want = readinessReference(c.memlist, windows);
+  const got = readiness(c.memlist, windows);
   same(got, want, label);
   // A sweep row asks for the 50% and 100% points alone: the same bits as the whole curve.
-  const row = readinessTimes(c.memlist, c.tdmrs, c.windows, SWEEP_POINTS);
+  const row = readinessTimes(c.memlist, windows, SWEEP_POINTS);
   expect(row === null ? null : [row.totalBytes, row.at[10], row.at[20]]).toEqual(want === null ? null : [want.tdxMemoryBytes, want.p50Us, want.p100Us]);
   return want;
 };
@@ -189,7 +197,7 @@ describe('readiness() vs the per-GiB oracle on random platforms', () => {
 });
 
 describe('readiness() edge cases', () => {
-  const win = (tdmrIdx: number, startUs: number, gibs: number, perCallUs = 9, chunkBytes = 4 * MiB, endUs?: number): InitWindow =>
+  const win = (tdmrIdx: number, startUs: number, gibs: number, perCallUs = 9, chunkBytes = 4 * MiB, endUs?: number): Window =>
     ({ tdmr: tdmrIdx, startUs, endUs: endUs ?? startUs + gibs * (GiB / chunkBytes) * perCallUs, perCallUs, chunkBytes });
 
   it('is null with no windows, no memory, memory only outside the TDMRs, or an empty TDMR', () => {
@@ -202,7 +210,7 @@ describe('readiness() edge cases', () => {
       { memlist: [{ start: 16 * GiB, end: 20 * GiB, node: 0 }], tdmrs: t, windows: [win(1, 0, 0)] },
     ]) {
       expect(check(c, 'null')).toBeNull();
-      expect(readiness(c.memlist, c.tdmrs, c.windows)).toBeNull();
+      expect(readiness(c.memlist, ranged(c))).toBeNull();
     }
   });
 

@@ -8,7 +8,18 @@
 // because a layout the user wrote (platform.tdmrs) need not place them back to back as the
 // kernel does.
 
-import type { ReservedArea, Tdmr } from './types.js';
+import type { ConstructFailure, ReservedArea, Tdmr } from './types.js';
+
+/** A successful construction as the model carries it: the TDMRs in one flat table. */
+export interface ConstructedTable {
+  ok: true;
+  table: TdmrTable;
+  /** Every PAMT allocation, bytes. */
+  pamtBytes: number;
+  warnings: string[];
+}
+
+export type ConstructTableResult = ConstructedTable | ConstructFailure;
 
 export const FIELDS = 11;
 const BASE = 0;

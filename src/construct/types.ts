@@ -5,8 +5,6 @@
 // so every address, size and sum of sizes here is an integer below 2^53 that a double holds
 // exactly; BigInt would be exact too but is an order of magnitude slower on the hot paths.
 
-import type { TdmrTable } from './tdmrTable.js';
-
 export interface MemRange {
   start: number;
   end: number;
@@ -78,13 +76,3 @@ export interface ConstructFailure {
 
 export type ConstructResult = ConstructSuccess | ConstructFailure;
 
-/** A successful construction as the model carries it: the TDMRs in one flat table. */
-export interface ConstructedTable {
-  ok: true;
-  table: TdmrTable;
-  /** Every PAMT allocation, bytes. */
-  pamtBytes: number;
-  warnings: string[];
-}
-
-export type ConstructTableResult = ConstructedTable | ConstructFailure;

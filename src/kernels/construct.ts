@@ -7,11 +7,10 @@ import type {
   ConstructFailure,
   ConstructInput,
   ConstructResult,
-  ConstructTableResult,
   ReservedArea,
   Tdmr,
 } from '../construct/types.js';
-import { TdmrTable } from '../construct/tdmrTable.js';
+import { TdmrTable, type ConstructTableResult } from '../construct/tdmrTable.js';
 import {
   TDMRS_EXHAUSTED_TEXT,
   nidFallback,

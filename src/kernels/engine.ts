@@ -1,7 +1,7 @@
 // One entry point for construction, whichever implementation runs it.
 
-import type { ConstructInput, ConstructResult, ConstructTableResult } from '../construct/types.js';
-import { tdmrTableOf } from '../construct/tdmrTable.js';
+import type { ConstructInput, ConstructResult } from '../construct/types.js';
+import { tdmrTableOf, type ConstructTableResult } from '../construct/tdmrTable.js';
 
 export type EngineName = 'wasm' | 'ts';
 export const ENGINES: readonly EngineName[] = ['wasm', 'ts'];

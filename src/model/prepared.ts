@@ -10,8 +10,8 @@
 // the platform afterwards prepares it again.
 
 import type { Lp, Platform } from '../platform/types.js';
-import type { ConstructInput, ConstructTableResult, NodeRange } from '../construct/types.js';
-import { tdmrTableOf, type TdmrTable } from '../construct/tdmrTable.js';
+import type { ConstructInput, NodeRange } from '../construct/types.js';
+import { tdmrTableOf, type TdmrTable, type ConstructTableResult } from '../construct/tdmrTable.js';
 import { toConstructInput } from '../construct/input.js';
 import { buildMemlist } from '../reference/construct.js';
 import type { ConstructEngine } from '../kernels/engine.js';
