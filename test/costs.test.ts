@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { COST_PARAMETERS, resolveCosts, costValue, costValues, costValuesWith, memWriteBandwidthGBps, costParameter } from '../src/model/costs.js';
+import { COST_PARAMETERS, resolveCosts, costValue, costValues, costValuesWith, platformCostValues, memWriteBandwidthGBps, costParameter } from '../src/model/costs.js';
 import { validatePlatform } from '../src/platform/validate.js';
 import { InputError } from '../src/platform/errors.js';
 
@@ -86,9 +86,10 @@ describe('cost parameters', () => {
       { memWriteBandwidthGBps: 600, tdmrInitBootSigma: 0.3 },
     ];
     for (const p of [platform(), withDoc]) {
+      expect(Object.entries(platformCostValues(p))).toEqual(Object.entries(costValues(resolveCosts(p))));
       for (const o of cases) {
         const want = costValues(resolveCosts(p, o));
-        const got = costValuesWith(costValues(resolveCosts(p)), o);
+        const got = costValuesWith(platformCostValues(p), o);
         expect(Object.entries(got)).toEqual(Object.entries(want));
       }
       for (const bad of [{ tdmrInitCallMs: 1 }, { lpInitUs: -1 }, { fooSigma: 1 }, { tdmrChunkBytes: 1000 }]) {

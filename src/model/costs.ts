@@ -234,6 +234,17 @@ export function costValues(costs: ResolvedCosts): Record<string, number> {
 }
 
 /**
+ * costValues(resolveCosts(platform)), the same names in the same order, without building the
+ * provenance of every parameter (a structural sweep resolves one platform per row).
+ */
+export function platformCostValues(platform: Platform): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const def of COST_PARAMETERS) out[def.name] = def.platformDefault?.(platform)?.value ?? def.default;
+  for (const name of Object.keys(platform.costs)) out[name] = checkedCost(name, platform.costs[name]).value;
+  return out;
+}
+
+/**
  * costValues(resolveCosts(platform, overrides)) given costValues(resolveCosts(platform)): the
  * same names in the same order, without the provenance strings (what a sweep row needs; the
  * base is resolved once per platform by its PreparedPlatform).

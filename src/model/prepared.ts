@@ -9,14 +9,14 @@
 // goes with it. It never changes the platform, and nothing here is frozen: a caller who changes
 // the platform afterwards prepares it again.
 
-import type { Lp, Platform } from '../platform/types.js';
+import type { Cpus, Lp, Platform } from '../platform/types.js';
 import type { ConstructInput, NodeRange } from '../construct/types.js';
 import { tdmrTableOf, type TdmrTable, type ConstructTableResult } from '../construct/tdmrTable.js';
 import { toConstructInput } from '../construct/input.js';
 import { buildMemlist } from '../reference/construct.js';
 import type { ConstructEngine } from '../kernels/engine.js';
-import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, moduleTables, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
-import { costValues, resolveCosts, costValuesWith } from './costs.js';
+import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, lpTable, moduleTables, type LpTable, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
+import { platformCostValues, costValuesWith } from './costs.js';
 
 /** The CPU subsets the steps of a policy run on, in LP order. */
 export interface CpuSets {
@@ -46,6 +46,21 @@ export interface WrittenLayout {
   infos: readonly TdmrInfo[];
 }
 
+/** What the model derives from a platform's CPUs alone (shared by platforms with the same Cpus). */
+export interface PreparedCpus {
+  sets: CpuSets;
+  /** MCHECK's view of the LPs. */
+  moduleLps: ModuleConfig['lps'];
+  /** The module's LP table of those LPs. */
+  lpTable: LpTable;
+}
+
+/** Derive what the model reads from a platform's CPUs. */
+export function prepareCpus(cpus: Cpus): PreparedCpus {
+  const moduleLps = cpus.lps.map((l) => ({ id: l.id, package: l.package }));
+  return { sets: cpuSets(cpus.lps), moduleLps, lpTable: lpTable(moduleLps) };
+}
+
 export class PreparedPlatform {
   readonly cpus: CpuSets;
   /** What MCHECK and the loaded module tell the module model about this platform. */
@@ -59,10 +74,17 @@ export class PreparedPlatform {
   private readonly constructions = new Map<string, ConstructTableResult>();
   private costBase: Readonly<Record<string, number>> | null = null;
 
-  constructor(readonly platform: Platform) {
-    this.cpus = cpuSets(platform.cpus.lps);
-    this.moduleConfig = moduleConfig(platform);
-    this.moduleTables = moduleTables(this.moduleConfig);
+  /**
+   * `cpus` must be prepareCpus(platform.cpus) (a sweep passes the one it made for the Cpus its
+   * platforms share; otherwise it is made here).
+   */
+  constructor(
+    readonly platform: Platform,
+    cpus: PreparedCpus = prepareCpus(platform.cpus),
+  ) {
+    this.cpus = cpus.sets;
+    this.moduleConfig = moduleConfig(platform, cpus.moduleLps);
+    this.moduleTables = moduleTables(this.moduleConfig, cpus.lpTable);
     let bytes = 0;
     for (const m of platform.memory) bytes += m.end - m.start;
     this.memoryBytes = bytes;
@@ -115,13 +137,13 @@ export class PreparedPlatform {
 
   /** Cost values by name: the platform's resolved defaults with these overrides checked and applied. */
   costValues(overrides: Record<string, number> = {}): Record<string, number> {
-    this.costBase ??= costValues(resolveCosts(this.platform));
+    this.costBase ??= platformCostValues(this.platform);
     return costValuesWith(this.costBase, overrides);
   }
 }
 
-export function prepare(platform: Platform): PreparedPlatform {
-  return new PreparedPlatform(platform);
+export function prepare(platform: Platform, cpus?: PreparedCpus): PreparedPlatform {
+  return new PreparedPlatform(platform, cpus);
 }
 
 function limitsKey(l: ConstructLimits): string {
@@ -138,7 +160,7 @@ function cpuSets(lps: readonly Lp[]): CpuSets {
   return { online, enabled, enabledIds: enabled.map((l) => l.id), packageLeaders: firstOf((l) => l.package), nodeLeaders: firstOf((l) => l.node) };
 }
 
-function moduleConfig(p: Platform): ModuleConfig {
+function moduleConfig(p: Platform, lps: ModuleConfig['lps']): ModuleConfig {
   let features0 = 0n;
   if (p.module.features.noRbpMod) features0 |= FEATURES0_NO_RBP_MOD;
   if (p.module.features.dynamicPamt) features0 |= FEATURES0_DYNAMIC_PAMT;
@@ -149,7 +171,7 @@ function moduleConfig(p: Platform): ModuleConfig {
     maxReservedPerTdmr: p.module.maxReservedPerTdmr,
     pamtEntrySize: [p.module.pamtEntrySize4k, p.module.pamtEntrySize2m, p.module.pamtEntrySize1g],
     features0,
-    lps: p.cpus.lps.map((l) => ({ id: l.id, package: l.package })),
+    lps,
     cmrs: p.cmrs.map((r) => ({ start: BigInt(r.start), end: BigInt(r.end) })),
     keyids: { mktme: p.keyids.mktme, tdx: p.keyids.tdx },
   };

@@ -415,8 +415,21 @@ function parseTdmrs(v: unknown, maxReservedPerTdmr: number): TdmrSpec[] | null {
   });
 }
 
+/**
+ * How validation reads the `cpus` section: parseCpus by default. A caller that validates many
+ * documents with the same section (the sweep builder, src/model/sweep/build.ts) passes a reader
+ * that returns its earlier result for the same section and NUMA nodes, so the LP list is built
+ * and checked once; that reader owns the sharing, and must hand out only results of validateCpus.
+ */
+export type CpusReader = (section: unknown, memory: NodeRange[]) => Cpus;
+
+/** The `cpus` section of a document with these memory nodes, validated (a new, unshared LP list). */
+export function validateCpus(section: unknown, memory: NodeRange[]): Cpus {
+  return parseCpus(section, memory);
+}
+
 /** Validate a parsed JSON document and return the normalized platform. */
-export function validatePlatform(doc: unknown): Platform {
+export function validatePlatform(doc: unknown, readCpus: CpusReader = parseCpus): Platform {
   const o = obj(doc, '(document)');
   knownKeys(o, '', TOP_KEYS);
   const name = str(o.name, 'name', 'unnamed');
@@ -431,7 +444,7 @@ export function validatePlatform(doc: unknown): Platform {
     cmrs,
     cmrsGiven: given,
     nodeDistance: parseDistanceMatrix(o.nodeDistance, memory, hotplug),
-    cpus: parseCpus(o.cpus, memory),
+    cpus: readCpus(o.cpus, memory),
     module,
     keyids: parseKeyids(o.keyids),
     kernel: parseKernel(o.kernel),

@@ -119,8 +119,7 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     avail.push(pieces);
   }
   // B16: all PAMTs pairwise disjoint.
-  const order = Array.from({ length: pamts.length / 2 }, (_, q) => q).sort((a, b) => pamts[2 * a]! - pamts[2 * b]!);
-  for (let q = 1; q < order.length; q++) if (pamts[2 * order[q]!]! < pamts[2 * order[q - 1]! + 1]!) return false;
+  if (!disjoint(pamts)) return false;
   // B17: no PAMT on any TDMR's usable memory (TDMRs are ordered and disjoint after B10).
   for (let q = 0; q < pamts.length; q += 2) {
     const pb = pamts[q]!;
@@ -169,4 +168,24 @@ function exactTable(infos: readonly TdmrInfo[], n: number, max: number): TdmrTab
     }
   }
   return table;
+}
+
+/**
+ * Whether the ranges [a, b) of pairs are pairwise disjoint: sorted by start (insertion sort: a
+ * constructed layout lists its PAMTs nearly in address order, and there are at most 3 per TDMR),
+ * each must end by the next one's start.
+ */
+function disjoint(pairs: Flat): boolean {
+  const n = pairs.length / 2;
+  const order = new Int32Array(n);
+  for (let q = 0; q < n; q++) {
+    let j = q;
+    while (j > 0 && pairs[2 * order[j - 1]!]! > pairs[2 * q]!) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = q;
+  }
+  for (let q = 1; q < n; q++) if (pairs[2 * order[q]!]! < pairs[2 * order[q - 1]! + 1]!) return false;
+  return true;
 }

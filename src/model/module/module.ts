@@ -75,8 +75,9 @@ export interface ModuleTables {
   verdicts: ConfigVerdicts;
 }
 
-export function moduleTables(cfg: ModuleConfig): ModuleTables {
-  return { lps: lpTable(cfg.lps), keys: keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA), verdicts: new ConfigVerdicts() };
+/** `lps`, when given, must be lpTable(cfg.lps) (an owner that shares one LP list across configurations passes its table). */
+export function moduleTables(cfg: ModuleConfig, lps: LpTable = lpTable(cfg.lps)): ModuleTables {
+  return { lps, keys: keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA), verdicts: new ConfigVerdicts() };
 }
 
 export class TdxModule {
@@ -457,22 +458,32 @@ export interface LpInitBulkResult {
 
 /** MCHECK's LP table of a configuration (see ModuleTables). */
 export interface LpTable {
+  /** Position by LP id; empty when dense. */
   index: ReadonlyMap<number, number>;
   dense: boolean;
   clean: boolean;
   packages: number;
 }
 
-function lpTable(lps: readonly ModuleLp[]): LpTable {
-  const index = new Map<number, number>();
+export function lpTable(lps: readonly ModuleLp[]): LpTable {
   let dense = true;
-  lps.forEach((lp, i) => {
-    if (index.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
-    index.set(lp.id, i);
+  let clean = true;
+  const packages = new Set<number>();
+  for (let i = 0; i < lps.length; i++) {
+    const lp = lps[i];
     dense &&= lp.id === i;
-  });
-  const clean = lps.every((l) => l.msrOk !== false && l.cpuidOk !== false && l.package < MAX_PKGS);
-  return { index, dense, clean, packages: new Set(lps.map((l) => l.package)).size };
+    clean &&= lp.msrOk !== false && lp.cpuidOk !== false && lp.package < MAX_PKGS;
+    packages.add(lp.package);
+  }
+  // LP ids 0..n-1 in order (every platform built from counts): the id is the position, no index.
+  const index = new Map<number, number>();
+  if (!dense) {
+    lps.forEach((lp, i) => {
+      if (index.has(lp.id)) throw new RangeError(`LP ${lp.id} listed twice`);
+      index.set(lp.id, i);
+    });
+  }
+  return { index, dense, clean, packages: packages.size };
 }
 
 /** Whether the module advertises Dynamic PAMT (TDX_FEATURES0 bit 36). */

@@ -9,9 +9,11 @@
 import { InputError } from '../../platform/errors.js';
 import { parseU64 } from '../../platform/units.js';
 import { applySets } from '../../platform/load.js';
-import { validatePlatform } from '../../platform/validate.js';
+import { validateCpus, validatePlatform } from '../../platform/validate.js';
+import type { Cpus } from '../../platform/types.js';
+import type { NodeRange } from '../../construct/types.js';
 import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/socketMemoryMap.js';
-import { prepare, type PreparedPlatform } from '../prepared.js';
+import { prepare, prepareCpus, type PreparedCpus, type PreparedPlatform } from '../prepared.js';
 import type { SweepPlan } from './spec.js';
 import { socketLayout } from './inferSocketLayout.js';
 import { maxOf } from '../../util/extent.js';
@@ -38,6 +40,14 @@ export class PlatformBuilder {
   private readonly cache = new Map<string, PreparedPlatform | InvalidRow>();
   private readonly layouts = new Map<string, LayoutDoc>();
   private readonly distanceMatrices = new Map<string, number[][]>();
+  /**
+   * Validated CPU sections and what the model derives from them, by section and NUMA nodes:
+   * rows that change only memory share them (a structural sweep builds thousands of platforms
+   * from a handful of CPU sections). Shared only among this builder's platforms, which never
+   * leave the sweep; a library user's validatePlatform() gets a list of its own.
+   */
+  private readonly perSocketGiB = new Map<string, number>();
+  private readonly cpuParts = new Map<string, { cpus: Cpus; prepared: PreparedCpus }>();
 
   constructor(private readonly plan: SweepPlan) {
     plan.axes.forEach((a, i) => {
@@ -94,12 +104,41 @@ export class PlatformBuilder {
     try {
       this.applyStructural(doc, s);
       applySets(doc, sets);
-      return prepare(validatePlatform(doc));
+      let parts: { cpus: Cpus; prepared: PreparedCpus } | undefined;
+      const platform = validatePlatform(doc, (section, memory) => (parts = this.cpusOf(section, memory)).cpus);
+      return prepare(platform, parts!.prepared);
     } catch (e) {
       if (e instanceof InputError) return { invalid: e.message };
       if (e instanceof Error && e.message.startsWith('a NUMA node')) return { invalid: e.message };
       throw e;
     }
+  }
+
+  /** A memoryPerSocket value in GiB, parsed once per axis value (a grid repeats each one many times). */
+  private gibOf(value: unknown): number {
+    const key = String(value);
+    let gib = this.perSocketGiB.get(key);
+    if (gib === undefined) {
+      gib = Number(parseU64(value, 'memoryPerSocket', true)) / GiB;
+      if (this.perSocketGiB.size >= PLATFORM_CACHE) this.perSocketGiB.clear();
+      this.perSocketGiB.set(key, gib);
+    }
+    return gib;
+  }
+
+  private cpusOf(section: unknown, memory: NodeRange[]): { cpus: Cpus; prepared: PreparedCpus } {
+    let nodes = '';
+    let last = -1;
+    for (const m of memory) if (m.node !== last) nodes += `${(last = m.node)},`;
+    const key = `${JSON.stringify(section ?? null)}|${nodes}`;
+    let parts = this.cpuParts.get(key);
+    if (!parts) {
+      const cpus = validateCpus(section, memory);
+      parts = { cpus, prepared: prepareCpus(cpus) };
+      if (this.cpuParts.size >= PLATFORM_CACHE) this.cpuParts.delete(this.cpuParts.keys().next().value!);
+      this.cpuParts.set(key, parts);
+    }
+    return parts;
   }
 
   /** One matrix per socket layout (validation copies what it keeps). */
@@ -113,7 +152,7 @@ export class PlatformBuilder {
   private applyStructural(doc: Record<string, unknown>, s: Record<string, unknown>): void {
     const l = this.plan.layout;
     if ('memoryPerSocket' in s || 'sockets' in s || 'snc' in s) {
-      const gib = s.memoryPerSocket !== undefined ? Number(parseU64(s.memoryPerSocket, 'memoryPerSocket', true)) / GiB : l.dramPerSocketGiB!;
+      const gib = s.memoryPerSocket !== undefined ? this.gibOf(s.memoryPerSocket) : l.dramPerSocketGiB!;
       const sockets = (s.sockets as number | undefined) ?? l.sockets;
       const snc = (s.snc as number | undefined) ?? l.snc;
       const key = `${gib}/${sockets}/${snc}`;
