@@ -116,7 +116,7 @@ export class PlatformBuilder {
 
   /** A memoryPerSocket value in GiB, parsed once per axis value (a grid repeats each one many times). */
   private gibOf(value: unknown): number {
-    const key = String(value);
+    const key = `${typeof value}:${String(value)}`;
     let gib = this.perSocketGiB.get(key);
     if (gib === undefined) {
       gib = Number(parseU64(value, 'memoryPerSocket', true)) / GiB;
