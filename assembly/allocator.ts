@@ -7,7 +7,7 @@
 
 import { take } from './arena';
 import { buildRuns, carve, findFit, initRunPool, newRun, runEndOf, runStartOf } from './freeRuns';
-import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64 } from './mem';
+import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64, zeroU32 } from './mem';
 import { sortPairsByKey } from './sort';
 import { SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/constructAbi';
 import { PAGE_SHIFT as PAGE_SHIFT_I32, PAGE_SIZE, SZ_16M } from '../src/construct/constants';
@@ -59,8 +59,8 @@ export function initAllocator(
   present = take(<usize>nDist << 2);
   root = take(<usize>nDist << 2);
   order = take(<usize>nDist << 2);
-  memory.fill(present, 0, <usize>nDist << 2);
-  memory.fill(root, 0, <usize>nDist << 2);
+  zeroU32(present, nDist);
+  zeroU32(root, nDist);
   // One slot per allocation (rounded up to a power of two) keeps collisions rare.
   let slots = <u32>SCRATCH_CACHE_MIN_SLOTS;
   while (slots < maxAllocations) slots <<= 1;
@@ -68,7 +68,7 @@ export function initAllocator(
   cacheZone = take(<usize>slots << 2);
   cachePages = take(<usize>slots << 3);
   cacheResume = take(<usize>slots << 3);
-  memory.fill(cacheZone, 0, <usize>slots << 2);
+  zeroU32(cacheZone, slots);
   orderLength = 0;
   orderNid = -1;
 
@@ -150,37 +150,44 @@ export function initAllocator(
     }
   }
 
-  // bucket[d] = first pool index of node d's runs (the pool's index 0 is its null node).
-  const bucket = take(<usize>nDist << 2);
-  memory.fill(bucket, 0, <usize>nDist << 2);
+  // Runs per node; the pool holds node 0's runs first (from index 1: 0 is its null node), then
+  // node 1's, and so on. Memory usually ascends node by node, and then address order is
+  // already that order and the counting sort is skipped.
+  const perNode = take(<usize>nDist << 2);
+  zeroU32(perNode, nDist);
+  let grouped = true;
   for (let i: u32 = 0; i < runs; i++) {
     const d = getU32(freeNode, i);
-    setU32(bucket, d, getU32(bucket, d) + 1);
-  }
-  let next: u32 = 1;
-  for (let d: u32 = 0; d < nDist; d++) {
-    const c = getU32(bucket, d);
-    setU32(bucket, d, next);
-    next += c;
-  }
-  const slot = take(<usize>runs << 2);
-  for (let i: u32 = 0; i < runs; i++) {
-    const d = getU32(freeNode, i);
-    const at = getU32(bucket, d);
-    setU32(slot, at - 1, i);
-    setU32(bucket, d, at + 1);
+    setU32(perNode, d, getU32(perNode, d) + 1);
+    if (i > 0 && d < getU32(freeNode, i - 1)) grouped = false;
   }
   initRunPool(runs + maxAllocations);
-  for (let p: u32 = 0; p < runs; p++) {
-    const i = getU32(slot, p);
-    newRun(getU64(freeStart, i), getU64(freeEnd, i));
+  if (grouped) {
+    for (let i: u32 = 0; i < runs; i++) newRun(getU64(freeStart, i), getU64(freeEnd, i));
+  } else {
+    const next = take(<usize>nDist << 2);
+    let at: u32 = 0;
+    for (let d: u32 = 0; d < nDist; d++) {
+      setU32(next, d, at);
+      at += getU32(perNode, d);
+    }
+    const slot = take(<usize>runs << 2);
+    for (let i: u32 = 0; i < runs; i++) {
+      const d = getU32(freeNode, i);
+      const p = getU32(next, d);
+      setU32(slot, p, i);
+      setU32(next, d, p + 1);
+    }
+    for (let p: u32 = 0; p < runs; p++) {
+      const i = getU32(slot, p);
+      newRun(getU64(freeStart, i), getU64(freeEnd, i));
+    }
   }
-  // bucket[d] now points one past node d's runs; the slot array is free to be the stack.
   let first: u32 = 1;
   for (let d: u32 = 0; d < nDist; d++) {
-    const end = getU32(bucket, d);
-    setU32(root, d, buildRuns(first, end - first, slot));
-    first = end;
+    const c = getU32(perNode, d);
+    setU32(root, d, buildRuns(first, c));
+    first += c;
   }
 }
 

@@ -69,7 +69,11 @@ export function initRunPool(capacity: u32): void {
   );
 }
 
-/** A detached node for [start, end); returns its index. */
+/**
+ * A detached node for [start, end); returns its index. Its priority is random below 2^31, so
+ * it sinks below every node of the initial layout (see buildRuns) and the runs carved later
+ * form random treaps in the gaps they fall into.
+ */
 export function newRun(start: u64, end: u64): u32 {
   const t = used++;
   setU64(runStart, t, start);
@@ -77,34 +81,36 @@ export function newRun(start: u64, end: u64): u32 {
   setU64(subtreeMax, t, end - start);
   setU32(left, t, 0);
   setU32(right, t, 0);
-  setU32(priority, t, nextPriority());
+  setU32(priority, t, nextPriority() >>> 1);
   return t;
 }
 
+/** Top of the priorities of the initial layout: a node at depth d gets INITIAL_TOP - d. */
+const INITIAL_TOP: u32 = u32.MAX_VALUE;
+
 /**
- * Builds one treap over the nodes first .. first+count-1, already in ascending order, in
- * linear time (Cartesian tree by priority). `stack` holds count u32. Returns the root.
+ * The perfectly balanced treap over the detached nodes first .. first+count-1, already in
+ * ascending order; returns its root. Priorities fall with depth, all above the carved runs',
+ * so the heap order holds and a search starts log2(count) deep rather than a random treap's
+ * ~1.4 log2(count). The layout never depends on priorities, only the speed does.
  */
-export function buildRuns(first: u32, count: u32, stack: usize): u32 {
-  let depth: u32 = 0;
-  for (let t = first; t < first + count; t++) {
-    const p = getU32(priority, t);
-    let last: u32 = 0;
-    // A popped node's subtree is final: its right child was popped just before it.
-    while (depth > 0 && getU32(priority, getU32(stack, depth - 1)) < p) {
-      last = getU32(stack, --depth);
-      pull(last);
-    }
-    setU32(left, t, last);
-    if (depth > 0) setU32(right, getU32(stack, depth - 1), t);
-    setU32(stack, depth++, t);
+export function buildRuns(first: u32, count: u32): u32 {
+  return balanced(first, first + count, 0);
+}
+
+function balanced(lo: u32, hi: u32, depth: u32): u32 {
+  if (lo >= hi) return 0;
+  if (hi - lo == 1) {
+    // A leaf: newRun left it without children and with its own length as the maximum.
+    setU32(priority, lo, INITIAL_TOP - depth);
+    return lo;
   }
-  let root: u32 = 0;
-  while (depth > 0) {
-    root = getU32(stack, --depth);
-    pull(root);
-  }
-  return root;
+  const mid = lo + ((hi - lo) >> 1);
+  setU32(left, mid, balanced(lo, mid, depth + 1));
+  setU32(right, mid, balanced(mid + 1, hi, depth + 1));
+  setU32(priority, mid, INITIAL_TOP - depth);
+  pull(mid);
+  return mid;
 }
 
 /** Leftmost run with end > x and length >= n, or 0. */
@@ -201,7 +207,11 @@ export function carve(root: u32, r: u32, q: u64, n: u64): u32 {
     return root;
   }
   setU64(runEnd, r, q);
-  refresh(root, s);
-  if (qe == e) return root;
+  if (qe == e) {
+    refresh(root, s);
+    return root;
+  }
+  // The new run's key lies between r's start and its successor's, so its insertion path
+  // passes through r and pulls r and every ancestor: no separate refresh for r's new end.
   return insert(root, newRun(qe, e));
 }

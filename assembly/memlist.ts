@@ -22,10 +22,15 @@ export function buildMemoryList(raw: usize, nRaw: u32): void {
   memEnd = take(<usize>nRaw << 3);
   memNode = take(<usize>nRaw << 2);
   let k: u32 = 0;
+  let prevEnd: u64 = 0;
   for (let i: u32 = 0; i < nRaw; i++) {
     const w = <usize>i * 3;
     let start = wordU64(raw, w);
     const end = wordU64(raw, w + 1);
+    // Every search below relies on ascending, disjoint blocks (validation guarantees them):
+    // an input that skipped it stops here rather than leave the free-run trees inconsistent.
+    if (start < prevEnd) abort('construct kernel: memory regions overlap or descend');
+    prevEnd = end;
     if (start < SZ_1M) start = SZ_1M;
     if (start >= end) continue;
     setU64(memStart, k, start);

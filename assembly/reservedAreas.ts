@@ -80,6 +80,9 @@ export function populateReservedAreas(t: u32): i64 {
     if (getU64(pamtBase, p) >= end) break;
     setU32(overlapRun, runLength++, p);
   }
+  // Every overlapping PAMT is added, one area each: when they cannot all fit, the kernel's
+  // add fails at one of them, whatever their order, so the order need not be made.
+  if (count + <u64>runLength > limit) return -1;
   sortIndexes(overlapRun, sortBuffer, runLength, 0);
   for (let k: u32 = 0; k < runLength; k++) {
     const p = getU32(overlapRun, k);

@@ -118,7 +118,7 @@ export function scratchBytes(
     32 * nRes + // reserved pages and their merge-sort buffer
     24 * runs + // free runs before bucketing (start, end, node) + treap build stack
     36 * treapNodes + // treap: start, end, max run length (u64), left, right, priority (u32)
-    32 * nDist + // per node: span (u64 × 2), root, presence, order, bucket (u32)
+    36 * nDist + // per node: span (u64 × 2), root, presence, order, run count, next slot (u32)
     20 * SCRATCH_CACHE_MIN_SLOTS +
     116 * tdmrs + // TDMRs: 7 u64 + nid; PAMT order, overlap run, sort buffer; 2 cache slots
     16 * areaCap // one TDMR's reserved areas
