@@ -72,22 +72,6 @@ export function initAllocator(
   orderLength = 0;
   orderNid = -1;
 
-  for (let i: u32 = 0; i < nRaw; i++) {
-    const w = <usize>i * 3;
-    const s = (wordU64(raw, w) + PAGE_MASK) >> PAGE_SHIFT;
-    const e = wordU64(raw, w + 1) >> PAGE_SHIFT;
-    const node = <u32>wordU64(raw, w + 2);
-    if (s >= e) continue;
-    if (getU32(present, node) == 0) {
-      setU32(present, node, 1);
-      setU64(spanStart, node, s);
-      setU64(spanEnd, node, e);
-    } else {
-      setU64(spanStart, node, minU64(getU64(spanStart, node), s));
-      setU64(spanEnd, node, maxU64(getU64(spanEnd, node), e));
-    }
-  }
-
   // Reserved ranges as page ranges: a window is blocked by any byte of a reserved range, so
   // partial pages round outward. Sorted and merged, so one forward sweep subtracts them.
   const resStart = take(<usize>nRes << 3);
@@ -131,6 +115,15 @@ export function initAllocator(
     const b = wordU64(raw, w + 1) >> PAGE_SHIFT;
     const node = <u32>wordU64(raw, w + 2);
     if (a >= b) continue;
+    // The node's span (its zones' bounds) covers its raw regions, reserved pages included.
+    if (getU32(present, node) == 0) {
+      setU32(present, node, 1);
+      setU64(spanStart, node, a);
+      setU64(spanEnd, node, b);
+    } else {
+      setU64(spanStart, node, minU64(getU64(spanStart, node), a));
+      setU64(spanEnd, node, maxU64(getU64(spanEnd, node), b));
+    }
     while (j < merged && getU64(resEnd, j) <= a) j++;
     let cur = a;
     for (let r = j; r < merged && getU64(resStart, r) < b; r++) {
@@ -223,13 +216,17 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
     setU32(cacheZone, slot, zoneKey);
     setU64(cachePages, slot, n);
   }
+  // x is a window of the progression (pfn0 or where the last window taken ended) until the
+  // search moves it to a run's end.
+  let onProgression = true;
   let tree = getU32(root, node);
   for (;;) {
     const r = findFit(tree, x, n);
     if (r == 0) break;
-    // The first window of the progression at or after both x and the run's start.
-    const from = maxU64(runStartOf(r), x);
-    const q = pfn0 + ((from - pfn0 + n - 1) / n) * n;
+    // The first window of the progression at or after both x and the run's start (no 64-bit
+    // division when that is x itself, the common case).
+    const rs = runStartOf(r);
+    const q = rs <= x && onProgression ? x : pfn0 + ((maxU64(rs, x) - pfn0 + n - 1) / n) * n;
     // The kernel stops once a window's last page leaves the zone.
     if (q + n > ze) break;
     if (q + n <= runEndOf(r)) {
@@ -238,6 +235,7 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
       return q;
     }
     x = runEndOf(r);
+    onProgression = false;
   }
   setU64(cacheResume, slot, NO_PFN);
   return NO_PFN;

@@ -65,16 +65,13 @@ export function buildHoleSource(mode: u32, cmrs: usize, nCmr: u32): void {
 }
 
 /**
- * First index whose end is >= x in an ascending, non-overlapping list (so ends ascend);
- * `count` when there is none. Replaces the kernel's linear scans from the list head.
+ * First index at or after `from` whose end is >= x in an ascending, non-overlapping list (so
+ * ends ascend); `count` when there is none. Callers ask for ascending x (TDMRs come in
+ * address order) and pass the previous answer as `from`, so over a whole construction the
+ * scans add up to one pass over the list, where the kernel scans from the list head each time.
  */
-export function firstEndAtLeast(ends: usize, count: u32, x: u64): u32 {
-  let lo: u32 = 0;
-  let hi = count;
-  while (lo < hi) {
-    const mid = lo + ((hi - lo) >> 1);
-    if (getU64(ends, mid) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+export function firstEndAtLeast(ends: usize, count: u32, x: u64, from: u32): u32 {
+  let i = from;
+  while (i < count && getU64(ends, i) < x) i++;
+  return i;
 }
