@@ -6,10 +6,23 @@
 // it lies inside one free run, so both find the same pfn.
 
 import { take } from './arena';
-import { buildRuns, carve, findFit, initRunPool, newRun, runEndOf, runStartOf } from './freeRuns';
+import {
+  appendFlat,
+  buildRuns,
+  carve,
+  carveFlat,
+  findFit,
+  findFitFlat,
+  initFlatPool,
+  initRunPool,
+  newRun,
+  openFlat,
+  runEndOf,
+  runStartOf,
+} from './freeRuns';
 import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64, zeroU32 } from './mem';
 import { sortPairsByKey } from './sort';
-import { SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/constructAbi';
+import { FLAT_RUNS_MAX, SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/constructAbi';
 import { PAGE_SHIFT as PAGE_SHIFT_I32, PAGE_SIZE, SZ_16M } from '../src/construct/constants';
 
 export const NO_PFN: u64 = u64.MAX_VALUE;
@@ -26,6 +39,7 @@ let spanStart: usize = 0; // pfns, per node
 let spanEnd: usize = 0;
 let present: usize = 0; // u32 flag: the node owns at least one raw region
 let root: usize = 0; // u32 treap root of the node's free runs
+let flat = false; // the free runs are in the flat form (freeRuns.ts)
 let order: usize = 0; // u32 node order for orderNid
 let orderLength: u32 = 0;
 let orderNid: i64 = -1;
@@ -154,6 +168,16 @@ export function initAllocator(
     setU32(perNode, d, getU32(perNode, d) + 1);
     if (i > 0 && d < getU32(freeNode, i - 1)) grouped = false;
   }
+  // Small platforms: every node's slice, with room for one split per PAMT, fits the flat
+  // pool; the runs go in address order, which is each node's ascending order.
+  const flatSlots = <u64>runs + <u64>nDist * <u64>maxAllocations;
+  flat = flatSlots <= <u64>FLAT_RUNS_MAX;
+  if (flat) {
+    initFlatPool(nDist, <u32>flatSlots);
+    for (let d: u32 = 0; d < nDist; d++) openFlat(d, getU32(perNode, d) + maxAllocations);
+    for (let i: u32 = 0; i < runs; i++) appendFlat(getU32(freeNode, i), getU64(freeStart, i), getU64(freeEnd, i));
+    return;
+  }
   initRunPool(runs + maxAllocations);
   if (grouped) {
     for (let i: u32 = 0; i < runs; i++) newRun(getU64(freeStart, i), getU64(freeEnd, i));
@@ -219,9 +243,9 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
   // x is a window of the progression (pfn0 or where the last window taken ended) until the
   // search moves it to a run's end.
   let onProgression = true;
-  let tree = getU32(root, node);
+  let tree = flat ? 0 : getU32(root, node);
   for (;;) {
-    const r = findFit(tree, x, n);
+    const r = flat ? findFitFlat(node, x, n) : findFit(tree, x, n);
     if (r == 0) break;
     // The first window of the progression at or after both x and the run's start (no 64-bit
     // division when that is x itself, the common case).
@@ -230,7 +254,8 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
     // The kernel stops once a window's last page leaves the zone.
     if (q + n > ze) break;
     if (q + n <= runEndOf(r)) {
-      setU32(root, node, carve(tree, r, q, n));
+      if (flat) carveFlat(node, r, q, n);
+      else setU32(root, node, carve(tree, r, q, n));
       setU64(cacheResume, slot, q + n);
       return q;
     }

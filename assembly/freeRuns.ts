@@ -5,9 +5,14 @@
 //
 // Runs of one tree are disjoint, so ordering by start also orders the ends. Index 0 is the
 // null node (length 0), which lets the augmentation read children without branching.
+//
+// Small platforms use a flat form instead (see the end of this file): each node's runs as an
+// ascending slice of the same runStart/runEnd arrays, scanned and shifted in place. A few
+// dozen runs are scanned faster than a treap is built and descended; both forms answer the
+// same question with the same run.
 
 import { take } from './arena';
-import { getU32, getU64, maxU64, setU32, setU64 } from './mem';
+import { getU32, getU64, maxU64, setU32, setU64, zeroU32 } from './mem';
 
 let runStart: usize = 0;
 let runEnd: usize = 0;
@@ -214,4 +219,81 @@ export function carve(root: u32, r: u32, q: u64, n: u64): u32 {
   // The new run's key lies between r's start and its successor's, so its insertion path
   // passes through r and pulls r and every ancestor: no separate refresh for r's new end.
   return insert(root, newRun(qe, e));
+}
+
+// Flat form: node d's runs ascend at pool indexes flatFirst[d] .. flatFirst[d]+flatCount[d]-1,
+// with room up to flatLimit[d] (its runs plus one split per PAMT that may still be carved).
+
+let flatFirst: usize = 0; // u32 per node
+let flatCount: usize = 0; // u32 per node
+let flatLimit: usize = 0; // u32 per node: one past the slice's room
+
+/** A pool of `capacity` flat slots for nDist nodes (index 0 stays unused: 0 means "none"). */
+export function initFlatPool(nDist: u32, capacity: u32): void {
+  const n = <usize>capacity + 1;
+  runStart = take(n << 3);
+  runEnd = take(n << 3);
+  flatFirst = take(<usize>nDist << 2);
+  flatCount = take(<usize>nDist << 2);
+  flatLimit = take(<usize>nDist << 2);
+  zeroU32(flatCount, nDist);
+  used = 1;
+}
+
+/** Gives node d a slice with room for `room` runs (call in node order before appending). */
+export function openFlat(d: u32, room: u32): void {
+  setU32(flatFirst, d, used);
+  used += room;
+  setU32(flatLimit, d, used);
+}
+
+/** Appends [start, end) to node d's slice (runs come in ascending order). */
+export function appendFlat(d: u32, start: u64, end: u64): void {
+  const i = getU32(flatFirst, d) + getU32(flatCount, d);
+  setU64(runStart, i, start);
+  setU64(runEnd, i, end);
+  setU32(flatCount, d, getU32(flatCount, d) + 1);
+}
+
+/** findFit over node d's slice: leftmost run with end > x and length >= n, or 0. */
+export function findFitFlat(d: u32, x: u64, n: u64): u32 {
+  const first = getU32(flatFirst, d);
+  const last = first + getU32(flatCount, d);
+  for (let i = first; i < last; i++) {
+    const e = getU64(runEnd, i);
+    if (e > x && e - getU64(runStart, i) >= n) return i;
+  }
+  return 0;
+}
+
+/** carve over node d's slice: takes [q, q+n) out of run r, which contains it. */
+export function carveFlat(d: u32, r: u32, q: u64, n: u64): void {
+  const s = getU64(runStart, r);
+  const e = getU64(runEnd, r);
+  const qe = q + n;
+  const count = getU32(flatCount, d);
+  const last = getU32(flatFirst, d) + count;
+  if (q == s && qe == e) {
+    for (let i = r; i + 1 < last; i++) {
+      setU64(runStart, i, getU64(runStart, i + 1));
+      setU64(runEnd, i, getU64(runEnd, i + 1));
+    }
+    setU32(flatCount, d, count - 1);
+    return;
+  }
+  if (q == s) {
+    setU64(runStart, r, qe);
+    return;
+  }
+  setU64(runEnd, r, q);
+  if (qe == e) return;
+  // Each carve splits at most one run, and the slice has room for one split per PAMT.
+  if (last >= getU32(flatLimit, d)) abort('construct kernel: flat run slice overflow');
+  for (let i = last; i > r + 1; i--) {
+    setU64(runStart, i, getU64(runStart, i - 1));
+    setU64(runEnd, i, getU64(runEnd, i - 1));
+  }
+  setU64(runStart, r + 1, qe);
+  setU64(runEnd, r + 1, e);
+  setU32(flatCount, d, count + 1);
 }
