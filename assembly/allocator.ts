@@ -244,8 +244,9 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
   // search moves it to a run's end.
   let onProgression = true;
   let tree = flat ? 0 : getU32(root, node);
+  let from: u32 = 0; // flat form: runs before this one end at or before x
   for (;;) {
-    const r = flat ? findFitFlat(node, x, n) : findFit(tree, x, n);
+    const r = flat ? findFitFlat(node, x, n, from) : findFit(tree, x, n);
     if (r == 0) break;
     // The first window of the progression at or after both x and the run's start (no 64-bit
     // division when that is x itself, the common case).
@@ -260,6 +261,7 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
       return q;
     }
     x = runEndOf(r);
+    from = r + 1;
     onProgression = false;
   }
   setU64(cacheResume, slot, NO_PFN);

@@ -255,11 +255,14 @@ export function appendFlat(d: u32, start: u64, end: u64): void {
   setU32(flatCount, d, getU32(flatCount, d) + 1);
 }
 
-/** findFit over node d's slice: leftmost run with end > x and length >= n, or 0. */
-export function findFitFlat(d: u32, x: u64, n: u64): u32 {
+/**
+ * findFit over node d's slice: leftmost run with end > x and length >= n, or 0. `from` (a
+ * pool index, 0 for the slice's start) skips runs the caller knows end at or before x.
+ */
+export function findFitFlat(d: u32, x: u64, n: u64, from: u32): u32 {
   const first = getU32(flatFirst, d);
   const last = first + getU32(flatCount, d);
-  for (let i = first; i < last; i++) {
+  for (let i = max(first, from); i < last; i++) {
     const e = getU64(runEnd, i);
     if (e > x && e - getU64(runStart, i) >= n) return i;
   }

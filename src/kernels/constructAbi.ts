@@ -131,7 +131,7 @@ export function scratchBytes(
  * The allocator keeps the free runs as flat per-node slices (scanned, shifted in place) when
  * the runs plus one split per PAMT for every node fit this many slots; above it, as treaps.
  */
-export const FLAT_RUNS_MAX = 64;
+export const FLAT_RUNS_MAX = 256;
 /** Upper bound on the separate arrays the kernel carves (alignment slack in scratchBytes). */
 export const SCRATCH_ARRAYS = 48;
 /** The allocator's progression cache never has fewer slots (20 bytes each). */
