@@ -262,9 +262,16 @@ export function appendFlat(d: u32, start: u64, end: u64): void {
 export function findFitFlat(d: u32, x: u64, n: u64, from: u32): u32 {
   const first = getU32(flatFirst, d);
   const last = first + getU32(flatCount, d);
-  for (let i = max(first, from); i < last; i++) {
-    const e = getU64(runEnd, i);
-    if (e > x && e - getU64(runStart, i) >= n) return i;
+  // Ends ascend: the runs ending after x are a suffix, found by bisection.
+  let lo = max(first, from);
+  let hi = last;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (getU64(runEnd, mid) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < last; i++) {
+    if (getU64(runEnd, i) - getU64(runStart, i) >= n) return i;
   }
   return 0;
 }
