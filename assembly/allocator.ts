@@ -93,15 +93,18 @@ export function initAllocator(
   const tmpStart = take(<usize>nRes << 3);
   const tmpEnd = take(<usize>nRes << 3);
   let k: u32 = 0;
+  let ascending = true; // memblock keeps its reserved list sorted, so usually no sort is needed
   for (let i: u32 = 0; i < nRes; i++) {
     const s = wordU64(reserved, <usize>i * 2);
     const e = wordU64(reserved, <usize>i * 2 + 1);
     if (s >= e) continue;
-    setU64(resStart, k, s >> PAGE_SHIFT);
+    const page = s >> PAGE_SHIFT;
+    if (k > 0 && page < getU64(resStart, k - 1)) ascending = false;
+    setU64(resStart, k, page);
     setU64(resEnd, k, (e + PAGE_MASK) >> PAGE_SHIFT);
     k++;
   }
-  sortPairsByKey(resStart, resEnd, tmpStart, tmpEnd, k);
+  if (!ascending) sortPairsByKey(resStart, resEnd, tmpStart, tmpEnd, k);
   let merged: u32 = 0;
   for (let i: u32 = 0; i < k; i++) {
     const s = getU64(resStart, i);

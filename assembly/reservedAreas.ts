@@ -90,7 +90,7 @@ export function populateReservedAreas(t: u32): i64 {
   // Every overlapping PAMT is added, one area each: when they cannot all fit, the kernel's
   // add fails at one of them, whatever their order, so the order need not be made.
   if (count + <u64>runLength > limit) return -1;
-  sortIndexes(overlapRun, sortBuffer, runLength, 0);
+  if (runLength > 1) sortIndexes(overlapRun, sortBuffer, runLength, 0);
   for (let k: u32 = 0; k < runLength; k++) {
     const p = getU32(overlapRun, k);
     const pb = getU64(pamtBase, p);
