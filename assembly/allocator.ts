@@ -124,6 +124,13 @@ export function initAllocator(
   const freeStart = take(capacity << 3);
   const freeEnd = take(capacity << 3);
   const freeNode = take(capacity << 2);
+  // Runs per node; the pool holds node 0's runs first (from index 1: 0 is its null node), then
+  // node 1's, and so on. Memory usually ascends node by node, and then address order is
+  // already that order and the counting sort is skipped.
+  const perNode = take(<usize>nDist << 2);
+  zeroU32(perNode, nDist);
+  let grouped = true;
+  let lastNode: u32 = 0;
   let runs: u32 = 0;
   let j: u32 = 0;
   for (let i: u32 = 0; i < nRaw; i++) {
@@ -142,6 +149,7 @@ export function initAllocator(
       setU64(spanEnd, node, maxU64(getU64(spanEnd, node), b));
     }
     while (j < merged && getU64(resEnd, j) <= a) j++;
+    const before = runs;
     let cur = a;
     for (let r = j; r < merged && getU64(resStart, r) < b; r++) {
       const rs = getU64(resStart, r);
@@ -158,18 +166,11 @@ export function initAllocator(
       setU64(freeEnd, runs, b);
       setU32(freeNode, runs++, node);
     }
-  }
-
-  // Runs per node; the pool holds node 0's runs first (from index 1: 0 is its null node), then
-  // node 1's, and so on. Memory usually ascends node by node, and then address order is
-  // already that order and the counting sort is skipped.
-  const perNode = take(<usize>nDist << 2);
-  zeroU32(perNode, nDist);
-  let grouped = true;
-  for (let i: u32 = 0; i < runs; i++) {
-    const d = getU32(freeNode, i);
-    setU32(perNode, d, getU32(perNode, d) + 1);
-    if (i > 0 && d < getU32(freeNode, i - 1)) grouped = false;
+    if (runs > before) {
+      setU32(perNode, node, getU32(perNode, node) + (runs - before));
+      if (before > 0 && node < lastNode) grouped = false;
+      lastNode = node;
+    }
   }
   // Small platforms: every node's slice, with room for one split per PAMT, fits the flat
   // pool; the runs go in address order, which is each node's ascending order.
