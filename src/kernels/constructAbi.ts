@@ -116,7 +116,7 @@ export function scratchBytes(
     20 * nMem + // memory list: start, end (u64), node (u32)
     16 * nHole + // CMR list: start, end
     32 * nRes + // reserved pages and their merge-sort buffer
-    24 * runs + // free runs before bucketing (start, end, node) + treap build stack
+    24 * runs + // free runs before bucketing (start, end, node) + the counting sort's slots
     36 * treapNodes + // treap: start, end, max run length (u64), left, right, priority (u32)
     48 * nDist + // per node: span (u64 × 2), root, presence, order, run count, next slot,
     //              flat slice first, count, limit (u32)
