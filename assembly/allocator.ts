@@ -6,10 +6,23 @@
 // it lies inside one free run, so both find the same pfn.
 
 import { take } from './arena';
-import { buildRuns, carve, findFit, initRunPool, newRun, runEndOf, runStartOf } from './freeRuns';
-import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64 } from './mem';
+import {
+  appendFlat,
+  buildRuns,
+  carve,
+  carveFlat,
+  findFit,
+  findFitFlat,
+  initFlatPool,
+  initRunPool,
+  newRun,
+  openFlat,
+  runEndOf,
+  runStartOf,
+} from './freeRuns';
+import { getF64, getU32, getU64, maxU64, minU64, setU32, setU64, wordU64, zeroU32 } from './mem';
 import { sortPairsByKey } from './sort';
-import { SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/constructAbi';
+import { FLAT_RUNS_MAX, SCRATCH_CACHE_MIN_SLOTS } from '../src/kernels/constructAbi';
 import { PAGE_SHIFT as PAGE_SHIFT_I32, PAGE_SIZE, SZ_16M } from '../src/construct/constants';
 
 export const NO_PFN: u64 = u64.MAX_VALUE;
@@ -26,6 +39,7 @@ let spanStart: usize = 0; // pfns, per node
 let spanEnd: usize = 0;
 let present: usize = 0; // u32 flag: the node owns at least one raw region
 let root: usize = 0; // u32 treap root of the node's free runs
+let flat = false; // the free runs are in the flat form (freeRuns.ts)
 let order: usize = 0; // u32 node order for orderNid
 let orderLength: u32 = 0;
 let orderNid: i64 = -1;
@@ -59,8 +73,8 @@ export function initAllocator(
   present = take(<usize>nDist << 2);
   root = take(<usize>nDist << 2);
   order = take(<usize>nDist << 2);
-  memory.fill(present, 0, <usize>nDist << 2);
-  memory.fill(root, 0, <usize>nDist << 2);
+  zeroU32(present, nDist);
+  zeroU32(root, nDist);
   // One slot per allocation (rounded up to a power of two) keeps collisions rare.
   let slots = <u32>SCRATCH_CACHE_MIN_SLOTS;
   while (slots < maxAllocations) slots <<= 1;
@@ -68,25 +82,9 @@ export function initAllocator(
   cacheZone = take(<usize>slots << 2);
   cachePages = take(<usize>slots << 3);
   cacheResume = take(<usize>slots << 3);
-  memory.fill(cacheZone, 0, <usize>slots << 2);
+  zeroU32(cacheZone, slots);
   orderLength = 0;
   orderNid = -1;
-
-  for (let i: u32 = 0; i < nRaw; i++) {
-    const w = <usize>i * 3;
-    const s = (wordU64(raw, w) + PAGE_MASK) >> PAGE_SHIFT;
-    const e = wordU64(raw, w + 1) >> PAGE_SHIFT;
-    const node = <u32>wordU64(raw, w + 2);
-    if (s >= e) continue;
-    if (getU32(present, node) == 0) {
-      setU32(present, node, 1);
-      setU64(spanStart, node, s);
-      setU64(spanEnd, node, e);
-    } else {
-      setU64(spanStart, node, minU64(getU64(spanStart, node), s));
-      setU64(spanEnd, node, maxU64(getU64(spanEnd, node), e));
-    }
-  }
 
   // Reserved ranges as page ranges: a window is blocked by any byte of a reserved range, so
   // partial pages round outward. Sorted and merged, so one forward sweep subtracts them.
@@ -95,15 +93,18 @@ export function initAllocator(
   const tmpStart = take(<usize>nRes << 3);
   const tmpEnd = take(<usize>nRes << 3);
   let k: u32 = 0;
+  let ascending = true; // memblock keeps its reserved list sorted, so usually no sort is needed
   for (let i: u32 = 0; i < nRes; i++) {
     const s = wordU64(reserved, <usize>i * 2);
     const e = wordU64(reserved, <usize>i * 2 + 1);
     if (s >= e) continue;
-    setU64(resStart, k, s >> PAGE_SHIFT);
+    const page = s >> PAGE_SHIFT;
+    if (k > 0 && page < getU64(resStart, k - 1)) ascending = false;
+    setU64(resStart, k, page);
     setU64(resEnd, k, (e + PAGE_MASK) >> PAGE_SHIFT);
     k++;
   }
-  sortPairsByKey(resStart, resEnd, tmpStart, tmpEnd, k);
+  if (!ascending) sortPairsByKey(resStart, resEnd, tmpStart, tmpEnd, k);
   let merged: u32 = 0;
   for (let i: u32 = 0; i < k; i++) {
     const s = getU64(resStart, i);
@@ -123,6 +124,13 @@ export function initAllocator(
   const freeStart = take(capacity << 3);
   const freeEnd = take(capacity << 3);
   const freeNode = take(capacity << 2);
+  // Runs per node; the pool holds node 0's runs first (from index 1: 0 is its null node), then
+  // node 1's, and so on. Memory usually ascends node by node, and then address order is
+  // already that order and the counting sort is skipped.
+  const perNode = take(<usize>nDist << 2);
+  zeroU32(perNode, nDist);
+  let grouped = true;
+  let lastNode: u32 = 0;
   let runs: u32 = 0;
   let j: u32 = 0;
   for (let i: u32 = 0; i < nRaw; i++) {
@@ -131,7 +139,17 @@ export function initAllocator(
     const b = wordU64(raw, w + 1) >> PAGE_SHIFT;
     const node = <u32>wordU64(raw, w + 2);
     if (a >= b) continue;
+    // The node's span (its zones' bounds) covers its raw regions, reserved pages included.
+    if (getU32(present, node) == 0) {
+      setU32(present, node, 1);
+      setU64(spanStart, node, a);
+      setU64(spanEnd, node, b);
+    } else {
+      setU64(spanStart, node, minU64(getU64(spanStart, node), a));
+      setU64(spanEnd, node, maxU64(getU64(spanEnd, node), b));
+    }
     while (j < merged && getU64(resEnd, j) <= a) j++;
+    const before = runs;
     let cur = a;
     for (let r = j; r < merged && getU64(resStart, r) < b; r++) {
       const rs = getU64(resStart, r);
@@ -148,39 +166,49 @@ export function initAllocator(
       setU64(freeEnd, runs, b);
       setU32(freeNode, runs++, node);
     }
+    if (runs > before) {
+      setU32(perNode, node, getU32(perNode, node) + (runs - before));
+      if (before > 0 && node < lastNode) grouped = false;
+      lastNode = node;
+    }
   }
-
-  // bucket[d] = first pool index of node d's runs (the pool's index 0 is its null node).
-  const bucket = take(<usize>nDist << 2);
-  memory.fill(bucket, 0, <usize>nDist << 2);
-  for (let i: u32 = 0; i < runs; i++) {
-    const d = getU32(freeNode, i);
-    setU32(bucket, d, getU32(bucket, d) + 1);
-  }
-  let next: u32 = 1;
-  for (let d: u32 = 0; d < nDist; d++) {
-    const c = getU32(bucket, d);
-    setU32(bucket, d, next);
-    next += c;
-  }
-  const slot = take(<usize>runs << 2);
-  for (let i: u32 = 0; i < runs; i++) {
-    const d = getU32(freeNode, i);
-    const at = getU32(bucket, d);
-    setU32(slot, at - 1, i);
-    setU32(bucket, d, at + 1);
+  // Small platforms: every node's slice, with room for one split per PAMT, fits the flat
+  // pool; the runs go in address order, which is each node's ascending order.
+  const flatSlots = <u64>runs + <u64>nDist * <u64>maxAllocations;
+  flat = flatSlots <= <u64>FLAT_RUNS_MAX;
+  if (flat) {
+    initFlatPool(nDist, <u32>flatSlots);
+    for (let d: u32 = 0; d < nDist; d++) openFlat(d, getU32(perNode, d) + maxAllocations);
+    for (let i: u32 = 0; i < runs; i++) appendFlat(getU32(freeNode, i), getU64(freeStart, i), getU64(freeEnd, i));
+    return;
   }
   initRunPool(runs + maxAllocations);
-  for (let p: u32 = 0; p < runs; p++) {
-    const i = getU32(slot, p);
-    newRun(getU64(freeStart, i), getU64(freeEnd, i));
+  if (grouped) {
+    for (let i: u32 = 0; i < runs; i++) newRun(getU64(freeStart, i), getU64(freeEnd, i));
+  } else {
+    const next = take(<usize>nDist << 2);
+    let at: u32 = 0;
+    for (let d: u32 = 0; d < nDist; d++) {
+      setU32(next, d, at);
+      at += getU32(perNode, d);
+    }
+    const slot = take(<usize>runs << 2);
+    for (let i: u32 = 0; i < runs; i++) {
+      const d = getU32(freeNode, i);
+      const p = getU32(next, d);
+      setU32(slot, p, i);
+      setU32(next, d, p + 1);
+    }
+    for (let p: u32 = 0; p < runs; p++) {
+      const i = getU32(slot, p);
+      newRun(getU64(freeStart, i), getU64(freeEnd, i));
+    }
   }
-  // bucket[d] now points one past node d's runs; the slot array is free to be the stack.
   let first: u32 = 1;
   for (let d: u32 = 0; d < nDist; d++) {
-    const end = getU32(bucket, d);
-    setU32(root, d, buildRuns(first, end - first, slot));
-    first = end;
+    const c = getU32(perNode, d);
+    setU32(root, d, buildRuns(first, c));
+    first += c;
   }
 }
 
@@ -216,21 +244,29 @@ function allocInZone(node: u32, zone: u32, zs: u64, ze: u64, n: u64): u64 {
     setU32(cacheZone, slot, zoneKey);
     setU64(cachePages, slot, n);
   }
-  let tree = getU32(root, node);
+  // x is a window of the progression (pfn0 or where the last window taken ended) until the
+  // search moves it to a run's end.
+  let onProgression = true;
+  let tree = flat ? 0 : getU32(root, node);
+  let from: u32 = 0; // flat form: runs before this one end at or before x
   for (;;) {
-    const r = findFit(tree, x, n);
+    const r = flat ? findFitFlat(node, x, n, from) : findFit(tree, x, n);
     if (r == 0) break;
-    // The first window of the progression at or after both x and the run's start.
-    const from = maxU64(runStartOf(r), x);
-    const q = pfn0 + ((from - pfn0 + n - 1) / n) * n;
+    // The first window of the progression at or after both x and the run's start (no 64-bit
+    // division when that is x itself, the common case).
+    const rs = runStartOf(r);
+    const q = rs <= x && onProgression ? x : pfn0 + ((maxU64(rs, x) - pfn0 + n - 1) / n) * n;
     // The kernel stops once a window's last page leaves the zone.
     if (q + n > ze) break;
     if (q + n <= runEndOf(r)) {
-      setU32(root, node, carve(tree, r, q, n));
+      if (flat) carveFlat(node, r, q, n);
+      else setU32(root, node, carve(tree, r, q, n));
       setU64(cacheResume, slot, q + n);
       return q;
     }
     x = runEndOf(r);
+    from = r + 1;
+    onProgression = false;
   }
   setU64(cacheResume, slot, NO_PFN);
   return NO_PFN;

@@ -3,7 +3,7 @@
 
 import { initAllocator } from './allocator';
 import { arenaReset } from './arena';
-import { getU32, getU64, setF64, wordU64 } from './mem';
+import { getU32, getU64, setF64, setWordU64, wordU64 } from './mem';
 import { buildHoleSource, buildMemoryList } from './memlist';
 import { pamt1g, pamt2m, pamt4k, pamtBase, pamtBytes, pamtNid, setUpPamtAll } from './pamt';
 import { areaOffset, areaSize, initReservedAreas, populateReservedAreas } from './reservedAreas';
@@ -56,8 +56,8 @@ function finishFailure(out: usize, status: i32, failBase: u64, failSize: u64): v
   writeWarnings(out, OUT_HEADER);
   setF64(out, OUT_STATUS, <f64>status);
   setF64(out, OUT_N_TDMRS, 0);
-  setF64(out, OUT_FAIL_BASE, <f64>failBase);
-  setF64(out, OUT_FAIL_SIZE, <f64>failSize);
+  setWordU64(out, OUT_FAIL_BASE, failBase);
+  setWordU64(out, OUT_FAIL_SIZE, failSize);
   setF64(out, OUT_PAMT_BYTES, 0);
   setF64(out, OUT_N_WARN, <f64>warningCount);
   setF64(out, OUT_N_AREAS, 0);
@@ -118,17 +118,17 @@ export function constructOne(inp: usize, out: usize, scratch: usize, scratchByte
       return;
     }
     const w = tdmrWord + <usize>TDMR_WORDS * <usize>t;
-    setF64(out, w + T_BASE, <f64>base);
-    setF64(out, w + T_SIZE, <f64>size);
+    setWordU64(out, w + T_BASE, base);
+    setWordU64(out, w + T_SIZE, size);
     setF64(out, w + T_NID, <f64>getU32(pamtNid, t));
-    setF64(out, w + T_PAMT_BASE, <f64>getU64(pamtBase, t));
-    setF64(out, w + T_PAMT_4K, <f64>getU64(pamt4k, t));
-    setF64(out, w + T_PAMT_2M, <f64>getU64(pamt2m, t));
-    setF64(out, w + T_PAMT_1G, <f64>getU64(pamt1g, t));
+    setWordU64(out, w + T_PAMT_BASE, getU64(pamtBase, t));
+    setWordU64(out, w + T_PAMT_4K, getU64(pamt4k, t));
+    setWordU64(out, w + T_PAMT_2M, getU64(pamt2m, t));
+    setWordU64(out, w + T_PAMT_1G, getU64(pamt1g, t));
     setF64(out, w + T_N_AREAS, <f64>n);
     for (let k: usize = 0; k < <usize>n; k++) {
-      setF64(out, areaWord++, <f64>getU64(areaOffset, k));
-      setF64(out, areaWord++, <f64>getU64(areaSize, k));
+      setWordU64(out, areaWord++, getU64(areaOffset, k));
+      setWordU64(out, areaWord++, getU64(areaSize, k));
     }
     areas += <u64>n;
   }
@@ -138,8 +138,8 @@ export function constructOne(inp: usize, out: usize, scratch: usize, scratchByte
   setF64(out, OUT_N_TDMRS, <f64>tdCount);
   setF64(out, OUT_FAIL_BASE, 0);
   setF64(out, OUT_FAIL_SIZE, 0);
-  setF64(out, OUT_PAMT_BYTES, <f64>pamtBytes);
+  setWordU64(out, OUT_PAMT_BYTES, pamtBytes);
   setF64(out, OUT_N_WARN, <f64>warningCount);
-  setF64(out, OUT_N_AREAS, <f64>areas);
+  setWordU64(out, OUT_N_AREAS, areas);
   setF64(out, OUT_WORDS_USED, <f64>areaWord);
 }

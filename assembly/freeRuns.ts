@@ -5,9 +5,14 @@
 //
 // Runs of one tree are disjoint, so ordering by start also orders the ends. Index 0 is the
 // null node (length 0), which lets the augmentation read children without branching.
+//
+// Small platforms use a flat form instead (see the end of this file): each node's runs as an
+// ascending slice of the same runStart/runEnd arrays, scanned and shifted in place. A few
+// dozen runs are scanned faster than a treap is built and descended; both forms answer the
+// same question with the same run.
 
 import { take } from './arena';
-import { getU32, getU64, maxU64, setU32, setU64 } from './mem';
+import { getU32, getU64, maxU64, setU32, setU64, zeroU32 } from './mem';
 
 let runStart: usize = 0;
 let runEnd: usize = 0;
@@ -69,7 +74,11 @@ export function initRunPool(capacity: u32): void {
   );
 }
 
-/** A detached node for [start, end); returns its index. */
+/**
+ * A detached node for [start, end); returns its index. Its priority is random below 2^31, so
+ * it sinks below every node of the initial layout (see buildRuns) and the runs carved later
+ * form random treaps in the gaps they fall into.
+ */
 export function newRun(start: u64, end: u64): u32 {
   const t = used++;
   setU64(runStart, t, start);
@@ -77,34 +86,36 @@ export function newRun(start: u64, end: u64): u32 {
   setU64(subtreeMax, t, end - start);
   setU32(left, t, 0);
   setU32(right, t, 0);
-  setU32(priority, t, nextPriority());
+  setU32(priority, t, nextPriority() >>> 1);
   return t;
 }
 
+/** Top of the priorities of the initial layout: a node at depth d gets INITIAL_TOP - d. */
+const INITIAL_TOP: u32 = u32.MAX_VALUE;
+
 /**
- * Builds one treap over the nodes first .. first+count-1, already in ascending order, in
- * linear time (Cartesian tree by priority). `stack` holds count u32. Returns the root.
+ * The perfectly balanced treap over the detached nodes first .. first+count-1, already in
+ * ascending order; returns its root. Priorities fall with depth, all above the carved runs',
+ * so the heap order holds and a search starts log2(count) deep rather than a random treap's
+ * ~1.4 log2(count). The layout never depends on priorities, only the speed does.
  */
-export function buildRuns(first: u32, count: u32, stack: usize): u32 {
-  let depth: u32 = 0;
-  for (let t = first; t < first + count; t++) {
-    const p = getU32(priority, t);
-    let last: u32 = 0;
-    // A popped node's subtree is final: its right child was popped just before it.
-    while (depth > 0 && getU32(priority, getU32(stack, depth - 1)) < p) {
-      last = getU32(stack, --depth);
-      pull(last);
-    }
-    setU32(left, t, last);
-    if (depth > 0) setU32(right, getU32(stack, depth - 1), t);
-    setU32(stack, depth++, t);
+export function buildRuns(first: u32, count: u32): u32 {
+  return balanced(first, first + count, 0);
+}
+
+function balanced(lo: u32, hi: u32, depth: u32): u32 {
+  if (lo >= hi) return 0;
+  if (hi - lo == 1) {
+    // A leaf: newRun left it without children and with its own length as the maximum.
+    setU32(priority, lo, INITIAL_TOP - depth);
+    return lo;
   }
-  let root: u32 = 0;
-  while (depth > 0) {
-    root = getU32(stack, --depth);
-    pull(root);
-  }
-  return root;
+  const mid = lo + ((hi - lo) >> 1);
+  setU32(left, mid, balanced(lo, mid, depth + 1));
+  setU32(right, mid, balanced(mid + 1, hi, depth + 1));
+  setU32(priority, mid, INITIAL_TOP - depth);
+  pull(mid);
+  return mid;
 }
 
 /** Leftmost run with end > x and length >= n, or 0. */
@@ -201,7 +212,98 @@ export function carve(root: u32, r: u32, q: u64, n: u64): u32 {
     return root;
   }
   setU64(runEnd, r, q);
-  refresh(root, s);
-  if (qe == e) return root;
+  if (qe == e) {
+    refresh(root, s);
+    return root;
+  }
+  // The new run's key lies between r's start and its successor's, so its insertion path
+  // passes through r and pulls r and every ancestor: no separate refresh for r's new end.
   return insert(root, newRun(qe, e));
+}
+
+// Flat form: node d's runs ascend at pool indexes flatFirst[d] .. flatFirst[d]+flatCount[d]-1,
+// with room up to flatLimit[d] (its runs plus one split per PAMT that may still be carved).
+
+let flatFirst: usize = 0; // u32 per node
+let flatCount: usize = 0; // u32 per node
+let flatLimit: usize = 0; // u32 per node: one past the slice's room
+
+/** A pool of `capacity` flat slots for nDist nodes (index 0 stays unused: 0 means "none"). */
+export function initFlatPool(nDist: u32, capacity: u32): void {
+  const n = <usize>capacity + 1;
+  runStart = take(n << 3);
+  runEnd = take(n << 3);
+  flatFirst = take(<usize>nDist << 2);
+  flatCount = take(<usize>nDist << 2);
+  flatLimit = take(<usize>nDist << 2);
+  zeroU32(flatCount, nDist);
+  used = 1;
+}
+
+/** Gives node d a slice with room for `room` runs (call in node order before appending). */
+export function openFlat(d: u32, room: u32): void {
+  setU32(flatFirst, d, used);
+  used += room;
+  setU32(flatLimit, d, used);
+}
+
+/** Appends [start, end) to node d's slice (runs come in ascending order). */
+export function appendFlat(d: u32, start: u64, end: u64): void {
+  const i = getU32(flatFirst, d) + getU32(flatCount, d);
+  setU64(runStart, i, start);
+  setU64(runEnd, i, end);
+  setU32(flatCount, d, getU32(flatCount, d) + 1);
+}
+
+/**
+ * findFit over node d's slice: leftmost run with end > x and length >= n, or 0. `from` (a
+ * pool index, 0 for the slice's start) skips runs the caller knows end at or before x.
+ */
+export function findFitFlat(d: u32, x: u64, n: u64, from: u32): u32 {
+  const first = getU32(flatFirst, d);
+  const last = first + getU32(flatCount, d);
+  // Ends ascend: the runs ending after x are a suffix, found by bisection.
+  let lo = max(first, from);
+  let hi = last;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (getU64(runEnd, mid) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < last; i++) {
+    if (getU64(runEnd, i) - getU64(runStart, i) >= n) return i;
+  }
+  return 0;
+}
+
+/** carve over node d's slice: takes [q, q+n) out of run r, which contains it. */
+export function carveFlat(d: u32, r: u32, q: u64, n: u64): void {
+  const s = getU64(runStart, r);
+  const e = getU64(runEnd, r);
+  const qe = q + n;
+  const count = getU32(flatCount, d);
+  const last = getU32(flatFirst, d) + count;
+  if (q == s && qe == e) {
+    for (let i = r; i + 1 < last; i++) {
+      setU64(runStart, i, getU64(runStart, i + 1));
+      setU64(runEnd, i, getU64(runEnd, i + 1));
+    }
+    setU32(flatCount, d, count - 1);
+    return;
+  }
+  if (q == s) {
+    setU64(runStart, r, qe);
+    return;
+  }
+  setU64(runEnd, r, q);
+  if (qe == e) return;
+  // Each carve splits at most one run, and the slice has room for one split per PAMT.
+  if (last >= getU32(flatLimit, d)) abort('construct kernel: flat run slice overflow');
+  for (let i = last; i > r + 1; i--) {
+    setU64(runStart, i, getU64(runStart, i - 1));
+    setU64(runEnd, i, getU64(runEnd, i - 1));
+  }
+  setU64(runStart, r + 1, qe);
+  setU64(runEnd, r + 1, e);
+  setU32(flatCount, d, count + 1);
 }

@@ -26,9 +26,18 @@
   store<f64>(p + (i << 3), v);
 }
 
-/** An input word as the u64 it stands for (the boundary carries integers below 2^52). */
+// Words cross the boundary as integers below 2^52 (constructAbi.ts), so the signed
+// conversions are exact; they are one instruction each on x86-64, where the unsigned ones
+// are a compare-and-branch sequence, and they run for every word in and out.
+
+/** An input word as the u64 it stands for. */
 @inline export function wordU64(p: usize, i: usize): u64 {
-  return <u64>load<f64>(p + (i << 3));
+  return <u64><i64>load<f64>(p + (i << 3));
+}
+
+/** Writes a u64 below 2^52 as an output word. */
+@inline export function setWordU64(p: usize, i: usize, v: u64): void {
+  store<f64>(p + (i << 3), <f64><i64>v);
 }
 
 @inline export function maxU64(a: u64, b: u64): u64 {
@@ -37,4 +46,12 @@
 
 @inline export function minU64(a: u64, b: u64): u64 {
   return a < b ? a : b;
+}
+
+/**
+ * Zeroes n u32 at p. The per-node and cache tables are a few words long: a loop beats
+ * memory.fill, which V8 runs as a call out of the module.
+ */
+@inline export function zeroU32(p: usize, n: usize): void {
+  for (let i: usize = 0; i < n; i++) store<u32>(p + (i << 2), 0);
 }

@@ -22,10 +22,15 @@ export function buildMemoryList(raw: usize, nRaw: u32): void {
   memEnd = take(<usize>nRaw << 3);
   memNode = take(<usize>nRaw << 2);
   let k: u32 = 0;
+  let prevEnd: u64 = 0;
   for (let i: u32 = 0; i < nRaw; i++) {
     const w = <usize>i * 3;
     let start = wordU64(raw, w);
     const end = wordU64(raw, w + 1);
+    // Every search below relies on ascending, disjoint blocks (validation guarantees them):
+    // an input that skipped it stops here rather than leave the free-run trees inconsistent.
+    if (start < prevEnd) abort('construct kernel: memory regions overlap or descend');
+    prevEnd = end;
     if (start < SZ_1M) start = SZ_1M;
     if (start >= end) continue;
     setU64(memStart, k, start);
@@ -60,16 +65,13 @@ export function buildHoleSource(mode: u32, cmrs: usize, nCmr: u32): void {
 }
 
 /**
- * First index whose end is >= x in an ascending, non-overlapping list (so ends ascend);
- * `count` when there is none. Replaces the kernel's linear scans from the list head.
+ * First index at or after `from` whose end is >= x in an ascending, non-overlapping list (so
+ * ends ascend); `count` when there is none. Callers ask for ascending x (TDMRs come in
+ * address order) and pass the previous answer as `from`, so over a whole construction the
+ * scans add up to one pass over the list, where the kernel scans from the list head each time.
  */
-export function firstEndAtLeast(ends: usize, count: u32, x: u64): u32 {
-  let lo: u32 = 0;
-  let hi = count;
-  while (lo < hi) {
-    const mid = lo + ((hi - lo) >> 1);
-    if (getU64(ends, mid) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+export function firstEndAtLeast(ends: usize, count: u32, x: u64, from: u32): u32 {
+  let i = from;
+  while (i < count && getU64(ends, i) < x) i++;
+  return i;
 }

@@ -36,10 +36,13 @@ export let pamtBytes: u64 = 0;
  * starts do not matter). -1 when none does.
  */
 function tdmrNid(base: u64): i64 {
-  // end > base, i.e. end >= base + 1; ends ascend, so a binary search finds the first.
-  const i = firstEndAtLeast(memEnd, memCount, base + 1);
+  // end > base, i.e. end >= base + 1; bases ascend from TDMR to TDMR.
+  const i = firstEndAtLeast(memEnd, memCount, base + 1, nidCursor);
+  nidCursor = i;
   return i < memCount ? <i64>getU32(memNode, i) : -1;
 }
+
+let nidCursor: u32 = 0;
 
 /** False when an allocation fails (the kernel's -ENOMEM; it prints nothing of its own). */
 export function setUpPamtAll(es4k: u64, es2m: u64, es1g: u64, dynamicPamt: bool): bool {
@@ -51,6 +54,7 @@ export function setUpPamtAll(es4k: u64, es2m: u64, es1g: u64, dynamicPamt: bool)
   pamt2m = take(n << 3);
   pamt1g = take(n << 3);
   pamtBytes = 0;
+  nidCursor = 0;
   for (let t: u32 = 0; t < tdCount; t++) {
     const base = getU64(tdBase, t);
     const size = getU64(tdSize, t);

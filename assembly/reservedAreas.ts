@@ -2,7 +2,7 @@
 // PAMT that overlaps it (in TDMR order), then the kernel's heapsort.
 //
 // The kernel walks the whole block list and all PAMTs for each TDMR. Here a TDMR starts its
-// walk at the first block that can matter (binary search), and finds its PAMTs as one run of
+// walk at the first block that can matter (a cursor: TDMRs ascend), and finds its PAMTs as one run of
 // the PAMTs sorted by base (they are disjoint, so their ends ascend too), re-sorted by TDMR
 // index so the areas are added in the kernel's order before the (order-sensitive) sort.
 
@@ -35,7 +35,13 @@ export function initReservedAreas(maxRsvd: u64): void {
   areaOffset = take(<usize>cap << 3);
   areaSize = take(<usize>cap << 3);
   limit = maxRsvd;
+  holeCursor = 0;
+  pamtCursor = 0;
 }
+
+// Where the previous TDMR's searches ended: TDMRs ascend, so the next ones start there.
+let holeCursor: u32 = 0;
+let pamtCursor: u32 = 0;
 
 /** tdmr_add_rsvd_area; false when the TDMR already holds maxReservedPerTdmr areas. */
 @inline function add(addr: u64, size: u64): bool {
@@ -56,7 +62,8 @@ export function populateReservedAreas(t: u32): i64 {
   // Blocks ending before the base are skipped by the kernel; the first with end >= base is
   // where its walk starts to matter.
   let prevEnd = base;
-  for (let i = firstEndAtLeast(holeSrcEnd, holeSrcCount, base); i < holeSrcCount; i++) {
+  holeCursor = firstEndAtLeast(holeSrcEnd, holeSrcCount, base, holeCursor);
+  for (let i = holeCursor; i < holeSrcCount; i++) {
     const start = getU64(holeSrcStart, i);
     if (start >= end) break;
     // Literal: a block that starts inside the covered part may move prevEnd back.
@@ -65,22 +72,25 @@ export function populateReservedAreas(t: u32): i64 {
   }
   if (prevEnd < end && !add(prevEnd, end - prevEnd)) return -1;
 
-  // PAMTs overlapping [base, end): a contiguous run of byBase.
-  let lo: u32 = 0;
-  let hi = tdCount;
-  while (lo < hi) {
-    const mid = lo + ((hi - lo) >> 1);
-    const p = getU32(byBase, mid);
-    if (getU64(pamtBase, p) + getU64(pamtTotal, p) <= base) lo = mid + 1;
-    else hi = mid;
+  // PAMTs overlapping [base, end): a contiguous run of byBase (PAMTs are disjoint, so their
+  // ends ascend with their bases), starting where the previous TDMR's run started or later.
+  let lo = pamtCursor;
+  while (lo < tdCount) {
+    const p = getU32(byBase, lo);
+    if (getU64(pamtBase, p) + getU64(pamtTotal, p) > base) break;
+    lo++;
   }
+  pamtCursor = lo;
   let runLength: u32 = 0;
   for (let k = lo; k < tdCount; k++) {
     const p = getU32(byBase, k);
     if (getU64(pamtBase, p) >= end) break;
     setU32(overlapRun, runLength++, p);
   }
-  sortIndexes(overlapRun, sortBuffer, runLength, 0);
+  // Every overlapping PAMT is added, one area each: when they cannot all fit, the kernel's
+  // add fails at one of them, whatever their order, so the order need not be made.
+  if (count + <u64>runLength > limit) return -1;
+  if (runLength > 1) sortIndexes(overlapRun, sortBuffer, runLength, 0);
   for (let k: u32 = 0; k < runLength; k++) {
     const p = getU32(overlapRun, k);
     const pb = getU64(pamtBase, p);

@@ -24,10 +24,51 @@ import { getU32, getU64, setU32, setU64 } from './mem';
 }
 
 /**
- * lib/sort.c sort(): bottom-up heapsort, in element indexes instead of byte offsets (its
- * parent() of element j is (j - 1) / 2).
+ * The order lib/sort.c sort() leaves the areas in: its bottom-up heapsort (heapsortAreas, in
+ * element indexes instead of byte offsets: its parent() of element j is (j - 1) / 2).
  */
 export function sortAreasKernel(off: usize, size: usize, num: u32): void {
+  // Without overlaps the comparison is a strict total order, and every sort gives the one
+  // sorted order; only overlapping areas need the heapsort's exact sequence of comparisons.
+  if (num <= SMALL_AREAS && !anyOverlap(off, size, num)) {
+    insertionSortAreas(off, size, num);
+    return;
+  }
+  heapsortAreas(off, size, num);
+}
+
+// Up to this many areas the pairwise overlap check costs less than the heapsort.
+const SMALL_AREAS: u32 = 16;
+
+function anyOverlap(off: usize, size: usize, num: u32): bool {
+  for (let a: u32 = 1; a < num; a++) {
+    const ao = getU64(off, a);
+    const ae = ao + getU64(size, a);
+    for (let b: u32 = 0; b < a; b++) {
+      const bo = getU64(off, b);
+      if (ao < bo + getU64(size, b) && bo < ae) return true;
+    }
+  }
+  return false;
+}
+
+/** By offset; only for areas that do not overlap (see sortAreasKernel). */
+function insertionSortAreas(off: usize, size: usize, num: u32): void {
+  for (let i: u32 = 1; i < num; i++) {
+    const o = getU64(off, i);
+    const z = getU64(size, i);
+    let j = i;
+    while (j > 0 && getU64(off, j - 1) > o) {
+      setU64(off, j, getU64(off, j - 1));
+      setU64(size, j, getU64(size, j - 1));
+      j--;
+    }
+    setU64(off, j, o);
+    setU64(size, j, z);
+  }
+}
+
+function heapsortAreas(off: usize, size: usize, num: u32): void {
   let n = num;
   let a = num >> 1;
   if (a == 0) return;
@@ -123,12 +164,28 @@ export function sortPairsByKey(key: usize, val: usize, tmpKey: usize, tmpVal: us
   }
 }
 
+@inline function indexKey(keys: usize, v: u32): u64 {
+  return keys != 0 ? getU64(keys, v) : <u64>v;
+}
+
+function isSortedIndexes(idx: usize, n: u32, keys: usize): bool {
+  let prev = indexKey(keys, getU32(idx, 0));
+  for (let i: u32 = 1; i < n; i++) {
+    const k = indexKey(keys, getU32(idx, i));
+    if (k < prev) return false;
+    prev = k;
+  }
+  return true;
+}
+
 /**
  * Stable sort of u32 indexes by keys[index] (u64), or by the index itself when keys is 0.
  * tmp holds n u32.
  */
 export function sortIndexes(idx: usize, tmp: usize, n: u32, keys: usize): void {
   if (n < 2) return;
+  // PAMTs are mostly placed in TDMR order, so the list is often sorted already.
+  if (isSortedIndexes(idx, n, keys)) return;
   if (n <= SMALL) {
     for (let i: u32 = 1; i < n; i++) {
       const v = getU32(idx, i);

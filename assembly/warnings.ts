@@ -2,7 +2,7 @@
 // the wrapper turns them into the kernel's texts (src/construct/warnings.ts).
 
 import { take } from './arena';
-import { getU32, getU64, setF64, setU32, setU64 } from './mem';
+import { getU32, getU64, setF64, setU32, setU64, setWordU64 } from './mem';
 
 // A construction prints at most: the reaching-limit line, one nid fallback (only the single
 // [0, 0) TDMR of an empty memory list can lack a node), and one failure line.
@@ -33,7 +33,7 @@ export function writeWarnings(out: usize, at: usize): void {
   for (let i: u32 = 0; i < warningCount; i++) {
     const w = at + 3 * <usize>i;
     setF64(out, w, <f64>getU32(kinds, i));
-    setF64(out, w + 1, <f64>getU64(firsts, i));
-    setF64(out, w + 2, <f64>getU64(seconds, i));
+    setWordU64(out, w + 1, getU64(firsts, i));
+    setWordU64(out, w + 2, getU64(seconds, i));
   }
 }

@@ -116,15 +116,22 @@ export function scratchBytes(
     20 * nMem + // memory list: start, end (u64), node (u32)
     16 * nHole + // CMR list: start, end
     32 * nRes + // reserved pages and their merge-sort buffer
-    24 * runs + // free runs before bucketing (start, end, node) + treap build stack
+    24 * runs + // free runs before bucketing (start, end, node) + the counting sort's slots
     36 * treapNodes + // treap: start, end, max run length (u64), left, right, priority (u32)
-    32 * nDist + // per node: span (u64 × 2), root, presence, order, bucket (u32)
+    48 * nDist + // per node: span (u64 × 2), root, presence, order, run count, next slot,
+    //              flat slice first, count, limit (u32)
+    16 * (FLAT_RUNS_MAX + 1) + // the flat form of the free runs (start, end), small platforms
     20 * SCRATCH_CACHE_MIN_SLOTS +
     116 * tdmrs + // TDMRs: 7 u64 + nid; PAMT order, overlap run, sort buffer; 2 cache slots
     16 * areaCap // one TDMR's reserved areas
   );
 }
 
+/**
+ * The allocator keeps the free runs as flat per-node slices (scanned, shifted in place) when
+ * the runs plus one split per PAMT for every node fit this many slots; above it, as treaps.
+ */
+export const FLAT_RUNS_MAX = 256;
 /** Upper bound on the separate arrays the kernel carves (alignment slack in scratchBytes). */
 export const SCRATCH_ARRAYS = 48;
 /** The allocator's progression cache never has fewer slots (20 bytes each). */
