@@ -2,7 +2,8 @@
 //
 // Idle workers pull chunks from a queue, so fast workers take over a slow one's share. Each
 // worker is set up once (it instantiates its WASM kernels and receives any shared state), then
-// runs many chunks. Results are handed back per chunk with the chunk's number; callers that
+// runs many chunks; with `runHere` this thread is one of the workers, and with `depth` 2 each
+// worker holds its next chunk while it runs one. Results are handed back per chunk with the chunk's number; callers that
 // need them in order reassemble them (collectChunks does).
 //
 // A worker that dies (its thread exits: a crash, an out-of-memory abort) fails only the chunk
@@ -96,6 +97,18 @@ export interface ChunkPoolOptions<Api, R> {
   onChunk: (chunk: number, result: R) => void;
   faultInjection?: FaultInjection;
   signal?: AbortSignal;
+  /**
+   * Runs a chunk in this thread, which then counts as one of the `workers` (one thread fewer is
+   * started): it works from the first moment instead of waiting for threads to start, and idles
+   * nowhere. It yields between its chunks so the workers' replies are handled. Not used under
+   * fault injection (the pool's retry is exercised on threads alone).
+   */
+  runHere?: (chunk: number) => R;
+  /**
+   * Calls each worker has in flight (default 1). With 2 a worker always holds its next chunk,
+   * so it never waits for a round trip, nor for this thread to finish a chunk of its own.
+   */
+  depth?: number;
 }
 
 // From compiled JS the worker is a sibling .js file. From sources (vitest, tsx) it is the .ts
@@ -130,13 +143,20 @@ export function liveWorkers(label?: string): number {
   return n;
 }
 
+/** The in-flight tag of a worker's setup call (chunks are tagged with their number). */
+const SETUP = -1;
+
 class PoolWorker<Api> {
   private readonly thread: Worker;
   readonly remote: Comlink.Remote<Api>;
-  private reject: ((err: Error) => void) | null = null;
+  // Calls in flight, oldest first: the worker runs them in that order, so the first is the one
+  // a death interrupted and the others were only waiting (they are retried without counting).
+  private readonly inFlight: { tag: number; reject: (err: Error) => void }[] = [];
   private lastError: Error | undefined;
   private exit: WorkerExitError | null = null;
-  ready = false;
+  /** What the worker was running when it died: a chunk number or SETUP. */
+  runningAtExit: number | undefined;
+  setup: Promise<void> | null = null;
 
   constructor(
     readonly label: string,
@@ -152,24 +172,29 @@ class PoolWorker<Api> {
     this.thread.on('exit', (code: number) => {
       alive.set(label, (alive.get(label) ?? 1) - 1);
       this.exit = new WorkerExitError(this.label, this.id, code, this.lastError);
-      this.reject?.(this.exit);
-      this.reject = null;
+      this.runningAtExit = this.inFlight[0]?.tag;
+      for (const c of this.inFlight.splice(0)) c.reject(this.exit);
     });
     this.remote = Comlink.wrap<Api>(nodeEndpoint(this.thread));
   }
 
-  /** A call on the worker that also rejects, with WorkerExitError, if the thread dies. */
-  call<T>(f: (remote: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
+  /** A call on the worker (tagged SETUP or with its chunk) that also rejects, with WorkerExitError, if the thread dies. */
+  call<T>(tag: number, f: (remote: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
     if (this.exit) return Promise.reject(this.exit);
     return new Promise<T>((resolve, reject) => {
-      this.reject = reject;
+      const entry = { tag, reject };
+      this.inFlight.push(entry);
+      const done = (): void => {
+        const i = this.inFlight.indexOf(entry);
+        if (i >= 0) this.inFlight.splice(i, 1);
+      };
       f(this.remote).then(
         (value) => {
-          this.reject = null;
+          done();
           resolve(value);
         },
         (err: unknown) => {
-          this.reject = null;
+          done();
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
@@ -228,12 +253,16 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > WORKERS_MAX) {
     throw new RangeError(`${label} pool: workers must be an integer in [1, ${WORKERS_MAX}]`);
   }
+  if (opts.depth !== undefined && (!Number.isInteger(opts.depth) || opts.depth < 1)) {
+    throw new RangeError(`${label} pool: depth must be a positive integer`);
+  }
   let next = 0;
   const attempts = new Map<number, number>();
   const live = new Set<PoolWorker<Api>>();
   let nextId = 1;
   let stopped = false;
   let aborted = false;
+  const depth = opts.depth ?? 1;
 
   const spawn = (): PoolWorker<Api> => {
     const w = takeSpare<Api>(opts.workerModule) ?? new PoolWorker<Api>(label, nextId++, opts.workerModule);
@@ -260,40 +289,71 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   if (signal?.aborted) return { aborted: true };
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  // One loop per slot: pull a chunk, run it, on a worker death replace the worker and retry
-  // the chunk once. Settles when the queue is empty; rejects on the first fatal failure.
-  const slot = async (): Promise<void> => {
+  const what = (chunk: number): string => `${label} chunk ${chunk} (${opts.describe(chunk)})`;
+  const setUp = (w: PoolWorker<Api>): Promise<void> => {
+    w.setup ??= opts.setup ? w.call(SETUP, (r) => opts.setup!(r)) : Promise.resolve();
+    return w.setup;
+  };
+
+  // One lane per thread, with `depth` loops sharing its worker: each pulls a chunk, runs it,
+  // and on a worker death replaces the worker (once for all its loops) and retries the chunk.
+  // A death counts against the chunk the worker was running (or against every waiting chunk
+  // when it died in setup); a chunk that dies twice fails the run.
+  const lane = async (): Promise<void> => {
     let worker = spawn();
-    while (!stopped && next < chunks) {
-      const chunk = next++;
-      for (;;) {
-        const attempt = (attempts.get(chunk) ?? 0) + 1;
-        attempts.set(chunk, attempt);
-        const exitCode = fault && fault.killChunk === chunk && attempt <= fault.times ? FAULT_EXIT_CODE : undefined;
-        try {
-          if (!worker.ready) {
-            if (opts.setup) await worker.call((r) => opts.setup!(r));
-            worker.ready = true;
+    const loop = async (): Promise<void> => {
+      while (!stopped && next < chunks) {
+        const chunk = next++;
+        for (;;) {
+          const attempt = (attempts.get(chunk) ?? 0) + 1;
+          attempts.set(chunk, attempt);
+          const exitCode = fault && fault.killChunk === chunk && attempt <= fault.times ? FAULT_EXIT_CODE : undefined;
+          const w = worker;
+          try {
+            await setUp(w);
+            const result = await w.call(chunk, (r) => opts.run(r, chunk, exitCode));
+            if (stopped) return;
+            opts.onChunk(chunk, result);
+            break;
+          } catch (err) {
+            if (stopped) return;
+            if (!(err instanceof WorkerExitError)) {
+              throw new Error(`${what(chunk)} failed: ${(err as Error).message}`, { cause: err });
+            }
+            if (w.runningAtExit !== chunk && w.runningAtExit !== SETUP) attempts.set(chunk, attempt - 1);
+            else if (attempt >= 2) throw new Error(`${what(chunk)} failed twice: ${err.message}`, { cause: err });
+            if (worker === w) {
+              discard(w);
+              worker = spawn();
+            }
           }
-          const result = await worker.call((r) => opts.run(r, chunk, exitCode));
-          if (stopped) return;
-          opts.onChunk(chunk, result);
-          break;
-        } catch (err) {
-          if (stopped) return;
-          const what = `${label} chunk ${chunk} (${opts.describe(chunk)})`;
-          if (!(err instanceof WorkerExitError)) {
-            throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
-          }
-          if (attempt >= 2) throw new Error(`${what} failed twice: ${err.message}`, { cause: err });
-          discard(worker);
-          worker = spawn();
         }
       }
+    };
+    await Promise.all(Array.from({ length: depth }, loop));
+  };
+
+  // This thread as one more worker: synchronous chunks, with a turn of the event loop between
+  // them so the lanes hand out work and collect results.
+  const here = async (): Promise<void> => {
+    while (!stopped && next < chunks) {
+      const chunk = next++;
+      let result: R;
+      try {
+        result = opts.runHere!(chunk);
+      } catch (err) {
+        throw new Error(`${what(chunk)} failed: ${(err as Error).message}`, { cause: err });
+      }
+      if (stopped) return;
+      opts.onChunk(chunk, result);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
 
-  const slots = Array.from({ length: Math.min(opts.workers, chunks) }, () => slot());
+  const local = !!opts.runHere && !fault;
+  const threads = Math.min(opts.workers - (local ? 1 : 0), chunks - (local ? 1 : 0));
+  const slots = Array.from({ length: Math.max(0, threads) }, () => lane());
+  if (local) slots.push(here());
   try {
     // all() rejects on the first fatal slot without waiting for chunks still in flight; the
     // abort promise ends the wait as soon as the signal fires.

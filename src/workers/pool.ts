@@ -1,23 +1,26 @@
 // Runs Monte Carlo trials on worker threads.
 //
 // Trials are cut into contiguous chunks that idle workers pull from a queue (chunkPool.ts);
-// each trial's random stream depends only on (seed, trial index), and the chunks are
-// reassembled in trial order, so the result is byte-identical for any number of workers or
-// chunks. A worker that dies fails only its chunk, which is retried once on a fresh worker.
+// this thread is one of the workers. Each trial's random stream depends only on (seed, trial
+// index), and every chunk lands at its trials' place in one shared array, so the result is
+// byte-identical for any number of workers or chunks. A worker that dies fails only its chunk,
+// which is retried once on a fresh worker.
 
 import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
 import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trialProgram.js';
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { chooseWorkers, collectChunks, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
+import { chooseWorkers, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
 export { WorkerExitError as TrialsWorkerExitError };
 
-/** Chunks per worker by default: enough for the fast workers to take over a slow one's share. */
+/** Chunks per worker at least: enough for the fast workers to take over a slow one's share. */
 const CHUNKS_PER_WORKER = 4;
+/** Estimated single-thread milliseconds per chunk at most (see defaultChunkTrials). */
+const TRIAL_CHUNK_MS = 20;
 
 /**
  * Log-normal draws the trials kernel makes per millisecond on one thread: 123 M/s measured on
@@ -43,7 +46,7 @@ export interface RunTrialsOptions {
   seed: number;
   /** 1 runs in this thread (unless faultInjection asks for a thread to kill). */
   workers: number;
-  /** Trials per chunk; default: trials spread over CHUNKS_PER_WORKER chunks per worker. */
+  /** Trials per chunk; default: defaultChunkTrials. */
   chunkTrials?: number;
   /** Test hook: kill the worker running a given chunk. */
   faultInjection?: FaultInjection;
@@ -52,12 +55,6 @@ export interface RunTrialsOptions {
 /** Trials worker threads started and not yet exited, in this thread (tests check it is 0). */
 export function liveTrialsWorkers(): number {
   return liveWorkers('trials');
-}
-
-interface Chunk {
-  index: number;
-  firstTrial: number;
-  count: number;
 }
 
 function checkOptions(opts: RunTrialsOptions): void {
@@ -77,58 +74,66 @@ function checkOptions(opts: RunTrialsOptions): void {
   }
 }
 
-function makeChunks(trials: number, chunkTrials: number): Chunk[] {
-  const chunks: Chunk[] = [];
-  for (let first = 0; first < trials; first += chunkTrials) {
-    chunks.push({ index: chunks.length, firstTrial: first, count: Math.min(chunkTrials, trials - first) });
-  }
-  return chunks;
+
+/**
+ * Trials per chunk by default: about TRIAL_CHUNK_MS of estimated work, so the threads finish
+ * within a few milliseconds of each other, and never fewer than CHUNKS_PER_WORKER chunks per
+ * worker. Chunking changes no bits (each trial's stream depends only on seed and index).
+ */
+function defaultChunkTrials(drawsPerTrial: number, trials: number, workers: number): number {
+  const byTime = Math.ceil((TRIAL_CHUNK_MS * TRIAL_DRAWS_PER_MS) / drawsPerTrial);
+  return Math.max(1, Math.min(byTime, Math.ceil(trials / (workers * CHUNKS_PER_WORKER))));
 }
 
-function runOnThreads(
-  program: TrialProgram,
-  seed: number,
-  chunks: Chunk[],
-  workers: number,
-  faultInjection: FaultInjection | undefined,
-): Promise<Float64Array[]> {
-  return collectChunks<TrialsWorkerApi, Float64Array>({
+/**
+ * The trials on `workers` threads, this one included (it runs chunks too, from the start,
+ * while the others start up). Every thread writes its chunks straight into one shared array,
+ * in trial order: nothing is copied back or reassembled.
+ */
+async function runOnThreads(program: TrialProgram, seed: number, trials: number, chunkTrials: number, workers: number, faultInjection: FaultInjection | undefined): Promise<Float64Array> {
+  const width = program.steps.length + 1;
+  const values = new Float64Array(new SharedArrayBuffer(trials * width * 8));
+  const first = (i: number): number => i * chunkTrials;
+  const count = (i: number): number => Math.min(chunkTrials, trials - first(i));
+  await runChunkPool<TrialsWorkerApi, void>({
     label: 'trials',
     workerModule: 'trialsWorker',
     workers,
-    chunks: chunks.length,
+    chunks: Math.ceil(trials / chunkTrials),
+    depth: 2,
     faultInjection,
-    run: (remote, i, exitCode) => remote.run(program, seed, chunks[i].firstTrial, chunks[i].count, exitCode),
-    describe: (i) => `trials ${chunks[i].firstTrial}..${chunks[i].firstTrial + chunks[i].count - 1}`,
+    setup: (remote) => remote.init(program, seed, values.buffer as SharedArrayBuffer),
+    run: (remote, i, exitCode) => remote.run(first(i), count(i), exitCode),
+    runHere: (i) => values.set(runTrialsWasm(program, seed, first(i), count(i)), first(i) * width),
+    describe: (i) => `trials ${first(i)}..${first(i) + count(i) - 1}`,
+    onChunk: () => undefined,
   });
+  return values;
+}
+
+/**
+ * Start the trial workers now, so that their start-up (thread, module load, WASM instance)
+ * overlaps the caller's own work before runTrials; runTrials then claims them. This thread is
+ * one of the `workers`, so one thread fewer is started.
+ */
+export function prewarmTrialWorkers(workers: number): void {
+  if (workers > 1) prewarmWorkers('trials', 'trialsWorker', workers - 1);
 }
 
 /**
  * Run `trials` Monte Carlo trials of `program` and summarize them. The result depends only on
  * (program, trials, seed): not on `workers`, chunking or retries.
  */
-/**
- * Start the trial workers now, so that their start-up (thread, module load, WASM instance)
- * overlaps the caller's own work before runTrials; runTrials then claims them.
- */
-export function prewarmTrialWorkers(workers: number): void {
-  if (workers > 1) prewarmWorkers('trials', 'trialsWorker', workers);
-}
-
 export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): Promise<TrialsResult> {
   validateTrialProgram(program);
   checkOptions(opts);
   const { trials, seed, workers, faultInjection } = opts;
-
   let values: Float64Array;
   if (workers === 1 && !faultInjection) {
     values = runTrialsWasm(program, seed, 0, trials);
   } else {
-    const chunkTrials = opts.chunkTrials ?? Math.max(1, Math.ceil(trials / (workers * CHUNKS_PER_WORKER)));
-    const chunks = makeChunks(trials, chunkTrials);
-    const parts = await runOnThreads(program, seed, chunks, workers, faultInjection);
-    values = new Float64Array(trials * (program.steps.length + 1));
-    chunks.forEach((c, i) => values.set(parts[i], c.firstTrial * (program.steps.length + 1)));
+    const chunkTrials = opts.chunkTrials ?? defaultChunkTrials(encodeTrialProgram(program).drawsPerTrial, trials, workers);
+    values = await runOnThreads(program, seed, trials, chunkTrials, workers, faultInjection);
   }
   return summarize(program, values, trials, seed);
 }
