@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -125,8 +125,23 @@ function tsxEsmApiUrl(): string {
   return pathToFileURL(join(dirname(manifest), pkg.exports['./esm/api'].import.default)).href;
 }
 
+// The compiled worker, or its one-file bundle (scripts/bundle-workers.mjs) when there is one at
+// least as new as the compiled file: a thread then loads one module instead of its import graph.
+const compiled = new Map<string, URL>();
+function compiledWorker(module: string): URL {
+  let url = compiled.get(module);
+  if (!url) {
+    const plain = new URL(`./${module}.js`, import.meta.url);
+    const bundle = new URL(`./${module}.bundle.js`, import.meta.url);
+    const mtime = (u: URL): number => statSync(u, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+    url = mtime(bundle) >= mtime(plain) ? bundle : plain;
+    compiled.set(module, url);
+  }
+  return url;
+}
+
 function newWorkerThread(module: string): Worker {
-  if (!fromSource) return new Worker(new URL(`./${module}.js`, import.meta.url));
+  if (!fromSource) return new Worker(compiledWorker(module));
   const tsxApi = tsxEsmApiUrl();
   const worker = new URL(`./${module}.ts`, import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(worker)}, ${JSON.stringify(import.meta.url)}));`;
