@@ -105,11 +105,15 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     return outcome(!!opts.signal?.aborted && done < total);
   }
 
+  // This thread evaluates chunks too (one thread fewer is started), between writing them out.
+  const here = opts.faultInjection ? undefined : new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
   const { aborted } = await runChunkPool<SweepWorkerApi, ChunkOutput>({
     label: 'sweep',
     workerModule: 'sweepWorker',
     workers,
     chunks,
+    depth: 2,
+    runHere: here && ((c) => chunkText(plan, opts.format, here, range(c))),
     setup: (remote) => remote.init(plan, opts.engine ?? 'wasm', opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),
     describe: (c) => {
