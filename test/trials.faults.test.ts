@@ -10,7 +10,8 @@ const program: TrialProgram = {
     { name: 'tdmr', ops: [{ kind: 'tdmrs', calls: [16384, 40], medianUs: 9, sigma: 0.3, lanes: 1 }] },
   ],
 };
-const opts = { trials: 2000, seed: 77 };
+// 250 trials a chunk, so that chunk 3 is trials 750..999 in the message below.
+const opts = { trials: 2000, seed: 77, chunkTrials: 250 };
 
 
 describe('trials worker faults', () => {

@@ -59,6 +59,22 @@ export function sweepWorkers(rows: number, cores: number = availableParallelism(
   return chooseWorkers((rows * SWEEP_ROW_US) / 1000, SWEEP_MS_PER_WORKER, cores);
 }
 
+/**
+ * Where the chunks of `total` items start, guided: each chunk takes 1/(2·workers) of the items
+ * left, at most maxSize and at least minSize, so chunks shrink towards the end and the threads
+ * finish within a small chunk of each other (a big last chunk on a cold thread would keep the
+ * others waiting). The last entry is `total`. Any split gives the same output bytes.
+ */
+export function guidedChunks(total: number, workers: number, maxSize: number, minSize: number): number[] {
+  const starts = [0];
+  for (let at = 0; at < total;) {
+    const size = Math.max(minSize, Math.min(maxSize, Math.ceil((total - at) / (2 * workers))));
+    at = Math.min(total, at + size);
+    starts.push(at);
+  }
+  return starts;
+}
+
 export interface FaultInjection {
   /** Index of the chunk whose worker is made to exit (code FAULT_EXIT_CODE) mid-chunk. */
   killChunk: number;
@@ -317,7 +333,12 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   const lane = async (): Promise<void> => {
     let worker = spawn();
     const loop = async (): Promise<void> => {
-      while (!stopped && next < chunks) {
+      for (;;) {
+        // Take a chunk only once the worker is ready: until then the chunks are better left to
+        // this thread (runHere) or to ready workers. A setup that failed fails below, counted
+        // against the chunk, as a death while running it would.
+        await setUp(worker).catch(() => undefined);
+        if (stopped || next >= chunks) return;
         const chunk = next++;
         for (;;) {
           const attempt = (attempts.get(chunk) ?? 0) + 1;
@@ -377,7 +398,10 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   } finally {
     stopped = true;
     signal?.removeEventListener('abort', onAbort);
-    await Promise.all([...live].map((w) => w.terminate()));
+    // Spares started for this run that it did not need (it had fewer chunks than threads).
+    const unclaimed = spares.get(opts.workerModule) ?? [];
+    spares.delete(opts.workerModule);
+    await Promise.all([...live, ...unclaimed].map((w) => w.terminate()));
     // Every in-flight call has now been rejected by its worker's exit; let the loops see it.
     await Promise.allSettled(slots);
   }

@@ -11,15 +11,13 @@ import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trial
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { chooseWorkers, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
+import { chooseWorkers, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
 export { WorkerExitError as TrialsWorkerExitError };
 
-/** Chunks per worker at least: enough for the fast workers to take over a slow one's share. */
-const CHUNKS_PER_WORKER = 4;
-/** Estimated single-thread milliseconds per chunk at most (see defaultChunkTrials). */
+/** Estimated single-thread milliseconds per chunk at most (see chunkStarts). */
 const TRIAL_CHUNK_MS = 20;
 
 /**
@@ -46,7 +44,7 @@ export interface RunTrialsOptions {
   seed: number;
   /** 1 runs in this thread (unless faultInjection asks for a thread to kill). */
   workers: number;
-  /** Trials per chunk; default: defaultChunkTrials. */
+  /** Trials per chunk; default: guided (chunkStarts). */
   chunkTrials?: number;
   /** Test hook: kill the worker running a given chunk. */
   faultInjection?: FaultInjection;
@@ -76,13 +74,15 @@ function checkOptions(opts: RunTrialsOptions): void {
 
 
 /**
- * Trials per chunk by default: about TRIAL_CHUNK_MS of estimated work, so the threads finish
- * within a few milliseconds of each other, and never fewer than CHUNKS_PER_WORKER chunks per
- * worker. Chunking changes no bits (each trial's stream depends only on seed and index).
+ * Where the chunks start: every chunkTrials trials when given, else guided (chunkPool.ts): at
+ * most TRIAL_CHUNK_MS and at least TRIAL_CHUNK_MS / 10 of estimated single-thread work a chunk.
+ * Chunking changes no bits (each trial's stream depends only on seed and index).
  */
-function defaultChunkTrials(drawsPerTrial: number, trials: number, workers: number): number {
-  const byTime = Math.ceil((TRIAL_CHUNK_MS * TRIAL_DRAWS_PER_MS) / drawsPerTrial);
-  return Math.max(1, Math.min(byTime, Math.ceil(trials / (workers * CHUNKS_PER_WORKER))));
+function chunkStarts(program: TrialProgram, trials: number, workers: number, chunkTrials: number | undefined): number[] {
+  if (chunkTrials !== undefined) return guidedChunks(trials, 1, chunkTrials, chunkTrials);
+  const perMs = TRIAL_DRAWS_PER_MS / encodeTrialProgram(program).drawsPerTrial;
+  const max = Math.max(1, Math.ceil(TRIAL_CHUNK_MS * perMs));
+  return guidedChunks(trials, workers, max, Math.max(1, Math.ceil((TRIAL_CHUNK_MS / 10) * perMs)));
 }
 
 /**
@@ -90,16 +90,16 @@ function defaultChunkTrials(drawsPerTrial: number, trials: number, workers: numb
  * while the others start up). Every thread writes its chunks straight into one shared array,
  * in trial order: nothing is copied back or reassembled.
  */
-async function runOnThreads(program: TrialProgram, seed: number, trials: number, chunkTrials: number, workers: number, faultInjection: FaultInjection | undefined): Promise<Float64Array> {
+async function runOnThreads(program: TrialProgram, seed: number, trials: number, starts: number[], workers: number, faultInjection: FaultInjection | undefined): Promise<Float64Array> {
   const width = program.steps.length + 1;
   const values = new Float64Array(new SharedArrayBuffer(trials * width * 8));
-  const first = (i: number): number => i * chunkTrials;
-  const count = (i: number): number => Math.min(chunkTrials, trials - first(i));
+  const first = (i: number): number => starts[i];
+  const count = (i: number): number => starts[i + 1] - starts[i];
   await runChunkPool<TrialsWorkerApi, void>({
     label: 'trials',
     workerModule: 'trialsWorker',
     workers,
-    chunks: Math.ceil(trials / chunkTrials),
+    chunks: starts.length - 1,
     depth: 2,
     faultInjection,
     setup: (remote) => remote.init(program, seed, values.buffer as SharedArrayBuffer),
@@ -132,8 +132,7 @@ export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): 
   if (workers === 1 && !faultInjection) {
     values = runTrialsWasm(program, seed, 0, trials);
   } else {
-    const chunkTrials = opts.chunkTrials ?? defaultChunkTrials(encodeTrialProgram(program).drawsPerTrial, trials, workers);
-    values = await runOnThreads(program, seed, trials, chunkTrials, workers, faultInjection);
+    values = await runOnThreads(program, seed, trials, chunkStarts(program, trials, workers, opts.chunkTrials), workers, faultInjection);
   }
   return summarize(program, values, trials, seed);
 }
