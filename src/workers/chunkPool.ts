@@ -27,16 +27,18 @@ export const FAULT_EXIT_CODE = 86;
 
 // How many workers a run gets when the user does not say (--workers absent).
 //
-// A worker thread costs before it pays: 150-300 ms to start and load its kernels on the 2-vCPU
-// development machine, and its first pass over a kind of work runs 2-2.5× slower than later
-// ones (JIT and GC compete with the other busy thread for the cores). Measured there, two
-// workers beat one only once the work would take one thread several hundred milliseconds
-// (trials) or seconds (sweeps, whose rows are heavier to warm up); below that, extra threads
-// made runs up to 40% slower. So the default is one thread (no pool at all) unless the
-// estimated single-thread time gives every worker at least `minMsPerWorker` of work, and
-// never more workers than the machine runs threads at once (os.availableParallelism()).
-// Callers estimate the single-thread time from the amount of work: draws per trial × trials
-// (trials), rows × the cost of the cheapest row kind (sweeps); see pool.ts and sweepWorkers.
+// The calling thread is always one of the workers (runHere): it starts on the work at once,
+// and each further worker is a thread that joins when it has started. So a second worker can
+// cost only what its start-up takes from the cores (150-300 ms of CPU on the 2-vCPU
+// development machine, thread + modules + kernels, and a first pass 2-2.5× slower than later
+// ones while the JIT warms up), plus, at the end, the last small chunk it holds (chunks shrink
+// towards the end: guidedChunks). It pays once the work would keep one thread busy for several
+// times that. The rule: estimate the single-thread time from the amount of work, then one
+// worker per `minMsPerWorker` of it (at least 1), never more than the machine runs threads at
+// once (os.availableParallelism()). Callers estimate from draws per trial × trials (trials:
+// 150 ms a worker, pool.ts) and rows × the cost of the cheapest row kind (sweeps: 2 s a
+// worker, sweepWorkers); both estimates err towards fewer workers. Checked against
+// --workers 1 by bench/workers.bench.ts (the default must never be more than 5% slower).
 
 /** Workers for a run that would take one thread `serialMs`; at least 1. */
 export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: number = availableParallelism()): number {
