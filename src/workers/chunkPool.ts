@@ -123,6 +123,11 @@ export interface ChunkPoolOptions<Api, R> {
    */
   runHere?: (chunk: number) => R;
   /**
+   * Awaited before a chunk runs, on whichever thread takes it: a chunk that needs the results
+   * of others (statistics over every trial) waits for them here, not on a worker.
+   */
+  before?: (chunk: number) => Promise<void> | undefined;
+  /**
    * Calls each worker has in flight (default 1). With 2 a worker always holds its next chunk,
    * so it never waits for a round trip, nor for this thread to finish a chunk of its own.
    */
@@ -322,6 +327,15 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   if (signal?.aborted) return { aborted: true };
   signal?.addEventListener('abort', onAbort, { once: true });
 
+  // Ends every wait in `before` when the run stops (settled in the finally block below).
+  let halt: () => void = () => undefined;
+  const halted = new Promise<void>((resolve) => {
+    halt = resolve;
+  });
+  const gate = async (chunk: number): Promise<void> => {
+    const wait = opts.before?.(chunk);
+    if (wait) await Promise.race([wait, halted]);
+  };
   const what = (chunk: number): string => `${label} chunk ${chunk} (${opts.describe(chunk)})`;
   const setUp = (w: PoolWorker<Api>): Promise<void> => {
     w.setup ??= opts.setup ? w.call(SETUP, (r) => opts.setup!(r)) : Promise.resolve();
@@ -342,6 +356,8 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
         await setUp(worker).catch(() => undefined);
         if (stopped || next >= chunks) return;
         const chunk = next++;
+        await gate(chunk);
+        if (stopped) return;
         for (;;) {
           const attempt = (attempts.get(chunk) ?? 0) + 1;
           attempts.set(chunk, attempt);
@@ -376,6 +392,8 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   const here = async (): Promise<void> => {
     while (!stopped && next < chunks) {
       const chunk = next++;
+      await gate(chunk);
+      if (stopped) return;
       let result: R;
       try {
         result = opts.runHere!(chunk);
@@ -399,6 +417,7 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
     return { aborted };
   } finally {
     stopped = true;
+    halt();
     signal?.removeEventListener('abort', onAbort);
     // Spares started for this run that it did not need (it had fewer chunks than threads).
     const unclaimed = spares.get(opts.workerModule) ?? [];

@@ -6,7 +6,8 @@
 // byte-identical for any number of workers or chunks. A worker that dies fails only its chunk,
 // which is retried once on a fresh worker.
 
-import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
+import type { TrialProgram, TrialsResult, TrialStats } from '../kernels/trialProgram.js';
+import { columnGroups, columnStats, trialsResult } from './trialStats.js';
 import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trialProgram.js';
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
@@ -88,27 +89,48 @@ function chunkStarts(program: TrialProgram, trials: number, workers: number, chu
 /**
  * The trials on `workers` threads, this one included (it runs chunks too, from the start,
  * while the others start up). Every thread writes its chunks straight into one shared array,
- * in trial order: nothing is copied back or reassembled.
+ * in trial order: nothing is copied back or reassembled. The statistics follow in the same
+ * pool: once every trial is in, each thread takes a group of columns (trialStats.ts).
  */
-async function runOnThreads(program: TrialProgram, seed: number, trials: number, starts: number[], workers: number, faultInjection: FaultInjection | undefined): Promise<Float64Array> {
+async function runOnThreads(program: TrialProgram, seed: number, trials: number, starts: number[], workers: number, faultInjection: FaultInjection | undefined): Promise<TrialsResult> {
   const width = program.steps.length + 1;
   const values = new Float64Array(new SharedArrayBuffer(trials * width * 8));
+  const trialChunks = starts.length - 1;
+  const groups = columnGroups(width, Math.min(workers, width));
+  const stats: TrialStats[] = new Array(width);
+  let delivered = 0;
+  let allIn: () => void = () => undefined;
+  const trialsIn = new Promise<void>((resolve) => {
+    allIn = resolve;
+  });
   const first = (i: number): number => starts[i];
   const count = (i: number): number => starts[i + 1] - starts[i];
-  await runChunkPool<TrialsWorkerApi, void>({
+  const group = (i: number): number[] => groups[i - trialChunks];
+  await runChunkPool<TrialsWorkerApi, TrialStats[] | null>({
     label: 'trials',
     workerModule: 'trialsWorker',
     workers,
-    chunks: starts.length - 1,
+    chunks: trialChunks + groups.length,
     depth: 2,
     faultInjection,
     setup: (remote) => remote.init(program, seed, values.buffer as SharedArrayBuffer),
-    run: (remote, i, exitCode) => remote.run(first(i), count(i), exitCode),
-    runHere: (i) => values.set(runTrialsWasm(program, seed, first(i), count(i)), first(i) * width),
-    describe: (i) => `trials ${first(i)}..${first(i) + count(i) - 1}`,
-    onChunk: () => undefined,
+    before: (i) => (i < trialChunks ? undefined : trialsIn),
+    run: (remote, i, exitCode) => (i < trialChunks ? remote.run(first(i), count(i), exitCode).then(() => null) : remote.stats(group(i), exitCode)),
+    runHere: (i) => {
+      if (i >= trialChunks) return columnStats(values, width, group(i));
+      values.set(runTrialsWasm(program, seed, first(i), count(i)), first(i) * width);
+      return null;
+    },
+    describe: (i) => (i < trialChunks ? `trials ${first(i)}..${first(i) + count(i) - 1}` : `statistics of columns ${group(i).join(',')}`),
+    onChunk: (i, r) => {
+      if (i < trialChunks) {
+        if (++delivered === trialChunks) allIn();
+      } else {
+        group(i).forEach((c, k) => (stats[c] = r![k]));
+      }
+    },
   });
-  return values;
+  return trialsResult(program, trials, seed, stats);
 }
 
 /**
@@ -128,11 +150,6 @@ export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): 
   validateTrialProgram(program);
   checkOptions(opts);
   const { trials, seed, workers, faultInjection } = opts;
-  let values: Float64Array;
-  if (workers === 1 && !faultInjection) {
-    values = runTrialsWasm(program, seed, 0, trials);
-  } else {
-    values = await runOnThreads(program, seed, trials, chunkStarts(program, trials, workers, opts.chunkTrials), workers, faultInjection);
-  }
-  return summarize(program, values, trials, seed);
+  if (workers === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
+  return runOnThreads(program, seed, trials, chunkStarts(program, trials, workers, opts.chunkTrials), workers, faultInjection);
 }

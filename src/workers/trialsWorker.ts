@@ -1,7 +1,8 @@
 // Worker thread for the trials pool: instantiates the trials kernel once at start-up and runs
 // contiguous chunks of trials on request, into an array shared with the other threads (see pool.ts).
 
-import type { TrialProgram } from '../kernels/trialProgram.js';
+import type { TrialProgram, TrialStats } from '../kernels/trialProgram.js';
+import { columnStats } from './trialStats.js';
 import { loadTrialsKernel, runTrialsWasm } from '../kernels/trials.js';
 import { serve, dieIfAsked } from './serve.js';
 
@@ -23,6 +24,12 @@ const api = {
     dieIfAsked(exitCode);
     if (!job) throw new Error('trials worker used before init');
     job.values.set(runTrialsWasm(job.program, job.seed, firstTrial, count), firstTrial * job.width);
+  },
+  /** Statistics of some columns of the shared array, once every trial is in (trialStats.ts). */
+  stats(columns: number[], exitCode?: number): TrialStats[] {
+    dieIfAsked(exitCode);
+    if (!job) throw new Error('trials worker used before init');
+    return columnStats(job.values, job.width, columns);
   },
 };
 
