@@ -20,6 +20,20 @@ describe('runChunkPool with runHere', () => {
     expect(seen).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('ends when this thread has run every chunk, without waiting for a worker still setting up', async () => {
+    const seen: number[] = [];
+    await runChunkPool<TrialsWorkerApi, number>({
+      label: 'pool-test', workerModule: 'trialsWorker', workers: 2, chunks: 3,
+      setup: () => new Promise<void>(() => undefined), // never ready
+      run: () => Promise.reject(new Error('no thread should run a chunk')),
+      runHere: (c) => c,
+      describe: String,
+      onChunk: (c) => seen.push(c),
+    });
+    expect(seen).toEqual([0, 1, 2]);
+    expect(liveWorkers('pool-test')).toBe(0);
+  });
+
   it('names the chunk when this thread fails one', async () => {
     await expect(runChunkPool<TrialsWorkerApi, void>({
       label: 'pool-test', workerModule: 'trialsWorker', workers: 1, chunks: 3,

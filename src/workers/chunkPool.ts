@@ -336,6 +336,17 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
     const wait = opts.before?.(chunk);
     if (wait) await Promise.race([wait, halted]);
   };
+  // The run is over when every chunk is delivered, even while a worker is still starting (this
+  // thread may have run them all): it is not waited for, only terminated.
+  let delivered = 0;
+  let allDelivered: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    allDelivered = resolve;
+  });
+  const deliver = (chunk: number, result: R): void => {
+    opts.onChunk(chunk, result);
+    if (++delivered === chunks) allDelivered();
+  };
   const what = (chunk: number): string => `${label} chunk ${chunk} (${opts.describe(chunk)})`;
   const setUp = (w: PoolWorker<Api>): Promise<void> => {
     w.setup ??= opts.setup ? w.call(SETUP, (r) => opts.setup!(r)) : Promise.resolve();
@@ -367,7 +378,7 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
             await setUp(w);
             const result = await w.call(chunk, (r) => opts.run(r, chunk, exitCode));
             if (stopped) return;
-            opts.onChunk(chunk, result);
+            deliver(chunk, result);
             break;
           } catch (err) {
             if (stopped) return;
@@ -401,7 +412,7 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
         throw new Error(`${what(chunk)} failed: ${(err as Error).message}`, { cause: err });
       }
       if (stopped) return;
-      opts.onChunk(chunk, result);
+      deliver(chunk, result);
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
@@ -412,8 +423,8 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   if (local) slots.push(here());
   try {
     // all() rejects on the first fatal slot without waiting for chunks still in flight; the
-    // abort promise ends the wait as soon as the signal fires.
-    await Promise.race([Promise.all(slots), stoppedAll]);
+    // abort promise ends the wait as soon as the signal fires; `finished` once all are in.
+    await Promise.race([Promise.all(slots), stoppedAll, finished]);
     return { aborted };
   } finally {
     stopped = true;
