@@ -1,7 +1,7 @@
 // The chunk pool with this thread as one of the workers: it takes chunks from the same queue,
 // starts one thread fewer, and every chunk is delivered once.
 import { describe, expect, it } from 'vitest';
-import { liveWorkers, runChunkPool } from '../src/workers/chunkPool.js';
+import { guidedChunks, liveWorkers, runChunkPool } from '../src/workers/chunkPool.js';
 import type { TrialsWorkerApi } from '../src/workers/trialsWorker.js';
 
 describe('runChunkPool with runHere', () => {
@@ -44,5 +44,30 @@ describe('runChunkPool with runHere', () => {
       describe: (c) => `item ${c}`,
       onChunk: () => undefined,
     })).rejects.toThrow(/^pool-test chunk 1 \(item 1\) failed: boom$/);
+  });
+});
+
+describe('guidedChunks', () => {
+  const sizes = (starts: number[]): number[] => starts.slice(1).map((s, i) => s - starts[i]);
+
+  it('covers every item once, from 0 to the total', () => {
+    for (const total of [0, 1, 7, 1000, 123_457]) {
+      const starts = guidedChunks(total, 2, 256, 16);
+      expect(starts[0]).toBe(0);
+      expect(starts[starts.length - 1]).toBe(total);
+      expect(sizes(starts).every((n) => n > 0)).toBe(true);
+    }
+  });
+
+  it('shrinks chunks towards the end, between the minimum and the maximum', () => {
+    const s = sizes(guidedChunks(100_000, 2, 256, 16));
+    expect(Math.max(...s)).toBe(256);
+    expect(s.slice(0, -1).every((n) => n >= 16)).toBe(true);
+    expect(s.every((n, i) => i === 0 || n <= s[i - 1])).toBe(true);
+    expect(s[s.length - 2]).toBe(16);
+  });
+
+  it('gives equal chunks when the minimum is the maximum', () => {
+    expect(guidedChunks(10, 4, 3, 3)).toEqual([0, 3, 6, 9, 10]);
   });
 });
