@@ -332,9 +332,10 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   const halted = new Promise<void>((resolve) => {
     halt = resolve;
   });
-  const gate = async (chunk: number): Promise<void> => {
+  const gate = async (chunk: number): Promise<boolean> => {
     const wait = opts.before?.(chunk);
     if (wait) await Promise.race([wait, halted]);
+    return !!wait;
   };
   // The run is over when every chunk is delivered, even while a worker is still starting (this
   // thread may have run them all): it is not waited for, only terminated.
@@ -403,7 +404,9 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   const here = async (): Promise<void> => {
     while (!stopped && next < chunks) {
       const chunk = next++;
-      await gate(chunk);
+      // After a wait, let the workers' waiting chunks be sent first: this thread's chunk runs
+      // synchronously and would hold theirs back until it is done.
+      if (await gate(chunk)) await new Promise((resolve) => setImmediate(resolve));
       if (stopped) return;
       let result: R;
       try {
