@@ -360,6 +360,9 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   // when it died in setup); a chunk that dies twice fails the run.
   const lane = async (): Promise<void> => {
     let worker = spawn();
+    // A chunk of this lane waiting in `before`: a worker holds at most one such chunk, so the
+    // chunks that wait for the same moment are shared out over the threads.
+    let waiting: Promise<unknown> | null = null;
     const loop = async (): Promise<void> => {
       for (;;) {
         // Take a chunk only once the worker is ready: until then the chunks are better left to
@@ -367,31 +370,52 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
         // against the chunk, as a death while running it would.
         await setUp(worker).catch(() => undefined);
         if (stopped || next >= chunks) return;
+        if (waiting && opts.before?.(next)) {
+          await waiting;
+          continue;
+        }
         const chunk = next++;
-        await gate(chunk);
-        if (stopped) return;
-        for (;;) {
-          const attempt = (attempts.get(chunk) ?? 0) + 1;
-          attempts.set(chunk, attempt);
-          const exitCode = fault && fault.killChunk === chunk && attempt <= fault.times ? FAULT_EXIT_CODE : undefined;
-          const w = worker;
-          try {
-            await setUp(w);
-            const result = await w.call(chunk, (r) => opts.run(r, chunk, exitCode));
-            if (stopped) return;
-            deliver(chunk, result);
-            break;
-          } catch (err) {
-            if (stopped) return;
-            if (!(err instanceof WorkerExitError)) {
-              throw new Error(`${what(chunk)} failed: ${(err as Error).message}`, { cause: err });
-            }
-            if (w.runningAtExit !== chunk && w.runningAtExit !== SETUP) attempts.set(chunk, attempt - 1);
-            else if (attempt >= 2) throw new Error(`${what(chunk)} failed twice: ${err.message}`, { cause: err });
-            if (worker === w) {
-              discard(w);
-              worker = spawn();
-            }
+        let release = (): void => undefined;
+        if (opts.before?.(chunk)) {
+          waiting = new Promise<void>((resolve) => {
+            release = () => {
+              waiting = null;
+              resolve();
+            };
+          });
+        }
+        try {
+          if (!(await runChunk(chunk))) return;
+        } finally {
+          release();
+        }
+      }
+    };
+    // Runs one chunk, retrying it on a fresh worker after a death; false when the run stopped.
+    const runChunk = async (chunk: number): Promise<boolean> => {
+      await gate(chunk);
+      if (stopped) return false;
+      for (;;) {
+        const attempt = (attempts.get(chunk) ?? 0) + 1;
+        attempts.set(chunk, attempt);
+        const exitCode = fault && fault.killChunk === chunk && attempt <= fault.times ? FAULT_EXIT_CODE : undefined;
+        const w = worker;
+        try {
+          await setUp(w);
+          const result = await w.call(chunk, (r) => opts.run(r, chunk, exitCode));
+          if (stopped) return false;
+          deliver(chunk, result);
+          return true;
+        } catch (err) {
+          if (stopped) return false;
+          if (!(err instanceof WorkerExitError)) {
+            throw new Error(`${what(chunk)} failed: ${(err as Error).message}`, { cause: err });
+          }
+          if (w.runningAtExit !== chunk && w.runningAtExit !== SETUP) attempts.set(chunk, attempt - 1);
+          else if (attempt >= 2) throw new Error(`${what(chunk)} failed twice: ${err.message}`, { cause: err });
+          if (worker === w) {
+            discard(w);
+            worker = spawn();
           }
         }
       }
