@@ -1,6 +1,9 @@
-// Cold start: `tdxmodel simulate preset:default` as a fresh process, against `node -e 0`.
+// Cold start: `tdxmodel simulate preset:default` as a fresh process, against `node -e 0`; and a
+// worker thread's start, to its first reply, from the compiled script and from its bundle
+// (scripts/bundle-workers.mjs), interleaved.
 //   node --import tsx bench/coldstart.bench.ts [--json FILE] [--runs N]
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 import { fileURLToPath } from 'node:url';
 import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
@@ -21,12 +24,23 @@ const measure = (args: string[]): number => {
   return median(Array.from({ length: runs }, () => wall(args)));
 };
 
-const rows = [
+const rows: { command: string; medianMs: number }[] = [
   { command: 'node -e 0 (Node alone)', medianMs: Math.round(measure(['-e', '0'])) },
   { command: 'tdxmodel --help', medianMs: Math.round(measure([BIN, '--help'])) },
   { command: 'tdxmodel simulate preset:default', medianMs: Math.round(measure([BIN, 'simulate', 'preset:default'])) },
   { command: 'tdxmodel construct preset:default', medianMs: Math.round(measure([BIN, 'construct', 'preset:default'])) },
 ];
+for (const name of ['trialsWorker', 'sweepWorker']) {
+  if (!existsSync(new URL(`../dist/src/workers/${name}.bundle.js`, import.meta.url))) {
+    console.error(`bench/coldstart: dist/src/workers/${name}.bundle.js missing; run npm run build`);
+    continue;
+  }
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./workerStart.mjs', import.meta.url)), name, String(runs)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const { compiledMs, bundledMs } = JSON.parse(r.stdout) as { compiledMs: number; bundledMs: number };
+  rows.push({ command: `${name} thread, start to first reply (compiled)`, medianMs: Math.round(compiledMs * 10) / 10 });
+  rows.push({ command: `${name} thread, start to first reply (bundled)`, medianMs: Math.round(bundledMs * 10) / 10 });
+}
 console.table(rows);
 const target = jsonTarget(process.argv);
 if (target) writeBenchJson(target, { bench: 'coldstart', machine: machineInfo(), runs, rows });

@@ -10,13 +10,15 @@
 //    a row mostly reuses its platform's construction and CONFIG verdict;
 //  - "structural": every row a different memory map (1/2/4 sockets × 64..4,144 GiB per socket in
 //    16 GiB steps × SNC1/2/4): every row builds, validates, constructs and checks CONFIG anew.
-// Rows per grid: the evaluator alone in this thread, warm (the per-row ceiling of one core), then
-// the CLI with --workers 1 (evaluation in the main thread) and --workers 2 (two worker threads).
+// Rows per grid: the evaluator alone in this thread, warm (the per-row ceiling of one core); the
+// row text alone (formatRows on evaluated chunks, and posted as a worker's reply), warm; then the
+// CLI with --workers 1 (evaluation in the main thread) and --workers 2 (this thread and a worker).
 // Each CLI run's output is checked to have every row.
 
 import { writeFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
@@ -29,6 +31,7 @@ if (!existsSync(join(root, 'dist/src/workers/sweepRun.js'))) {
 const { readSweepSpec } = (await import('../dist/src/model/sweep/spec.js')) as typeof import('../src/model/sweep/spec.js');
 const { SweepEvaluator } = (await import('../dist/src/model/sweep/evaluate.js')) as typeof import('../src/model/sweep/evaluate.js');
 const { loadEngine } = (await import('../dist/src/kernels/engine.js')) as typeof import('../src/kernels/engine.js');
+const { formatRows } = (await import('../dist/src/model/sweep/output.js')) as typeof import('../src/model/sweep/output.js');
 
 const quick = process.argv.includes('--quick');
 const capacityGrid = (costValues: number): Record<string, unknown> => ({
@@ -66,6 +69,23 @@ for (const [name, g] of Object.entries(grids)) {
     const evaluator = new SweepEvaluator(plan, await loadEngine('wasm'));
     evaluator.evaluate({ start: 0, count: plan.total, step: 1 }); // warm: JIT and caches
     add(`${name}: evaluator only (this thread, warm)`, () => void evaluator.evaluate({ start: 0, count: plan.total, step: 1 }));
+    // What a row costs around evaluate(): its text, made from the evaluated chunk (CSV and JSON
+    // Lines), and that text posted to another thread as a worker's reply is.
+    const chunks = Array.from({ length: Math.ceil(plan.total / 256) }, (_, c) => {
+      const start = c * 256;
+      return { start, rows: evaluator.evaluate({ start, count: Math.min(256, plan.total - start), step: 1 }) };
+    });
+    const { port1, port2 } = new MessageChannel();
+    port2.on('message', () => undefined);
+    port2.unref();
+    for (const format of ['csv', 'jsonl'] as const) {
+      add(`${name}: row text only, ${format} (this thread, warm)`, () => {
+        for (const c of chunks) formatRows(plan, format, c.rows, c.start, 1);
+      }, g.iterations * 3);
+    }
+    add(`${name}: row text csv + postMessage (this thread, warm)`, () => {
+      for (const c of chunks) port1.postMessage({ text: formatRows(plan, 'csv', c.rows, c.start, 1), failed: 0, invalid: 0 });
+    }, g.iterations * 3);
   }
   for (const workers of [1, 2]) {
     const out = join(dir, `${name}-w${workers}.csv`);

@@ -1,8 +1,8 @@
 // Monte Carlo trials speed: 3840 LPs (a 2-socket Granite Rapids host with SMT), 10,000 trials.
 //   node --import tsx bench/trials.bench.ts [--json FILE] [--quick]
 // Rows: the WASM kernel alone in this thread, then runTrials end to end with 1 worker (in
-// process) and 2 worker threads (includes starting the threads and loading the kernel in each;
-// from sources that also means transpiling the worker with tsx).
+// process) and 2 workers (this thread and one worker thread; includes starting the thread and
+// loading the kernel in it; from sources that also means transpiling the worker with tsx).
 
 
 import { Bench } from 'tinybench';

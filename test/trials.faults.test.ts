@@ -10,13 +10,15 @@ const program: TrialProgram = {
     { name: 'tdmr', ops: [{ kind: 'tdmrs', calls: [16384, 40], medianUs: 9, sigma: 0.3, lanes: 1 }] },
   ],
 };
-const opts = { trials: 2000, seed: 77 };
+// 250 trials a chunk, so that chunk 3 is trials 750..999 in the message below.
+const opts = { trials: 2000, seed: 77, chunkTrials: 250 };
 
 
 describe('trials worker faults', () => {
   it('a worker killed once: chunk retried, result identical to an undisturbed run', async () => {
     const clean = JSON.stringify(await runTrials(program, { ...opts, workers: 1 }));
-    for (const killChunk of [0, 5, 7]) {
+    // Chunks 0..7 are the trials, 8 and 9 the statistics of two groups of columns.
+    for (const killChunk of [0, 5, 7, 8]) {
       const r = await runTrials(program, { ...opts, workers: 2, faultInjection: { killChunk, times: 1 } });
       expect(JSON.stringify(r)).toBe(clean);
     }

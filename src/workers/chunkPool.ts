@@ -2,7 +2,8 @@
 //
 // Idle workers pull chunks from a queue, so fast workers take over a slow one's share. Each
 // worker is set up once (it instantiates its WASM kernels and receives any shared state), then
-// runs many chunks. Results are handed back per chunk with the chunk's number; callers that
+// runs many chunks; with `runHere` this thread is one of the workers, and with `depth` 2 each
+// worker holds its next chunk while it runs one. Results are handed back per chunk with the chunk's number; callers that
 // need them in order reassemble them (collectChunks does).
 //
 // A worker that dies (its thread exits: a crash, an out-of-memory abort) fails only the chunk
@@ -16,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -26,16 +27,18 @@ export const FAULT_EXIT_CODE = 86;
 
 // How many workers a run gets when the user does not say (--workers absent).
 //
-// A worker thread costs before it pays: 150-300 ms to start and load its kernels on the 2-vCPU
-// development machine, and its first pass over a kind of work runs 2-2.5× slower than later
-// ones (JIT and GC compete with the other busy thread for the cores). Measured there, two
-// workers beat one only once the work would take one thread several hundred milliseconds
-// (trials) or seconds (sweeps, whose rows are heavier to warm up); below that, extra threads
-// made runs up to 40% slower. So the default is one thread (no pool at all) unless the
-// estimated single-thread time gives every worker at least `minMsPerWorker` of work, and
-// never more workers than the machine runs threads at once (os.availableParallelism()).
-// Callers estimate the single-thread time from the amount of work: draws per trial × trials
-// (trials), rows × the cost of the cheapest row kind (sweeps); see pool.ts and sweepWorkers.
+// The calling thread is always one of the workers (runHere): it starts on the work at once,
+// and each further worker is a thread that joins when it has started. So a second worker can
+// cost only what its start-up takes from the cores (150-300 ms of CPU on the 2-vCPU
+// development machine, thread + modules + kernels, and a first pass 2-2.5× slower than later
+// ones while the JIT warms up), plus, at the end, the last small chunk it holds (chunks shrink
+// towards the end: guidedChunks). It pays once the work would keep one thread busy for several
+// times that. The rule: estimate the single-thread time from the amount of work, then one
+// worker per `minMsPerWorker` of it (at least 1), never more than the machine runs threads at
+// once (os.availableParallelism()). Callers estimate from draws per trial × trials (trials:
+// 150 ms a worker, pool.ts) and rows × the cost of the cheapest row kind (sweeps: 2 s a
+// worker, sweepWorkers); both estimates err towards fewer workers. Checked against
+// --workers 1 by bench/workers.bench.ts (the default must never be more than 5% slower).
 
 /** Workers for a run that would take one thread `serialMs`; at least 1. */
 export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: number = availableParallelism()): number {
@@ -56,6 +59,22 @@ export const SWEEP_MS_PER_WORKER = 2000;
 /** The default worker count for a sweep of `rows` rows. */
 export function sweepWorkers(rows: number, cores: number = availableParallelism()): number {
   return chooseWorkers((rows * SWEEP_ROW_US) / 1000, SWEEP_MS_PER_WORKER, cores);
+}
+
+/**
+ * Where the chunks of `total` items start, guided: each chunk takes 1/(2·workers) of the items
+ * left, at most maxSize and at least minSize, so chunks shrink towards the end and the threads
+ * finish within a small chunk of each other (a big last chunk on a cold thread would keep the
+ * others waiting). The last entry is `total`. Any split gives the same output bytes.
+ */
+export function guidedChunks(total: number, workers: number, maxSize: number, minSize: number): number[] {
+  const starts = [0];
+  for (let at = 0; at < total;) {
+    const size = Math.max(minSize, Math.min(maxSize, Math.ceil((total - at) / (2 * workers))));
+    at = Math.min(total, at + size);
+    starts.push(at);
+  }
+  return starts;
 }
 
 export interface FaultInjection {
@@ -96,6 +115,23 @@ export interface ChunkPoolOptions<Api, R> {
   onChunk: (chunk: number, result: R) => void;
   faultInjection?: FaultInjection;
   signal?: AbortSignal;
+  /**
+   * Runs a chunk in this thread, which then counts as one of the `workers` (one thread fewer is
+   * started): it works from the first moment instead of waiting for threads to start, and idles
+   * nowhere. It yields between its chunks so the workers' replies are handled. Not used under
+   * fault injection (the pool's retry is exercised on threads alone).
+   */
+  runHere?: (chunk: number) => R;
+  /**
+   * Awaited before a chunk runs, on whichever thread takes it: a chunk that needs the results
+   * of others (statistics over every trial) waits for them here, not on a worker.
+   */
+  before?: (chunk: number) => Promise<void> | undefined;
+  /**
+   * Calls each worker has in flight (default 1). With 2 a worker always holds its next chunk,
+   * so it never waits for a round trip, nor for this thread to finish a chunk of its own.
+   */
+  depth?: number;
 }
 
 // From compiled JS the worker is a sibling .js file. From sources (vitest, tsx) it is the .ts
@@ -112,8 +148,23 @@ function tsxEsmApiUrl(): string {
   return pathToFileURL(join(dirname(manifest), pkg.exports['./esm/api'].import.default)).href;
 }
 
+// The compiled worker, or its one-file bundle (scripts/bundle-workers.mjs) when there is one at
+// least as new as the compiled file: a thread then loads one module instead of its import graph.
+const compiled = new Map<string, URL>();
+function compiledWorker(module: string): URL {
+  let url = compiled.get(module);
+  if (!url) {
+    const plain = new URL(`./${module}.js`, import.meta.url);
+    const bundle = new URL(`./${module}.bundle.js`, import.meta.url);
+    const mtime = (u: URL): number => statSync(u, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+    url = mtime(bundle) >= mtime(plain) ? bundle : plain;
+    compiled.set(module, url);
+  }
+  return url;
+}
+
 function newWorkerThread(module: string): Worker {
-  if (!fromSource) return new Worker(new URL(`./${module}.js`, import.meta.url));
+  if (!fromSource) return new Worker(compiledWorker(module));
   const tsxApi = tsxEsmApiUrl();
   const worker = new URL(`./${module}.ts`, import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(worker)}, ${JSON.stringify(import.meta.url)}));`;
@@ -130,13 +181,20 @@ export function liveWorkers(label?: string): number {
   return n;
 }
 
+/** The in-flight tag of a worker's setup call (chunks are tagged with their number). */
+const SETUP = -1;
+
 class PoolWorker<Api> {
   private readonly thread: Worker;
   readonly remote: Comlink.Remote<Api>;
-  private reject: ((err: Error) => void) | null = null;
+  // Calls in flight, oldest first: the worker runs them in that order, so the first is the one
+  // a death interrupted and the others were only waiting (they are retried without counting).
+  private readonly inFlight: { tag: number; reject: (err: Error) => void }[] = [];
   private lastError: Error | undefined;
   private exit: WorkerExitError | null = null;
-  ready = false;
+  /** What the worker was running when it died: a chunk number or SETUP. */
+  runningAtExit: number | undefined;
+  setup: Promise<void> | null = null;
 
   constructor(
     readonly label: string,
@@ -152,24 +210,29 @@ class PoolWorker<Api> {
     this.thread.on('exit', (code: number) => {
       alive.set(label, (alive.get(label) ?? 1) - 1);
       this.exit = new WorkerExitError(this.label, this.id, code, this.lastError);
-      this.reject?.(this.exit);
-      this.reject = null;
+      this.runningAtExit = this.inFlight[0]?.tag;
+      for (const c of this.inFlight.splice(0)) c.reject(this.exit);
     });
     this.remote = Comlink.wrap<Api>(nodeEndpoint(this.thread));
   }
 
-  /** A call on the worker that also rejects, with WorkerExitError, if the thread dies. */
-  call<T>(f: (remote: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
+  /** A call on the worker (tagged SETUP or with its chunk) that also rejects, with WorkerExitError, if the thread dies. */
+  call<T>(tag: number, f: (remote: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
     if (this.exit) return Promise.reject(this.exit);
     return new Promise<T>((resolve, reject) => {
-      this.reject = reject;
+      const entry = { tag, reject };
+      this.inFlight.push(entry);
+      const done = (): void => {
+        const i = this.inFlight.indexOf(entry);
+        if (i >= 0) this.inFlight.splice(i, 1);
+      };
       f(this.remote).then(
         (value) => {
-          this.reject = null;
+          done();
           resolve(value);
         },
         (err: unknown) => {
-          this.reject = null;
+          done();
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
@@ -228,12 +291,16 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   if (!Number.isInteger(opts.workers) || opts.workers < 1 || opts.workers > WORKERS_MAX) {
     throw new RangeError(`${label} pool: workers must be an integer in [1, ${WORKERS_MAX}]`);
   }
+  if (opts.depth !== undefined && (!Number.isInteger(opts.depth) || opts.depth < 1)) {
+    throw new RangeError(`${label} pool: depth must be a positive integer`);
+  }
   let next = 0;
   const attempts = new Map<number, number>();
   const live = new Set<PoolWorker<Api>>();
   let nextId = 1;
   let stopped = false;
   let aborted = false;
+  const depth = opts.depth ?? 1;
 
   const spawn = (): PoolWorker<Api> => {
     const w = takeSpare<Api>(opts.workerModule) ?? new PoolWorker<Api>(label, nextId++, opts.workerModule);
@@ -260,49 +327,140 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   if (signal?.aborted) return { aborted: true };
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  // One loop per slot: pull a chunk, run it, on a worker death replace the worker and retry
-  // the chunk once. Settles when the queue is empty; rejects on the first fatal failure.
-  const slot = async (): Promise<void> => {
+  // Ends every wait in `before` when the run stops (settled in the finally block below).
+  let halt: () => void = () => undefined;
+  const halted = new Promise<void>((resolve) => {
+    halt = resolve;
+  });
+  const gate = async (chunk: number): Promise<boolean> => {
+    const wait = opts.before?.(chunk);
+    if (wait) await Promise.race([wait, halted]);
+    return !!wait;
+  };
+  // The run is over when every chunk is delivered, even while a worker is still starting (this
+  // thread may have run them all): it is not waited for, only terminated.
+  let delivered = 0;
+  let allDelivered: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    allDelivered = resolve;
+  });
+  const deliver = (chunk: number, result: R): void => {
+    opts.onChunk(chunk, result);
+    if (++delivered === chunks) allDelivered();
+  };
+  const what = (chunk: number): string => `${label} chunk ${chunk} (${opts.describe(chunk)})`;
+  const setUp = (w: PoolWorker<Api>): Promise<void> => {
+    w.setup ??= opts.setup ? w.call(SETUP, (r) => opts.setup!(r)) : Promise.resolve();
+    return w.setup;
+  };
+
+  // One lane per thread, with `depth` loops sharing its worker: each pulls a chunk, runs it,
+  // and on a worker death replaces the worker (once for all its loops) and retries the chunk.
+  // A death counts against the chunk the worker was running (or against every waiting chunk
+  // when it died in setup); a chunk that dies twice fails the run.
+  const lane = async (): Promise<void> => {
     let worker = spawn();
-    while (!stopped && next < chunks) {
-      const chunk = next++;
+    // A chunk of this lane waiting in `before`: a worker holds at most one such chunk, so the
+    // chunks that wait for the same moment are shared out over the threads.
+    let waiting: Promise<unknown> | null = null;
+    const loop = async (): Promise<void> => {
+      for (;;) {
+        // Take a chunk only once the worker is ready: until then the chunks are better left to
+        // this thread (runHere) or to ready workers. A setup that failed fails below, counted
+        // against the chunk, as a death while running it would.
+        await setUp(worker).catch(() => undefined);
+        if (stopped || next >= chunks) return;
+        if (waiting && opts.before?.(next)) {
+          await waiting;
+          continue;
+        }
+        const chunk = next++;
+        let release = (): void => undefined;
+        if (opts.before?.(chunk)) {
+          waiting = new Promise<void>((resolve) => {
+            release = () => {
+              waiting = null;
+              resolve();
+            };
+          });
+        }
+        try {
+          if (!(await runChunk(chunk))) return;
+        } finally {
+          release();
+        }
+      }
+    };
+    // Runs one chunk, retrying it on a fresh worker after a death; false when the run stopped.
+    const runChunk = async (chunk: number): Promise<boolean> => {
+      await gate(chunk);
+      if (stopped) return false;
       for (;;) {
         const attempt = (attempts.get(chunk) ?? 0) + 1;
         attempts.set(chunk, attempt);
         const exitCode = fault && fault.killChunk === chunk && attempt <= fault.times ? FAULT_EXIT_CODE : undefined;
+        const w = worker;
         try {
-          if (!worker.ready) {
-            if (opts.setup) await worker.call((r) => opts.setup!(r));
-            worker.ready = true;
-          }
-          const result = await worker.call((r) => opts.run(r, chunk, exitCode));
-          if (stopped) return;
-          opts.onChunk(chunk, result);
-          break;
+          await setUp(w);
+          const result = await w.call(chunk, (r) => opts.run(r, chunk, exitCode));
+          if (stopped) return false;
+          deliver(chunk, result);
+          return true;
         } catch (err) {
-          if (stopped) return;
-          const what = `${label} chunk ${chunk} (${opts.describe(chunk)})`;
+          if (stopped) return false;
           if (!(err instanceof WorkerExitError)) {
-            throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
+            throw new Error(`${what(chunk)} failed: ${(err as Error).message}`, { cause: err });
           }
-          if (attempt >= 2) throw new Error(`${what} failed twice: ${err.message}`, { cause: err });
-          discard(worker);
-          worker = spawn();
+          if (w.runningAtExit !== chunk && w.runningAtExit !== SETUP) attempts.set(chunk, attempt - 1);
+          else if (attempt >= 2) throw new Error(`${what(chunk)} failed twice: ${err.message}`, { cause: err });
+          if (worker === w) {
+            discard(w);
+            worker = spawn();
+          }
         }
       }
+    };
+    await Promise.all(Array.from({ length: depth }, loop));
+  };
+
+  // This thread as one more worker: synchronous chunks, with a turn of the event loop between
+  // them so the lanes hand out work and collect results.
+  const here = async (): Promise<void> => {
+    while (!stopped && next < chunks) {
+      const chunk = next++;
+      // After a wait, let the workers' waiting chunks be sent first: this thread's chunk runs
+      // synchronously and would hold theirs back until it is done.
+      if (await gate(chunk)) await new Promise((resolve) => setImmediate(resolve));
+      if (stopped) return;
+      let result: R;
+      try {
+        result = opts.runHere!(chunk);
+      } catch (err) {
+        throw new Error(`${what(chunk)} failed: ${(err as Error).message}`, { cause: err });
+      }
+      if (stopped) return;
+      deliver(chunk, result);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
 
-  const slots = Array.from({ length: Math.min(opts.workers, chunks) }, () => slot());
+  const local = !!opts.runHere && !fault;
+  const threads = Math.min(opts.workers - (local ? 1 : 0), chunks - (local ? 1 : 0));
+  const slots = Array.from({ length: Math.max(0, threads) }, () => lane());
+  if (local) slots.push(here());
   try {
     // all() rejects on the first fatal slot without waiting for chunks still in flight; the
-    // abort promise ends the wait as soon as the signal fires.
-    await Promise.race([Promise.all(slots), stoppedAll]);
+    // abort promise ends the wait as soon as the signal fires; `finished` once all are in.
+    await Promise.race([Promise.all(slots), stoppedAll, finished]);
     return { aborted };
   } finally {
     stopped = true;
+    halt();
     signal?.removeEventListener('abort', onAbort);
-    await Promise.all([...live].map((w) => w.terminate()));
+    // Spares started for this run that it did not need (it had fewer chunks than threads).
+    const unclaimed = spares.get(opts.workerModule) ?? [];
+    spares.delete(opts.workerModule);
+    await Promise.all([...live, ...unclaimed].map((w) => w.terminate()));
     // Every in-flight call has now been rejected by its worker's exit; let the loops see it.
     await Promise.allSettled(slots);
   }

@@ -1,23 +1,25 @@
 // Runs Monte Carlo trials on worker threads.
 //
 // Trials are cut into contiguous chunks that idle workers pull from a queue (chunkPool.ts);
-// each trial's random stream depends only on (seed, trial index), and the chunks are
-// reassembled in trial order, so the result is byte-identical for any number of workers or
-// chunks. A worker that dies fails only its chunk, which is retried once on a fresh worker.
+// this thread is one of the workers. Each trial's random stream depends only on (seed, trial
+// index), and every chunk lands at its trials' place in one shared array, so the result is
+// byte-identical for any number of workers or chunks. A worker that dies fails only its chunk,
+// which is retried once on a fresh worker.
 
-import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
+import type { TrialProgram, TrialsResult, TrialStats } from '../kernels/trialProgram.js';
+import { columnGroups, columnStats, trialsResult } from './trialStats.js';
 import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trialProgram.js';
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { chooseWorkers, collectChunks, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
+import { chooseWorkers, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
 export { WorkerExitError as TrialsWorkerExitError };
 
-/** Chunks per worker by default: enough for the fast workers to take over a slow one's share. */
-const CHUNKS_PER_WORKER = 4;
+/** Estimated single-thread milliseconds per chunk at most (see chunkStarts). */
+const TRIAL_CHUNK_MS = 20;
 
 /**
  * Log-normal draws the trials kernel makes per millisecond on one thread: 123 M/s measured on
@@ -43,7 +45,7 @@ export interface RunTrialsOptions {
   seed: number;
   /** 1 runs in this thread (unless faultInjection asks for a thread to kill). */
   workers: number;
-  /** Trials per chunk; default: trials spread over CHUNKS_PER_WORKER chunks per worker. */
+  /** Trials per chunk; default: guided (chunkStarts). */
   chunkTrials?: number;
   /** Test hook: kill the worker running a given chunk. */
   faultInjection?: FaultInjection;
@@ -52,12 +54,6 @@ export interface RunTrialsOptions {
 /** Trials worker threads started and not yet exited, in this thread (tests check it is 0). */
 export function liveTrialsWorkers(): number {
   return liveWorkers('trials');
-}
-
-interface Chunk {
-  index: number;
-  firstTrial: number;
-  count: number;
 }
 
 function checkOptions(opts: RunTrialsOptions): void {
@@ -77,58 +73,83 @@ function checkOptions(opts: RunTrialsOptions): void {
   }
 }
 
-function makeChunks(trials: number, chunkTrials: number): Chunk[] {
-  const chunks: Chunk[] = [];
-  for (let first = 0; first < trials; first += chunkTrials) {
-    chunks.push({ index: chunks.length, firstTrial: first, count: Math.min(chunkTrials, trials - first) });
-  }
-  return chunks;
+
+/**
+ * Where the chunks start: every chunkTrials trials when given, else guided (chunkPool.ts): at
+ * most TRIAL_CHUNK_MS and at least TRIAL_CHUNK_MS / 10 of estimated single-thread work a chunk.
+ * Chunking changes no bits (each trial's stream depends only on seed and index).
+ */
+function chunkStarts(program: TrialProgram, trials: number, workers: number, chunkTrials: number | undefined): number[] {
+  if (chunkTrials !== undefined) return guidedChunks(trials, 1, chunkTrials, chunkTrials);
+  const perMs = TRIAL_DRAWS_PER_MS / encodeTrialProgram(program).drawsPerTrial;
+  const max = Math.max(1, Math.ceil(TRIAL_CHUNK_MS * perMs));
+  return guidedChunks(trials, workers, max, Math.max(1, Math.ceil((TRIAL_CHUNK_MS / 10) * perMs)));
 }
 
-function runOnThreads(
-  program: TrialProgram,
-  seed: number,
-  chunks: Chunk[],
-  workers: number,
-  faultInjection: FaultInjection | undefined,
-): Promise<Float64Array[]> {
-  return collectChunks<TrialsWorkerApi, Float64Array>({
+/**
+ * The trials on `workers` threads, this one included (it runs chunks too, from the start,
+ * while the others start up). Every thread writes its chunks straight into one shared array,
+ * in trial order: nothing is copied back or reassembled. The statistics follow in the same
+ * pool: once every trial is in, each thread takes a group of columns (trialStats.ts).
+ */
+async function runOnThreads(program: TrialProgram, seed: number, trials: number, starts: number[], workers: number, faultInjection: FaultInjection | undefined): Promise<TrialsResult> {
+  const width = program.steps.length + 1;
+  const values = new Float64Array(new SharedArrayBuffer(trials * width * 8));
+  const trialChunks = starts.length - 1;
+  const groups = columnGroups(width, Math.min(workers, width));
+  const stats: TrialStats[] = new Array(width);
+  let delivered = 0;
+  let allIn: () => void = () => undefined;
+  const trialsIn = new Promise<void>((resolve) => {
+    allIn = resolve;
+  });
+  const first = (i: number): number => starts[i];
+  const count = (i: number): number => starts[i + 1] - starts[i];
+  const group = (i: number): number[] => groups[i - trialChunks];
+  await runChunkPool<TrialsWorkerApi, TrialStats[] | null>({
     label: 'trials',
     workerModule: 'trialsWorker',
     workers,
-    chunks: chunks.length,
+    chunks: trialChunks + groups.length,
+    depth: 2,
     faultInjection,
-    run: (remote, i, exitCode) => remote.run(program, seed, chunks[i].firstTrial, chunks[i].count, exitCode),
-    describe: (i) => `trials ${chunks[i].firstTrial}..${chunks[i].firstTrial + chunks[i].count - 1}`,
+    setup: (remote) => remote.init(program, seed, values.buffer as SharedArrayBuffer),
+    before: (i) => (i < trialChunks ? undefined : trialsIn),
+    run: (remote, i, exitCode) => (i < trialChunks ? remote.run(first(i), count(i), exitCode).then(() => null) : remote.stats(group(i), exitCode)),
+    runHere: (i) => {
+      if (i >= trialChunks) return columnStats(values, width, group(i));
+      values.set(runTrialsWasm(program, seed, first(i), count(i)), first(i) * width);
+      return null;
+    },
+    describe: (i) => (i < trialChunks ? `trials ${first(i)}..${first(i) + count(i) - 1}` : `statistics of columns ${group(i).join(',')}`),
+    onChunk: (i, r) => {
+      if (i < trialChunks) {
+        if (++delivered === trialChunks) allIn();
+      } else {
+        group(i).forEach((c, k) => (stats[c] = r![k]));
+      }
+    },
   });
+  return trialsResult(program, trials, seed, stats);
+}
+
+/**
+ * Start the trial workers now, so that their start-up (thread, module load, WASM instance)
+ * overlaps the caller's own work before runTrials; runTrials then claims them. This thread is
+ * one of the `workers`, so one thread fewer is started.
+ */
+export function prewarmTrialWorkers(workers: number): void {
+  if (workers > 1) prewarmWorkers('trials', 'trialsWorker', workers - 1);
 }
 
 /**
  * Run `trials` Monte Carlo trials of `program` and summarize them. The result depends only on
  * (program, trials, seed): not on `workers`, chunking or retries.
  */
-/**
- * Start the trial workers now, so that their start-up (thread, module load, WASM instance)
- * overlaps the caller's own work before runTrials; runTrials then claims them.
- */
-export function prewarmTrialWorkers(workers: number): void {
-  if (workers > 1) prewarmWorkers('trials', 'trialsWorker', workers);
-}
-
 export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): Promise<TrialsResult> {
   validateTrialProgram(program);
   checkOptions(opts);
   const { trials, seed, workers, faultInjection } = opts;
-
-  let values: Float64Array;
-  if (workers === 1 && !faultInjection) {
-    values = runTrialsWasm(program, seed, 0, trials);
-  } else {
-    const chunkTrials = opts.chunkTrials ?? Math.max(1, Math.ceil(trials / (workers * CHUNKS_PER_WORKER)));
-    const chunks = makeChunks(trials, chunkTrials);
-    const parts = await runOnThreads(program, seed, chunks, workers, faultInjection);
-    values = new Float64Array(trials * (program.steps.length + 1));
-    chunks.forEach((c, i) => values.set(parts[i], c.firstTrial * (program.steps.length + 1)));
-  }
-  return summarize(program, values, trials, seed);
+  if (workers === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
+  return runOnThreads(program, seed, trials, chunkStarts(program, trials, workers, opts.chunkTrials), workers, faultInjection);
 }

@@ -10,11 +10,7 @@ import { prewarmTrialWorkers, runTrials, trialWorkers } from './pool.js';
 export type { SimulateRequest, SimulationReport };
 
 export async function simulatePlatform(platform: Platform, req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> }): Promise<SimulationReport> {
-  // Trial workers take ~100 ms to start: when the caller asked for several, start them now,
-  // behind the deterministic run. Without a count, the pool chooses one from the work (which
-  // needs the trial program, known only after the run).
-  const threaded = !!req.trials && req.trials > 0 && (req.workers ?? 1) > 1;
-  if (threaded) prewarmTrialWorkers(req.workers!);
+  prewarmFor(req);
   const { report, program, loadMs, simulateMs } = await simulateOnce(platform, req);
   const t2 = performance.now();
   let workers = req.workers ?? 1;
@@ -29,10 +25,19 @@ export async function simulatePlatform(platform: Platform, req: Omit<SimulateReq
   return report;
 }
 
+// Trial workers take 100-200 ms to start: when the caller asked for several, start them at
+// once, behind loading and the deterministic run (a no-op when they are already starting).
+// Without a count, the pool chooses one from the work, which needs the trial program, known
+// only after the run.
+function prewarmFor(req: { trials?: number; workers?: number }): void {
+  if (req.trials && req.trials > 0 && (req.workers ?? 1) > 1) prewarmTrialWorkers(req.workers!);
+}
+
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Load, override and simulate; the validated platform comes back too (reports draw it). */
 export async function loadAndSimulate(req: SimulateRequest): Promise<{ platform: Platform; report: SimulationReport }> {
+  prewarmFor(req);
   const { platformSets, costOverrides } = splitSets(req.sets ?? []);
   const platform = await loadPlatform(req.input, platformSets);
   return { platform, report: await simulatePlatform(platform, { ...req, costOverrides }) };

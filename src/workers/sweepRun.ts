@@ -8,7 +8,7 @@
 
 import type { EngineName } from '../kernels/engine.js';
 import { loadEngine } from '../kernels/engine.js';
-import { runChunkPool, sweepWorkers, type FaultInjection } from './chunkPool.js';
+import { guidedChunks, runChunkPool, sweepWorkers, type FaultInjection } from './chunkPool.js';
 import type { SweepWorkerApi } from './sweepWorker.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
 import { chunkText, headerText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
@@ -22,7 +22,8 @@ export interface Shard {
 
 /** Rows per chunk at most: a chunk is the unit of progress, of retry and of what Ctrl-C drops. */
 const MAX_CHUNK_ROWS = 256;
-const CHUNKS_PER_WORKER = 4;
+/** ... and at least, on several threads (the last chunks shrink to this; chunkPool.ts guidedChunks). */
+const MIN_CHUNK_ROWS = 16;
 
 export interface SweepOptions {
   format: SweepFormat;
@@ -66,9 +67,12 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   const offset = (opts.shard?.k ?? 1) - 1;
   const total = shardRows(plan.total, opts.shard);
   const workers = opts.workers ?? sweepWorkers(total);
-  const per = opts.chunkRows ?? Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.ceil(total / (workers * CHUNKS_PER_WORKER))));
-  const chunks = Math.ceil(total / per);
-  const range = (c: number): RowRange => ({ start: offset + c * per * step, count: Math.min(per, total - c * per), step });
+  // Chunk c holds the shard's rows starts[c] .. starts[c + 1] - 1.
+  const starts = opts.chunkRows !== undefined || workers === 1
+    ? guidedChunks(total, 1, opts.chunkRows ?? MAX_CHUNK_ROWS, opts.chunkRows ?? MAX_CHUNK_ROWS)
+    : guidedChunks(total, workers, MAX_CHUNK_ROWS, MIN_CHUNK_ROWS);
+  const chunks = starts.length - 1;
+  const range = (c: number): RowRange => ({ start: offset + starts[c] * step, count: starts[c + 1] - starts[c], step });
 
   opts.write(headerText(plan, opts.format));
   let done = 0;
@@ -105,11 +109,15 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     return outcome(!!opts.signal?.aborted && done < total);
   }
 
+  // This thread evaluates chunks too (one thread fewer is started), between writing them out.
+  const here = opts.faultInjection ? undefined : new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
   const { aborted } = await runChunkPool<SweepWorkerApi, ChunkOutput>({
     label: 'sweep',
     workerModule: 'sweepWorker',
     workers,
     chunks,
+    depth: 2,
+    runHere: here && ((c) => chunkText(plan, opts.format, here, range(c))),
     setup: (remote) => remote.init(plan, opts.engine ?? 'wasm', opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),
     describe: (c) => {

@@ -5,7 +5,7 @@
 import { InputError } from '../../platform/errors.js';
 import { csvCell, csvRecord, csvText, parseCsv } from '../../util/csv.js';
 import { CAPACITY, NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
-import { rowValues, type SweepPlan } from './spec.js';
+import { gridValueIndices, rowValues, type SweepPlan } from './spec.js';
 
 export type SweepFormat = 'csv' | 'jsonl';
 
@@ -30,8 +30,111 @@ function axisCell(v: unknown): string {
 
 const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
+// A number cell: what csvCell and JSON.stringify write for it (NaN and ±Infinity: nothing / null).
+const csvNum = (x: number): string => (Number.isFinite(x) ? String(x) : '');
+const jsonNum = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
+const csvStr = (s: string): string => (s === '' ? '' : csvText(s));
+const jsonStr = (s: string): string => (s === '' ? 'null' : JSON.stringify(s));
+
+/**
+ * What a plan's rows have in common, made once per plan: in a grid, every axis value's cell
+ * text (CSV) or `,"name":value` member (JSON Lines); the members' keys. A row is then a few
+ * string concatenations of ready pieces and its own numbers, with no object per row.
+ */
+interface RowPieces {
+  /** Grid only: [axis][value index] → the value's CSV cell, preceded by the comma. */
+  csvAxes: string[][] | null;
+  /** Grid only: [axis][value index] → `,"name":value`. */
+  jsonAxes: string[][] | null;
+  /** `,"name":` of each axis (list mode formats its values per row). */
+  jsonAxisKeys: string[];
+  /** `,"column":` of each numeric and text column. */
+  numKeys: string[];
+  strKeys: string[];
+  /**
+   * JSON.stringify writes an object's integer-like keys first and a repeated key once; when an
+   * axis name would do either, rows go through an object as before (formatRowsJsonObjects).
+   */
+  jsonPlain: boolean;
+}
+
+const piecesByPlan = new WeakMap<SweepPlan, RowPieces>();
+
+function rowPieces(plan: SweepPlan): RowPieces {
+  let p = piecesByPlan.get(plan);
+  if (p) return p;
+  const key = (name: string): string => ',' + JSON.stringify(name) + ':';
+  const names = plan.axes.map((a) => a.name);
+  const keys = ['index', ...names, ...NUM_COLUMNS, ...STR_COLUMNS];
+  const grid = plan.mode !== 'list';
+  p = {
+    csvAxes: grid ? plan.axes.map((a) => a.values.map((v) => ',' + axisCell(v))) : null,
+    jsonAxes: grid ? plan.axes.map((a) => a.values.map((v) => key(a.name) + JSON.stringify(v === undefined ? null : v))) : null,
+    jsonAxisKeys: names.map(key),
+    numKeys: NUM_COLUMNS.map(key),
+    strKeys: STR_COLUMNS.map(key),
+    jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
+  };
+  piecesByPlan.set(plan, p);
+  return p;
+}
+
+/** Moves grid value indices `idx` on by `step` rows (the last axis turns fastest). */
+function advance(plan: SweepPlan, idx: number[], step: number): void {
+  let carry = step;
+  for (let a = idx.length - 1; a >= 0 && carry > 0; a--) {
+    const n = plan.axes[a].values.length;
+    const v = idx[a] + carry;
+    idx[a] = v % n;
+    carry = Math.floor(v / n);
+  }
+}
+
 /** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart. */
 export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
+  const p = rowPieces(plan);
+  if (format === 'jsonl' && !p.jsonPlain) return formatRowsJsonObjects(plan, rows, first, step);
+  const axes = plan.axes.length;
+  const idx = plan.mode === 'list' ? null : gridValueIndices(plan, first, new Array(axes));
+  const { nums, strs } = rows;
+  let out = '';
+  for (let i = 0; i < rows.count; i++) {
+    const index = first + i * step;
+    const n = i * NUMS;
+    const t = i * STRS;
+    const init = nums[n] === 1;
+    let line = String(index);
+    if (format === 'csv') {
+      if (idx) for (let a = 0; a < axes; a++) line += p.csvAxes![a][idx[a]];
+      else for (const v of rowValues(plan, index)) line += ',' + axisCell(v);
+      for (let k = RESULT_END; k < NUMS; k++) line += ',' + csvNum(nums[n + k]);
+      line += init ? ',true,' : ',false,';
+      line += csvStr(strs[t]) + ',' + csvStr(strs[t + 1]);
+      for (let k = 1; k < RESULT_END; k++) line += ',' + csvNum(nums[n + k]);
+      out += line + ',' + csvStr(strs[t + 2]) + '\n';
+    } else {
+      // Every row has every column (null where a list entry leaves an axis unset), in the CSV
+      // header's order: the merge tells shards of two sweeps apart by their columns.
+      line = '{"index":' + line;
+      if (idx) for (let a = 0; a < axes; a++) line += p.jsonAxes![a][idx[a]];
+      else {
+        const values = rowValues(plan, index);
+        // A for loop, not for-of on the entry: its unset axes are holes.
+        for (let a = 0; a < axes; a++) line += p.jsonAxisKeys[a] + JSON.stringify(values[a] === undefined ? null : values[a]);
+      }
+      for (let k = RESULT_END; k < NUMS; k++) line += p.numKeys[k] + jsonNum(nums[n + k]);
+      line += p.numKeys[0] + (init ? 'true' : 'false');
+      line += p.strKeys[0] + jsonStr(strs[t]) + p.strKeys[1] + jsonStr(strs[t + 1]);
+      for (let k = 1; k < RESULT_END; k++) line += p.numKeys[k] + jsonNum(nums[n + k]);
+      out += line + p.strKeys[2] + jsonStr(strs[t + 2]) + '}\n';
+    }
+    if (idx) advance(plan, idx, step);
+  }
+  return out;
+}
+
+/** JSON Lines through one object per row, for axis names JSON.stringify would reorder or merge. */
+function formatRowsJsonObjects(plan: SweepPlan, rows: ChunkRows, first: number, step: number): string {
   let out = '';
   const names = plan.axes.map((a) => a.name);
   for (let i = 0; i < rows.count; i++) {
@@ -39,29 +142,15 @@ export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows
     const values = rowValues(plan, index);
     const n = i * NUMS;
     const t = i * STRS;
-    const init = rows.nums[n] === 1;
-    if (format === 'csv') {
-      let line = String(index);
-      for (const v of values) line += ',' + axisCell(v);
-      for (let k = RESULT_END; k < NUMS; k++) line += ',' + csvCell(rows.nums[n + k]);
-      line += init ? ',true,' : ',false,';
-      line += csvCell(rows.strs[t]) + ',' + csvCell(rows.strs[t + 1]);
-      for (let k = 1; k < RESULT_END; k++) line += ',' + csvCell(rows.nums[n + k]);
-      out += line + ',' + csvCell(rows.strs[t + 2]) + '\n';
-    } else {
-      // Every row has every column (null where a list entry leaves an axis unset), in the CSV
-      // header's order: the merge tells shards of two sweeps apart by their columns.
-      const o: Record<string, unknown> = { index };
-      // A for loop, not forEach: a list entry's unset axes are holes, which forEach skips.
-      for (let a = 0; a < names.length; a++) o[names[a]] = values[a] === undefined ? null : values[a];
-      for (let k = RESULT_END; k < NUMS; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
-      o.initialized = init;
-      o[STR_COLUMNS[0]] = rows.strs[t] || null;
-      o[STR_COLUMNS[1]] = rows.strs[t + 1] || null;
-      for (let k = 1; k < RESULT_END; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
-      o[STR_COLUMNS[2]] = rows.strs[t + 2] || null;
-      out += JSON.stringify(o) + '\n';
-    }
+    const o: Record<string, unknown> = { index };
+    for (let a = 0; a < names.length; a++) o[names[a]] = values[a] === undefined ? null : values[a];
+    for (let k = RESULT_END; k < NUMS; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
+    o.initialized = rows.nums[n] === 1;
+    o[STR_COLUMNS[0]] = rows.strs[t] || null;
+    o[STR_COLUMNS[1]] = rows.strs[t + 1] || null;
+    for (let k = 1; k < RESULT_END; k++) o[NUM_COLUMNS[k]] = num(rows.nums[n + k]);
+    o[STR_COLUMNS[2]] = rows.strs[t + 2] || null;
+    out += JSON.stringify(o) + '\n';
   }
   return out;
 }
