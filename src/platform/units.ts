@@ -66,8 +66,13 @@ export function parsePhys(value: unknown, path: string, allowUnits = false): num
 }
 
 /** A small integer field (counts, node ids, limits). */
+/** A plain JSON integer already in [min, max] (min ≥ 0): what parseInt accepts without parsing. */
+export function isIntIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max && value >= 0;
+}
+
 export function parseInt(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max && value >= 0) return value + 0;
+  if (isIntIn(value, min, max)) return value + 0;
   const v = parseU64(value, path, false);
   if (v < BigInt(min) || v > BigInt(max)) throw invalidField(path, `must be between ${min} and ${max}, got ${v}`);
   return Number(v);

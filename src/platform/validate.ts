@@ -3,7 +3,7 @@
 // too few KeyIDs, memory outside CMRs, ...) are not input errors: they are modeled outcomes.
 
 import { invalidField } from './errors.js';
-import { parsePhys, parseU64, parseInt as parseIntField, describe } from './units.js';
+import { parsePhys, parseU64, parseInt as parseIntField, isIntIn, describe } from './units.js';
 import type { NodeRange, MemRange } from '../construct/types.js';
 import type {
   Platform, LabelledRange, Cpus, Lp, ModuleInfo, KeyIds, KernelConfig, HotplugEvent, TdmrSpec, Caller,
@@ -181,7 +181,8 @@ function parseDistanceMatrix(v: unknown, memory: NodeRange[], hotplug: HotplugEv
     if (cols.length !== rows.length) {
       throw invalidField(`nodeDistance[${i}]`, `must have ${rows.length} entries (a square matrix), got ${cols.length}`);
     }
-    return cols.map((d, j) => parseIntField(d, `nodeDistance[${i}][${j}]`, 0, 255));
+    // The path is made only for a cell that needs parsing (a matrix has up to 1024² cells).
+    return cols.map((d, j) => (isIntIn(d, 0, 255) ? d + 0 : parseIntField(d, `nodeDistance[${i}][${j}]`, 0, 255)));
   });
 }
 
