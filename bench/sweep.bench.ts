@@ -9,7 +9,9 @@
 //    sensitivity sweep: 96 platform/policy/limit combinations, each under many cost settings, so
 //    a row mostly reuses its platform's construction and CONFIG verdict;
 //  - "structural": every row a different memory map (1/2/4 sockets × 64..4,144 GiB per socket in
-//    16 GiB steps × SNC1/2/4): every row builds, validates, constructs and checks CONFIG anew.
+//    16 GiB steps × SNC1/2/4): every row builds, validates, constructs and checks CONFIG anew;
+//    "structural-large" the same in 1 GiB steps to 8,255 GiB (73,728 rows, 30,720 of them invalid:
+//    SNC nodes of a fraction of a GiB, refused per row as the CLI refuses them).
 // Rows per grid: the evaluator alone in this thread, warm (the per-row ceiling of one core); the
 // row text alone (formatRows on evaluated chunks, and posted as a worker's reply), warm; then the
 // CLI with --workers 1 (evaluation in the main thread) and --workers 2 (this thread and a worker).
@@ -46,6 +48,13 @@ const capacityGrid = (costValues: number): Record<string, unknown> => ({
 const grids: Record<string, { spec: object; iterations: number; evaluator: boolean }> = {
   capacity: { spec: { base: 'preset:default', grid: capacityGrid(quick ? 6 : 30) }, iterations: quick ? 2 : 5, evaluator: true },
   ...(quick ? {} : { 'capacity-large': { spec: { base: 'preset:default', grid: capacityGrid(750) }, iterations: 3, evaluator: false } }),
+  ...(quick ? {} : {
+    'structural-large': {
+      spec: { base: 'preset:default', grid: { sockets: [1, 2, 4], memoryPerSocket: Array.from({ length: 8192 }, (_, i) => `${64 + i}G`), snc: [1, 2, 4] } },
+      iterations: 3,
+      evaluator: false,
+    },
+  }),
   structural: {
     spec: { base: 'preset:default', grid: { sockets: [1, 2, 4], memoryPerSocket: Array.from({ length: quick ? 32 : 256 }, (_, i) => `${64 + 16 * i}G`), snc: [1, 2, 4] } },
     iterations: quick ? 2 : 5,
