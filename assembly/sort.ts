@@ -31,7 +31,7 @@ export function sortAreasKernel(off: usize, size: usize, num: u32): void {
   // Without overlaps the comparison is a strict total order, and every sort gives the one
   // sorted order; only overlapping areas need the heapsort's exact sequence of comparisons.
   if (num <= SMALL_AREAS && !anyOverlap(off, size, num)) {
-    insertionSortAreas(off, size, num);
+    insertionSortPairs(off, size, num);
     return;
   }
   heapsortAreas(off, size, num);
@@ -52,19 +52,19 @@ function anyOverlap(off: usize, size: usize, num: u32): bool {
   return false;
 }
 
-/** By offset; only for areas that do not overlap (see sortAreasKernel). */
-function insertionSortAreas(off: usize, size: usize, num: u32): void {
-  for (let i: u32 = 1; i < num; i++) {
-    const o = getU64(off, i);
-    const z = getU64(size, i);
+/** Stable insertion sort of parallel u64 arrays (key, val) by key: for a few entries. */
+function insertionSortPairs(key: usize, val: usize, n: u32): void {
+  for (let i: u32 = 1; i < n; i++) {
+    const k = getU64(key, i);
+    const v = getU64(val, i);
     let j = i;
-    while (j > 0 && getU64(off, j - 1) > o) {
-      setU64(off, j, getU64(off, j - 1));
-      setU64(size, j, getU64(size, j - 1));
+    while (j > 0 && getU64(key, j - 1) > k) {
+      setU64(key, j, getU64(key, j - 1));
+      setU64(val, j, getU64(val, j - 1));
       j--;
     }
-    setU64(off, j, o);
-    setU64(size, j, z);
+    setU64(key, j, k);
+    setU64(val, j, v);
   }
 }
 
@@ -108,18 +108,7 @@ const SMALL: u32 = 16;
 /** Stable sort of parallel u64 arrays (key, val) by key; tmpKey/tmpVal hold n each. */
 export function sortPairsByKey(key: usize, val: usize, tmpKey: usize, tmpVal: usize, n: u32): void {
   if (n <= SMALL) {
-    for (let i: u32 = 1; i < n; i++) {
-      const k = getU64(key, i);
-      const v = getU64(val, i);
-      let j = i;
-      while (j > 0 && getU64(key, j - 1) > k) {
-        setU64(key, j, getU64(key, j - 1));
-        setU64(val, j, getU64(val, j - 1));
-        j--;
-      }
-      setU64(key, j, k);
-      setU64(val, j, v);
-    }
+    insertionSortPairs(key, val, n);
     return;
   }
   let srcK = key;
