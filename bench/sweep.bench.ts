@@ -13,7 +13,7 @@
 //    "structural-large" the same in 1 GiB steps to 8,255 GiB (73,728 rows, 30,720 of them invalid:
 //    SNC nodes of a fraction of a GiB, refused per row as the CLI refuses them).
 // Rows per grid: the evaluator alone in this thread, warm (the per-row ceiling of one core); the
-// row text alone (formatRows on evaluated chunks, and posted as a worker's reply), warm; then the
+// row text alone (RowText on evaluated chunks, and posted as a worker's reply), warm; then the
 // CLI with --workers 1 (evaluation in the main thread) and --workers 2 (this thread and a worker).
 // Each CLI run's output is checked to have every row.
 
@@ -33,7 +33,7 @@ if (!existsSync(join(root, 'dist/src/workers/sweepRun.js'))) {
 const { readSweepSpec } = (await import('../dist/src/model/sweep/spec.js')) as typeof import('../src/model/sweep/spec.js');
 const { SweepEvaluator } = (await import('../dist/src/model/sweep/evaluate.js')) as typeof import('../src/model/sweep/evaluate.js');
 const { loadEngine } = (await import('../dist/src/kernels/engine.js')) as typeof import('../src/kernels/engine.js');
-const { formatRows } = (await import('../dist/src/model/sweep/output.js')) as typeof import('../src/model/sweep/output.js');
+const { RowText } = (await import('../dist/src/model/sweep/output.js')) as typeof import('../src/model/sweep/output.js');
 
 const quick = process.argv.includes('--quick');
 const capacityGrid = (costValues: number): Record<string, unknown> => ({
@@ -89,11 +89,13 @@ for (const [name, g] of Object.entries(grids)) {
     port2.unref();
     for (const format of ['csv', 'jsonl'] as const) {
       add(`${name}: row text only, ${format} (this thread, warm)`, () => {
-        for (const c of chunks) formatRows(plan, format, c.rows, c.start, 1);
+        const text = new RowText(plan, format);
+        for (const c of chunks) text.rows(c.rows, c.start, 1);
       }, g.iterations * 3);
     }
     add(`${name}: row text csv + postMessage (this thread, warm)`, () => {
-      for (const c of chunks) port1.postMessage({ text: formatRows(plan, 'csv', c.rows, c.start, 1), failed: 0, invalid: 0 });
+      const text = new RowText(plan, 'csv');
+      for (const c of chunks) port1.postMessage({ text: text.rows(c.rows, c.start, 1), failed: 0, invalid: 0 });
     }, g.iterations * 3);
   }
   for (const workers of [1, 2]) {

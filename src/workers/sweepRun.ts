@@ -11,7 +11,7 @@ import { loadEngine } from '../kernels/engine.js';
 import { guidedChunks, runChunkPool, sweepWorkers, type FaultInjection } from './chunkPool.js';
 import type { SweepWorkerApi } from './sweepWorker.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
-import { chunkText, headerText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
+import { RowText, headerText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
 import type { SweepPlan } from '../model/sweep/spec.js';
 
 export interface Shard {
@@ -75,6 +75,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   const range = (c: number): RowRange => ({ start: offset + starts[c] * step, count: starts[c + 1] - starts[c], step });
 
   opts.write(headerText(plan, opts.format));
+  const text = new RowText(plan, opts.format);
   let done = 0;
   let failed = 0;
   let invalid = 0;
@@ -102,7 +103,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     const evaluator = new SweepEvaluator(plan, await loadEngine(opts.engine ?? 'wasm'));
     for (let c = 0; c < chunks; c++) {
       if (opts.signal?.aborted) return outcome(true);
-      deliver(c, chunkText(plan, opts.format, evaluator, range(c)));
+      deliver(c, text.chunk(evaluator, range(c)));
       // Let a signal handler run between chunks: evaluation itself never yields.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -117,7 +118,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     workers,
     chunks,
     depth: 2,
-    runHere: here && ((c) => chunkText(plan, opts.format, here, range(c))),
+    runHere: here && ((c) => text.chunk(here, range(c))),
     setup: (remote) => remote.init(plan, opts.engine ?? 'wasm', opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),
     describe: (c) => {

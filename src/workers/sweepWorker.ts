@@ -3,15 +3,15 @@
 
 import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
-import { chunkText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
+import { RowText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
 import type { SweepPlan } from '../model/sweep/spec.js';
 import { serve, dieIfAsked } from './serve.js';
 
-let job: { plan: SweepPlan; format: SweepFormat; evaluator: SweepEvaluator } | null = null;
+let job: { text: RowText; evaluator: SweepEvaluator } | null = null;
 
 const api = {
   async init(plan: SweepPlan, engine: EngineName, format: SweepFormat): Promise<void> {
-    job = { plan, format, evaluator: new SweepEvaluator(plan, await loadEngine(engine)) };
+    job = { text: new RowText(plan, format), evaluator: new SweepEvaluator(plan, await loadEngine(engine)) };
   },
   /**
    * The output text of one chunk's rows, with its tallies. exitCode is the pool's fault-injection hook: when
@@ -20,7 +20,7 @@ const api = {
   run(range: RowRange, exitCode?: number): ChunkOutput {
     dieIfAsked(exitCode);
     if (!job) throw new Error('sweep worker used before init');
-    return chunkText(job.plan, job.format, job.evaluator, range);
+    return job.text.chunk(job.evaluator, range);
   },
 };
 

@@ -58,16 +58,12 @@ interface RowPieces {
   jsonPlain: boolean;
 }
 
-const piecesByPlan = new WeakMap<SweepPlan, RowPieces>();
-
 function rowPieces(plan: SweepPlan): RowPieces {
-  let p = piecesByPlan.get(plan);
-  if (p) return p;
   const key = (name: string): string => ',' + JSON.stringify(name) + ':';
   const names = plan.axes.map((a) => a.name);
   const keys = ['index', ...names, ...NUM_COLUMNS, ...STR_COLUMNS];
   const grid = plan.mode !== 'list';
-  p = {
+  return {
     csvAxes: grid ? plan.axes.map((a) => a.values.map((v) => ',' + axisCell(v))) : null,
     jsonAxes: grid ? plan.axes.map((a) => a.values.map((v) => key(a.name) + JSON.stringify(v === undefined ? null : v))) : null,
     jsonAxisKeys: names.map(key),
@@ -75,8 +71,38 @@ function rowPieces(plan: SweepPlan): RowPieces {
     strKeys: STR_COLUMNS.map(key),
     jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
   };
-  piecesByPlan.set(plan, p);
-  return p;
+}
+
+/**
+ * A plan's rows as text in one format. The pieces every row shares are made once, when the
+ * runner (or a worker) makes its RowText for the plan, and live as long as it keeps it.
+ */
+export class RowText {
+  private readonly pieces: RowPieces;
+
+  constructor(
+    readonly plan: SweepPlan,
+    readonly format: SweepFormat,
+  ) {
+    this.pieces = rowPieces(plan);
+  }
+
+  /** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart. */
+  rows(rows: ChunkRows, first: number, step: number): string {
+    return formatWith(this.pieces, this.plan, this.format, rows, first, step);
+  }
+
+  /** One chunk evaluated and written, with its tallies. */
+  chunk(evaluator: SweepEvaluator, r: RowRange): ChunkOutput {
+    const rows = evaluator.evaluate(r);
+    let failed = 0;
+    let invalid = 0;
+    for (let i = 0; i < rows.count; i++) {
+      if (rows.nums[i * NUMS] !== 1) failed++;
+      if (rows.strs[i * STRS] === 'INVALID') invalid++;
+    }
+    return { text: this.rows(rows, r.start, r.step), failed, invalid };
+  }
 }
 
 /** Moves grid value indices `idx` on by `step` rows (the last axis turns fastest). */
@@ -90,9 +116,12 @@ function advance(plan: SweepPlan, idx: number[], step: number): void {
   }
 }
 
-/** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart. */
+/** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart (pieces made for this call). */
 export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
-  const p = rowPieces(plan);
+  return new RowText(plan, format).rows(rows, first, step);
+}
+
+function formatWith(p: RowPieces, plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
   if (format === 'jsonl' && !p.jsonPlain) return formatRowsJsonObjects(plan, rows, first, step);
   const axes = plan.axes.length;
   const idx = plan.mode === 'list' ? null : gridValueIndices(plan, first, new Array(axes));
@@ -168,16 +197,6 @@ export interface ChunkOutput {
  * A chunk's rows as output text, made in the thread that evaluated them: the thread that writes
  * the output then only joins strings, and leaves the cores to the workers.
  */
-export function chunkText(plan: SweepPlan, format: SweepFormat, evaluator: SweepEvaluator, r: RowRange): ChunkOutput {
-  const rows = evaluator.evaluate(r);
-  let failed = 0;
-  let invalid = 0;
-  for (let i = 0; i < rows.count; i++) {
-    if (rows.nums[i * NUMS] !== 1) failed++;
-    if (rows.strs[i * STRS] === 'INVALID') invalid++;
-  }
-  return { text: formatRows(plan, format, rows, r.start, r.step), failed, invalid };
-}
 
 interface ShardRow {
   index: number;
