@@ -5,76 +5,19 @@
 // use xoshiro128** on 32-bit words, + − × / and floor only, and the same event order
 // (time, then insertion sequence). test/guest.attest.oracle.test.ts holds them to it.
 //
-// PARAMS: PARAM_WORDS f64 (layout in src/guest/attestation/layout.ts).
+// PARAMS: PARAM_WORDS f64 (layout and codes in src/guest/attestation/kernelAbi.ts, compiled here too).
 // OUTPUT: count × (STATS_WORDS + tds × requests) f64, trial-major.
 // SCRATCH: laid out by the wrapper from `scratch` upward, sizes from scratchBytes().
 
-const P_PATH = 0;
-const P_QGS = 1;
-const P_THREADS = 2;
-const P_REQUESTS = 3;
-const P_CONC = 4;
-const P_TDS = 5;
-const P_STRATEGY = 6;
-const P_POLL_JIFFIES = 7;
-const P_POLL_GRAN = 8;
-const P_TICK_S = 9;
-const P_POLL_LIMIT = 10;
-const P_ATTEMPTS = 11;
-const P_RETRY_WAIT_S = 12;
-const P_TSM_S = 13;
-const P_REPORT_S = 14;
-const P_EXIT_S = 15;
-const P_HOP_S = 16;
-const P_SVC_S = 17;
-const P_SVC_SPREAD = 18;
-const P_COLD_S = 19;
-const P_VMM_TIMEOUT_S = 20;
-const P_QGS_TIMEOUT_S = 21;
-const P_QEMU_CAP = 22;
-const P_VSOCK_HOP_S = 23;
-const P_CONV_IN_S = 24;
-const P_CONV_OUT_S = 25;
-const P_WAKE_S = 26;
-const P_REREADS = 27;
-
-const S_OK = 0;
-const S_EBUSY = 1;
-const S_EIO = 2;
-const S_TIMEOUT = 3;
-const S_MAKESPAN = 4;
-const S_RUN_OUTS = 5;
-const S_SPURIOUS = 6;
-const S_QEMU_RETRIES = 7;
-const S_QGS_TIMEOUTS = 8;
-const S_COLD_STARTS = 9;
-const S_EBUSY_ATTEMPTS = 10;
-const S_CONVERSIONS = 11;
-const STATS_WORDS = 12;
-
-const EV_ATTEMPT = 0;
-const EV_PROCEED = 1;
-const EV_VMCALL = 2;
-const EV_DONE = 3;
-const EV_POLL = 4;
-
-const CH_ARRIVE = 0;
-const CH_REPLY = 1;
-const CH_TIMER = 2;
-const CHANNELS = 3;
-
-const ST_FLIGHT = 0;
-const ST_OK = 1;
-const ST_ERR = 2;
-
-const R_OK = 0;
-const R_EBUSY = 1;
-const R_EIO = 2;
-const R_ETIMEDOUT = 3;
-
-const PHASE_TICKS: f64 = 4096.0;
-const SQRT3: f64 = 1.7320508075688772;
-const TWO_M53: f64 = 1.1102230246251565e-16;
+import {
+  P_PATH, P_QGS, P_THREADS, P_REQUESTS, P_CONC, P_TDS, P_STRATEGY, P_POLL_JIFFIES, P_POLL_GRAN, P_TICK_S,
+  P_POLL_LIMIT, P_ATTEMPTS, P_RETRY_WAIT_S, P_TSM_S, P_REPORT_S, P_EXIT_S, P_HOP_S, P_SVC_S, P_SVC_SPREAD,
+  P_COLD_S, P_VMM_TIMEOUT_S, P_QGS_TIMEOUT_S, P_QEMU_CAP, P_VSOCK_HOP_S, P_CONV_IN_S, P_CONV_OUT_S, P_WAKE_S, P_REREADS,
+  S_OK, S_EBUSY, S_EIO, S_TIMEOUT, S_MAKESPAN, S_RUN_OUTS, S_SPURIOUS, S_QEMU_RETRIES, S_QGS_TIMEOUTS,
+  S_COLD_STARTS, S_EBUSY_ATTEMPTS, S_CONVERSIONS, STATS_WORDS,
+  EV_ATTEMPT, EV_PROCEED, EV_VMCALL, EV_DONE, EV_POLL, ST_FLIGHT, ST_OK, ST_ERR, R_OK, R_EBUSY, R_EIO, R_ETIMEDOUT,
+  PHASE_TICKS, SQRT3, TWO_M53, CH_ARRIVE, CH_REPLY, CH_TIMER, CHANNELS,
+} from '../src/guest/attestation/kernelAbi';
 
 export function heapBase(): usize {
   return __heap_base;

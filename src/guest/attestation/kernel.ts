@@ -3,7 +3,7 @@
 // trial-major words. Bit-identical to runAttestationReference (oracle.ts).
 
 import { WasmKernel, seedHalves, type KernelExports } from '../../kernels/loader.js';
-import { PARAM_WORDS, STATS_WORDS } from './layout.js';
+import { PARAM_WORDS, STATS_WORDS } from './kernelAbi.js';
 import { trialWords } from './oracle.js';
 
 interface AttestationExports extends KernelExports {

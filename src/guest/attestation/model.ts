@@ -5,7 +5,7 @@
 import { invalidField } from '../../platform/errors.js';
 import type { AttestationConfig, AttestationResult, AttestationEvents, LatencyStats } from './types.js';
 import { attestationCostDefaults } from './costs.js';
-import * as L from './layout.js';
+import * as L from './kernelAbi.js';
 
 export const ATTESTATION_DEFAULTS = {
   pollMs: 1000,

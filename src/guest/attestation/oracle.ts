@@ -49,27 +49,10 @@ import {
   P_COLD_S, P_VMM_TIMEOUT_S, P_QGS_TIMEOUT_S, P_QEMU_CAP, P_VSOCK_HOP_S, P_CONV_IN_S, P_CONV_OUT_S, P_WAKE_S, P_REREADS,
   S_OK, S_EBUSY, S_EIO, S_TIMEOUT, S_MAKESPAN, S_RUN_OUTS, S_SPURIOUS, S_QEMU_RETRIES, S_QGS_TIMEOUTS,
   S_COLD_STARTS, S_EBUSY_ATTEMPTS, S_CONVERSIONS, STATS_WORDS,
-} from './layout.js';
+  EV_ATTEMPT, EV_PROCEED, EV_VMCALL, EV_DONE, EV_POLL, ST_FLIGHT, ST_OK, ST_ERR, R_OK, R_EBUSY, R_EIO, R_ETIMEDOUT,
+  PHASE_TICKS, SQRT3, TWO_M53, CH_ARRIVE, CH_REPLY, CH_TIMER, CHANNELS,
+} from './kernelAbi.js';
 
-const EV_ATTEMPT = 0;
-const EV_PROCEED = 1;
-const EV_VMCALL = 2;
-const EV_DONE = 3;
-const EV_POLL = 4;
-
-const ST_FLIGHT = 0;
-const ST_OK = 1;
-const ST_ERR = 2;
-
-const R_OK = 0;
-const R_EBUSY = 1;
-const R_EIO = 2;
-const R_ETIMEDOUT = 3;
-
-/** Boot phase of each TD's jiffies counter, in ticks: uniform on [0, 4096), so both the tick fraction and the wheel slot are random. */
-const PHASE_TICKS = 4096.0;
-const SQRT3 = 1.7320508075688772;
-const TWO_M53 = 1.1102230246251565e-16;
 
 // ---------------------------------------------------------------------------------------------
 // xoshiro128** seeded from (seed, trial) alone.
@@ -184,10 +167,6 @@ function pop(): Ev {
 // them (a trial's heap then holds only one event per requester and per QGS worker). The next
 // event is the earliest, by (time, sequence), of the heap top and the three FIFO heads.
 
-const CH_ARRIVE = 0;
-const CH_REPLY = 1;
-const CH_TIMER = 2;
-const CHANNELS = 3;
 /** Event type of a FIFO event: FIFO_TYPE + its channel. */
 const FIFO_TYPE = 100;
 

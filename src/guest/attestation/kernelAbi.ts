@@ -1,6 +1,8 @@
-// The flat layout shared by the attestation kernel (assembly/attestation.ts) and its
-// TypeScript oracle (oracle.ts). Both read PARAMS as f64 words at these indexes and write, per
-// trial, STATS_WORDS statistics followed by one latency per request. Change both sides together.
+// The contract of the attestation kernel (assembly/attestation.ts) and its TypeScript oracle
+// (oracle.ts): both read PARAMS as f64 words at these indexes and write, per trial, STATS_WORDS
+// statistics followed by one latency per request; both run on the event, state and result codes
+// and the constants below, bit for bit. AssemblyScript compiles this same file (as it does
+// src/kernels/constructAbi.ts), so the two sides cannot drift: plain numeric constants only.
 
 export const P_PATH = 0; // 0 configfs (driver), 1 vsock (bypasses the driver)
 export const P_QGS = 1; // 0 ok, 1 absent, 2 silent
@@ -45,3 +47,30 @@ export const S_COLD_STARTS = 9;
 export const S_EBUSY_ATTEMPTS = 10;
 export const S_CONVERSIONS = 11;
 export const STATS_WORDS = 12;
+
+// Event kinds, request states and read results of the discrete-event model.
+export const EV_ATTEMPT = 0;
+export const EV_PROCEED = 1;
+export const EV_VMCALL = 2;
+export const EV_DONE = 3;
+export const EV_POLL = 4;
+
+export const ST_FLIGHT = 0;
+export const ST_OK = 1;
+export const ST_ERR = 2;
+
+export const R_OK = 0;
+export const R_EBUSY = 1;
+export const R_EIO = 2;
+export const R_ETIMEDOUT = 3;
+
+// FIFO channels: arrivals, replies and timers come due in the order they were scheduled.
+export const CH_ARRIVE = 0;
+export const CH_REPLY = 1;
+export const CH_TIMER = 2;
+export const CHANNELS = 3;
+
+/** Boot phase of each TD's jiffies counter, in ticks: uniform on [0, 4096), so both the tick fraction and the wheel slot are random. */
+export const PHASE_TICKS = 4096.0;
+export const SQRT3 = 1.7320508075688772;
+export const TWO_M53 = 1.1102230246251565e-16;
