@@ -14,7 +14,7 @@ const GiB = 1024 * MiB;
 const TiB = 1024 * GiB;
 
 /** A TDMR.INIT window of a test case, naming its TDMR by index (ranged() adds the range). */
-type Window = Omit<InitWindow, 'base' | 'size'>;
+type Window = Omit<InitWindow, 'base' | 'size'> & { tdmr: number };
 
 interface Case {
   memlist: NodeRange[];

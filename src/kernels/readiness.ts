@@ -44,7 +44,6 @@ export interface Readiness {
 
 /** One TDMR's TDH.SYS.TDMR.INIT calls: when, and over what range. */
 export interface InitWindow {
-  tdmr: number;
   base: number;
   size: number;
   startUs: number;

@@ -11,11 +11,11 @@
 
 import type { Cpus, Lp, Platform } from '../platform/types.js';
 import type { ConstructInput, NodeRange } from '../construct/types.js';
-import { tdmrTableOf, type TdmrTable, type ConstructTableResult } from '../construct/tdmrTable.js';
+import type { TdmrTable, ConstructTableResult } from '../construct/tdmrTable.js';
 import { toConstructInput } from '../construct/input.js';
 import { buildMemlist } from '../reference/construct.js';
 import type { ConstructEngine } from '../kernels/engine.js';
-import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, lpTable, moduleTables, type LpTable, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
+import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, lpTable, moduleTables, tdmrTableOfInfos, type LpTable, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
 import { platformCostValues, costValuesWith } from './costs.js';
 
 /** The CPU subsets the steps of a policy run on, in LP order. */
@@ -187,12 +187,5 @@ function writtenLayout(p: Platform): WrittenLayout | null {
     pamt1gBase: t.pamt1g.base, pamt1gSize: t.pamt1g.size,
     reserved: t.reserved,
   }));
-  const table = tdmrTableOf(own.map((t) => ({
-    base: Number(t.base), size: Number(t.size), nid: 0,
-    pamt4k: { base: Number(t.pamt4k.base), size: Number(t.pamt4k.size) },
-    pamt2m: { base: Number(t.pamt2m.base), size: Number(t.pamt2m.size) },
-    pamt1g: { base: Number(t.pamt1g.base), size: Number(t.pamt1g.size) },
-    reserved: t.reserved.map((a) => ({ offset: Number(a.offset), size: Number(a.size) })),
-  })));
-  return { table, infos };
+  return { table: tdmrTableOfInfos(infos), infos };
 }

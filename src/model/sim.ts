@@ -8,8 +8,8 @@ import type { TrialOp, TrialStep } from '../kernels/trialProgram.js';
 import { TdxModule, statusName, hexStatus, type SeamcallArgs, type SeamcallResult } from './module/index.js';
 import { errnoValue, seamcallErrno, type ErrnoName } from './errno.js';
 import { leafName, LEAF } from './module/leaves.js';
-import type { ConstructFailure, NodeRange } from '../construct/types.js';
-import type { TdmrTable } from '../construct/tdmrTable.js';
+import type { NodeRange } from '../construct/types.js';
+import type { ConstructTableResult } from '../construct/tdmrTable.js';
 import { hex } from '../construct/hex.js';
 import type { PreparedPlatform } from './prepared.js';
 import type { InitWindow } from '../kernels/readiness.js';
@@ -23,11 +23,6 @@ export interface SpanText {
   /** How the step's time varies from trial to trial (default: fixed, no spread). */
   ops?: TrialOp[];
 }
-
-/** The layout construction left the run with: a flat TDMR table, or the failure. */
-export type RunLayout =
-  | { ok: true; table: TdmrTable; pamtBytes: number; warnings: string[] }
-  | ConstructFailure;
 
 /**
  * How much a run records. 'report': everything a report prints (timeline text, kernel log,
@@ -100,7 +95,7 @@ export class Sim {
   readonly recordsText: boolean;
   outcome: Outcome = { initialized: false, status: 'UNINITIALIZED', error: null };
   /** Set by the policy when it reaches TDMR construction. */
-  construct: RunLayout | null = null;
+  construct: ConstructTableResult | null = null;
   /** Per-TDMR TDMR.INIT windows, for readiness: [start, end) in µs and the TDMR's range. */
   readonly tdmrInitWindows: InitWindow[] = [];
   readonly callers: CallerRecord[] = [];
@@ -190,9 +185,9 @@ export class Sim {
   }
 
   /** Record `calls` SEAMCALLs made in bulk (TDMR.INIT loops) in counts and trace. */
-  bulk(leaf: number, lp: number, calls: number, startUs: number, endUs: number, status: bigint, args: () => string): void {
+  bulk(leaf: number, lp: number, calls: number, startUs: number, endUs: number, status: bigint, args: SeamcallArgs): void {
     this.count(leaf, calls);
-    if (this.trace) this.trace.push({ leaf: leafName(leaf), lp, startUs, endUs, status: hexStatus(status), calls, args: args() });
+    if (this.trace) this.trace.push({ leaf: leafName(leaf), lp, startUs, endUs, status: hexStatus(status), calls, args: describeArgs(args) });
   }
 
   private count(leaf: number, n: number): void {

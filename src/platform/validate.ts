@@ -199,7 +199,8 @@ export function lpsFromCounts(packages: number, cores: number, threads: number, 
   return lps;
 }
 
-function parseCpus(v: unknown, memory: NodeRange[]): Cpus {
+/** The `cpus` section of a document with these memory nodes, validated (a new, unshared LP list). */
+export function validateCpus(v: unknown, memory: NodeRange[]): Cpus {
   const nodes = [...new Set(memory.map((m) => m.node))].sort((a, b) => a - b);
   const o = v === undefined ? {} : obj(v, 'cpus');
   knownKeys(o, 'cpus', ['packages', 'coresPerPackage', 'threadsPerCore', 'offline', 'offlinedAfterLpInit', 'x2apic', 'model', 'lps']);
@@ -417,20 +418,15 @@ function parseTdmrs(v: unknown, maxReservedPerTdmr: number): TdmrSpec[] | null {
 }
 
 /**
- * How validation reads the `cpus` section: parseCpus by default. A caller that validates many
+ * How validation reads the `cpus` section: validateCpus by default. A caller that validates many
  * documents with the same section (the sweep builder, src/model/sweep/build.ts) passes a reader
  * that returns its earlier result for the same section and NUMA nodes, so the LP list is built
  * and checked once; that reader owns the sharing, and must hand out only results of validateCpus.
  */
 export type CpusReader = (section: unknown, memory: NodeRange[]) => Cpus;
 
-/** The `cpus` section of a document with these memory nodes, validated (a new, unshared LP list). */
-export function validateCpus(section: unknown, memory: NodeRange[]): Cpus {
-  return parseCpus(section, memory);
-}
-
 /** Validate a parsed JSON document and return the normalized platform. */
-export function validatePlatform(doc: unknown, readCpus: CpusReader = parseCpus): Platform {
+export function validatePlatform(doc: unknown, readCpus: CpusReader = validateCpus): Platform {
   const o = obj(doc, '(document)');
   knownKeys(o, '', TOP_KEYS);
   const name = str(o.name, 'name', 'unnamed');

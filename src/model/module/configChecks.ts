@@ -40,10 +40,6 @@ const PAGE_BYTES: readonly bigint[] = [SZ_4K, SZ_2M, SZ_1G];
 
 
 export function keyIdLayout(keyids: { mktme: number; tdx: number }, maxPaBits = MAX_PA): KeyIdLayout {
-  return computeKeyIdLayout(keyids, maxPaBits);
-}
-
-function computeKeyIdLayout(keyids: { mktme: number; tdx: number }, maxPaBits: number): KeyIdLayout {
   const highest = keyids.mktme + keyids.tdx;
   const bits = highest > 0 ? Math.floor(Math.log2(highest)) + 1 : 0;
   const start = maxPaBits - bits;

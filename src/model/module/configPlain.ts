@@ -14,6 +14,7 @@ import { SZ_1G, SZ_2M, SZ_4K } from '../../construct/constants.js';
 import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 import { TdmrTable } from '../../construct/tdmrTable.js';
 import type { TdmrInfo } from './types.js';
+import { tdmrTableOfInfos } from './tdmrInfo.js';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** Page size by PS index (0 = 4K, 1 = 2M, 2 = 1G). */
@@ -144,30 +145,14 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
  * double or an entry has more areas than slots (the exact checks decide those).
  */
 function exactTable(infos: readonly TdmrInfo[], n: number, max: number): TdmrTable | null {
-  let areas = 0;
-  for (let i = 0; i < n; i++) {
-    if (infos[i]!.reserved.length > max) return null;
-    areas += infos[i]!.reserved.length;
-  }
-  const table = new TdmrTable(n, areas);
-  let a = 0;
+  const exact = (b: bigint): boolean => !Number.isNaN(num(b));
   for (let i = 0; i < n; i++) {
     const t = infos[i]!;
-    const row = {
-      base: num(t.base), size: num(t.size), nid: 0,
-      pamt4kBase: num(t.pamt4kBase), pamt4kSize: num(t.pamt4kSize),
-      pamt2mBase: num(t.pamt2mBase), pamt2mSize: num(t.pamt2mSize),
-      pamt1gBase: num(t.pamt1gBase), pamt1gSize: num(t.pamt1gSize),
-    };
-    if (Object.values(row).some(Number.isNaN)) return null;
-    table.setRow(i, row, t.reserved.length);
-    for (const r of t.reserved) {
-      table.areas[a++] = num(r.offset);
-      table.areas[a++] = num(r.size);
-      if (Number.isNaN(table.areas[a - 2] + table.areas[a - 1])) return null;
-    }
+    if (t.reserved.length > max) return null;
+    if (![t.base, t.size, t.pamt4kBase, t.pamt4kSize, t.pamt2mBase, t.pamt2mSize, t.pamt1gBase, t.pamt1gSize].every(exact)) return null;
+    if (!t.reserved.every((r) => exact(r.offset) && exact(r.size))) return null;
   }
-  return table;
+  return tdmrTableOfInfos(infos, n);
 }
 
 /**

@@ -3,7 +3,7 @@
 // (configPlain.ts) cannot decide, and what a caller may write by hand.
 
 import type { Tdmr } from '../../construct/types.js';
-import type { TdmrTable } from '../../construct/tdmrTable.js';
+import { TdmrTable } from '../../construct/tdmrTable.js';
 import type { TdmrInfo } from './types.js';
 
 export function toTdmrInfo(t: Tdmr): TdmrInfo {
@@ -39,4 +39,26 @@ export function tdmrInfosOf(table: TdmrTable, maxReserved: number): TdmrInfo[] {
     };
   }
   return out;
+}
+
+/** The first n TDMR_INFO entries as a table of doubles (Number(): exact below 2^53). */
+export function tdmrTableOfInfos(infos: readonly TdmrInfo[], n = infos.length): TdmrTable {
+  let areas = 0;
+  for (let i = 0; i < n; i++) areas += infos[i]!.reserved.length;
+  const table = new TdmrTable(n, areas);
+  let a = 0;
+  for (let i = 0; i < n; i++) {
+    const t = infos[i]!;
+    table.setRow(i, {
+      base: Number(t.base), size: Number(t.size), nid: 0,
+      pamt4kBase: Number(t.pamt4kBase), pamt4kSize: Number(t.pamt4kSize),
+      pamt2mBase: Number(t.pamt2mBase), pamt2mSize: Number(t.pamt2mSize),
+      pamt1gBase: Number(t.pamt1gBase), pamt1gSize: Number(t.pamt1gSize),
+    }, t.reserved.length);
+    for (const r of t.reserved) {
+      table.areas[a++] = Number(r.offset);
+      table.areas[a++] = Number(r.size);
+    }
+  }
+  return table;
 }

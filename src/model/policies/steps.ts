@@ -392,19 +392,20 @@ export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepNa
     const lp = cpus[lane].id;
     const at = laneFree[lane];
     const base = tdmrs.base(i);
-    const r = sim.module.tdmrInitBulk(lp, BigInt(base), Infinity, at, perCall);
+    const rcx = BigInt(base);
+    const r = sim.module.tdmrInitBulk(lp, rcx, Infinity, at, perCall);
     const doneAt = at + r.calls * perCall;
-    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, doneAt, r.status, () => `rcx=${hex(base)}`);
+    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, doneAt, r.status, { rcx });
     laneFree[lane] = doneAt;
     end = Math.max(end, doneAt);
     calls.push(r.calls);
     if (isError(r.status)) {
       sim.now = end;
       sim.span(stepName, start, sim.now, () => ({ cpus: cpuList(cpus), detail: `failed on TDMR ${i}` }));
-      sim.failSeamcall(stepName, LEAF.SYS_TDMR_INIT, { status: r.status, name: '' }, true, { rcx: BigInt(base) });
+      sim.failSeamcall(stepName, LEAF.SYS_TDMR_INIT, { status: r.status, name: '' }, true, { rcx });
       return false;
     }
-    sim.tdmrInitWindows.push({ tdmr: i, base, size: tdmrs.size(i), startUs: at, endUs: doneAt, perCallUs: perCall, chunkBytes: chunk });
+    sim.tdmrInitWindows.push({ base, size: tdmrs.size(i), startUs: at, endUs: doneAt, perCallUs: perCall, chunkBytes: chunk });
   }
   sim.now = end;
   sim.span(stepName, start, sim.now, () => {

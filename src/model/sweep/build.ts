@@ -62,13 +62,7 @@ export class PlatformBuilder {
    * platform-changing axes (the caller has them as value indices, cheaper than the values).
    */
   setup(values: unknown[], key: string): RowSetup | InvalidRow {
-    let prepared = this.cache.get(key);
-    if (prepared === undefined) {
-      prepared = this.build(values);
-      // A small LRU: Map keeps insertion order, so the oldest entry is the first.
-      if (this.cache.size >= PLATFORM_CACHE) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, prepared);
-    }
+    const prepared = remembered(this.cache, key, () => this.build(values));
     if ('invalid' in prepared) return prepared;
     const costOverrides: Record<string, number> = {};
     for (const a of this.costAxes) {
@@ -116,29 +110,17 @@ export class PlatformBuilder {
 
   /** A memoryPerSocket value in GiB, parsed once per axis value (a grid repeats each one many times). */
   private gibOf(value: unknown): number {
-    const key = `${typeof value}:${String(value)}`;
-    let gib = this.perSocketGiB.get(key);
-    if (gib === undefined) {
-      gib = Number(parseU64(value, 'memoryPerSocket', true)) / GiB;
-      if (this.perSocketGiB.size >= PLATFORM_CACHE) this.perSocketGiB.clear();
-      this.perSocketGiB.set(key, gib);
-    }
-    return gib;
+    return remembered(this.perSocketGiB, `${typeof value}:${String(value)}`, () => Number(parseU64(value, 'memoryPerSocket', true)) / GiB);
   }
 
   private cpusOf(section: unknown, memory: NodeRange[]): { cpus: Cpus; prepared: PreparedCpus } {
     let nodes = '';
     let last = -1;
     for (const m of memory) if (m.node !== last) nodes += `${(last = m.node)},`;
-    const key = `${JSON.stringify(section ?? null)}|${nodes}`;
-    let parts = this.cpuParts.get(key);
-    if (!parts) {
+    return remembered(this.cpuParts, `${JSON.stringify(section ?? null)}|${nodes}`, () => {
       const cpus = validateCpus(section, memory);
-      parts = { cpus, prepared: prepareCpus(cpus) };
-      if (this.cpuParts.size >= PLATFORM_CACHE) this.cpuParts.delete(this.cpuParts.keys().next().value!);
-      this.cpuParts.set(key, parts);
-    }
-    return parts;
+      return { cpus, prepared: prepareCpus(cpus) };
+    });
   }
 
   /** One matrix per socket layout (validation copies what it keeps). */
@@ -156,14 +138,9 @@ export class PlatformBuilder {
       const sockets = (s.sockets as number | undefined) ?? l.sockets;
       const snc = (s.snc as number | undefined) ?? l.snc;
       const key = `${gib}/${sockets}/${snc}`;
-      let layout = this.layouts.get(key);
       const sl = socketLayout(l, gib, sockets, snc);
-      if (!layout) {
-        layout = buildLayout(l.low, sl, Number);
-        // Bounded like the platforms: a structural sweep asks for each layout in one run of rows.
-        if (this.layouts.size >= PLATFORM_CACHE) this.layouts.delete(this.layouts.keys().next().value!);
-        this.layouts.set(key, layout);
-      }
+      // Bounded like the platforms: a structural sweep asks for each layout in one run of rows.
+      const layout = remembered(this.layouts, key, () => buildLayout(l.low, sl, Number));
       // Socket 0 gives its first 2 GiB to the low map and keeps a top gap: a small socket can
       // be left with an empty node, which validation would report only as a range error.
       const empty = layout.memory.find((m) => Number(m.end) <= Number(m.start));
@@ -183,6 +160,20 @@ export class PlatformBuilder {
       doc.cpus = cpus;
     }
   }
+}
+
+/**
+ * map's value for key, or make()'s, remembered in a map of at most PLATFORM_CACHE entries (Map
+ * keeps insertion order: the entry stored first is dropped first).
+ */
+function remembered<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    if (map.size >= PLATFORM_CACHE) map.delete(map.keys().next().value!);
+    map.set(key, v);
+  }
+  return v;
 }
 
 /**
