@@ -1,9 +1,12 @@
-// Cold start: `tdxmodel simulate preset:default` as a fresh process, against `node -e 0`; and a
-// worker thread's start, to its first reply, from the compiled script and from its bundle
-// (scripts/bundle-workers.mjs), interleaved.
+// Cold start: `tdxmodel simulate preset:default` as a fresh process, against `node -e 0`, through
+// bin/tdxmodel.js (the command line's bundle) and through the compiled modules; and a worker
+// thread's start, to its first reply, from the compiled script and from its bundle
+// (scripts/bundle.mjs), interleaved.
 //   node --import tsx bench/coldstart.bench.ts [--json FILE] [--runs N]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { fileURLToPath } from 'node:url';
 import { machineInfo, jsonTarget, writeBenchJson } from './machine.js';
@@ -24,10 +27,15 @@ const measure = (args: string[]): number => {
   return median(Array.from({ length: runs }, () => wall(args)));
 };
 
+// The compiled modules without the bundle, as bin/tdxmodel.js runs them when the bundle is stale.
+const compiledCli = join(mkdtempSync(join(tmpdir(), 'tdx-coldstart-')), 'compiled.mjs');
+writeFileSync(compiledCli, `const { main } = await import(${JSON.stringify(new URL('../dist/src/cli.js', import.meta.url).href)});\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+
 const rows: { command: string; medianMs: number }[] = [
   { command: 'node -e 0 (Node alone)', medianMs: Math.round(measure(['-e', '0'])) },
   { command: 'tdxmodel --help', medianMs: Math.round(measure([BIN, '--help'])) },
   { command: 'tdxmodel simulate preset:default', medianMs: Math.round(measure([BIN, 'simulate', 'preset:default'])) },
+  { command: 'tdxmodel simulate preset:default (compiled modules, no bundle)', medianMs: Math.round(measure([compiledCli, 'simulate', 'preset:default'])) },
   { command: 'tdxmodel construct preset:default', medianMs: Math.round(measure([BIN, 'construct', 'preset:default'])) },
 ];
 for (const name of ['trialsWorker', 'sweepWorker']) {

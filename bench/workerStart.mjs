@@ -1,5 +1,5 @@
 // A worker thread's start, to its first reply, from the compiled script and from its bundle
-// (scripts/bundle-workers.mjs), interleaved; medians in ms as one JSON line. Plain Node (no tsx
+// (scripts/bundle.mjs), interleaved; medians in ms as one JSON line. Plain Node (no tsx
 // loader hooks, which worker threads would inherit): the threads start as the CLI starts them.
 //   node bench/workerStart.mjs NAME RUNS
 import { Worker } from 'node:worker_threads';

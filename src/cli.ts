@@ -87,10 +87,10 @@ function unknownCommand(name: string): InputError {
   return new InputError('', `unknown command "${name}"${near ? ` (did you mean ${near}?)` : ''} (try: ${Object.keys(COMMANDS).join(', ')})`);
 }
 
-/** The package version, from package.json above this file (compiled: dist/src; source: src). */
+/** The package version, from package.json above this file (source: src; compiled: dist/src; bundled: dist/src/bundle). */
 async function packageVersion(): Promise<string> {
   const { readFileSync } = await import('node:fs');
-  for (const rel of ['../../package.json', '../package.json']) {
+  for (const rel of ['../package.json', '../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8'));
       if (pkg.name === 'tdxmodel') return String(pkg.version);

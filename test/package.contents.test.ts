@@ -29,7 +29,7 @@ describe('the npm package', () => {
   const files = packed();
 
   it('carries the library, the CLI, every release kernel, the schema, the docs, README and LICENSE', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/tdxmodel.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js',
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/tdxmodel.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli.js', 'dist/src/bundle/cli.js',
       'schema/platform.schema.json', 'docs/platform-format.md', 'docs/simulate-schema.md']) {
       expect(files, f).toContain(f);
     }

@@ -28,7 +28,7 @@ export class KernelTrapError extends Error {
 }
 
 // From source (src/kernels/, tsx or vitest) the build directory is two levels up; from the
-// compiled package (dist/src/kernels/) it is three.
+// compiled package (dist/src/kernels/, or the command line's bundle in dist/src/bundle/) three.
 const BUILD_DIRS = ['../../build/', '../../../build/'];
 
 function wasmPath(name: string): string {

@@ -17,10 +17,11 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { freshest } from '../util/freshest.js';
 
 export const WORKERS_MAX = 256;
 export const FAULT_EXIT_CODE = 86;
@@ -148,16 +149,14 @@ function tsxEsmApiUrl(): string {
   return pathToFileURL(join(dirname(manifest), pkg.exports['./esm/api'].import.default)).href;
 }
 
-// The compiled worker, or its one-file bundle (scripts/bundle-workers.mjs) when there is one at
-// least as new as the compiled file: a thread then loads one module instead of its import graph.
+// The compiled worker, or its one-file bundle when it is fresh (util/freshest.ts): a thread then
+// loads one module instead of its import graph. The path goes through ../workers/ so that it
+// holds from the command line's bundle too (dist/src/bundle/, scripts/bundle.mjs).
 const compiled = new Map<string, URL>();
 function compiledWorker(module: string): URL {
   let url = compiled.get(module);
   if (!url) {
-    const plain = new URL(`./${module}.js`, import.meta.url);
-    const bundle = new URL(`./${module}.bundle.js`, import.meta.url);
-    const mtime = (u: URL): number => statSync(u, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-    url = mtime(bundle) >= mtime(plain) ? bundle : plain;
+    url = freshest(new URL(`../workers/${module}.bundle.js`, import.meta.url), new URL(`../workers/${module}.js`, import.meta.url));
     compiled.set(module, url);
   }
   return url;

@@ -350,7 +350,7 @@ export function compileCli(): { bin: string; root: string } {
   symlinkSync(nodePath.join(ROOT, 'build'), nodePath.join(root, 'build'));
   symlinkSync(nodePath.join(ROOT, 'node_modules'), nodePath.join(root, 'node_modules'));
   const bin = nodePath.join(out, 'bin.js');
-  writeFileSync(bin, readFileSync(nodePath.join(ROOT, 'bin/tdxmodel.js'), 'utf8').replace(/^#!.*\n/, '').replace('../dist/src/cli.js', './src/cli.js'));
+  writeFileSync(bin, readFileSync(nodePath.join(ROOT, 'bin/tdxmodel.js'), 'utf8').replace(/^#!.*\n/, '').replaceAll('../dist/src/', './src/'));
   return { bin, root };
 }
 
