@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { validatePlatform } from '../src/platform/validate.js';
 import { simulatePlatform } from '../src/workers/simulateRun.js';
 import { twoSocket } from './helpers/platforms.js';
+import { getPreset } from '../src/platform/presets.js';
 
 async function sim(doc: Record<string, unknown>, policy = 'mainline', extra: Record<string, unknown> = {}) {
   return simulatePlatform(validatePlatform(doc), { policy, engine: 'wasm', trace: true, ...extra });
@@ -46,6 +47,18 @@ describe('policies', () => {
     expect(new Set(par.trace!.filter((t) => t.leaf === 'TDH.SYS.TDMR.INIT').map((t) => t.lp)).size).toBe(2);
     expect(par.totals.tdmrInitUs).toBeLessThan(serial.totals.tdmrInitUs);
     expect(par.seamcalls.perLeaf['TDH.SYS.TDMR.INIT']).toBe(serial.seamcalls.perLeaf['TDH.SYS.TDMR.INIT']);
+  });
+
+  it('parallel-tdmr: a package leader starts its TDMR.INIT lane only after its KEY.CONFIG ended, whatever the costs', async () => {
+    // 0.1 µs each: summed as now + (0.1 + 0.1) the clock fell an ulp short of the KEY.CONFIG's
+    // end, (now + 0.1) + 0.1, and the module refused the lane's first call as an internal error.
+    const costOverrides = { smpCallOnCpuUs: 0.1, keyConfigUs: 0.1 };
+    const r = await simulatePlatform(validatePlatform(getPreset('default')), { policy: 'parallel-tdmr', engine: 'wasm', trace: true, costOverrides });
+    expect(r.outcome.initialized).toBe(true);
+    for (const lp of new Set(r.trace!.map((t) => t.lp))) {
+      const calls = r.trace!.filter((t) => t.lp === lp);
+      for (let i = 1; i < calls.length; i++) expect(calls[i].startUs, `CPU ${lp}, call ${i}`).toBeGreaterThanOrEqual(calls[i - 1].endUs);
+    }
   });
 
   it('concurrent tdx_enable callers: one initializes, the other waits on the mutex and gets 0', async () => {

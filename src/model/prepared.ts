@@ -5,8 +5,8 @@
 //
 // Lifetime: a PreparedPlatform lives as long as its holder keeps it: one simulate() call, or
 // one entry of a sweep builder's bounded cache (src/model/sweep/build.ts). What it remembers
-// (constructions per set of module limits, CONFIG verdicts per constructed table, cost values)
-// goes with it. It never changes the platform, and nothing here is frozen: a caller who changes
+// (constructions per set of module limits, CONFIG verdicts per constructed table, cost values,
+// the module's answers to a replayable policy) goes with it. It never changes the platform, and nothing here is frozen: a caller who changes
 // the platform afterwards prepares it again.
 
 import type { Cpus, Lp, Platform } from '../platform/types.js';
@@ -17,6 +17,7 @@ import { buildMemlist } from '../reference/construct.js';
 import type { ConstructEngine } from '../kernels/engine.js';
 import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, lpTable, moduleTables, tdmrTableOfInfos, type LpTable, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
 import { platformCostValues, costValuesWith } from './costs.js';
+import type { CallTape } from './replay.js';
 
 /** The CPU subsets the steps of a policy run on, in LP order. */
 export interface CpuSets {
@@ -72,6 +73,8 @@ export class PreparedPlatform {
   private memlistOnce: NodeRange[] | null = null;
   private writtenOnce: WrittenLayout | null | undefined = undefined;
   private readonly constructions = new Map<string, ConstructTableResult>();
+  /** The module's answers to the first summary run under each replayable policy, by policy name (replay.ts). */
+  private readonly tapes = new Map<string, CallTape>();
   private costBase: Readonly<Record<string, number>> | null = null;
 
   /**
@@ -109,6 +112,16 @@ export class PreparedPlatform {
       pamtEntrySize: [m.pamtEntrySize4k, m.pamtEntrySize2m, m.pamtEntrySize1g],
       dynamicPamt: m.features.dynamicPamt,
     };
+  }
+
+  /** The module's answers recorded for `policy` on this platform, if any (replay.ts). */
+  callTape(policy: { name: string }): CallTape | undefined {
+    const tape = this.tapes.get(policy.name);
+    return tape && tape.policy === policy ? tape : undefined;
+  }
+
+  rememberCallTape(tape: CallTape): void {
+    this.tapes.set(tape.policy.name, tape);
   }
 
   /** construct_tdmrs under these limits, on the engine, once per set of limits. */

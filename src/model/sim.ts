@@ -13,6 +13,7 @@ import type { ConstructTableResult } from '../construct/tdmrTable.js';
 import { hex } from '../construct/hex.js';
 import type { PreparedPlatform } from './prepared.js';
 import type { InitWindow } from '../kernels/readiness.js';
+import type { SeamcallPort } from './replay.js';
 
 const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
 
@@ -90,7 +91,8 @@ export class Sim {
   readonly counts = new Map<string, number>();
   readonly trace: TraceEntry[] | null;
   readonly trialSteps: TrialStep[] = [];
-  readonly module: TdxModule;
+  /** The module the policy talks to: a live TdxModule, or a replay of one (replay.ts). */
+  readonly module: SeamcallPort;
   /** Whether text (timeline details, log lines) and the trial program are recorded. */
   readonly recordsText: boolean;
   outcome: Outcome = { initialized: false, status: 'UNINITIALIZED', error: null };
@@ -106,11 +108,11 @@ export class Sim {
     readonly prepared: PreparedPlatform,
     readonly costs: Record<string, number>,
     readonly engine: ConstructEngine,
-    options: { trace?: boolean; recording?: Recording } = {},
+    options: { trace?: boolean; recording?: Recording; module?: SeamcallPort } = {},
   ) {
     this.trace = options.trace ? [] : null;
     this.recordsText = (options.recording ?? 'report') === 'report';
-    this.module = new TdxModule(prepared.moduleConfig, prepared.moduleTables);
+    this.module = options.module ?? new TdxModule(prepared.moduleConfig, prepared.moduleTables);
   }
 
   get platform(): Platform {

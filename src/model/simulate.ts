@@ -14,6 +14,8 @@ import type { PreparedPlatform } from './prepared.js';
 import type { TrialProgram } from '../kernels/trialProgram.js';
 import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from '../kernels/readiness.js';
 import { timeIntervals, type TimeIntervals } from './interval.js';
+import { TdxModule } from './module/index.js';
+import { CallTape, ReplayDiverged, ReplayPort, recording as recordingTo, type SeamcallPort } from './replay.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -123,10 +125,10 @@ interface PolicyRun {
   endUs: number;
 }
 
-function runPolicy(prepared: PreparedPlatform, opts: SimulateOptions, recording: Recording): PolicyRun {
+function runPolicy(prepared: PreparedPlatform, opts: SimulateOptions, recording: Recording, module?: SeamcallPort): PolicyRun {
   const { platform } = prepared;
   const policy: KernelPolicy = getPolicy(opts.policy ?? platform.kernel.policy);
-  const sim = new Sim(prepared, opts.costs, opts.engine, { trace: opts.trace, recording });
+  const sim = new Sim(prepared, opts.costs, opts.engine, { trace: opts.trace, recording, module });
   const booted = policy.boot(sim);
   const bootEnd = sim.now;
 
@@ -209,9 +211,32 @@ function summarize(run: PolicyRun, ready: { p50Us: number; p100Us: number } | nu
   };
 }
 
+/**
+ * A summary run. Under a replayable policy the first run on a platform records the module's
+ * answers and later runs (other costs: a capacity sweep) replay them (replay.ts): the same
+ * numbers, bit for bit, without the module's work. A run that asks other questions runs live.
+ */
+function summaryRun(prepared: PreparedPlatform, opts: SimulateOptions): PolicyRun {
+  const policy = getPolicy(opts.policy ?? prepared.platform.kernel.policy);
+  if (!policy.replayable) return runPolicy(prepared, opts, 'summary');
+  const tape = prepared.callTape(policy);
+  if (!tape) {
+    const fresh = new CallTape(policy);
+    const run = runPolicy(prepared, opts, 'summary', recordingTo(new TdxModule(prepared.moduleConfig, prepared.moduleTables), fresh));
+    prepared.rememberCallTape(fresh);
+    return run;
+  }
+  try {
+    return runPolicy(prepared, opts, 'summary', new ReplayPort(tape));
+  } catch (e) {
+    if (!(e instanceof ReplayDiverged)) throw e;
+    return runPolicy(prepared, opts, 'summary');
+  }
+}
+
 /** simulate() reduced to its summary: what every sweep row evaluates. */
 export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOptions): SimulationSummary {
-  const run = runPolicy(prepared, opts, 'summary');
+  const run = summaryRun(prepared, opts);
   const { sim } = run;
   // A row reports two points of the curve: only they are computed.
   const t = sim.outcome.initialized ? readinessTimes(sim.memlist, sim.tdmrInitWindows, SWEEP_POINTS) : null;

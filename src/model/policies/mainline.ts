@@ -23,6 +23,10 @@ export function makeMainline(opts: MainlineOptions): KernelPolicy {
     name: opts.name,
     description: opts.description,
     statuses: ['UNINITIALIZED', 'INITIALIZED', 'ERROR'],
+    // Calls go one after another on the caller's CPU; LP.INIT and TDMR.INIT lanes run on
+    // distinct CPUs, each after that CPU's previous call, and share only shared locks; a TDMR
+    // goes to one lane (steps.ts, lpInitSerial and tdmrInit).
+    replayable: true,
 
     boot(sim: Sim): boolean {
       if (!bootChecks(sim, { requireX2apic: false })) return false;

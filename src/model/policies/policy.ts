@@ -23,4 +23,12 @@ export interface KernelPolicy {
    * tdx_enable() returned 0, so TDMR.INIT progress is module progress, not memory a guest has.
    */
   readonly guestsBeforeEnableReturns?: boolean;
+  /**
+   * The policy's SEAMCALLs never contend for a lock or an LP, whatever the (non-negative) cost
+   * values: each starts after every call it could conflict with has ended. The module's answers
+   * then do not depend on the costs, and a run under other costs may replay them instead of
+   * running the module again (model/replay.ts). Absent = no: the module always runs.
+   * test/replay.test.ts holds every policy that says so to it.
+   */
+  readonly replayable?: boolean;
 }

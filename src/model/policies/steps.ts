@@ -349,13 +349,17 @@ export function wbinvd(sim: Sim, why: string): void {
 /** TDH.SYS.KEY.CONFIG on the first online CPU of each package, one package at a time. */
 export function keyConfig(sim: Sim): boolean {
   const start = sim.now;
-  const per = sim.cost('smpCallOnCpuUs') + sim.cost('keyConfigUs');
+  const smp = sim.cost('smpCallOnCpuUs');
+  const dur = sim.cost('keyConfigUs');
   const leaders = sim.packageLeaders;
   let n = 0;
   for (const lp of leaders) {
-    const at = sim.now + sim.cost('smpCallOnCpuUs');
-    const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, sim.cost('keyConfigUs'), at);
-    sim.now += per;
+    const at = sim.now + smp;
+    const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, dur, at);
+    // The clock moves to the call's own end (at + dur), not by smp + dur: summed the other way
+    // round it can fall an ulp short of it, and the CPU's next call (a TDMR.INIT lane) would
+    // start before this one ended.
+    sim.now = at + dur;
     n++;
     if (r.status !== 0n) {
       const done = n;

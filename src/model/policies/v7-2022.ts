@@ -58,6 +58,9 @@ export const v7_2022: KernelPolicy = {
   name: 'v7-2022',
   description: 'the 2022 "TDX host kernel support" v7 series: offline-CPU refusal, LP.INIT broadcast, TDH.SYS.INFO, CMR check, shutdown on failure',
   statuses: ['UNKNOWN', 'NONE', 'INITIALIZED', 'SHUTDOWN'],
+  // The broadcast LP.INIT and LP.SHUTDOWN start on every CPU after its previous call ended and
+  // take the global lock shared; every other call runs alone on the caller's CPU.
+  replayable: true,
 
   boot(sim: Sim): boolean {
     sim.prefix = 'tdx: ';

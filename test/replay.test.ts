@@ -1,0 +1,151 @@
+// Replaying the module's answers (src/model/replay.ts): a summary run under a replayable policy
+// gives the numbers a live run gives, bit for bit, under any costs; a run that asks the module
+// something else runs live; a policy that does not say it is replayable always runs live.
+
+import { describe, it, expect } from 'vitest';
+import { getPreset, listPresets } from '../src/platform/presets.js';
+import { prepare } from '../src/model/prepared.js';
+import { simulateSummary, type SimulateOptions } from '../src/model/simulate.js';
+import { listPolicies, registerPolicy, getPolicy } from '../src/model/policies/registry.js';
+import { COST_PARAMETERS } from '../src/model/costs.js';
+import { validatePlatform } from '../src/platform/validate.js';
+import { loadEngine } from '../src/kernels/engine.js';
+import { CallTape, ReplayDiverged, ReplayPort, recording } from '../src/model/replay.js';
+import { TdxModule, LEAF } from '../src/model/module/index.js';
+import type { KernelPolicy } from '../src/model/policies/policy.js';
+import { rng } from './helpers/randomPlatform.js';
+
+const engine = await loadEngine('wasm');
+
+/**
+ * Random values, within the cost model's ranges, for every time and bandwidth parameter: the
+ * ends of the ranges included (a call of no duration must not contend either).
+ */
+function randomCosts(base: Record<string, number>, rand: () => number): Record<string, number> {
+  const costs = { ...base };
+  for (const p of COST_PARAMETERS) {
+    if (!(p.name in costs) || p.integerMultipleOf !== undefined) continue;
+    const { min, max } = p.range;
+    const r = rand();
+    costs[p.name] = r < 0.1 ? min : r < 0.15 ? max : min + (Math.min(max, 1e4) - min) * rand() ** 2;
+  }
+  return costs;
+}
+
+/** The presets, and variants that take other paths: failures, later callers, offline CPUs, Dynamic PAMT, boot-time init. */
+function platforms(): { name: string; doc: Record<string, unknown> }[] {
+  const out = listPresets().map((p) => ({ name: p.name, doc: getPreset(p.name) as Record<string, unknown> }));
+  const variant = (name: string, edit: (d: any) => void): void => {
+    const doc = structuredClone(getPreset('default')) as any;
+    edit(doc);
+    out.push({ name: `default, ${name}`, doc });
+  };
+  variant('four TDMRs at most (construction fails)', (d) => (d.module = { ...d.module, maxTdmrs: 4 }));
+  variant('three tdx_enable() callers', (d) => (d.kernel = { ...d.kernel, callers: [{ at: 0 }, { at: 5 }, { at: 1e6 }] }));
+  variant('Dynamic PAMT, boot-time init', (d) => {
+    d.module = { ...d.module, features: { ...d.module?.features, dynamicPamt: true } };
+    d.kernel = { ...d.kernel, bootTimeInit: true };
+  });
+  return out;
+}
+
+describe('a replayed summary run is a live run', () => {
+  const replayable = listPolicies().filter((p) => p.replayable);
+
+  it('every built-in policy is replayable', () => {
+    expect(replayable.map((p) => p.name).sort()).toEqual(['mainline', 'parallel-tdmr', 'v7-2022']);
+  });
+
+  for (const { name, doc } of platforms()) {
+    it(`${name}: every replayable policy, 25 random cost settings, the same summary as a live run`, () => {
+      const rand = rng(name.length * 7919 + 1);
+      for (const policy of replayable) {
+        const recorded = prepare(validatePlatform(doc));
+        const base = recorded.costValues({});
+        const first: SimulateOptions = { policy: policy.name, engine, costs: base, parameters: [] };
+        simulateSummary(recorded, first);
+        expect(recorded.callTape(policy), `${policy.name} recorded a tape`).toBeDefined();
+        for (let k = 0; k < 25; k++) {
+          const costs = randomCosts(base, rand);
+          const opts = { ...first, costs };
+          const replayed = simulateSummary(recorded, opts);
+          const live = simulateSummary(prepare(validatePlatform(doc)), opts);
+          expect(replayed, `${policy.name}, costs ${JSON.stringify(costs)}`).toEqual(live);
+        }
+      }
+    });
+  }
+});
+
+describe('a replay answers only the questions it recorded', () => {
+  const p = prepare(validatePlatform(getPreset('default')));
+  const tape = new CallTape({ name: 'test' });
+  const live = recording(new TdxModule(p.moduleConfig, p.moduleTables), tape);
+  const ok = live.call(LEAF.SYS_INIT, 0, { rcx: 0n }, 0, 1);
+
+  it('gives the recorded answer to the same question, at other times', () => {
+    expect(new ReplayPort(tape).call(LEAF.SYS_INIT, 0, { rcx: 0n }, 50, 70)).toBe(ok);
+  });
+
+  it('diverges on another leaf, another CPU, other registers, or a question past the end', () => {
+    expect(() => new ReplayPort(tape).call(LEAF.SYS_LP_INIT, 0, {}, 0, 1)).toThrow(ReplayDiverged);
+    expect(() => new ReplayPort(tape).call(LEAF.SYS_INIT, 1, { rcx: 0n }, 0, 1)).toThrow(ReplayDiverged);
+    expect(() => new ReplayPort(tape).call(LEAF.SYS_INIT, 0, { rcx: 1n }, 0, 1)).toThrow(ReplayDiverged);
+    const once = new ReplayPort(tape);
+    once.call(LEAF.SYS_INIT, 0, { rcx: 0n }, 0, 1);
+    expect(() => once.call(LEAF.SYS_INIT, 0, { rcx: 0n }, 1, 2)).toThrow(ReplayDiverged);
+  });
+
+  it('computes a TDMR.INIT series end at its own times', () => {
+    const q = prepare(validatePlatform(getPreset('default')));
+    const t = new CallTape({ name: 'test' });
+    const m = recording(new TdxModule(q.moduleConfig, q.moduleTables), t);
+    const r = m.tdmrInitBulk(0, 0n, Infinity, 0, 5);
+    expect(new ReplayPort(t).tdmrInitBulk(0, 0n, Infinity, 100, 3)).toEqual({ ...r, t1: 100 + r.calls * 3 });
+  });
+});
+
+describe('which runs replay', () => {
+  it('a run whose questions differ from the recorded ones runs live, with the live numbers', () => {
+    // A policy that reads one more metadata field when a cost is above a threshold: its
+    // questions depend on the costs, which a replayable policy must not do; the replay notices.
+    const mainline = getPolicy('mainline');
+    let extraRead = false;
+    const fickle: KernelPolicy = {
+      ...mainline,
+      name: 'test-fickle',
+      replayable: true,
+      initialize(sim) {
+        if (extraRead) {
+          sim.seamcall(LEAF.SYS_RD, sim.onlineLps[0].id, { rdx: 0x9100000100000008n, field: 0x9100000100000008n }, 1);
+          sim.now += 1;
+        }
+        mainline.initialize(sim);
+      },
+    };
+    registerPolicy(fickle);
+    const p = prepare(validatePlatform(getPreset('default')));
+    const costs = p.costValues({});
+    const opts = { policy: 'test-fickle', engine, costs, parameters: [] };
+    simulateSummary(p, opts);
+    extraRead = true;
+    const live = simulateSummary(prepare(validatePlatform(getPreset('default'))), opts);
+    expect(simulateSummary(p, opts)).toEqual(live);
+  });
+
+  it('a policy that does not say it is replayable records nothing and always runs live', () => {
+    const opaque: KernelPolicy = { ...getPolicy('mainline'), name: 'test-opaque', replayable: undefined };
+    registerPolicy(opaque);
+    const p = prepare(validatePlatform(getPreset('default')));
+    simulateSummary(p, { policy: 'test-opaque', engine, costs: p.costValues({}), parameters: [] });
+    expect(p.callTape(opaque)).toBeUndefined();
+  });
+
+  it('a tape replays only to the policy that recorded it, not to another registered under its name', () => {
+    const p = prepare(validatePlatform(getPreset('default')));
+    simulateSummary(p, { policy: 'mainline', engine, costs: p.costValues({}), parameters: [] });
+    const other: KernelPolicy = { ...getPolicy('mainline') };
+    expect(p.callTape(getPolicy('mainline'))).toBeDefined();
+    expect(p.callTape(other)).toBeUndefined();
+  });
+});
