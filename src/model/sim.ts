@@ -88,7 +88,8 @@ export class Sim {
   readonly timeline: TimelineStep[] = [];
   readonly log: LogLine[] = [];
   readonly warnings: string[] = [];
-  readonly counts = new Map<string, number>();
+  /** SEAMCALLs made, by leaf number (names are made for output only). */
+  readonly counts = new Map<number, number>();
   readonly trace: TraceEntry[] | null;
   readonly trialSteps: TrialStep[] = [];
   /** The module the policy talks to: a live TdxModule, or a replay of one (replay.ts). */
@@ -193,8 +194,7 @@ export class Sim {
   }
 
   private count(leaf: number, n: number): void {
-    const name = leafName(leaf);
-    this.counts.set(name, (this.counts.get(name) ?? 0) + n);
+    this.counts.set(leaf, (this.counts.get(leaf) ?? 0) + n);
   }
 
   /**

@@ -14,7 +14,7 @@ import type { PreparedPlatform } from './prepared.js';
 import type { TrialProgram } from '../kernels/trialProgram.js';
 import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from '../kernels/readiness.js';
 import { timeIntervals, type TimeIntervals } from './interval.js';
-import { TdxModule } from './module/index.js';
+import { TdxModule, leafName } from './module/index.js';
 import { CallTape, ReplayDiverged, ReplayPort, recording as recordingTo, type SeamcallPort } from './replay.js';
 
 export const SCHEMA_VERSION = 1;
@@ -283,7 +283,8 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
   const pkgs = platform.cpus.packages;
 
   const counts: Record<string, number> = {};
-  for (const k of [...sim.counts.keys()].sort()) counts[k] = sim.counts.get(k)!;
+  const byName = [...sim.counts].map(([leaf, n]) => [leafName(leaf), n] as const);
+  for (const [name, n] of byName.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) counts[name] = n;
 
   const result: SimulationResult = {
     schemaVersion: SCHEMA_VERSION,
