@@ -130,6 +130,17 @@ export const COST_PARAMETERS: readonly CostParameter[] = [
 const BY_NAME = new Map(COST_PARAMETERS.map((p) => [p.name, p]));
 const SIGMA_SUFFIX = 'Sigma';
 
+// cost-model.md names the two headline spreads after the steps, not the parameters.
+const SIGMA_ALIASES: Record<string, string> = { tdmrInitCallUs: 'tdmrInitSigma', lpInitUs: 'lpInitSigma' };
+/** The names a table parameter's spread may be given under, made once from the table. */
+const SPREAD_NAMES = new Map(COST_PARAMETERS.map((p) => [p.name, [p.name + SIGMA_SUFFIX, SIGMA_ALIASES[p.name] ?? ''] as const]));
+
+/** The log-normal spread of time parameter `name` in resolved values: `<name>Sigma`, or its short alias; 0 when neither is given. */
+export function spreadOf(costs: Readonly<Record<string, number>>, name: string): number {
+  const [sigma, alias] = SPREAD_NAMES.get(name) ?? [name + SIGMA_SUFFIX, ''];
+  return costs[sigma] ?? costs[alias] ?? 0;
+}
+
 export type ResolvedLabel = CostLabel | 'set' | 'override';
 
 export interface ResolvedCost {

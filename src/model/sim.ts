@@ -14,6 +14,7 @@ import { hex } from '../construct/hex.js';
 import type { PreparedPlatform } from './prepared.js';
 import type { InitWindow } from '../kernels/readiness.js';
 import type { SeamcallPort } from './replay.js';
+import { spreadOf } from './costs.js';
 
 const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
 
@@ -77,11 +78,6 @@ export interface CallerRecord {
   result: number;
   ran: boolean;
 }
-
-// cost-model.md names the two headline spreads after the steps, not the parameters.
-const SIGMA_ALIASES: Record<string, string> = { tdmrInitCallUs: 'tdmrInitSigma', lpInitUs: 'lpInitSigma' };
-/** The two names a parameter's spread may be given under (built once, not per step). */
-const SIGMA_NAMES = new Map<string, [string, string]>();
 
 export class Sim {
   now = 0;
@@ -151,11 +147,9 @@ export class Sim {
     return v;
   }
 
-  /** The log-normal spread of a time parameter: `<name>Sigma`, or its short alias. */
+  /** The log-normal spread of a time parameter (costs.ts, spreadOf). */
   sigma(name: string): number {
-    let names = SIGMA_NAMES.get(name);
-    if (!names) SIGMA_NAMES.set(name, (names = [`${name}Sigma`, SIGMA_ALIASES[name] ?? '']));
-    return this.costs[names[0]] ?? this.costs[names[1]] ?? 0;
+    return spreadOf(this.costs, name);
   }
 
   /** One SEAMCALL occupying [at, at + durUs). */
