@@ -73,8 +73,10 @@ export class PreparedPlatform {
   private memlistOnce: NodeRange[] | null = null;
   private writtenOnce: WrittenLayout | null | undefined = undefined;
   private readonly constructions = new Map<string, ConstructTableResult>();
-  /** The module's answers to the first summary run under each replayable policy, by policy name (replay.ts). */
+  /** The module's answers to a summary run under each replayable policy, by policy name (replay.ts). */
   private readonly tapes = new Map<string, CallTape>();
+  /** Summary runs so far under each replayable policy without a tape, by policy name. */
+  private readonly liveRuns = new Map<string, number>();
   private costBase: Readonly<Record<string, number>> | null = null;
 
   /**
@@ -122,6 +124,17 @@ export class PreparedPlatform {
 
   rememberCallTape(tape: CallTape): void {
     this.tapes.set(tape.policy.name, tape);
+  }
+
+  /**
+   * Count a summary run under `policy` that finds no tape, and say whether it should record
+   * one: from the second run on. A platform simulated once (a structural sweep row) then
+   * pays nothing for recording; one simulated under many cost settings replays from its third.
+   */
+  shouldRecord(policy: { name: string }): boolean {
+    const n = (this.liveRuns.get(policy.name) ?? 0) + 1;
+    this.liveRuns.set(policy.name, n);
+    return n >= 2;
   }
 
   /** construct_tdmrs under these limits, on the engine, once per set of limits. */

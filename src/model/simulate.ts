@@ -212,15 +212,17 @@ function summarize(run: PolicyRun, ready: { p50Us: number; p100Us: number } | nu
 }
 
 /**
- * A summary run. Under a replayable policy the first run on a platform records the module's
- * answers and later runs (other costs: a capacity sweep) replay them (replay.ts): the same
- * numbers, bit for bit, without the module's work. A run that asks other questions runs live.
+ * A summary run. Under a replayable policy, a platform simulated again (other costs: a
+ * capacity sweep) records the module's answers once and later runs replay them (replay.ts):
+ * the same numbers, bit for bit, without the module's work. A run that asks other questions
+ * runs live.
  */
 function summaryRun(prepared: PreparedPlatform, opts: SimulateOptions): PolicyRun {
   const policy = getPolicy(opts.policy ?? prepared.platform.kernel.policy);
   if (!policy.replayable) return runPolicy(prepared, opts, 'summary');
   const tape = prepared.callTape(policy);
   if (!tape) {
+    if (!prepared.shouldRecord(policy)) return runPolicy(prepared, opts, 'summary');
     const fresh = new CallTape(policy);
     const run = runPolicy(prepared, opts, 'summary', recordingTo(new TdxModule(prepared.moduleConfig, prepared.moduleTables), fresh));
     prepared.rememberCallTape(fresh);
