@@ -6,8 +6,8 @@
 // Lifetime: a PreparedPlatform lives as long as its holder keeps it: one simulate() call, or
 // one entry of a sweep builder's bounded cache (src/model/sweep/build.ts). What it remembers
 // (constructions per set of module limits, CONFIG verdicts per constructed table, cost values,
-// the module's answers to a replayable policy) goes with it. It never changes the platform, and nothing here is frozen: a caller who changes
-// the platform afterwards prepares it again.
+// the module's answers to a replayable policy) goes with it. It never changes the platform,
+// and nothing here is frozen: a caller who changes the platform afterwards prepares it again.
 
 import type { Cpus, Lp, Platform } from '../platform/types.js';
 import type { ConstructInput, NodeRange } from '../construct/types.js';
