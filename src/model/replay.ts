@@ -83,29 +83,27 @@ export class ReplayPort implements SeamcallPort {
 
   constructor(private readonly tape: CallTape) {}
 
-  private take(what: string): Entry {
-    const e = this.tape.entries[this.next];
-    if (!e) throw new ReplayDiverged(this.next, `${what} after the last recorded call`);
-    this.next++;
-    return e;
+  /** The next recorded entry; undefined past the end (the caller says what it asked). */
+  private take(): Entry | undefined {
+    return this.tape.entries[this.next++];
   }
 
   call(leaf: number, lp: number, args: SeamcallArgs): SeamcallResult {
-    const e = this.take(`leaf ${leaf} on LP ${lp}`);
-    if (e.kind !== 'call' || e.leaf !== leaf || e.lp !== lp || !sameArgs(e.args, args)) throw new ReplayDiverged(this.next - 1, `leaf ${leaf} on LP ${lp}`);
+    const e = this.take();
+    if (e?.kind !== 'call' || e.leaf !== leaf || e.lp !== lp || !sameArgs(e.args, args)) throw new ReplayDiverged(this.next - 1, `leaf ${leaf} on LP ${lp}`);
     this.chunk = e.chunk;
     return e.answer;
   }
 
   lpInitBulk(lps: readonly number[]): LpInitBulkResult {
-    const e = this.take('an LP.INIT series');
-    if (e.kind !== 'lpInit' || e.lps !== lps) throw new ReplayDiverged(this.next - 1, 'an LP.INIT series');
+    const e = this.take();
+    if (e?.kind !== 'lpInit' || e.lps !== lps) throw new ReplayDiverged(this.next - 1, 'an LP.INIT series');
     return e.answer;
   }
 
   tdmrInitBulk(lp: number, base: bigint, maxCalls: number, t0: number, perCallUs: number): TdmrInitBulkResult {
-    const e = this.take(`TDMR.INIT of ${base} on LP ${lp}`);
-    if (e.kind !== 'tdmrInit' || e.lp !== lp || e.base !== base || e.maxCalls !== maxCalls) throw new ReplayDiverged(this.next - 1, `TDMR.INIT of ${base} on LP ${lp}`);
+    const e = this.take();
+    if (e?.kind !== 'tdmrInit' || e.lp !== lp || e.base !== base || e.maxCalls !== maxCalls) throw new ReplayDiverged(this.next - 1, `TDMR.INIT of ${base} on LP ${lp}`);
     // The end of the calls at this run's times, as TdxModule.tdmrInitBulk computes it.
     return { ...e.answer, t1: t0 + e.answer.calls * perCallUs };
   }
