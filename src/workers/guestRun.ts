@@ -60,7 +60,8 @@ export interface GuestRequest {
   sets: string[];
   trials: number;
   seed: number;
-  workers: number;
+  /** Threads for the trials, this one included; absent: chosen from the estimated work of each pool (guestAcceptRun.ts, attestationRun.ts). */
+  workers?: number;
 }
 
 /** The unvalidated document behind INPUT: a file, "-", or preset:NAME. */
@@ -112,7 +113,7 @@ export function noQuoteReason(td: TdDocument): string | null {
 }
 
 /** runAttestation, or an empty result saying why no quote is modeled. */
-export async function attestTd(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers: number }): Promise<GuestAttestation> {
+export async function attestTd(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers?: number }): Promise<GuestAttestation> {
   const config = attestationConfig(td);
   const reason = noQuoteReason(td);
   if (reason !== null) {
@@ -136,7 +137,7 @@ export function attestationConfig(td: TdDocument): AttestationConfig {
 }
 
 /** The boot model alone (no attestation): what sweeps and benchmarks call. trials 0 = one deterministic run. */
-export async function runBoot(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers: number }):
+export async function runBoot(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers?: number }):
 Promise<{ boot: BootResult; plan: ReturnType<typeof planBoot>; perTrial: BootResult[] }> {
   const seed32 = (opts.seed % 2 ** 32) >>> 0;
   const plan = planBoot(td, values, seed32);
