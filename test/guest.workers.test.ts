@@ -1,6 +1,6 @@
 // The guest side's default worker count: chosen from the estimated work of each pool (accept
-// trials, attestation trials), this thread always one of the workers, and the output the same
-// for any count.
+// trials, attestation trials, guest sweep rows), this thread always one of the workers, and the
+// output the same for any count.
 import { describe, expect, it } from 'vitest';
 import { liveWorkers } from '../src/workers/chunkPool.js';
 import { acceptWorkers, runAcceptTrials, ACCEPT_LEVELS_PER_MS, ACCEPT_MS_PER_WORKER } from '../src/workers/guestAcceptRun.js';
@@ -9,6 +9,8 @@ import { resolveConfig, buildParams, ATTESTATION_DEFAULTS } from '../src/guest/a
 import type { AttestationConfig } from '../src/guest/attestation/types.js';
 import type { AcceptJob } from '../src/guest/boot/acceptJob.js';
 import { runGuest } from '../src/workers/guestRun.js';
+import { runGuestSweep, guestSweepWorkers, guestRowMs, GUEST_SWEEP_MS_PER_WORKER, GUEST_ROW_FIXED_MS, type GuestSweepOptions } from '../src/workers/guestSweepRun.js';
+import { readSweepSpec } from '../src/model/sweep/spec.js';
 
 const job = (vcpus: number, units: number): AcceptJob => ({ vcpus, units, parallelUs: 8, serialUs: 0.5, jitter: 0.3, seed: 7, samples: 0 });
 const BASE: AttestationConfig = { path: 'configfs', pollMs: 1000, qgs: 'ok', qgsThreads: 1, requests: 1, concurrency: 1, tds: 1, kernelVersion: '6.8', bufferStrategy: 'preallocate' };
@@ -80,5 +82,60 @@ describe('the default worker count gives the same numbers as one worker', () => 
     const req = { input: 'preset:td-small', sets: ['attestation.requests=8', 'costs.acceptJitter=0.2'], trials: 20, seed: 3 };
     const one = JSON.stringify(await runGuest({ ...req, workers: 1 }));
     expect(JSON.stringify(await runGuest(req))).toBe(one);
+  });
+});
+
+describe('guest sweep rows on the worker pool', () => {
+  const SPEC = 'kind: guest\nbase: preset:td-small\ntrials: 3\ngrid:\n  vcpus: [2, 8, 32]\n  memoryGiB: [4, 8]\n  attestation.requests: [1, 6]\n';
+  const text = async (opts: Partial<GuestSweepOptions>, format: 'csv' | 'jsonl' = 'csv'): Promise<string> => {
+    let out = '';
+    await runGuestSweep(readSweepSpec(SPEC, 'spec.yaml').guest!, { format, ...opts, write: (t) => { out += t; } });
+    return out;
+  };
+
+  it('gives the same bytes on 1, 2 and the default workers, in chunks of any size', async () => {
+    const one = await text({ workers: 1 });
+    expect(one.trim().split('\n')).toHaveLength(13);
+    expect(await text({ workers: 2, chunkRows: 1 })).toBe(one);
+    expect(await text({ workers: 3, chunkRows: 5 })).toBe(one);
+    expect(await text({})).toBe(one);
+    expect(liveWorkers('guest sweep')).toBe(0);
+  });
+  it('survives a worker that dies mid-chunk with the same bytes', async () => {
+    const one = await text({ workers: 1 }, 'jsonl');
+    expect(await text({ workers: 2, chunkRows: 2, faultInjection: { killChunk: 1, times: 1 } }, 'jsonl')).toBe(one);
+  });
+  it('counts the rows it wrote (the count was 0 without a progress callback)', async () => {
+    const plan = readSweepSpec(SPEC, 'spec.yaml').guest!;
+    const r = await runGuestSweep(plan, { format: 'csv', workers: 1, shard: { k: 2, n: 5 }, write: () => undefined });
+    expect(r).toEqual({ rows: 3, total: 3, aborted: false, failed: 0, invalid: 0 });
+  });
+  it('stops between chunks on the signal, having written a whole prefix of the rows', async () => {
+    const ac = new AbortController();
+    const lines: string[] = [];
+    const plan = readSweepSpec(SPEC, 'spec.yaml').guest!;
+    const r = await runGuestSweep(plan, { format: 'jsonl', workers: 1, chunkRows: 2, signal: ac.signal, write: (t) => { lines.push(...t.trim().split('\n')); ac.abort(); } });
+    expect(r.aborted).toBe(true);
+    expect(r.rows).toBe(2);
+    expect(lines.map((l) => JSON.parse(l).index)).toEqual([0, 1]);
+  });
+});
+
+describe('guestSweepWorkers', () => {
+  it('keeps a sweep of a few hundred milliseconds in one thread', () => {
+    expect(guestSweepWorkers(120, 2, 2)).toBe(1);
+  });
+  it('needs GUEST_SWEEP_MS_PER_WORKER of estimated work per worker', () => {
+    expect(guestSweepWorkers(2 * GUEST_SWEEP_MS_PER_WORKER, 1, 8)).toBe(2);
+    expect(guestSweepWorkers(2 * GUEST_SWEEP_MS_PER_WORKER - 1, 1, 8)).toBe(1);
+  });
+  it('estimates a row from its kernels work: more vCPUs, eager acceptance, trials and quote requests cost more', () => {
+    const plan = (trials: number) => readSweepSpec(`kind: guest\nbase: preset:td-small\ntrials: ${trials}\ngrid:\n  vcpus: [4, 64]\n  kernel.acceptMemory: [lazy, eager]\n  attestation.requests: [1, 500]\n`, 'spec.yaml').guest!;
+    const p = plan(0);
+    expect(guestRowMs(p, 0)).toBeGreaterThan(GUEST_ROW_FIXED_MS);
+    expect(guestRowMs(p, 4)).toBeGreaterThan(guestRowMs(p, 0));
+    expect(guestRowMs(p, 2)).toBeGreaterThan(guestRowMs(p, 0));
+    expect(guestRowMs(p, 1)).toBeGreaterThan(guestRowMs(p, 0));
+    expect(guestRowMs(plan(50), 0)).toBeGreaterThan(20 * guestRowMs(p, 0));
   });
 });

@@ -48,7 +48,7 @@ export interface AttestationPoolOptions extends AttestationRunOptions {
 }
 
 /** Estimated single-thread milliseconds of `trials` trials of these kernel parameters. */
-function attestationMs(params: Float64Array, trials: number): number {
+export function attestationMs(params: Float64Array, trials: number): number {
   return (trials * (trialWords(params) - STATS_WORDS + TRIAL_SETUP_REQUESTS)) / ATTESTATION_REQUESTS_PER_MS;
 }
 
@@ -109,13 +109,32 @@ export async function attestationWords(params: Float64Array, o: AttestationPoolO
 export async function runAttestation(
   cfg: AttestationConfig, costs: Record<string, number>, opts: AttestationPoolOptions,
 ): Promise<AttestationResult> {
+  const { c, params } = kernelParams(cfg, costs, opts);
+  return summary(c, costs, params, await attestationWords(params, opts), opts);
+}
+
+/** runAttestation on this thread alone (a guest sweep row: the rows are what is spread over threads). */
+export function runAttestationHere(cfg: AttestationConfig, costs: Record<string, number>, opts: { trials: number; seed: number }): AttestationResult {
+  const { c, params } = kernelParams(cfg, costs, opts);
+  return summary(c, costs, params, runAttestationWasm(params, opts.seed, 0, opts.trials), opts);
+}
+
+/** The resolved configuration and the kernel's parameters for these costs (both validated). */
+export function attestationParams(cfg: AttestationConfig, costs: Record<string, number>): { c: ReturnType<typeof resolveConfig>; params: Float64Array } {
   const c = resolveConfig({ ...cfg, tds: cfg.tds ?? ATTESTATION_DEFAULTS.tds });
+  return { c, params: buildParams(c, costs) };
+}
+
+function kernelParams(cfg: AttestationConfig, costs: Record<string, number>, opts: AttestationPoolOptions) {
+  const { c, params } = attestationParams(cfg, costs);
   checkOptions(opts);
-  const params = buildParams(c, costs);
   if (trialWords(params) * opts.trials > WORDS_MAX) {
     throw invalidField('trials', `trials × tds × requests must be at most ${WORDS_MAX} simulated requests, got ${opts.trials * c.tds * c.requests}`);
   }
-  const values = await attestationWords(params, opts);
+  return { c, params };
+}
+
+function summary(c: ReturnType<typeof resolveConfig>, costs: Record<string, number>, params: Float64Array, values: Float64Array, opts: AttestationRunOptions): AttestationResult {
   // The queue trace of trial 0 comes from the oracle, which is bit-identical to the kernel.
   const trace = traceQueueReference(params, opts.seed, 0);
   return summarizeAttestation(c, costs, values, opts.trials, thinTrace(trace.times, trace.lengths));

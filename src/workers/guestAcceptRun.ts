@@ -26,7 +26,7 @@ export const ACCEPT_MS_PER_WORKER = 150;
 const CHUNK_MS = 20;
 
 /** Estimated single-thread milliseconds of `count` trials of these jobs. */
-function acceptMs(jobs: AcceptJob[], count: number): number {
+export function acceptMs(jobs: AcceptJob[], count: number): number {
   let levels = 0;
   for (const j of jobs) levels += j.units * Math.max(1, Math.log2(j.vcpus));
   return (levels * count) / ACCEPT_LEVELS_PER_MS;
@@ -37,14 +37,18 @@ export function acceptWorkers(jobs: AcceptJob[], count: number, cores?: number):
   return chooseWorkers(acceptMs(jobs, count), ACCEPT_MS_PER_WORKER, cores);
 }
 
+/** Per job, trials first..first+count-1 on this thread (samples + 1 words each), trial-major. */
+export function acceptTrialsHere(jobs: AcceptJob[], first: number, count: number): Float64Array[] {
+  return jobs.map((j) => acceptWasm(j, first, count));
+}
+
 /**
  * Per job, `count` trials' outputs (samples + 1 words each), trial-major. `workers` counts this
  * thread; absent, it is chosen from the estimated work (acceptWorkers).
  */
 export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers?: number): Promise<Float64Array[]> {
   const n = workers ?? acceptWorkers(jobs, count);
-  const here = (first: number, k: number): Float64Array[] => jobs.map((j) => acceptWasm(j, first, k));
-  if (n <= 1 || count <= 1) return here(0, count);
+  if (n <= 1 || count <= 1) return acceptTrialsHere(jobs, 0, count);
   const perMs = count / Math.max(acceptMs(jobs, count), Number.MIN_VALUE);
   const starts = guidedChunks(count, n, Math.max(1, Math.ceil(CHUNK_MS * perMs)), Math.max(1, Math.ceil((CHUNK_MS / 10) * perMs)));
   const first = (c: number): number => starts[c];
@@ -55,7 +59,7 @@ export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers?
     workers: n,
     chunks: starts.length - 1,
     run: (remote, c, exitCode) => remote.run(jobs, first(c), size(c), exitCode) as Promise<Float64Array[]>,
-    runHere: (c) => here(first(c), size(c)),
+    runHere: (c) => acceptTrialsHere(jobs, first(c), size(c)),
     describe: (c) => `trials ${first(c)}..${first(c) + size(c) - 1}`,
   });
   return jobs.map((j, ji) => {
