@@ -83,10 +83,11 @@ export async function runGuestSweep(plan: GuestSweepPlan, opts: GuestSweepOption
   // A TD row has no failed initialization (quote failures are counted in its outcome columns).
   let rows = 0;
   const done = (aborted: boolean) => ({ rows, total, aborted, failed: 0, invalid: 0 });
+  // Estimated before anything is written: a row the estimate refuses is refused before the header.
+  const rowMs = total === 0 ? 0 : meanRowMs(plan, all);
   if (opts.format === 'csv') opts.write(csvRecord(columns(plan)) + '\n');
   opts.onProgress?.(0, total);
   if (total === 0) return done(false);
-  const rowMs = meanRowMs(plan, all);
   const workers = opts.workers ?? guestSweepWorkers(total, rowMs);
   // Chunk c holds the shard's rows starts[c] .. starts[c + 1] - 1.
   const maxRows = Math.max(1, Math.floor(CHUNK_MS / rowMs));
