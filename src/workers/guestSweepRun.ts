@@ -21,14 +21,17 @@ import type { GuestSweepWorkerApi } from './guestSweepWorker.js';
 
 /**
  * What a row costs beyond its accept and quote kernels (validating the TD, planning, the
- * curve, the row text), ms: 0.1-0.2 measured on the development machine (120 rows of 2-64
- * vCPUs, 8-128 GiB: the estimate without it summed to 183 ms, the rows to 230 ms).
+ * curve, the row text), ms: 0.05-0.17 on the cheapest of 120 rows of 2-64 vCPUs and 8-128 GiB
+ * measured on the development machine (rows of many vCPUs cost up to 1.5 ms more than their
+ * estimate, whose accept rate is the fastest measured). Low, so the estimate errs towards
+ * fewer workers.
  */
 export const GUEST_ROW_FIXED_MS = 0.1;
 /**
- * A guest sweep worker must get this much estimated work to pay for its start (thread, the
- * guest model, two kernels) and its first, slower rows. More than a trials worker's 150 ms:
- * a row is part JavaScript (validation, planning), which warms up more slowly than a kernel.
+ * A guest sweep worker must get this much estimated work to pay for itself: a second thread
+ * added 130-200 ms of CPU (its start, the guest model, two kernels, its first and slower rows)
+ * to a guest sweep of 1 s measured on the development machine (process.cpuUsage, same rows on
+ * 1 and 2 threads), about twice what a trials worker adds (150 ms: pool.ts).
  */
 export const GUEST_SWEEP_MS_PER_WORKER = 400;
 /** Rows whose work is estimated (evenly spaced over the shard); their mean stands for every row. */
