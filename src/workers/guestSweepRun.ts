@@ -31,7 +31,8 @@ export const GUEST_ROW_FIXED_MS = 0.1;
  * A guest sweep worker must get this much estimated work to pay for itself: a second thread
  * added 130-200 ms of CPU (its start, the guest model, two kernels, its first and slower rows)
  * to a guest sweep of 1 s measured on the development machine (process.cpuUsage, same rows on
- * 1 and 2 threads), about twice what a trials worker adds (150 ms: pool.ts).
+ * 1 and 2 threads); twice that, so a worker's share of the work is well above what it costs
+ * (a trials worker, lighter to start, needs 150 ms: pool.ts).
  */
 export const GUEST_SWEEP_MS_PER_WORKER = 400;
 /** Rows whose work is estimated (evenly spaced over the shard); their mean stands for every row. */
