@@ -1,9 +1,11 @@
 // The default worker count against explicit ones, as users run the CLI: the compiled CLI
 // (dist/) started as a fresh process per run, output to a file, wall time.
-//   node --import tsx bench/workers.bench.ts [--json FILE] [--quick] [--reps N]
+//   node --import tsx bench/workers.bench.ts [--json FILE] [--quick] [--reps N] [--only TEXT]
 // Scenarios (issue 14): the default --workers must never be more than 5% slower than
 // --workers 1, and --workers 2 on 100,000 noisy trials of the 3840-LP preset should reach 1.8×
-// --workers 1 (2.0× is the limit on two cores). Runs of one scenario are interleaved
+// --workers 1 (2.0× is the limit on two cores). The guest side too: `tdxmodel guest` with
+// accept and attestation trials, small and large, and guest sweeps. --only keeps the scenarios
+// whose name contains TEXT (`--only guest`). Runs of one scenario are interleaved
 // (w1, w2, default, w1, …) because this machine's speed drifts; the table gives medians and
 // the median of the per-round ratios.
 
@@ -23,6 +25,8 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const repsAt = argv.indexOf('--reps');
 const reps = repsAt >= 0 ? Number(argv[repsAt + 1]) : quick ? 1 : 3;
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'tdxmodel-workers-'));
 const noisy = ['--set', 'costs.lpInitSigma=0.2', '--set', 'costs.tdmrInitSigma=0.2'];
 
@@ -43,6 +47,17 @@ const structural = specFile('structural', {
   grid: { sockets: [1, 2, 4], memoryPerSocket: Array.from({ length: 64 }, (_, i) => `${64 + 16 * i}G`), snc: [1, 2, 4] },
 });
 
+// Guest sweeps: 12 rows of a few milliseconds (the example), and 120 rows with 5 trials each.
+const guestSmall = specFile('guest-small', {
+  kind: 'guest', base: 'preset:td-small',
+  grid: { vcpus: [4, 16, 64], memoryGiB: [16, 64], 'attestation.concurrency': [1, 4] },
+});
+const guestLarge = specFile('guest-large', {
+  kind: 'guest', base: { vcpus: 4, memoryGiB: 16, attestation: { requests: 16 } }, trials: 5,
+  grid: { vcpus: [2, 4, 8, 16, 32, 64], memoryGiB: [8, 16, 32, 64, 128], 'attestation.concurrency': [1, 2, 4, 8] },
+});
+const quotes = ['--set', 'attestation.tds=8', '--set', 'attestation.requests=64', '--set', 'attestation.concurrency=8'];
+
 interface Scenario {
   name: string;
   args: string[];
@@ -54,7 +69,12 @@ const scenarios: Scenario[] = [
   { name: 'simulate preset:4s-spr-1t --trials 10000 (σ 0.2)', args: ['simulate', 'preset:4s-spr-1t', '--trials', '10000', ...noisy, '--format', 'json'], workers: [1, undefined] },
   { name: 'sweep capacity (2,880 rows)', args: ['sweep', capacity], workers: [1, undefined] },
   { name: 'sweep structural (576 rows)', args: ['sweep', structural], workers: [1, undefined] },
-];
+  { name: 'guest preset:td-small --trials 100', args: ['guest', 'preset:td-small', '--trials', '100', '--format', 'json'], workers: [1, undefined] },
+  { name: 'guest preset:td-small, 8 TDs × 64 quote requests, --trials 1000', args: ['guest', 'preset:td-small', ...quotes, '--trials', '1000', '--format', 'json'], workers: [1, 2, undefined] },
+  { name: 'guest preset:td-dstack-248 --trials 200', args: ['guest', 'preset:td-dstack-248', '--trials', quick ? '100' : '200', '--format', 'json'], workers: [1, 2, undefined] },
+  { name: 'guest sweep (12 rows)', args: ['sweep', guestSmall], workers: [1, undefined] },
+  { name: 'guest sweep (120 rows, 5 trials each)', args: ['sweep', guestLarge], workers: [1, 2, undefined] },
+].filter((s) => only === undefined || s.name.includes(only));
 
 const label = (w: number | undefined): string => (w === undefined ? 'default' : `--workers ${w}`);
 const median = (xs: number[]): number => {

@@ -13,6 +13,7 @@ import { parseSweepSpec, readSweepSpec } from './model/sweep/spec.js';
 import { runSweep, type Shard } from './workers/sweepRun.js';
 import { splitSets, type SimulationReport } from './model/run.js';
 import { simulatePlatform } from './workers/simulateRun.js';
+import { prepare as prepareModel, type PreparedPlatform } from './model/prepared.js';
 import { compareRows, type CompareRow } from './report/compareRows.js';
 import { applySets } from './platform/load.js';
 import type { EngineName } from './kernels/engine.js';
@@ -33,27 +34,27 @@ export function readFiles(paths: string[]): TextFile[] {
   });
 }
 
-/**
- * A validated platform. Unlike the internal validator, whose LP lists may be shared, frozen
- * objects (platforms built from the same counts share one list), this returns objects the
- * caller owns and may change.
- */
+/** A validated platform: new objects, the caller's to change (nothing is shared or frozen). */
 export function validatePlatform(doc: PlatformDocument | unknown): Platform {
-  return owned(validate(doc));
+  return validate(doc);
 }
 
 /** A platform from a file, standard input ("-") or "preset:NAME", with --set overrides, validated; the caller's to change. */
 export async function loadPlatform(spec: string, sets: string[] = []): Promise<Platform> {
-  return owned(await load(spec, sets));
+  return load(spec, sets);
 }
 
-/** Copies of the parts the validator may share between platforms (frozen). */
-function owned(p: Platform): Platform {
-  return {
-    ...p,
-    cpus: { ...p.cpus, lps: p.cpus.lps.map((l) => ({ ...l })) },
-    nodeDistance: p.nodeDistance.map((row) => [...row]),
-  };
+/**
+ * A platform prepared for simulation, to simulate many times: `simulate(prepared, …)` under any
+ * policy or cost setting reuses what the model derived from it (the memory list, CPU subsets,
+ * module configuration, one TDMR construction per set of module limits, cost values) instead
+ * of deriving it again each call. Same numbers as simulating the platform itself.
+ *
+ * It holds a snapshot: a copy of `platform` taken now. Changing `platform` afterwards (an LP
+ * offline, a memory range) does not reach the prepared one; prepare the changed platform again.
+ */
+export function prepare(platform: Platform): PreparedPlatform {
+  return prepareModel(structuredClone(platform));
 }
 
 /** `tdxmodel import`: a platform document from kernel logs, /proc/iomem, lscpu -p, sysfs listings. */

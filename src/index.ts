@@ -1,7 +1,6 @@
 // The library API: everything the command line does, as typed functions.
 //
-// Returned objects belong to the caller: validatePlatform() here returns copies (the internal
-// validator may hand out LP lists and distance matrices shared, frozen, between platforms).
+// Returned objects belong to the caller: nothing handed out is frozen or shared between calls.
 
 // Platforms: documents, validation, presets.
 export { validatePlatform, loadPlatform, importPlatform, explain, calibrate, compare, gate, sweep, readFiles } from './api.js';
@@ -27,9 +26,11 @@ export { constructReference } from './reference/construct.js';
 export { constructWasm, constructWasmBatch } from './kernels/construct.js';
 
 // Simulation, policies, costs. One simulate entry point: a validated platform (validatePlatform,
-// getPreset, loadPlatform) and options (policy, engine, costOverrides, trials, seed, workers,
-// trace) → the report.
+// loadPlatform), or one prepared once to simulate many times (prepare: a snapshot), and options
+// (policy, engine, costOverrides, trials, seed, workers, trace) → the report.
 export { simulatePlatform as simulate } from './workers/simulateRun.js';
+export { prepare } from './api.js';
+export type { PreparedPlatform } from './model/prepared.js';
 export { SCHEMA_VERSION } from './model/simulate.js';
 export type { SimulationResult } from './model/simulate.js';
 export type { SimulateRequest, SimulationReport } from './model/run.js';

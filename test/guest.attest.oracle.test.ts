@@ -97,7 +97,7 @@ describe('runAttestation is byte-identical for any number of workers', () => {
     const cfg: AttestationConfig = { ...BASE, requests: 4 };
     const opts = { trials: 16, seed: 3 };
     const clean = JSON.stringify(await runAttestation(cfg, {}, { ...opts, workers: 1 }));
-    const faulted = JSON.stringify(await runAttestation(cfg, {}, { ...opts, workers: 2, faultInjection: { killChunk: 1, times: 1 } }));
+    const faulted = JSON.stringify(await runAttestation(cfg, {}, { ...opts, workers: 2, chunkTrials: 4, faultInjection: { killChunk: 1, times: 1 } }));
     expect(faulted).toBe(clean);
   });
 });

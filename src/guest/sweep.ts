@@ -4,9 +4,9 @@
 // varying fastest, so a capacity table comes out of one command. Every axis value is checked
 // alone against the base before any row runs.
 //
-// This file reads the spec; the rows run in src/workers/guestSweepRun.ts, in this thread, in index
-// order (a row is one boot model plus one attestation run, milliseconds to a fraction of a
-// second); the row text is the same for any --workers.
+// This file reads the spec; the rows run in src/workers/guestSweepRun.ts, in chunks on the worker
+// pool (a row is one boot model plus one attestation run on one thread, milliseconds to a
+// fraction of a second); the text goes out in index order, the same for any --workers.
 
 import { InputError } from '../platform/errors.js';
 import { describe as show } from '../platform/units.js';

@@ -7,7 +7,7 @@ import { loadEngine, type EngineName } from '../kernels/engine.js';
 import { resolveCosts, costValues, type ResolvedCosts } from './costs.js';
 import { simulate, type SimulationResult, type ParameterRecord } from './simulate.js';
 import type { Platform } from '../platform/types.js';
-import { prepare } from './prepared.js';
+import { prepare, PreparedPlatform } from './prepared.js';
 import type { TrialProgram, TrialsResult } from '../kernels/trialProgram.js';
 import { usageError } from '../platform/errors.js';
 
@@ -54,18 +54,20 @@ export function parameterRecords(costs: ResolvedCosts): ParameterRecord[] {
 
 /**
  * The deterministic part of the simulate job: costs, engine and one simulation of a validated
- * platform, with the trial program the run produced. Trials, which may run on worker threads,
+ * platform (or of one prepared before, model/prepared.ts), with the trial program the run produced. Trials, which may run on worker threads,
  * are added a layer up (workers/simulateRun.ts); the model never starts threads.
  */
 export async function simulateOnce(
-  platform: Platform,
+  platform: Platform | PreparedPlatform,
   req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> },
 ): Promise<{ report: SimulationReport; program: TrialProgram; loadMs: number; simulateMs: number }> {
   const t0 = performance.now();
-  const costs = resolveCosts(platform, req.costOverrides ?? {});
+  // A platform prepared by the caller is reused: its constructions and cost values carry over.
+  const prepared = platform instanceof PreparedPlatform ? platform : prepare(platform);
+  const costs = resolveCosts(prepared.platform, req.costOverrides ?? {});
   const engine = await loadEngine(req.engine ?? 'wasm');
   const t1 = performance.now();
-  const { result, program } = simulate(prepare(platform), {
+  const { result, program } = simulate(prepared, {
     policy: req.policy, engine, costs: costValues(costs), parameters: parameterRecords(costs), trace: req.trace,
   });
   return { report: result, program, loadMs: t1 - t0, simulateMs: performance.now() - t1 };

@@ -1,37 +1,66 @@
 // Running the acceptance jobs of a boot plan for one or many trials: in this thread, or spread
 // over the worker pool in contiguous chunks of trials. A trial's numbers depend only on
 // (seed, trial index), so the output is the same for any number of workers.
+//
+// Threads: this thread is one of the workers (it runs chunks from the first moment, while the
+// others start); without a worker count the run gets one worker per ACCEPT_MS_PER_WORKER of
+// estimated single-thread work (chooseWorkers, chunkPool.ts), and chunks are sized from the
+// same estimate, so a short run stays in this thread whatever the count.
 
-import { collectChunks } from './chunkPool.js';
+import { chooseWorkers, collectChunks, guidedChunks } from './chunkPool.js';
 import type { AcceptJob } from '../guest/boot/acceptJob.js';
 import { acceptWasm } from '../guest/boot/acceptWasm.js';
 import type { GuestAcceptWorkerApi } from './guestAcceptWorker.js';
 
-/** Below this much simulated work (units × trials) a pool costs more than it saves. */
-const POOL_MIN_WORK = 4_000_000;
+/**
+ * Heap levels the accept kernel walks per millisecond on one thread. A unit moves its vCPU
+ * through the kernel's binary heap of vCPUs (assembly/accept.ts, siftDown), so a trial costs
+ * about units × log2(vCPUs) levels: 150,000-380,000 a millisecond measured on the development
+ * machine (1 to 1,024 vCPUs, jitter 0 and 0.3; 180,000-200,000 from 32 vCPUs up). A high
+ * figure, so the estimate is low and errs towards fewer workers.
+ */
+export const ACCEPT_LEVELS_PER_MS = 300_000;
+/** A worker must get this much estimated work to pay for its start (as trials: pool.ts). */
+export const ACCEPT_MS_PER_WORKER = 150;
+/** Estimated single-thread milliseconds per chunk at most (at least a tenth of it). */
+const CHUNK_MS = 20;
 
-/** Per job, `count` trials' outputs (samples + 1 words each), trial-major. */
-export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers: number): Promise<Float64Array[]> {
-  const work = jobs.reduce((a, j) => a + j.units, 0) * count;
-  if (workers <= 1 || count <= 1 || work < POOL_MIN_WORK) return jobs.map((j) => acceptWasm(j, 0, count));
-  const chunks = Math.min(count, workers * 4);
-  const bounds = (c: number): [number, number] => {
-    const a = Math.floor((c * count) / chunks);
-    return [a, Math.floor(((c + 1) * count) / chunks) - a];
-  };
+/** Estimated single-thread milliseconds of `count` trials of these jobs. */
+export function acceptMs(jobs: AcceptJob[], count: number): number {
+  let levels = 0;
+  for (const j of jobs) levels += j.units * Math.max(1, Math.log2(j.vcpus));
+  return (levels * count) / ACCEPT_LEVELS_PER_MS;
+}
+
+/** The default worker count for `count` trials of these jobs. */
+export function acceptWorkers(jobs: AcceptJob[], count: number, cores?: number): number {
+  return chooseWorkers(acceptMs(jobs, count), ACCEPT_MS_PER_WORKER, cores);
+}
+
+/** Per job, trials first..first+count-1 on this thread (samples + 1 words each), trial-major. */
+export function acceptTrialsHere(jobs: AcceptJob[], first: number, count: number): Float64Array[] {
+  return jobs.map((j) => acceptWasm(j, first, count));
+}
+
+/**
+ * Per job, `count` trials' outputs (samples + 1 words each), trial-major. `workers` counts this
+ * thread; absent, it is chosen from the estimated work (acceptWorkers).
+ */
+export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers?: number): Promise<Float64Array[]> {
+  const n = workers ?? acceptWorkers(jobs, count);
+  if (n <= 1 || count <= 1) return acceptTrialsHere(jobs, 0, count);
+  const perMs = count / Math.max(acceptMs(jobs, count), Number.MIN_VALUE);
+  const starts = guidedChunks(count, n, Math.max(1, Math.ceil(CHUNK_MS * perMs)), Math.max(1, Math.ceil((CHUNK_MS / 10) * perMs)));
+  const first = (c: number): number => starts[c];
+  const size = (c: number): number => starts[c + 1] - starts[c];
   const parts = await collectChunks<GuestAcceptWorkerApi, Float64Array[]>({
     label: 'guest accept',
     workerModule: 'guestAcceptWorker',
-    workers: Math.min(workers, chunks),
-    chunks,
-    run: (remote, c, exitCode) => {
-      const [first, n] = bounds(c);
-      return remote.run(jobs, first, n, exitCode) as Promise<Float64Array[]>;
-    },
-    describe: (c) => {
-      const [first, n] = bounds(c);
-      return `trials ${first}..${first + n - 1}`;
-    },
+    workers: n,
+    chunks: starts.length - 1,
+    run: (remote, c, exitCode) => remote.run(jobs, first(c), size(c), exitCode) as Promise<Float64Array[]>,
+    runHere: (c) => acceptTrialsHere(jobs, first(c), size(c)),
+    describe: (c) => `trials ${first(c)}..${first(c) + size(c) - 1}`,
   });
   return jobs.map((j, ji) => {
     const out = new Float64Array(count * (j.samples + 1));

@@ -9,9 +9,10 @@ import { applyTdSets, defaultReason, GUEST_SCHEMA_VERSION, validateTd, type TdDo
 import { getTdPreset } from '../guest/presets.js';
 import { guestCostValues, resolveGuestCosts } from '../guest/costs.js';
 import { assembleBoot, GiB, planBoot, versionCode, type BootResult, type HostWork, type MemoryCosts, type Phase } from '../guest/boot/model.js';
-import { runAcceptTrials } from './guestAcceptRun.js';
+import { acceptTrialsHere, runAcceptTrials } from './guestAcceptRun.js';
+import type { AcceptJob } from '../guest/boot/acceptJob.js';
 import type { AttestationConfig, AttestationResult } from '../guest/attestation/index.js';
-import { runAttestation } from './attestationRun.js';
+import { runAttestation, runAttestationHere } from './attestationRun.js';
 
 export interface Stats { mean: number; p50: number; p95: number; max: number }
 
@@ -60,7 +61,8 @@ export interface GuestRequest {
   sets: string[];
   trials: number;
   seed: number;
-  workers: number;
+  /** Threads for the trials, this one included; absent: chosen from the estimated work of each pool (guestAcceptRun.ts, attestationRun.ts). */
+  workers?: number;
 }
 
 /** The unvalidated document behind INPUT: a file, "-", or preset:NAME. */
@@ -112,19 +114,29 @@ export function noQuoteReason(td: TdDocument): string | null {
 }
 
 /** runAttestation, or an empty result saying why no quote is modeled. */
-export async function attestTd(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers: number }): Promise<GuestAttestation> {
-  const config = attestationConfig(td);
+export async function attestTd(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers?: number }): Promise<GuestAttestation> {
+  return notModeled(td) ?? modeled(td, await runAttestation(attestationConfig(td), values, { ...opts, trials: Math.max(1, opts.trials) }));
+}
+
+/** attestTd on this thread alone (a guest sweep row: the rows are what is spread over threads). */
+export function attestTdHere(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number }): GuestAttestation {
+  return notModeled(td) ?? modeled(td, runAttestationHere(attestationConfig(td), values, { ...opts, trials: Math.max(1, opts.trials) }));
+}
+
+function modeled(td: TdDocument, r: AttestationResult): GuestAttestation {
+  return { ...r, config: attestationConfig(td), modeled: true };
+}
+
+/** The empty result saying why no quote is modeled, or null when one is. */
+function notModeled(td: TdDocument): GuestAttestation | null {
   const reason = noQuoteReason(td);
-  if (reason !== null) {
-    return {
-      config, modeled: false, reason,
-      latencySeconds: { mean: null, p50: null, p95: null, p99: null, max: null }, throughputPerSecond: null,
-      outcomes: { ok: 0, ebusy: 0, eio: 0, timeout: 0 }, queueLength: { timesSeconds: [], length: [] },
-      latencyHistogram: { edgesSeconds: [], counts: [] }, conversions: { pages: 0, mapGpaCalls: 0, seconds: 0 }, notes: [reason],
-    };
-  }
-  const r = await runAttestation(config, values, { ...opts, trials: Math.max(1, opts.trials) });
-  return { ...r, config, modeled: true };
+  if (reason === null) return null;
+  return {
+    config: attestationConfig(td), modeled: false, reason,
+    latencySeconds: { mean: null, p50: null, p95: null, p99: null, max: null }, throughputPerSecond: null,
+    outcomes: { ok: 0, ebusy: 0, eio: 0, timeout: 0 }, queueLength: { timesSeconds: [], length: [] },
+    latencyHistogram: { edgesSeconds: [], counts: [] }, conversions: { pages: 0, mapGpaCalls: 0, seconds: 0 }, notes: [reason],
+  };
 }
 
 export function attestationConfig(td: TdDocument): AttestationConfig {
@@ -135,19 +147,32 @@ export function attestationConfig(td: TdDocument): AttestationConfig {
   };
 }
 
+type BootRun = { boot: BootResult; plan: ReturnType<typeof planBoot>; perTrial: BootResult[] };
+
 /** The boot model alone (no attestation): what sweeps and benchmarks call. trials 0 = one deterministic run. */
-export async function runBoot(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers: number }):
-Promise<{ boot: BootResult; plan: ReturnType<typeof planBoot>; perTrial: BootResult[] }> {
-  const seed32 = (opts.seed % 2 ** 32) >>> 0;
-  const plan = planBoot(td, values, seed32);
-  // Trial 0 with its accepted-memory curve; every trial (0 included) by makespan alone: the
-  // samples draw nothing, so a trial's makespan is the same either way.
-  const first = await runAcceptTrials(plan.jobs.map((j) => j.job), 1, 1);
-  const boot = assembleBoot(plan, first);
-  if (opts.trials <= 1) return { boot, plan, perTrial: [boot] };
-  const outs = await runAcceptTrials(plan.jobs.map((j) => ({ ...j.job, samples: 0 })), opts.trials, opts.workers);
+export async function runBoot(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers?: number }): Promise<BootRun> {
+  const plan = planBoot(td, values, seed32(opts.seed));
+  return bootRun(plan, opts.trials, opts.trials > 1 ? await runAcceptTrials(makespanJobs(plan), opts.trials, opts.workers) : null);
+}
+
+/** runBoot on this thread alone (a guest sweep row: the rows are what is spread over threads). */
+export function runBootHere(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number }): BootRun {
+  const plan = planBoot(td, values, seed32(opts.seed));
+  return bootRun(plan, opts.trials, opts.trials > 1 ? acceptTrialsHere(makespanJobs(plan), 0, opts.trials) : null);
+}
+
+const seed32 = (seed: number): number => (seed % 2 ** 32) >>> 0;
+
+// Every trial (0 included) by makespan alone: the samples draw nothing, so a trial's makespan
+// is the same either way.
+const makespanJobs = (plan: ReturnType<typeof planBoot>): AcceptJob[] => plan.jobs.map((j) => ({ ...j.job, samples: 0 }));
+
+/** Trial 0 with its accepted-memory curve, and the trials' makespans (`outs`, when trials > 1). */
+function bootRun(plan: ReturnType<typeof planBoot>, trials: number, outs: Float64Array[] | null): BootRun {
+  const boot = assembleBoot(plan, acceptTrialsHere(plan.jobs.map((j) => j.job), 0, 1));
+  if (!outs) return { boot, plan, perTrial: [boot] };
   const perTrial: BootResult[] = [];
-  for (let t = 0; t < opts.trials; t++) perTrial.push(assembleBoot(plan, outs.map((o) => o.subarray(t, t + 1))));
+  for (let t = 0; t < trials; t++) perTrial.push(assembleBoot(plan, outs.map((o) => o.subarray(t, t + 1))));
   return { boot, plan, perTrial };
 }
 

@@ -4,12 +4,18 @@
 
 import { loadPlatform } from '../platform/load.js';
 import type { Platform } from '../platform/types.js';
+import type { PreparedPlatform } from '../model/prepared.js';
 import { simulateOnce, splitSets, type SimulateRequest, type SimulationReport } from '../model/run.js';
 import { prewarmTrialWorkers, runTrials, trialWorkers } from './pool.js';
 
 export type { SimulateRequest, SimulationReport };
 
-export async function simulatePlatform(platform: Platform, req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> }): Promise<SimulationReport> {
+/**
+ * Simulate a validated platform, or one prepared before (prepare(), model/prepared.ts): a
+ * prepared platform keeps what it derived (constructions per set of module limits, cost
+ * values) from one call to the next.
+ */
+export async function simulatePlatform(platform: Platform | PreparedPlatform, req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> }): Promise<SimulationReport> {
   prewarmFor(req);
   const { report, program, loadMs, simulateMs } = await simulateOnce(platform, req);
   const t2 = performance.now();

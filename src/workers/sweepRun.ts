@@ -61,7 +61,7 @@ export function shardRows(total: number, shard: Shard | undefined): number {
 export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<SweepOutcome> {
   if (plan.guest) {
     const { runGuestSweep } = await import('./guestSweepRun.js');
-    return runGuestSweep(plan.guest, opts.format, opts.write, (opts.shard?.k ?? 1) - 1, opts.shard?.n ?? 1, opts.signal, opts.onProgress);
+    return runGuestSweep(plan.guest, opts);
   }
   const step = opts.shard?.n ?? 1;
   const offset = (opts.shard?.k ?? 1) - 1;

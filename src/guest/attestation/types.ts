@@ -9,6 +9,8 @@
 // Later the same day: optional `rereads` (cached outblob re-reads by generation, configfs).
 // Results gained one OPTIONAL field, `events`, counting what happened inside (loop run-outs,
 // spurious -ETIMEDOUT, QEMU RETRY, QGS timeouts, cold starts).
+// 2026-12-06 (issue 14): AttestationRunOptions.workers became OPTIONAL: absent, the runner
+// chooses the count from the estimated work (results are the same for any count).
 
 import type { CostParameter } from '../../model/costs.js';
 
@@ -79,4 +81,9 @@ export interface AttestationResult {
   events?: AttestationEvents;
 }
 
-export interface AttestationRunOptions { trials: number; seed: number; workers: number }
+export interface AttestationRunOptions {
+  trials: number;
+  seed: number;
+  /** Threads, this one included; absent: chosen from the estimated work (src/workers/attestationRun.ts). */
+  workers?: number;
+}
