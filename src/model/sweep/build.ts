@@ -9,8 +9,8 @@
 import { InputError } from '../../platform/errors.js';
 import { parseU64 } from '../../platform/units.js';
 import { applySets } from '../../platform/load.js';
-import { validateCpus, validatePlatform } from '../../platform/validate.js';
-import type { Cpus } from '../../platform/types.js';
+import { validateCpus, validateMemorySide, validatePlatform } from '../../platform/validate.js';
+import type { Cpus, Platform } from '../../platform/types.js';
 import type { NodeRange } from '../../construct/types.js';
 import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/socketMemoryMap.js';
 import { prepare, prepareCpus, type PreparedCpus, type PreparedPlatform } from '../prepared.js';
@@ -47,6 +47,8 @@ export class PlatformBuilder {
    * leave the sweep; a library user's validatePlatform() gets a list of its own.
    */
   private readonly perSocketGiB = new Map<string, number>();
+  /** The base with a row's sets applied, validated (see restOf). */
+  private readonly rests = new Map<string, Platform | null>();
   private readonly cpuParts = new Map<string, { cpus: Cpus; prepared: PreparedCpus }>();
 
   constructor(private readonly plan: SweepPlan) {
@@ -84,6 +86,7 @@ export class PlatformBuilder {
     // replaces whole members; a set axis writes along its path, so that path is copied).
     const doc: Record<string, unknown> = { ...plan.base };
     const sets: string[] = [];
+    const setPaths: string[][] = [];
     const s: Record<string, unknown> = {};
     for (const a of this.platformAxes) {
       const v = values[a];
@@ -91,7 +94,9 @@ export class PlatformBuilder {
       const axis = plan.axes[a];
       if (axis.kind === 'structural') s[axis.name] = v;
       else {
-        copyPath(doc, axis.name.split('.'));
+        const path = axis.name.split('.');
+        copyPath(doc, path);
+        setPaths.push(path);
         sets.push(`${axis.name}=${JSON.stringify(v)}`);
       }
     }
@@ -99,13 +104,34 @@ export class PlatformBuilder {
       this.applyStructural(doc, s);
       applySets(doc, sets);
       let parts: { cpus: Cpus; prepared: PreparedCpus } | undefined;
-      const platform = validatePlatform(doc, (section, memory) => (parts = this.cpusOf(section, memory)).cpus);
+      const readCpus = (section: unknown, memory: NodeRange[]): Cpus => (parts = this.cpusOf(section, memory)).cpus;
+      // The row's document differs from the base with its sets only in what the structural
+      // axes rebuild: when that validates, only the rebuilt part is validated again.
+      const rest = this.restOf(sets, setPaths);
+      const platform = rest ? validateMemorySide(doc, rest, readCpus) : validatePlatform(doc, readCpus);
       return prepare(platform, parts!.prepared);
     } catch (e) {
       if (e instanceof InputError) return { invalid: e.message };
       if (e instanceof Error && e.message.startsWith('a NUMA node')) return { invalid: e.message };
       throw e;
     }
+  }
+
+  /**
+   * The base with these sets applied, validated once per set of values; null when it does not
+   * validate (then each row validates its whole document, which names the first error).
+   */
+  private restOf(sets: string[], paths: string[][]): Platform | null {
+    return remembered(this.rests, sets.join('\n'), () => {
+      const doc: Record<string, unknown> = { ...this.plan.base };
+      for (const path of paths) copyPath(doc, path);
+      try {
+        applySets(doc, sets);
+        return validatePlatform(doc);
+      } catch {
+        return null;
+      }
+    });
   }
 
   /** A memoryPerSocket value in GiB, parsed once per axis value (a grid repeats each one many times). */
