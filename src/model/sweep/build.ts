@@ -4,7 +4,10 @@
 // rows share their platform with their neighbours: the axes that do not touch the document
 // (policy, costs.*) vary fastest when written last, and the platform-changing ones repeat in
 // runs. Platforms are therefore cached by the values of the platform-changing axes only, and
-// rebuilt memory maps by (memory per socket, sockets, SNC).
+// rebuilt memory maps by (memory per socket, sockets, SNC), each cache holding as many entries
+// as the grid can ask for again (recurrence()): none when every row is a new platform, because
+// what a cache holds outlives the young generation, and its copying and promotion were most of
+// a structural row's garbage-collection time.
 
 import { InputError } from '../../platform/errors.js';
 import { parseU64 } from '../../platform/units.js';
@@ -36,6 +39,9 @@ export class PlatformBuilder {
   private readonly platformAxes: number[] = [];
   private readonly costAxes: number[] = [];
   private policyAxis = -1;
+  /** Entries worth keeping: platforms, and rebuilt memory maps (see recurrence()). */
+  private readonly platformRoom: number;
+  private readonly layoutRoom: number;
   /** The prepared platforms of recent rows (their constructions and verdicts go with them). */
   private readonly cache = new Map<string, PreparedPlatform | InvalidRow>();
   private readonly layouts = new Map<string, LayoutDoc>();
@@ -57,6 +63,8 @@ export class PlatformBuilder {
       else if (a.kind === 'cost') this.costAxes.push(i);
       else if (a.kind === 'policy') this.policyAxis = i;
     });
+    this.platformRoom = recurrence(plan, (_, i) => this.platformAxes.includes(i));
+    this.layoutRoom = recurrence(plan, (a) => a.name === 'memoryPerSocket' || a.name === 'sockets' || a.name === 'snc');
   }
 
   /**
@@ -64,7 +72,7 @@ export class PlatformBuilder {
    * platform-changing axes (the caller has them as value indices, cheaper than the values).
    */
   setup(values: unknown[], key: string): RowSetup | InvalidRow {
-    const prepared = remembered(this.cache, key, () => this.build(values));
+    const prepared = remembered(this.cache, key, () => this.build(values), this.platformRoom);
     if ('invalid' in prepared) return prepared;
     const costOverrides: Record<string, number> = {};
     for (const a of this.costAxes) {
@@ -166,7 +174,7 @@ export class PlatformBuilder {
       const key = `${gib}/${sockets}/${snc}`;
       const sl = socketLayout(l, gib, sockets, snc);
       // Bounded like the platforms: a structural sweep asks for each layout in one run of rows.
-      const layout = remembered(this.layouts, key, () => buildLayout(l.low, sl, Number));
+      const layout = remembered(this.layouts, key, () => buildLayout(l.low, sl, Number), this.layoutRoom);
       // Socket 0 gives its first 2 GiB to the low map and keeps a top gap: a small socket can
       // be left with an empty node, which validation would report only as a range error.
       const empty = layout.memory.find((m) => Number(m.end) <= Number(m.start));
@@ -189,17 +197,36 @@ export class PlatformBuilder {
 }
 
 /**
- * map's value for key, or make()'s, remembered in a map of at most PLATFORM_CACHE entries (Map
- * keeps insertion order: the entry stored first is dropped first).
+ * map's value for key, or make()'s, remembered in a map of at most `room` entries (Map keeps
+ * insertion order: the entry stored first is dropped first; room 0: nothing is kept).
  */
-function remembered<V>(map: Map<string, V>, key: string, make: () => V): V {
+function remembered<V>(map: Map<string, V>, key: string, make: () => V, room = PLATFORM_CACHE): V {
   let v = map.get(key);
   if (v === undefined) {
     v = make();
-    if (map.size >= PLATFORM_CACHE) map.delete(map.keys().next().value!);
+    if (room === 0) return v;
+    if (map.size >= room) map.delete(map.keys().next().value!);
     map.set(key, v);
   }
   return v;
+}
+
+/**
+ * How many entries a cache keyed by the values of some axes (`keyed`) needs so that a grid
+ * finds every key it asks for again: grid rows are lexicographic, the last axis fastest, so a
+ * key comes back once the keyed axes that vary faster than the slowest other axis have gone
+ * through their combinations, and not at all when every axis is keyed (each row its own key).
+ * At most PLATFORM_CACHE; a list may repeat anything, so it gets that.
+ */
+function recurrence(plan: SweepPlan, keyed: (axis: SweepPlan['axes'][number], i: number) => boolean): number {
+  if (plan.mode === 'list') return PLATFORM_CACHE;
+  const slowestOther = plan.axes.findIndex((a, i) => !keyed(a, i));
+  if (slowestOther < 0) return 0;
+  let n = 1;
+  for (let i = slowestOther + 1; i < plan.axes.length && n < PLATFORM_CACHE; i++) {
+    if (keyed(plan.axes[i], i)) n *= plan.axes[i].values.length;
+  }
+  return Math.min(n, PLATFORM_CACHE);
 }
 
 /**
