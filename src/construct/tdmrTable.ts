@@ -57,8 +57,11 @@ export class TdmrTable {
     readonly count: number,
     areaCount: number,
   ) {
-    this.words = new Float64Array(count * FIELDS);
-    this.areas = new Float64Array(2 * areaCount);
+    // One buffer for both (a table is made per construction, and each buffer is an allocation
+    // outside the JS heap).
+    const buffer = new ArrayBuffer(8 * (count * FIELDS + 2 * areaCount));
+    this.words = new Float64Array(buffer, 0, count * FIELDS);
+    this.areas = new Float64Array(buffer, 8 * count * FIELDS, 2 * areaCount);
   }
 
   base(i: number): number {

@@ -95,9 +95,14 @@ export class PreparedPlatform {
     return (this.memlistOnce ??= buildMemlist(this.platform.memory));
   }
 
-  /** The construction input under the given module limits. */
+  /** The construction input under the given module limits (toConstructInput's, with these limits). */
   constructInput(limits: ConstructLimits): ConstructInput {
-    return { ...toConstructInput(this.platform), ...limits };
+    const input = toConstructInput(this.platform);
+    input.maxTdmrs = limits.maxTdmrs;
+    input.maxReservedPerTdmr = limits.maxReservedPerTdmr;
+    input.pamtEntrySize = limits.pamtEntrySize;
+    input.dynamicPamt = limits.dynamicPamt;
+    return input;
   }
 
   /** The limits the platform's own module reports (what a construction most likely runs under). */

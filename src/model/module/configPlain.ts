@@ -67,7 +67,9 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
   const table = ops.tdmrs instanceof TdmrTable ? ops.tdmrs : exactTable(ops.tdmrs, n, max);
   if (!table) return false;
   const tdmrs: Flat = [];
-  const avail: Flat[] = [];
+  // The usable pieces of every TDMR, in one list: TDMR i's are pieces[from[i], from[i + 1]).
+  const pieces: Flat = [];
+  const from: number[] = [0];
   const pamts: Flat = [];
   let prevEnd = 0;
   for (let i = 0; i < n; i++) {
@@ -81,7 +83,7 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     const end = base + size;
     prevEnd = end;
     // B14: reserved areas ordered, 4 KiB granular, inside; the first empty slot ends them.
-    const pieces: Flat = [];
+    const mine = pieces.length;
     const areas = Math.min(max, table.areaCount(i));
     let cur = base;
     let prevOff = 0;
@@ -115,9 +117,9 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
       pamts.push(pb, pb + psz);
     }
     // B19: the usable memory inside the CMRs.
-    for (let p = 0; p < pieces.length; p += 2) if (!within(runs, pieces[p]!, pieces[p + 1]!)) return false;
+    for (let p = mine; p < pieces.length; p += 2) if (!within(runs, pieces[p]!, pieces[p + 1]!)) return false;
     tdmrs.push(base, end);
-    avail.push(pieces);
+    from.push(pieces.length);
   }
   // B16: all PAMTs pairwise disjoint.
   if (!disjoint(pamts)) return false;
@@ -133,8 +135,7 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
       else hi = mid;
     }
     for (let x = lo; x < tdmrs.length / 2 && tdmrs[2 * x]! < pe; x++) {
-      const pieces = avail[x]!;
-      for (let p = 0; p < pieces.length; p += 2) if (pb < pieces[p + 1]! && pieces[p]! < pe) return false;
+      for (let p = from[x]!; p < from[x + 1]!; p += 2) if (pb < pieces[p + 1]! && pieces[p]! < pe) return false;
     }
   }
   return true;
