@@ -39,22 +39,24 @@ export class PlatformBuilder {
   private readonly platformAxes: number[] = [];
   private readonly costAxes: number[] = [];
   private policyAxis = -1;
-  /** Entries worth keeping: platforms, and rebuilt memory maps (see recurrence()). */
+  /** Entries worth keeping: platforms, rebuilt memory maps (see recurrence()), memoryPerSocket values. */
   private readonly platformRoom: number;
   private readonly layoutRoom: number;
+  private readonly valueRoom: number;
   /** The prepared platforms of recent rows (their constructions and verdicts go with them). */
   private readonly cache = new Map<string, PreparedPlatform | InvalidRow>();
   private readonly layouts = new Map<string, LayoutDoc>();
   private readonly distanceMatrices = new Map<string, number[][]>();
+  /** memoryPerSocket values in GiB, by the value as written. */
+  private readonly perSocketGiB = new Map<string | number, number>();
+  /** The base with a row's sets applied, validated (see restOf); shared by the rows' platforms. */
+  private readonly rests = new Map<string, Platform | null>();
   /**
    * Validated CPU sections and what the model derives from them, by section and NUMA nodes:
    * rows that change only memory share them (a structural sweep builds thousands of platforms
    * from a handful of CPU sections). Shared only among this builder's platforms, which never
    * leave the sweep; a library user's validatePlatform() gets a list of its own.
    */
-  private readonly perSocketGiB = new Map<string, number>();
-  /** The base with a row's sets applied, validated (see restOf). */
-  private readonly rests = new Map<string, Platform | null>();
   private readonly cpuParts = new Map<string, { cpus: Cpus; prepared: PreparedCpus }>();
 
   constructor(private readonly plan: SweepPlan) {
@@ -65,6 +67,9 @@ export class PlatformBuilder {
     });
     this.platformRoom = recurrence(plan, (_, i) => this.platformAxes.includes(i));
     this.layoutRoom = recurrence(plan, (a) => a.name === 'memoryPerSocket' || a.name === 'sockets' || a.name === 'snc');
+    // A grid's memoryPerSocket values are all kept (the plan holds them anyway; a value comes
+    // back once per combination of the axes written before it).
+    this.valueRoom = Math.max(PLATFORM_CACHE, plan.mode === 'grid' ? (plan.axes.find((a) => a.name === 'memoryPerSocket')?.values.length ?? 0) : 0);
   }
 
   /**
@@ -144,7 +149,8 @@ export class PlatformBuilder {
 
   /** A memoryPerSocket value in GiB, parsed once per axis value (a grid repeats each one many times). */
   private gibOf(value: unknown): number {
-    return remembered(this.perSocketGiB, `${typeof value}:${String(value)}`, () => Number(parseU64(value, 'memoryPerSocket', true)) / GiB);
+    const parse = (): number => Number(parseU64(value, 'memoryPerSocket', true)) / GiB;
+    return typeof value === 'string' || typeof value === 'number' ? remembered(this.perSocketGiB, value, parse, this.valueRoom) : parse();
   }
 
   private cpusOf(section: unknown, memory: NodeRange[]): { cpus: Cpus; prepared: PreparedCpus } {
@@ -200,7 +206,7 @@ export class PlatformBuilder {
  * map's value for key, or make()'s, remembered in a map of at most `room` entries (Map keeps
  * insertion order: the entry stored first is dropped first; room 0: nothing is kept).
  */
-function remembered<V>(map: Map<string, V>, key: string, make: () => V, room = PLATFORM_CACHE): V {
+function remembered<K, V>(map: Map<K, V>, key: K, make: () => V, room = PLATFORM_CACHE): V {
   let v = map.get(key);
   if (v === undefined) {
     v = make();
