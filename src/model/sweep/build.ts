@@ -15,7 +15,7 @@ import { applySets } from '../../platform/load.js';
 import { validateCpus, validateMemorySide, validatePlatform } from '../../platform/validate.js';
 import type { Cpus, Platform } from '../../platform/types.js';
 import type { NodeRange } from '../../construct/types.js';
-import { buildLayout, distances, type LayoutDoc } from '../../platform/presets/socketMemoryMap.js';
+import { buildLayout, distances, layoutRefusal, type LayoutDoc } from '../../platform/presets/socketMemoryMap.js';
 import { prepare, prepareCpus, type PreparedCpus, type PreparedPlatform } from '../prepared.js';
 import type { SweepPlan } from './spec.js';
 import { socketLayout } from './inferSocketLayout.js';
@@ -114,7 +114,8 @@ export class PlatformBuilder {
       }
     }
     try {
-      this.applyStructural(doc, s);
+      const refused = this.applyStructural(doc, s);
+      if (refused) return { invalid: refused };
       applySets(doc, sets);
       let parts: { cpus: Cpus; prepared: PreparedCpus } | undefined;
       const readCpus = (section: unknown, memory: NodeRange[]): Cpus => (parts = this.cpusOf(section, memory)).cpus;
@@ -125,7 +126,6 @@ export class PlatformBuilder {
       return prepare(platform, parts!.prepared);
     } catch (e) {
       if (e instanceof InputError) return { invalid: e.message };
-      if (e instanceof Error && e.message.startsWith('a NUMA node')) return { invalid: e.message };
       throw e;
     }
   }
@@ -171,16 +171,18 @@ export class PlatformBuilder {
     return m;
   }
 
-  private applyStructural(doc: Record<string, unknown>, s: Record<string, unknown>): void {
+  /** Writes the structural axes' values into doc; or says why the socket layout is refused. */
+  private applyStructural(doc: Record<string, unknown>, s: Record<string, unknown>): string | undefined {
     const l = this.plan.layout;
     if ('memoryPerSocket' in s || 'sockets' in s || 'snc' in s) {
       const gib = s.memoryPerSocket !== undefined ? this.gibOf(s.memoryPerSocket) : l.dramPerSocketGiB!;
       const sockets = (s.sockets as number | undefined) ?? l.sockets;
       const snc = (s.snc as number | undefined) ?? l.snc;
-      const key = `${gib}/${sockets}/${snc}`;
       const sl = socketLayout(l, gib, sockets, snc);
-      // Bounded like the platforms: a structural sweep asks for each layout in one run of rows.
-      const layout = remembered(this.layouts, key, () => buildLayout(l.low, sl, Number), this.layoutRoom);
+      // A refused layout is the row's result: asked, not thrown (an Error costs µs to make).
+      const refused = layoutRefusal(sl);
+      if (refused) return refused;
+      const layout = remembered(this.layouts, `${gib}/${sockets}/${snc}`, () => buildLayout(l.low, sl, Number), this.layoutRoom);
       // Socket 0 gives its first 2 GiB to the low map and keeps a top gap: a small socket can
       // be left with an empty node, which validation would report only as a range error.
       const empty = layout.memory.find((m) => Number(m.end) <= Number(m.start));
@@ -199,6 +201,7 @@ export class PlatformBuilder {
       if (s.smt !== undefined) cpus.threadsPerCore = s.smt ? 2 : 1;
       doc.cpus = cpus;
     }
+    return undefined;
   }
 }
 
