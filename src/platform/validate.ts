@@ -9,6 +9,7 @@ import type {
   Platform, LabelledRange, Cpus, Lp, ModuleInfo, KeyIds, KernelConfig, HotplugEvent, TdmrSpec, Caller,
 } from './types.js';
 import { maxOf } from '../util/extent.js';
+import { isAligned } from '../construct/align.js';
 import {
   DEFAULT_MAX_RESERVED_PER_TDMR, DEFAULT_MAX_TDMRS, DEFAULT_PAMT_ENTRY_SIZE, PAGE_SIZE as PAGE, SZ_1M,
 } from '../construct/constants.js';
@@ -108,8 +109,8 @@ function range(o: Obj, path: string, i: number, pageAligned: boolean): MemRange 
   const start = physAt(o.start, path, i, 'start');
   const end = physAt(o.end, path, i, 'end');
   if (pageAligned) {
-    if (start % PAGE !== 0) throw invalidField(`${at(path, i)}.start`, 'must be 4 KiB aligned');
-    if (end % PAGE !== 0) throw invalidField(`${at(path, i)}.end`, 'must be 4 KiB aligned');
+    if (!isAligned(start, PAGE)) throw invalidField(`${at(path, i)}.start`, 'must be 4 KiB aligned');
+    if (!isAligned(end, PAGE)) throw invalidField(`${at(path, i)}.end`, 'must be 4 KiB aligned');
   }
   if (end <= start) throw invalidField(`${at(path, i)}.end`, `must be above start (ranges are half-open [start, end))`);
   return { start, end };

@@ -11,6 +11,7 @@
 // tested here, in any order.
 
 import { SZ_1G, SZ_2M, SZ_4K } from '../../construct/constants.js';
+import { isAligned } from '../../construct/align.js';
 import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 import { TdmrTable } from '../../construct/tdmrTable.js';
 import type { TdmrInfo } from './types.js';
@@ -75,11 +76,11 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
   for (let i = 0; i < n; i++) {
     // B8: the TDMR_INFO address is aligned, below MAX_PA, and carries no private KeyID.
     const pa = ops.tdmrPas ? num(ops.tdmrPas[i] ?? -1n) : infoBase + align * i;
-    if (!(pa % align === 0 && pa < paLimit && Math.floor(pa / plainLimit) < k.privateMin)) return false;
+    if (!(isAligned(pa, align) && pa < paLimit && Math.floor(pa / plainLimit) < k.privateMin)) return false;
     const base = table.base(i);
     const size = table.size(i);
     // B9–B13: ordered, 1 GiB granular, not empty, plain addresses.
-    if (!(base >= prevEnd) || size % SZ_1G !== 0 || base % SZ_1G !== 0 || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
+    if (!(base >= prevEnd) || !isAligned(size, SZ_1G) || !isAligned(base, SZ_1G) || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
     const end = base + size;
     prevEnd = end;
     // B14: reserved areas ordered, 4 KiB granular, inside; the first empty slot ends them.
@@ -97,7 +98,7 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
       } else {
         if (ended) return false;
         if (j > 0 && (off < prevOff || off < prevOff + prevSize)) return false;
-        if (off % SZ_4K !== 0 || sz % SZ_4K !== 0 || base + off + sz > end) return false;
+        if (!isAligned(off, SZ_4K) || !isAligned(sz, SZ_4K) || base + off + sz > end) return false;
         if (base + off > cur) pieces.push(cur, base + off);
         cur = base + off + sz;
       }
@@ -109,7 +110,7 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
     for (let ps = 0; ps < 3; ps++) {
       const pb = ps === 0 ? table.pamt4kBase(i) : ps === 1 ? table.pamt2mBase(i) : table.pamt1gBase(i);
       const psz = ps === 0 ? table.pamt4kSize(i) : ps === 1 ? table.pamt2mSize(i) : table.pamt1gSize(i);
-      if (pb % SZ_4K !== 0 || psz % SZ_4K !== 0 || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
+      if (!isAligned(pb, SZ_4K) || !isAligned(psz, SZ_4K) || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
       const required = dynamicPamt && ps === 0 ? size / SZ_4K / 8 : (size / PAGE[ps]!) * env.pamtEntrySize[ps]!;
       if (!(required <= Number.MAX_SAFE_INTEGER) || psz < required) return false;
       // B18: inside the CMRs.
