@@ -72,9 +72,15 @@ export class PlatformBuilder {
     this.valueRoom = Math.max(PLATFORM_CACHE, plan.mode === 'grid' ? (plan.axes.find((a) => a.name === 'memoryPerSocket')?.values.length ?? 0) : 0);
   }
 
+  /** Whether setup() reads its key: rows' platforms are remembered (see recurrence()). */
+  get keyed(): boolean {
+    return this.platformRoom > 0;
+  }
+
   /**
    * The platform, policy and cost overrides of a row. `key` identifies the row's values of the
-   * platform-changing axes (the caller has them as value indices, cheaper than the values).
+   * platform-changing axes (the caller has them as value indices, cheaper than the values); ''
+   * will do when the builder is not `keyed`.
    */
   setup(values: unknown[], key: string): RowSetup | InvalidRow {
     const prepared = remembered(this.cache, key, () => this.build(values), this.platformRoom);
@@ -210,10 +216,10 @@ export class PlatformBuilder {
  * insertion order: the entry stored first is dropped first; room 0: nothing is kept).
  */
 function remembered<K, V>(map: Map<K, V>, key: K, make: () => V, room = PLATFORM_CACHE): V {
+  if (room === 0) return make();
   let v = map.get(key);
   if (v === undefined) {
     v = make();
-    if (room === 0) return v;
     if (map.size >= room) map.delete(map.keys().next().value!);
     map.set(key, v);
   }

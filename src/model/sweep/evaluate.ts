@@ -74,13 +74,14 @@ export class SweepEvaluator {
 
   private values(index: number): { values: unknown[]; key: string } {
     const { plan } = this;
+    const keyed = this.builder.keyed;
     if (plan.mode === 'list') {
       const values = plan.entries[index];
-      return { values, key: this.builder.keyOfValues(values) };
+      return { values, key: keyed ? this.builder.keyOfValues(values) : '' };
     }
     gridValueIndices(plan, index, this.idx);
     let key = '';
-    for (const a of this.platformAxes) key += `${this.idx[a]},`;
+    if (keyed) for (const a of this.platformAxes) key += `${this.idx[a]},`;
     return { values: this.idx.map((k, a) => plan.axes[a].values[k]), key };
   }
 
