@@ -50,6 +50,14 @@ describe('sweep rows built together', () => {
     expect(together[0][1]).toEqual(together[16][1]);
   });
 
+  it('rows that change the CPUs share only the CPU sections that are the same', () => {
+    const p = plan({ base: 'preset:default', grid: { sockets: [1, 2], memoryPerSocket: ['64G', '96G'], smt: [true, false], coresPerSocket: [4, 8], 'cpus.offline': ['smt', [1, 2]] } });
+    const { together, alone } = togetherAndAlone(p);
+    expect(together).toEqual(alone);
+    // LP counts: sockets × cores × threads, whatever the rows before.
+    expect(new Set(together.map((r) => r[10])).size).toBe(4);
+  });
+
   it('more rows than one batch give each row as alone', () => {
     const p = plan({ base: 'preset:default', grid: { sockets: [1, 2], memoryPerSocket: Array.from({ length: 50 }, (_, i) => `${64 + 8 * i}G`) } });
     const { together, alone } = togetherAndAlone(p);

@@ -71,7 +71,8 @@ export class PreparedPlatform {
   readonly memoryBytes: number;
   private memlistOnce: NodeRange[] | null = null;
   private writtenOnce: WrittenLayout | null | undefined = undefined;
-  private readonly constructions = new Map<string, ConstructTableResult>();
+  /** Constructions by the limits they ran under (one or two: a list beats a key string per call). */
+  private readonly constructions: { limits: ConstructLimits; result: ConstructTableResult }[] = [];
   private costBase: Readonly<Record<string, number>> | null = null;
 
   /**
@@ -118,20 +119,27 @@ export class PreparedPlatform {
 
   /** construct_tdmrs under these limits, on the engine, once per set of limits. */
   construct(limits: ConstructLimits, engine: ConstructEngine): ConstructTableResult {
-    const key = limitsKey(limits);
-    let r = this.constructions.get(key);
-    if (!r) this.constructions.set(key, (r = engine.tables([this.constructInput(limits)])[0]!));
+    let r = this.constructionUnder(limits);
+    if (!r) this.rememberConstruction(limits, (r = engine.tables([this.constructInput(limits)])[0]!));
     return r;
   }
 
   /** Whether a construction under these limits is already known (a batch may supply it). */
   hasConstruction(limits: ConstructLimits): boolean {
-    return this.constructions.has(limitsKey(limits));
+    return this.constructionUnder(limits) !== undefined;
   }
 
   /** A construction made in a batch with other platforms' (src/model/sweep/evaluate.ts). */
   rememberConstruction(limits: ConstructLimits, result: ConstructTableResult): void {
-    this.constructions.set(limitsKey(limits), result);
+    const known = this.constructions.find((c) => sameLimits(c.limits, limits));
+    if (known) known.result = result;
+    // A copy: the caller's limits are its own to change.
+    else this.constructions.push({ limits: { ...limits, pamtEntrySize: [...limits.pamtEntrySize] }, result });
+  }
+
+  private constructionUnder(limits: ConstructLimits): ConstructTableResult | undefined {
+    for (const c of this.constructions) if (sameLimits(c.limits, limits)) return c.result;
+    return undefined;
   }
 
   /** The layout the document brings (platform.tdmrs), or null. */
@@ -151,8 +159,9 @@ export function prepare(platform: Platform, cpus?: PreparedCpus): PreparedPlatfo
   return new PreparedPlatform(platform, cpus);
 }
 
-function limitsKey(l: ConstructLimits): string {
-  return `${l.maxTdmrs}|${l.maxReservedPerTdmr}|${l.pamtEntrySize[0]},${l.pamtEntrySize[1]},${l.pamtEntrySize[2]}|${l.dynamicPamt ? 1 : 0}`;
+function sameLimits(a: ConstructLimits, b: ConstructLimits): boolean {
+  return a.maxTdmrs === b.maxTdmrs && a.maxReservedPerTdmr === b.maxReservedPerTdmr && !!a.dynamicPamt === !!b.dynamicPamt
+    && a.pamtEntrySize[0] === b.pamtEntrySize[0] && a.pamtEntrySize[1] === b.pamtEntrySize[1] && a.pamtEntrySize[2] === b.pamtEntrySize[2];
 }
 
 function cpuSets(lps: readonly Lp[]): CpuSets {
