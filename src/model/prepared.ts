@@ -148,15 +148,23 @@ export class PreparedPlatform {
     return this.writtenOnce;
   }
 
-  /** Cost values by name: the platform's resolved defaults with these overrides checked and applied. */
-  costValues(overrides: Record<string, number> = {}): Record<string, number> {
-    this.costBase ??= platformCostValues(this.platform);
-    return costValuesWith(this.costBase, overrides);
+  /**
+   * Cost values by name: the platform's resolved defaults with these overrides checked and
+   * applied. Read-only: without overrides it is the platform's own record, the same every call.
+   */
+  costValues(overrides: Record<string, number> = {}): Readonly<Record<string, number>> {
+    const base = (this.costBase ??= platformCostValues(this.platform));
+    return hasKeys(overrides) ? costValuesWith(base, overrides) : base;
   }
 }
 
 export function prepare(platform: Platform, cpus?: PreparedCpus): PreparedPlatform {
   return new PreparedPlatform(platform, cpus);
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function sameLimits(a: ConstructLimits, b: ConstructLimits): boolean {
