@@ -2,8 +2,10 @@
 // map and CPU section validates to what validatePlatform makes of the whole document, platform
 // or first error alike, without the rest being checked again (a structural sweep row).
 import { describe, it, expect } from 'vitest';
-import { validateMemorySide, validatePlatform } from '../src/platform/validate.js';
+import { adoptMemorySide, validateMemorySide, validatePlatform, type MemorySideParts } from '../src/platform/validate.js';
 import { getPreset } from '../src/platform/presets.js';
+import { buildLayout, distances } from '../src/platform/presets/socketMemoryMap.js';
+import { inferLayout } from '../src/model/sweep/inferSocketLayout.js';
 
 type Doc = Record<string, unknown>;
 
@@ -97,5 +99,67 @@ describe('validateMemorySide', () => {
     expect(p.module).toBe(rest.module);
     expect(p.kernel.holes).toBe('cmr');
     expect(p.memory).toEqual(validatePlatform(doc).memory);
+  });
+});
+
+describe('adoptMemorySide', () => {
+  /** A rebuilt map as the sweep builds it, and the document holding it. */
+  function rebuilt(preset: string, sockets: number, snc: number, gib: number): { parts: MemorySideParts; doc: Doc } {
+    const base = getPreset(preset) as unknown as Doc;
+    const l = inferLayout(base, validatePlatform(base));
+    const s = { sockets, snc, dramPerSocketGiB: gib, topGapMiB: l.topGapMiB };
+    const layout = buildLayout(l.low, s, Number) as unknown as Omit<MemorySideParts, 'nodeDistance'>;
+    const parts = { memory: layout.memory, reserved: layout.reserved, cmrs: layout.cmrs, nodeDistance: distances(s, 12, 21) };
+    return { parts, doc: { ...base, ...parts, cpus: { ...(base.cpus as Doc), packages: sockets } } };
+  }
+
+  it('takes a rebuilt map as validation would make it, over presets, sockets, SNC and sizes', () => {
+    let adopted = 0;
+    for (const preset of ['default', '2s-emr-17holes', '4s-spr-1t', '1s-emr-64g']) {
+      const rest = validatePlatform(getPreset(preset) as unknown as Doc);
+      for (const sockets of [1, 2, 3, 8, 33]) {
+        for (const snc of [1, 2, 4]) {
+          for (const gib of [8, 64, 100, 1024]) {
+            if ((gib / snc) % 1 !== 0 || gib / snc < 2) continue;
+            const { parts, doc } = rebuilt(preset, sockets, snc, gib);
+            const want = outcome(() => validateMemorySide(doc, rest));
+            const got = outcome(() => adoptMemorySide(parts, doc.cpus, rest));
+            if (got === null) {
+              // Not taken as it is: only where validation refuses it (33 sockets: 34 CMRs, over 32).
+              expect(want, `${preset} ${sockets}×${gib}G SNC${snc}`).toHaveProperty('error');
+            } else {
+              adopted++;
+              expect(got, `${preset} ${sockets}×${gib}G SNC${snc}`).toEqual(want);
+            }
+          }
+        }
+      }
+    }
+    expect(adopted).toBeGreaterThan(150);
+  });
+
+  it('leaves to validation every part it would change or refuse', () => {
+    const rest = validatePlatform(getPreset('default') as unknown as Doc);
+    const changes: ((p: MemorySideParts) => void)[] = [
+      (p) => (p.memory[2].start += 0x800), // unaligned
+      (p) => (p.memory[2].start = -0), // -0 becomes 0
+      (p) => (p.memory[p.memory.length - 2].start = p.memory[p.memory.length - 3].end), // touching, one node: merged
+      (p) => (p.memory[1].node = 1.5),
+      (p) => (p.memory[1].end = 2 ** 53), // beyond the address limit
+      (p) => (p.reserved[0].end = p.reserved[0].start), // empty
+      (p) => ((p.reserved[0] as { label?: unknown }).label = undefined),
+      (p) => p.cmrs.reverse(),
+      (p) => (p.nodeDistance = [[10]]),
+      (p) => (p.nodeDistance[0][1] = 256),
+    ];
+    changes.forEach((change, k) => {
+      const { parts } = rebuilt('default', 2, 1, 64);
+      change(parts);
+      const doc = { ...(getPreset('default') as unknown as Doc), ...parts };
+      expect(adoptMemorySide(parts, doc.cpus, rest), `change ${k}`).toBeNull();
+    });
+    // The unchanged map is taken.
+    const { parts, doc } = rebuilt('default', 2, 1, 64);
+    expect(adoptMemorySide(parts, doc.cpus, rest)).toEqual(validateMemorySide(doc, rest));
   });
 });

@@ -476,6 +476,80 @@ export function validateMemorySide(doc: Record<string, unknown>, rest: Platform,
   return { ...rest, memory, reserved, cmrs, cmrsGiven: given, nodeDistance, cpus };
 }
 
+/**
+ * A memory side already in validated form: what validatePlatform makes of `memory`, `reserved`,
+ * `cmrs` (given) and `nodeDistance`, as plain objects ({start, end, node}, {start, end, label},
+ * {start, end}; plain numbers, no other fields) made by the caller for the platform it asks for.
+ */
+export interface MemorySideParts {
+  memory: NodeRange[];
+  reserved: LabelledRange[];
+  cmrs: MemRange[];
+  nodeDistance: number[][];
+}
+
+/**
+ * validateMemorySide for a memory side the caller built in validated form (a sweep row's rebuilt
+ * map, src/model/sweep/build.ts): when the parts pass every rule as they are (nothing to merge,
+ * no -0, every number in range) they become the platform's, with no document read and nothing
+ * copied; otherwise null, and the caller validates them as a document (validateMemorySide),
+ * which names the first rule broken. The parts are then the platform's: the caller keeps them
+ * unchanged, as it keeps every platform it hands on.
+ */
+export function adoptMemorySide(parts: MemorySideParts, cpusSection: unknown, rest: Platform, readCpus: CpusReader = validateCpus): Platform | null {
+  const { memory, reserved, cmrs, nodeDistance } = parts;
+  if (!plainMemory(memory) || !plainRanges(cmrs, MAX_CMRS, true) || !plainRanges(reserved, MAX_REGIONS, false)) return null;
+  for (const r of reserved) if (typeof r.label !== 'string') return null;
+  if (!plainDistances(nodeDistance, maxNodeOf(memory, rest.hotplug) + 1)) return null;
+  const cpus = readCpus(cpusSection, memory);
+  return { ...rest, memory, reserved, cmrs, cmrsGiven: true, nodeDistance, cpus };
+}
+
+/** A number parsePhys returns as it is (not -0). */
+function plainPhys(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 0 && v <= ADDR_LIMIT && !Object.is(v, -0);
+}
+
+/** Ranges parseMemory would keep as they are: ascending, page-aligned, none to merge. */
+function plainMemory(memory: NodeRange[]): boolean {
+  if (memory.length > MAX_REGIONS) return false;
+  let prevEnd = -1;
+  let prevNode = -1;
+  for (const m of memory) {
+    if (!plainRange(m, true) || m.start < prevEnd || !isIntIn(m.node, 0, MAX_NUMNODES - 1) || Object.is(m.node, -0)) return false;
+    if (m.start === prevEnd && m.node === prevNode) return false;
+    prevEnd = m.end;
+    prevNode = m.node;
+  }
+  return true;
+}
+
+/** Ranges parseCmrs (ascending) or parseReserved would take as they are. */
+function plainRanges(list: MemRange[], max: number, ascending: boolean): boolean {
+  if (list.length > max) return false;
+  let prevEnd = -1;
+  for (const r of list) {
+    if (!plainRange(r, ascending) || (ascending && r.start < prevEnd)) return false;
+    prevEnd = r.end;
+  }
+  return true;
+}
+
+function plainRange(r: MemRange, pageAligned: boolean): boolean {
+  if (!plainPhys(r.start) || !plainPhys(r.end) || !(r.end > r.start)) return false;
+  return !pageAligned || (isAligned(r.start, PAGE) && isAligned(r.end, PAGE));
+}
+
+/** A matrix parseDistanceMatrix would copy unchanged: square, at least dim, cells 0..255. */
+function plainDistances(rows: number[][], dim: number): boolean {
+  if (rows.length > MAX_NUMNODES || rows.length < dim) return false;
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== rows.length) return false;
+    for (const d of row) if (!isIntIn(d, 0, 255) || Object.is(d, -0)) return false;
+  }
+  return true;
+}
+
 /** Validate a parsed JSON document and return the normalized platform. */
 export function validatePlatform(doc: unknown, readCpus: CpusReader = validateCpus): Platform {
   const o = obj(doc, '(document)');

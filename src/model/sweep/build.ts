@@ -12,7 +12,7 @@
 import { InputError } from '../../platform/errors.js';
 import { parseU64 } from '../../platform/units.js';
 import { applySets } from '../../platform/load.js';
-import { validateCpus, validateMemorySide, validatePlatform } from '../../platform/validate.js';
+import { adoptMemorySide, validateCpus, validateMemorySide, validatePlatform, type MemorySideParts } from '../../platform/validate.js';
 import type { Cpus, Platform } from '../../platform/types.js';
 import type { NodeRange } from '../../construct/types.js';
 import { buildLayout, distances, layoutRefusal, type LayoutDoc } from '../../platform/presets/socketMemoryMap.js';
@@ -120,8 +120,8 @@ export class PlatformBuilder {
       }
     }
     try {
-      const refused = this.applyStructural(doc, s);
-      if (refused) return { invalid: refused };
+      const rebuilt = this.applyStructural(doc, s);
+      if (typeof rebuilt === 'string') return { invalid: rebuilt };
       applySets(doc, sets);
       let parts: { cpus: Cpus; prepared: PreparedCpus } | undefined;
       const made = this.cpusMadeOf(s, sets, setPaths);
@@ -129,7 +129,10 @@ export class PlatformBuilder {
       // The row's document differs from the base with its sets only in what the structural
       // axes rebuild: when that validates, only the rebuilt part is validated again.
       const rest = this.restOf(sets, setPaths);
-      const platform = rest ? validateMemorySide(doc, rest, readCpus) : validatePlatform(doc, readCpus);
+      // A rebuilt map is made in validated form: unless a set replaced its distances, it is
+      // checked as it is and becomes the platform's (adoptMemorySide), with no copy.
+      const adopted = rest && rebuilt && doc.nodeDistance === rebuilt.nodeDistance ? adoptMemorySide(rebuilt, doc.cpus, rest, readCpus) : null;
+      const platform = adopted ?? (rest ? validateMemorySide(doc, rest, readCpus) : validatePlatform(doc, readCpus));
       return prepare(platform, parts!.prepared);
     } catch (e) {
       if (e instanceof InputError) return { invalid: e.message };
@@ -193,8 +196,12 @@ export class PlatformBuilder {
     return m;
   }
 
-  /** Writes the structural axes' values into doc; or says why the socket layout is refused. */
-  private applyStructural(doc: Record<string, unknown>, s: Record<string, unknown>): string | undefined {
+  /**
+   * Writes the structural axes' values into doc, and returns the memory side it rebuilt (if it
+   * did), or why the socket layout is refused.
+   */
+  private applyStructural(doc: Record<string, unknown>, s: Record<string, unknown>): MemorySideParts | string | undefined {
+    let rebuilt: MemorySideParts | undefined;
     const l = this.plan.layout;
     if ('memoryPerSocket' in s || 'sockets' in s || 'snc' in s) {
       const gib = s.memoryPerSocket !== undefined ? this.gibOf(s.memoryPerSocket) : l.dramPerSocketGiB!;
@@ -211,10 +218,13 @@ export class PlatformBuilder {
       if (empty) {
         throw new InputError('memoryPerSocket', `${gib} GiB per socket with SNC${snc} leaves node ${empty.node} no memory (socket 0 holds its first 2 GiB below 4 GiB and ${l.topGapMiB[0]} MiB at its top)`);
       }
-      doc.memory = layout.memory;
-      doc.cmrs = layout.cmrs;
-      doc.reserved = layout.reserved;
-      doc.nodeDistance = this.distanceMatrix(sockets, snc, sl);
+      // Built with addr = Number: plain numbers in the shapes validation makes.
+      const numeric = layout as unknown as Omit<MemorySideParts, 'nodeDistance'>;
+      rebuilt = { memory: numeric.memory, reserved: numeric.reserved, cmrs: numeric.cmrs, nodeDistance: this.distanceMatrix(sockets, snc, sl) };
+      doc.memory = rebuilt.memory;
+      doc.cmrs = rebuilt.cmrs;
+      doc.reserved = rebuilt.reserved;
+      doc.nodeDistance = rebuilt.nodeDistance;
       if (!l.explicitLps) doc.cpus = { ...(doc.cpus as object | undefined), packages: sockets };
     }
     if ('coresPerSocket' in s || 'smt' in s) {
@@ -223,7 +233,7 @@ export class PlatformBuilder {
       if (s.smt !== undefined) cpus.threadsPerCore = s.smt ? 2 : 1;
       doc.cpus = cpus;
     }
-    return undefined;
+    return rebuilt;
   }
 }
 
