@@ -135,10 +135,7 @@ function parseMemory(v: unknown): NodeRange[] {
     const last = out[out.length - 1];
     // memblock merges touching regions of the same node into one.
     if (last && last.end === r.start && last.node === node) last.end = r.end;
-    else {
-      (r as NodeRange).node = node;
-      out.push(r as NodeRange);
-    }
+    else out.push({ start: r.start, end: r.end, node });
   }
   return out;
 }
