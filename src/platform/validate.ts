@@ -452,17 +452,13 @@ function parseTdmrs(v: unknown, maxReservedPerTdmr: number): TdmrSpec[] | null {
 export type CpusReader = (section: unknown, memory: NodeRange[]) => Cpus;
 
 /**
- * The fields a sweep row's rebuilt memory map changes (src/model/sweep/build.ts): the memory
- * side and the CPU section, whose packages follow the sockets.
- */
-export type MemorySide = 'memory' | 'cmrs' | 'reserved' | 'nodeDistance' | 'cpus';
-
-/**
  * validatePlatform(doc) for a document that differs from one already validated to `rest` only in
- * its MemorySide fields. Those are validated here by the same functions, in the same order as
- * validatePlatform's; the other fields are taken from rest (its objects, shared, not copied).
- * With every other field valid, the first error validatePlatform(doc) would throw is among these,
- * so the result is the same platform or the same error, without checking the rest again.
+ * its memory side: memory, cmrs, reserved, nodeDistance, and the cpus section (whose packages
+ * follow the sockets of a sweep row's rebuilt map, src/model/sweep/build.ts). Those are
+ * validated here by the same functions, in the same order as validatePlatform's; the other
+ * fields are taken from rest (its objects, shared, not copied). With every other field valid,
+ * the first error validatePlatform(doc) would throw is among these, so the result is the same
+ * platform or the same error, without checking the rest again.
  */
 export function validateMemorySide(doc: Record<string, unknown>, rest: Platform, readCpus: CpusReader = validateCpus): Platform {
   const memory = parseMemory(doc.memory);
