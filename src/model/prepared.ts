@@ -134,7 +134,7 @@ export class PreparedPlatform {
     const known = this.constructions.find((c) => sameLimits(c.limits, limits));
     if (known) known.result = result;
     // A copy: the caller's limits are its own to change.
-    else this.constructions.push({ limits: { ...limits, pamtEntrySize: [...limits.pamtEntrySize] }, result });
+    else this.constructions.push({ limits: copyLimits(limits), result });
   }
 
   private constructionUnder(limits: ConstructLimits): ConstructTableResult | undefined {
@@ -160,6 +160,11 @@ export class PreparedPlatform {
 
 export function prepare(platform: Platform, cpus?: PreparedCpus): PreparedPlatform {
   return new PreparedPlatform(platform, cpus);
+}
+
+function copyLimits(l: ConstructLimits): ConstructLimits {
+  const [es4k, es2m, es1g] = l.pamtEntrySize;
+  return { maxTdmrs: l.maxTdmrs, maxReservedPerTdmr: l.maxReservedPerTdmr, pamtEntrySize: [es4k, es2m, es1g], dynamicPamt: l.dynamicPamt };
 }
 
 function hasKeys(o: object): boolean {

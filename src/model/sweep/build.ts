@@ -52,7 +52,8 @@ export class PlatformBuilder {
   /** The base with a row's sets applied, validated (see restOf); shared by the rows' platforms. */
   private readonly rests = new Map<string, Platform | null>();
   /**
-   * Validated CPU sections and what the model derives from them, by section and NUMA nodes:
+   * Validated CPU sections and what the model derives from them, by what the section is made
+   * of (cpusMadeOf) and the NUMA nodes:
    * rows that change only memory share them (a structural sweep builds thousands of platforms
    * from a handful of CPU sections). Shared only among this builder's platforms, which never
    * leave the sweep; a library user's validatePlatform() gets a list of its own.
