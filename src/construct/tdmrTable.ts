@@ -47,6 +47,36 @@ export interface TdmrRow {
   pamt1gSize: number;
 }
 
+/**
+ * Tables are cut from shared buffers of SLAB_BYTES, end to end: a sweep makes a table per row,
+ * and an ArrayBuffer of its own (memory outside the JS heap, which V8 allocates and accounts
+ * for slowly: ~0.5 µs a table in a sweep row, measured) cost more than decoding the table. A
+ * buffer lives while any table cut from it does; no two tables' arrays overlap, and a region is
+ * used once, so a new table reads zeros. Because the buffer is shared, a table's arrays are
+ * copied (slice()), never transferred, to hand them to another thread.
+ */
+const SLAB_BYTES = 1 << 16;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+/** Where the last cut() was made (a large table gets a buffer of its own). */
+let cutFrom = slab;
+
+/** Room for `bytes` (a multiple of 8): in cutFrom, at the returned offset. */
+function cut(bytes: number): number {
+  if (bytes > SLAB_BYTES / 4) {
+    cutFrom = new ArrayBuffer(bytes);
+    return 0;
+  }
+  if (slabUsed + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  cutFrom = slab;
+  const at = slabUsed;
+  slabUsed += bytes;
+  return at;
+}
+
 export class TdmrTable {
   /** count × FIELDS words. */
   readonly words: Float64Array;
@@ -57,8 +87,9 @@ export class TdmrTable {
     readonly count: number,
     areaCount: number,
   ) {
-    this.words = new Float64Array(count * FIELDS);
-    this.areas = new Float64Array(2 * areaCount);
+    const at = cut(8 * (count * FIELDS + 2 * areaCount));
+    this.words = new Float64Array(cutFrom, at, count * FIELDS);
+    this.areas = new Float64Array(cutFrom, at + 8 * count * FIELDS, 2 * areaCount);
   }
 
   base(i: number): number {

@@ -272,7 +272,8 @@ function unpackTable(view: Float64Array, w: number): ConstructTableResult {
     row.pamt1gSize = view[t + T_PAMT_1G]!;
     table.setRow(i, row, view[t + T_N_AREAS]!);
   }
-  table.areas.set(view.subarray(a, a + table.areas.length));
+  const areas = table.areas;
+  for (let k = 0; k < areas.length; k++) areas[k] = view[a + k]!;
   return { ok: true, table, pamtBytes: view[w + OUT_PAMT_BYTES]!, warnings };
 }
 

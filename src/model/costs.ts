@@ -128,6 +128,9 @@ export const COST_PARAMETERS: readonly CostParameter[] = [
 ];
 
 const BY_NAME = new Map(COST_PARAMETERS.map((p) => [p.name, p]));
+/** Every parameter's default, in COST_PARAMETERS order (copied, then the platform's values written in). */
+const DEFAULT_VALUES: Readonly<Record<string, number>> = Object.fromEntries(COST_PARAMETERS.map((p) => [p.name, p.default]));
+const PLATFORM_DEPENDENT = COST_PARAMETERS.filter((p) => p.platformDefault);
 const SIGMA_SUFFIX = 'Sigma';
 
 // cost-model.md names the two headline spreads after the steps, not the parameters.
@@ -249,8 +252,11 @@ export function costValues(costs: ResolvedCosts): Record<string, number> {
  * provenance of every parameter (a structural sweep resolves one platform per row).
  */
 export function platformCostValues(platform: Platform): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const def of COST_PARAMETERS) out[def.name] = def.platformDefault?.(platform)?.value ?? def.default;
+  const out = { ...DEFAULT_VALUES };
+  for (const def of PLATFORM_DEPENDENT) {
+    const pd = def.platformDefault!(platform);
+    if (pd) out[def.name] = pd.value;
+  }
   for (const name of Object.keys(platform.costs)) out[name] = checkedCost(name, platform.costs[name]).value;
   return out;
 }

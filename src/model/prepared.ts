@@ -72,7 +72,8 @@ export class PreparedPlatform {
   readonly memoryBytes: number;
   private memlistOnce: NodeRange[] | null = null;
   private writtenOnce: WrittenLayout | null | undefined = undefined;
-  private readonly constructions = new Map<string, ConstructTableResult>();
+  /** Constructions by the limits they ran under (one or two: a list beats a key string per call). */
+  private readonly constructions: { limits: ConstructLimits; result: ConstructTableResult }[] = [];
   /** The module's answers to a summary run under each replayable policy, by policy name (replay.ts). */
   private readonly tapes = new Map<string, CallTape>();
   /** Summary runs so far under each replayable policy without a tape, by policy name. */
@@ -100,9 +101,14 @@ export class PreparedPlatform {
     return (this.memlistOnce ??= buildMemlist(this.platform.memory));
   }
 
-  /** The construction input under the given module limits. */
+  /** The construction input under the given module limits (toConstructInput's, with these limits). */
   constructInput(limits: ConstructLimits): ConstructInput {
-    return { ...toConstructInput(this.platform), ...limits };
+    const input = toConstructInput(this.platform);
+    input.maxTdmrs = limits.maxTdmrs;
+    input.maxReservedPerTdmr = limits.maxReservedPerTdmr;
+    input.pamtEntrySize = limits.pamtEntrySize;
+    input.dynamicPamt = limits.dynamicPamt;
+    return input;
   }
 
   /** The limits the platform's own module reports (what a construction most likely runs under). */
@@ -139,20 +145,27 @@ export class PreparedPlatform {
 
   /** construct_tdmrs under these limits, on the engine, once per set of limits. */
   construct(limits: ConstructLimits, engine: ConstructEngine): ConstructTableResult {
-    const key = limitsKey(limits);
-    let r = this.constructions.get(key);
-    if (!r) this.constructions.set(key, (r = engine.tables([this.constructInput(limits)])[0]!));
+    let r = this.constructionUnder(limits);
+    if (!r) this.rememberConstruction(limits, (r = engine.tables([this.constructInput(limits)])[0]!));
     return r;
   }
 
   /** Whether a construction under these limits is already known (a batch may supply it). */
   hasConstruction(limits: ConstructLimits): boolean {
-    return this.constructions.has(limitsKey(limits));
+    return this.constructionUnder(limits) !== undefined;
   }
 
   /** A construction made in a batch with other platforms' (src/model/sweep/evaluate.ts). */
   rememberConstruction(limits: ConstructLimits, result: ConstructTableResult): void {
-    this.constructions.set(limitsKey(limits), result);
+    const known = this.constructions.find((c) => sameLimits(c.limits, limits));
+    if (known) known.result = result;
+    // A copy: the caller's limits are its own to change.
+    else this.constructions.push({ limits: copyLimits(limits), result });
+  }
+
+  private constructionUnder(limits: ConstructLimits): ConstructTableResult | undefined {
+    for (const c of this.constructions) if (sameLimits(c.limits, limits)) return c.result;
+    return undefined;
   }
 
   /** The layout the document brings (platform.tdmrs), or null. */
@@ -161,10 +174,13 @@ export class PreparedPlatform {
     return this.writtenOnce;
   }
 
-  /** Cost values by name: the platform's resolved defaults with these overrides checked and applied. */
-  costValues(overrides: Record<string, number> = {}): Record<string, number> {
-    this.costBase ??= platformCostValues(this.platform);
-    return costValuesWith(this.costBase, overrides);
+  /**
+   * Cost values by name: the platform's resolved defaults with these overrides checked and
+   * applied. Read-only: without overrides it is the platform's own record, the same every call.
+   */
+  costValues(overrides: Record<string, number> = {}): Readonly<Record<string, number>> {
+    const base = (this.costBase ??= platformCostValues(this.platform));
+    return hasKeys(overrides) ? costValuesWith(base, overrides) : base;
   }
 }
 
@@ -172,8 +188,19 @@ export function prepare(platform: Platform, cpus?: PreparedCpus): PreparedPlatfo
   return new PreparedPlatform(platform, cpus);
 }
 
-function limitsKey(l: ConstructLimits): string {
-  return `${l.maxTdmrs}|${l.maxReservedPerTdmr}|${l.pamtEntrySize[0]},${l.pamtEntrySize[1]},${l.pamtEntrySize[2]}|${l.dynamicPamt ? 1 : 0}`;
+function copyLimits(l: ConstructLimits): ConstructLimits {
+  const [es4k, es2m, es1g] = l.pamtEntrySize;
+  return { maxTdmrs: l.maxTdmrs, maxReservedPerTdmr: l.maxReservedPerTdmr, pamtEntrySize: [es4k, es2m, es1g], dynamicPamt: l.dynamicPamt };
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+function sameLimits(a: ConstructLimits, b: ConstructLimits): boolean {
+  return a.maxTdmrs === b.maxTdmrs && a.maxReservedPerTdmr === b.maxReservedPerTdmr && !!a.dynamicPamt === !!b.dynamicPamt
+    && a.pamtEntrySize[0] === b.pamtEntrySize[0] && a.pamtEntrySize[1] === b.pamtEntrySize[1] && a.pamtEntrySize[2] === b.pamtEntrySize[2];
 }
 
 function cpuSets(lps: readonly Lp[]): CpuSets {

@@ -3,12 +3,13 @@
 // too few KeyIDs, memory outside CMRs, ...) are not input errors: they are modeled outcomes.
 
 import { invalidField } from './errors.js';
-import { parsePhys, parseU64, parseInt as parseIntField, isIntIn, describe } from './units.js';
+import { ADDR_LIMIT, parsePhys, parseU64, parseInt as parseIntField, isIntIn, describe } from './units.js';
 import type { NodeRange, MemRange } from '../construct/types.js';
 import type {
   Platform, LabelledRange, Cpus, Lp, ModuleInfo, KeyIds, KernelConfig, HotplugEvent, TdmrSpec, Caller,
 } from './types.js';
 import { maxOf } from '../util/extent.js';
+import { isAligned } from '../construct/align.js';
 import {
   DEFAULT_MAX_RESERVED_PER_TDMR, DEFAULT_MAX_TDMRS, DEFAULT_PAMT_ENTRY_SIZE, PAGE_SIZE as PAGE, SZ_1M,
 } from '../construct/constants.js';
@@ -31,6 +32,10 @@ const TOP_KEYS = new Set([
 ]);
 
 type Obj = Record<string, unknown>;
+
+const MEMORY_KEYS = ['start', 'end', 'node', 'label'];
+const RESERVED_KEYS = ['start', 'end', 'label'];
+const CMR_KEYS = ['start', 'end'];
 
 /**
  * The fields read with str() below that --set can reach: their value is the text as typed
@@ -64,11 +69,19 @@ function str(v: unknown, path: string, dflt: string): string {
   return v;
 }
 
-// Called for every entry of every list (millions in a large document): no set is built per call.
-function knownKeys(o: Obj, path: string, keys: readonly string[] | ReadonlySet<string>): void {
-  for (const k of Object.keys(o)) {
+/** The path of entry i of a list (i ≥ 0), or of the field itself (i < 0). */
+function at(path: string, i: number): string {
+  return i < 0 ? path : `${path}[${i}]`;
+}
+
+// Called for every entry of every list (millions in a large document): no set, key list or
+// path is built per call (an entry's path, `at(path, i)`, is made only for an error).
+function knownKeys(o: Obj, path: string, keys: readonly string[] | ReadonlySet<string>, i = -1): void {
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
     if (Array.isArray(keys) ? !keys.includes(k) : !(keys as ReadonlySet<string>).has(k)) {
-      throw invalidField(path ? `${path}.${k}` : k, `unknown field (allowed: ${[...keys].join(', ')})`);
+      const p = at(path, i);
+      throw invalidField(p ? `${p}.${k}` : k, `unknown field (allowed: ${[...keys].join(', ')})`);
     }
   }
 }
@@ -77,17 +90,29 @@ function maxLength(list: unknown[], path: string, max: number): void {
   if (list.length > max) throw invalidField(path, `at most ${max} entries (a tdxmodel input limit), got ${list.length}`);
 }
 
-function range(v: unknown, path: string, pageAligned: boolean): MemRange {
-  const o = obj(v, path);
-  if (o.start === undefined) throw invalidField(`${path}.start`, 'required');
-  if (o.end === undefined) throw invalidField(`${path}.end`, 'required');
-  const start = parsePhys(o.start, `${path}.start`);
-  const end = parsePhys(o.end, `${path}.end`);
+/** Entry i of list `path`, an object: checked, with its path made only for an error. */
+function entry(list: unknown[], path: string, i: number): Obj {
+  const v = list[i];
+  return isObj(v) ? v : obj(v, at(path, i));
+}
+
+/** An address field of entry i of list `path` (parsePhys, the path made only when parsing is needed). */
+function physAt(v: unknown, path: string, i: number, field: string): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= ADDR_LIMIT) return v + 0;
+  return parsePhys(v, `${at(path, i)}.${field}`);
+}
+
+/** The [start, end) of entry o (entry i of list `path`; i < 0: the field `path` itself). */
+function range(o: Obj, path: string, i: number, pageAligned: boolean): MemRange {
+  if (o.start === undefined) throw invalidField(`${at(path, i)}.start`, 'required');
+  if (o.end === undefined) throw invalidField(`${at(path, i)}.end`, 'required');
+  const start = physAt(o.start, path, i, 'start');
+  const end = physAt(o.end, path, i, 'end');
   if (pageAligned) {
-    if (start % PAGE !== 0) throw invalidField(`${path}.start`, 'must be 4 KiB aligned');
-    if (end % PAGE !== 0) throw invalidField(`${path}.end`, 'must be 4 KiB aligned');
+    if (!isAligned(start, PAGE)) throw invalidField(`${at(path, i)}.start`, 'must be 4 KiB aligned');
+    if (!isAligned(end, PAGE)) throw invalidField(`${at(path, i)}.end`, 'must be 4 KiB aligned');
   }
-  if (end <= start) throw invalidField(`${path}.end`, `must be above start (ranges are half-open [start, end))`);
+  if (end <= start) throw invalidField(`${at(path, i)}.end`, `must be above start (ranges are half-open [start, end))`);
   return { start, end };
 }
 
@@ -98,13 +123,13 @@ function parseMemory(v: unknown): NodeRange[] {
   const out: NodeRange[] = [];
   let prevEnd = -1;
   for (let i = 0; i < list.length; i++) {
-    const path = `memory[${i}]`;
-    const o = obj(list[i], path);
-    knownKeys(o, path, ['start', 'end', 'node', 'label']);
-    const r = range(o, path, true);
-    const node = o.node === undefined ? 0 : parseIntField(o.node, `${path}.node`, 0, MAX_NUMNODES - 1);
+    const o = entry(list, 'memory', i);
+    knownKeys(o, 'memory', MEMORY_KEYS, i);
+    const r = range(o, 'memory', i, true);
+    const n = o.node;
+    const node = n === undefined ? 0 : isIntIn(n, 0, MAX_NUMNODES - 1) ? n + 0 : parseIntField(n, `memory[${i}].node`, 0, MAX_NUMNODES - 1);
     if (r.start < prevEnd) {
-      throw invalidField(`${path}.start`, 'memory must be ascending and non-overlapping');
+      throw invalidField(`memory[${i}].start`, 'memory must be ascending and non-overlapping');
     }
     prevEnd = r.end;
     const last = out[out.length - 1];
@@ -119,14 +144,15 @@ function parseReserved(v: unknown): LabelledRange[] {
   if (v === undefined) return [];
   const list = arr(v, 'reserved');
   maxLength(list, 'reserved', MAX_REGIONS);
-  return list.map((e, i) => {
-    const path = `reserved[${i}]`;
-    const o = obj(e, path);
-    knownKeys(o, path, ['start', 'end', 'label']);
-    const r = range(o, path, false) as LabelledRange;
-    if (o.label !== undefined) r.label = str(o.label, `${path}.label`, '');
-    return r;
-  });
+  const out: LabelledRange[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const o = entry(list, 'reserved', i);
+    knownKeys(o, 'reserved', RESERVED_KEYS, i);
+    const r = range(o, 'reserved', i, false) as LabelledRange;
+    if (o.label !== undefined) r.label = typeof o.label === 'string' ? o.label : str(o.label, `reserved[${i}].label`, '');
+    out[i] = r;
+  }
+  return out;
 }
 
 /** Default CMRs: the memory regions with touching ones merged, first 1 MiB cut. */
@@ -148,14 +174,14 @@ function parseCmrs(v: unknown, memory: NodeRange[]): { cmrs: MemRange[]; given: 
   if (list.length > MAX_CMRS) throw invalidField('cmrs', `at most ${MAX_CMRS} CMRs (the MCHECK limit), got ${list.length}`);
   const out: MemRange[] = [];
   let prevEnd = -1;
-  list.forEach((e, i) => {
-    const path = `cmrs[${i}]`;
-    knownKeys(obj(e, path), path, ['start', 'end']);
-    const r = range(e, path, true);
-    if (r.start < prevEnd) throw invalidField(`${path}.start`, 'CMRs must be ascending and non-overlapping');
+  for (let i = 0; i < list.length; i++) {
+    const o = entry(list, 'cmrs', i);
+    knownKeys(o, 'cmrs', CMR_KEYS, i);
+    const r = range(o, 'cmrs', i, true);
+    if (r.start < prevEnd) throw invalidField(`cmrs[${i}].start`, 'CMRs must be ascending and non-overlapping');
     prevEnd = r.end;
     out.push(r);
-  });
+  }
   return { cmrs: out, given: true };
 }
 
@@ -371,7 +397,7 @@ function parseHotplug(v: unknown): HotplugEvent[] {
     const path = `hotplug[${i}]`;
     const o = obj(e, path);
     knownKeys(o, path, ['start', 'end', 'node', 'kind']);
-    const r = range(o, path, true);
+    const r = range(o, path, -1, true);
     return {
       ...r,
       node: o.node === undefined ? 0 : parseIntField(o.node, `${path}.node`, 0, MAX_NUMNODES - 1),
@@ -424,6 +450,98 @@ function parseTdmrs(v: unknown, maxReservedPerTdmr: number): TdmrSpec[] | null {
  * and checked once; that reader owns the sharing, and must hand out only results of validateCpus.
  */
 export type CpusReader = (section: unknown, memory: NodeRange[]) => Cpus;
+
+/**
+ * validatePlatform(doc) for a document that differs from one already validated to `rest` only in
+ * its memory side: memory, cmrs, reserved, nodeDistance, and the cpus section (whose packages
+ * follow the sockets of a sweep row's rebuilt map, src/model/sweep/build.ts). Those are
+ * validated here by the same functions, in the same order as validatePlatform's; the other
+ * fields are taken from rest (its objects, shared, not copied). With every other field valid,
+ * the first error validatePlatform(doc) would throw is among these, so the result is the same
+ * platform or the same error, without checking the rest again.
+ */
+export function validateMemorySide(doc: Record<string, unknown>, rest: Platform, readCpus: CpusReader = validateCpus): Platform {
+  const memory = parseMemory(doc.memory);
+  const { cmrs, given } = parseCmrs(doc.cmrs, memory);
+  const reserved = parseReserved(doc.reserved);
+  const nodeDistance = parseDistanceMatrix(doc.nodeDistance, memory, rest.hotplug);
+  const cpus = readCpus(doc.cpus, memory);
+  return { ...rest, memory, reserved, cmrs, cmrsGiven: given, nodeDistance, cpus };
+}
+
+/**
+ * A memory side already in validated form: what validatePlatform makes of `memory`, `reserved`,
+ * `cmrs` (given) and `nodeDistance`, as plain objects ({start, end, node}, {start, end, label},
+ * {start, end}; plain numbers, no other fields) made by the caller for the platform it asks for.
+ */
+export interface MemorySideParts {
+  memory: NodeRange[];
+  reserved: LabelledRange[];
+  cmrs: MemRange[];
+  nodeDistance: number[][];
+}
+
+/**
+ * validateMemorySide for a memory side the caller built in validated form (a sweep row's rebuilt
+ * map, src/model/sweep/build.ts): when the parts pass every rule as they are (nothing to merge,
+ * no -0, every number in range) they become the platform's, with no document read and nothing
+ * copied; otherwise null, and the caller validates them as a document (validateMemorySide),
+ * which names the first rule broken. The parts are then the platform's: the caller keeps them
+ * unchanged, as it keeps every platform it hands on.
+ */
+export function adoptMemorySide(parts: MemorySideParts, cpusSection: unknown, rest: Platform, readCpus: CpusReader = validateCpus): Platform | null {
+  const { memory, reserved, cmrs, nodeDistance } = parts;
+  if (!plainMemory(memory) || !plainRanges(cmrs, MAX_CMRS, true) || !plainRanges(reserved, MAX_REGIONS, false)) return null;
+  for (const r of reserved) if (typeof r.label !== 'string') return null;
+  if (!plainDistances(nodeDistance, maxNodeOf(memory, rest.hotplug) + 1)) return null;
+  const cpus = readCpus(cpusSection, memory);
+  return { ...rest, memory, reserved, cmrs, cmrsGiven: true, nodeDistance, cpus };
+}
+
+/** A number parsePhys returns as it is (not -0). */
+function plainPhys(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 0 && v <= ADDR_LIMIT && !Object.is(v, -0);
+}
+
+/** Ranges parseMemory would keep as they are: ascending, page-aligned, none to merge. */
+function plainMemory(memory: NodeRange[]): boolean {
+  if (memory.length > MAX_REGIONS) return false;
+  let prevEnd = -1;
+  let prevNode = -1;
+  for (const m of memory) {
+    if (!plainRange(m, true) || m.start < prevEnd || !isIntIn(m.node, 0, MAX_NUMNODES - 1) || Object.is(m.node, -0)) return false;
+    if (m.start === prevEnd && m.node === prevNode) return false;
+    prevEnd = m.end;
+    prevNode = m.node;
+  }
+  return true;
+}
+
+/** Ranges parseCmrs (ascending) or parseReserved would take as they are. */
+function plainRanges(list: MemRange[], max: number, ascending: boolean): boolean {
+  if (list.length > max) return false;
+  let prevEnd = -1;
+  for (const r of list) {
+    if (!plainRange(r, ascending) || (ascending && r.start < prevEnd)) return false;
+    prevEnd = r.end;
+  }
+  return true;
+}
+
+function plainRange(r: MemRange, pageAligned: boolean): boolean {
+  if (!plainPhys(r.start) || !plainPhys(r.end) || !(r.end > r.start)) return false;
+  return !pageAligned || (isAligned(r.start, PAGE) && isAligned(r.end, PAGE));
+}
+
+/** A matrix parseDistanceMatrix would copy unchanged: square, at least dim, cells 0..255. */
+function plainDistances(rows: number[][], dim: number): boolean {
+  if (rows.length > MAX_NUMNODES || rows.length < dim) return false;
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length !== rows.length) return false;
+    for (const d of row) if (!isIntIn(d, 0, 255) || Object.is(d, -0)) return false;
+  }
+  return true;
+}
 
 /** Validate a parsed JSON document and return the normalized platform. */
 export function validatePlatform(doc: unknown, readCpus: CpusReader = validateCpus): Platform {

@@ -11,6 +11,7 @@
 // tested here, in any order.
 
 import { SZ_1G, SZ_2M, SZ_4K } from '../../construct/constants.js';
+import { isAligned } from '../../construct/align.js';
 import { DEFAULT_TDMR_INFO_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 import { TdmrTable } from '../../construct/tdmrTable.js';
 import type { TdmrInfo } from './types.js';
@@ -25,30 +26,45 @@ function num(b: bigint): number {
   return b >= 0n && b <= SAFE ? Number(b) : NaN;
 }
 
-/** Ranges [start, end) in one flat array, pairs. */
-type Flat = number[];
+// The pass's lists, as pairs [start, end) in flat arrays reused from call to call: the pass
+// runs once per CONFIG (a sweep: once per row), synchronously and without calling back into
+// itself, and lists of its own were a good part of a row's garbage. Each is made big enough
+// for the call before it is written (room()).
+let runs = new Float64Array(64);
+let tdmrs = new Float64Array(64);
+/** The usable pieces of every TDMR: TDMR i's are pieces[from[i], from[i + 1]). */
+let pieces = new Float64Array(64);
+let from = new Float64Array(32);
+let pamts = new Float64Array(192);
+let order = new Int32Array(96);
 
-function within(runs: Flat, start: number, end: number): boolean {
-  for (let r = 0; r < runs.length; r += 2) if (start >= runs[r] && end <= runs[r + 1]) return true;
+function room(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
+  return a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length));
+}
+
+function within(nRuns: number, start: number, end: number): boolean {
+  for (let r = 0; r < nRuns; r += 2) if (start >= runs[r]! && end <= runs[r + 1]!) return true;
   return false;
 }
 
-/** CmrRuns on numbers: touching CMRs extend one run; null when a CMR is not exact. */
-function cmrRuns(env: ConfigEnv): Flat | null {
-  const runs: Flat = [];
+/** CmrRuns on numbers, into `runs`: touching CMRs extend one run. Its length, or -1 when a CMR is not exact. */
+function cmrRuns(env: ConfigEnv): number {
+  runs = room(runs, 2 * env.cmrs.length);
+  let n = 0;
   let lastStart = 0;
   let lastEnd = 0;
   for (const c of env.cmrs) {
     const s = num(c.start);
     const e = num(c.end);
-    if (Number.isNaN(s + e)) return null;
+    if (Number.isNaN(s + e)) return -1;
     if (e === s) continue;
     const start = s === lastEnd ? lastStart : s;
-    runs.push(start, e);
+    runs[n++] = start;
+    runs[n++] = e;
     lastStart = start;
     lastEnd = e;
   }
-  return runs;
+  return n;
 }
 
 /**
@@ -56,8 +72,8 @@ function cmrRuns(env: ConfigEnv): Flat | null {
  * with KeyID layout k and the Dynamic PAMT choice given).
  */
 export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k: KeyIdLayout, dynamicPamt: boolean): boolean {
-  const runs = cmrRuns(env);
-  if (!runs) return false;
+  const nRuns = cmrRuns(env);
+  if (nRuns < 0) return false;
   const max = env.maxReservedPerTdmr;
   // Below MAX_PA with no KeyID bits set: below the lowest KeyID bit (or MAX_PA, if lower).
   const plainLimit = 2 ** Math.min(k.start, MAX_PA);
@@ -66,22 +82,27 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
   const infoBase = Number(DEFAULT_TDMR_INFO_PA);
   const table = ops.tdmrs instanceof TdmrTable ? ops.tdmrs : exactTable(ops.tdmrs, n, max);
   if (!table) return false;
-  const tdmrs: Flat = [];
-  const avail: Flat[] = [];
-  const pamts: Flat = [];
+  tdmrs = room(tdmrs, 2 * n);
+  // Each TDMR has at most one piece more than areas.
+  pieces = room(pieces, table.areas.length + 2 * n);
+  from = room(from, n + 1);
+  pamts = room(pamts, 6 * n);
+  let nPieces = 0;
+  let nPamts = 0;
+  from[0] = 0;
   let prevEnd = 0;
   for (let i = 0; i < n; i++) {
     // B8: the TDMR_INFO address is aligned, below MAX_PA, and carries no private KeyID.
     const pa = ops.tdmrPas ? num(ops.tdmrPas[i] ?? -1n) : infoBase + align * i;
-    if (!(pa % align === 0 && pa < paLimit && Math.floor(pa / plainLimit) < k.privateMin)) return false;
+    if (!(isAligned(pa, align) && pa < paLimit && Math.floor(pa / plainLimit) < k.privateMin)) return false;
     const base = table.base(i);
     const size = table.size(i);
     // B9–B13: ordered, 1 GiB granular, not empty, plain addresses.
-    if (!(base >= prevEnd) || size % SZ_1G !== 0 || base % SZ_1G !== 0 || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
+    if (!(base >= prevEnd) || !isAligned(size, SZ_1G) || !isAligned(base, SZ_1G) || !(size > 0) || !(base + size - 1 < plainLimit)) return false;
     const end = base + size;
     prevEnd = end;
     // B14: reserved areas ordered, 4 KiB granular, inside; the first empty slot ends them.
-    const pieces: Flat = [];
+    const mine = nPieces;
     const areas = Math.min(max, table.areaCount(i));
     let cur = base;
     let prevOff = 0;
@@ -95,46 +116,53 @@ export function plainTdmrsPass(ops: ConfigOperands, n: number, env: ConfigEnv, k
       } else {
         if (ended) return false;
         if (j > 0 && (off < prevOff || off < prevOff + prevSize)) return false;
-        if (off % SZ_4K !== 0 || sz % SZ_4K !== 0 || base + off + sz > end) return false;
-        if (base + off > cur) pieces.push(cur, base + off);
+        if (!isAligned(off, SZ_4K) || !isAligned(sz, SZ_4K) || base + off + sz > end) return false;
+        if (base + off > cur) {
+          pieces[nPieces++] = cur;
+          pieces[nPieces++] = base + off;
+        }
         cur = base + off + sz;
       }
       prevOff = off;
       prevSize = sz;
     }
-    if (cur < end) pieces.push(cur, end);
+    if (cur < end) {
+      pieces[nPieces++] = cur;
+      pieces[nPieces++] = end;
+    }
     // B15: each PAMT level aligned, plain, large enough (and not empty: see the header).
     for (let ps = 0; ps < 3; ps++) {
       const pb = ps === 0 ? table.pamt4kBase(i) : ps === 1 ? table.pamt2mBase(i) : table.pamt1gBase(i);
       const psz = ps === 0 ? table.pamt4kSize(i) : ps === 1 ? table.pamt2mSize(i) : table.pamt1gSize(i);
-      if (pb % SZ_4K !== 0 || psz % SZ_4K !== 0 || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
+      if (!isAligned(pb, SZ_4K) || !isAligned(psz, SZ_4K) || !(psz > 0) || !(pb + psz - 1 < plainLimit)) return false;
       const required = dynamicPamt && ps === 0 ? size / SZ_4K / 8 : (size / PAGE[ps]!) * env.pamtEntrySize[ps]!;
       if (!(required <= Number.MAX_SAFE_INTEGER) || psz < required) return false;
       // B18: inside the CMRs.
-      if (!within(runs, pb, pb + psz)) return false;
-      pamts.push(pb, pb + psz);
+      if (!within(nRuns, pb, pb + psz)) return false;
+      pamts[nPamts++] = pb;
+      pamts[nPamts++] = pb + psz;
     }
     // B19: the usable memory inside the CMRs.
-    for (let p = 0; p < pieces.length; p += 2) if (!within(runs, pieces[p]!, pieces[p + 1]!)) return false;
-    tdmrs.push(base, end);
-    avail.push(pieces);
+    for (let p = mine; p < nPieces; p += 2) if (!within(nRuns, pieces[p]!, pieces[p + 1]!)) return false;
+    tdmrs[2 * i] = base;
+    tdmrs[2 * i + 1] = end;
+    from[i + 1] = nPieces;
   }
   // B16: all PAMTs pairwise disjoint.
-  if (!disjoint(pamts)) return false;
+  if (!disjoint(nPamts / 2)) return false;
   // B17: no PAMT on any TDMR's usable memory (TDMRs are ordered and disjoint after B10).
-  for (let q = 0; q < pamts.length; q += 2) {
+  for (let q = 0; q < nPamts; q += 2) {
     const pb = pamts[q]!;
     const pe = pamts[q + 1]!;
     let lo = 0;
-    let hi = tdmrs.length / 2;
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (tdmrs[2 * mid + 1]! <= pb) lo = mid + 1;
       else hi = mid;
     }
-    for (let x = lo; x < tdmrs.length / 2 && tdmrs[2 * x]! < pe; x++) {
-      const pieces = avail[x]!;
-      for (let p = 0; p < pieces.length; p += 2) if (pb < pieces[p + 1]! && pieces[p]! < pe) return false;
+    for (let x = lo; x < n && tdmrs[2 * x]! < pe; x++) {
+      for (let p = from[x]!; p < from[x + 1]!; p += 2) if (pb < pieces[p + 1]! && pieces[p]! < pe) return false;
     }
   }
   return true;
@@ -156,21 +184,20 @@ function exactTable(infos: readonly TdmrInfo[], n: number, max: number): TdmrTab
 }
 
 /**
- * Whether the ranges [a, b) of pairs are pairwise disjoint: sorted by start (insertion sort: a
- * constructed layout lists its PAMTs nearly in address order, and there are at most 3 per TDMR),
- * each must end by the next one's start.
+ * Whether the first n ranges [a, b) of `pamts` are pairwise disjoint: sorted by start (insertion
+ * sort: a constructed layout lists its PAMTs nearly in address order, and there are at most 3 per
+ * TDMR), each must end by the next one's start.
  */
-function disjoint(pairs: Flat): boolean {
-  const n = pairs.length / 2;
-  const order = new Int32Array(n);
+function disjoint(n: number): boolean {
+  if (order.length < n) order = new Int32Array(Math.max(n, 2 * order.length));
   for (let q = 0; q < n; q++) {
     let j = q;
-    while (j > 0 && pairs[2 * order[j - 1]!]! > pairs[2 * q]!) {
+    while (j > 0 && pamts[2 * order[j - 1]!]! > pamts[2 * q]!) {
       order[j] = order[j - 1]!;
       j--;
     }
     order[j] = q;
   }
-  for (let q = 1; q < n; q++) if (pairs[2 * order[q]!]! < pairs[2 * order[q - 1]! + 1]!) return false;
+  for (let q = 1; q < n; q++) if (pamts[2 * order[q]!]! < pamts[2 * order[q - 1]! + 1]!) return false;
   return true;
 }

@@ -62,9 +62,10 @@ export interface LayoutDoc {
  * to skip formatting and parsing them.
  */
 export function buildLayout(low: LowMap, s: SocketLayout, addr: (n: number) => string | number = hex): LayoutDoc {
+  const refused = layoutRefusal(s);
+  if (refused) throw new Error(refused);
   const dram = s.dramPerSocketGiB * GiB;
   const perNode = dram / s.snc;
-  if (perNode < TWO_G || perNode % GiB !== 0) throw new Error('a NUMA node must hold a whole number of GiB, at least 2');
   const memory: (HexRange & { node: number })[] = [];
   const cmrs: HexRange[] = [{ start: addr(MiB), end: addr(low.cmrEnd) }];
   const reserved: (HexRange & { label: string })[] = low.reserved.map((r) => ({ start: addr(r.start), end: addr(r.end), label: r.label }));
@@ -90,6 +91,15 @@ export function buildLayout(low: LowMap, s: SocketLayout, addr: (n: number) => s
     socketStart = socketEnd;
   }
   return { memory, cmrs, reserved };
+}
+
+/**
+ * Why buildLayout refuses a socket layout, or null: a caller that builds many (a sweep, where a
+ * refused layout is a row's result) asks first instead of paying for a thrown error.
+ */
+export function layoutRefusal(s: SocketLayout): string | null {
+  const perNode = (s.dramPerSocketGiB * GiB) / s.snc;
+  return perNode < TWO_G || perNode % GiB !== 0 ? 'a NUMA node must hold a whole number of GiB, at least 2' : null;
 }
 
 /** Node distances: 10 local, `sameSocket` between SNC nodes of one socket, `remote` across sockets. */
