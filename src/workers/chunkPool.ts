@@ -49,9 +49,12 @@ export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: n
 }
 
 /**
- * Single-thread cost of the cheapest sweep row, µs: a capacity row that reuses its platform's
- * construction (README, Performance: ~20 µs warm). Structural rows cost ~6× more, so this
- * underestimates their work and errs towards fewer workers, never towards a slower default.
+ * Single-thread cost charged per sweep row, µs, when choosing the default worker count. A
+ * capacity row (one platform under many costs, the module's answers replayed) costs ~7 µs warm
+ * with its text, a structural row 10–20 µs; 20 puts the switch to two workers at 200,000 rows,
+ * where two workers and one took the same time on a capacity grid (2026-12-06, 2 vCPUs: 2.07–2.11 s
+ * vs 2.06–2.10 s) and beyond which two are faster (360,000 rows: 3.6 s vs 4.3 s). Structural rows
+ * gain little from a second thread on such a machine (README, Performance).
  */
 export const SWEEP_ROW_US = 20;
 /** A sweep worker must get this much estimated work to pay for its start and warm-up. */
