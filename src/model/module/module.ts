@@ -59,8 +59,10 @@ interface TdmrEntry {
 /** The kernel maps a SEAMCALL that VMfailInvalid's (no module loaded) to -ENODEV. */
 const NOT_LOADED = STATUS.VMFAILINVALID;
 
-function result(status: bigint, extra: Omit<SeamcallResult, 'status' | 'name'> = {}): SeamcallResult {
-  return { status, name: statusName(status), ...extra };
+function result(status: bigint, extra?: Omit<SeamcallResult, 'status' | 'name'>): SeamcallResult {
+  // Most answers carry no registers: no object spread for them (a SEAMCALL is a few per row).
+  const r: SeamcallResult = { status, name: statusName(status) };
+  return extra ? Object.assign(r, extra) : r;
 }
 
 /**
