@@ -60,6 +60,11 @@ export const SWEEP_ROW_US = 20;
 /** A sweep worker must get this much estimated work to pay for its start and warm-up. */
 export const SWEEP_MS_PER_WORKER = 2000;
 
+/** A chunk of sweep rows in messages: "rows 0..255", or "rows 1..511 step 2" for a shard's rows. */
+export function describeRows(r: { start: number; count: number; step: number }): string {
+  return `rows ${r.start}..${r.start + (r.count - 1) * r.step}${r.step > 1 ? ` step ${r.step}` : ''}`;
+}
+
 /** The default worker count for a sweep of `rows` rows. */
 export function sweepWorkers(rows: number, cores: number = availableParallelism()): number {
   return chooseWorkers((rows * SWEEP_ROW_US) / 1000, SWEEP_MS_PER_WORKER, cores);

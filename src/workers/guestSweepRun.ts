@@ -16,7 +16,7 @@ import { attestationConfig, noQuoteReason } from './guestRun.js';
 import { axisNames, columns, guestRowsText, rowValues, type GuestRowRange } from './guestSweepRows.js';
 import { acceptMs } from './guestAcceptRun.js';
 import { attestationMs, attestationParams } from './attestationRun.js';
-import { chooseWorkers, guidedChunks, runChunkPool, type FaultInjection } from './chunkPool.js';
+import { chooseWorkers, guidedChunks, runChunkPool, type FaultInjection, describeRows } from './chunkPool.js';
 import type { GuestSweepWorkerApi } from './guestSweepWorker.js';
 
 /**
@@ -119,10 +119,7 @@ export async function runGuestSweep(plan: GuestSweepPlan, opts: GuestSweepOption
     runHere: (c) => guestRowsText(plan, opts.format, range(c)),
     setup: (remote) => remote.init(plan, opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),
-    describe: (c) => {
-      const r = range(c);
-      return `rows ${r.start}..${r.start + (r.count - 1) * r.step}${step > 1 ? ` step ${step}` : ''}`;
-    },
+    describe: (c) => describeRows(range(c)),
     onChunk: deliver,
     faultInjection: opts.faultInjection,
     signal: opts.signal,

@@ -8,7 +8,7 @@
 
 import type { EngineName } from '../kernels/engine.js';
 import { loadEngine } from '../kernels/engine.js';
-import { guidedChunks, runChunkPool, sweepWorkers, type FaultInjection } from './chunkPool.js';
+import { guidedChunks, runChunkPool, sweepWorkers, type FaultInjection, describeRows } from './chunkPool.js';
 import type { SweepWorkerApi } from './sweepWorker.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
 import { RowText, headerText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
@@ -121,10 +121,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     runHere: here && ((c) => text.chunk(here, range(c))),
     setup: (remote) => remote.init(plan, opts.engine ?? 'wasm', opts.format),
     run: (remote, c, exitCode) => remote.run(range(c), exitCode),
-    describe: (c) => {
-      const r = range(c);
-      return `rows ${r.start}..${r.start + (r.count - 1) * r.step}${step > 1 ? ` step ${step}` : ''}`;
-    },
+    describe: (c) => describeRows(range(c)),
     onChunk: deliver,
     faultInjection: opts.faultInjection,
     signal: opts.signal,
