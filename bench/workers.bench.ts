@@ -6,7 +6,7 @@
 // --workers 1 (2.0× is the limit on two cores). The guest side too: `tdxmodel guest` with
 // accept and attestation trials, small and large, and guest sweeps. --only keeps the scenarios
 // whose name contains TEXT (`--only guest`). Runs of one scenario are interleaved
-// (w1, w2, default, w1, …) because this machine's speed drifts; the table gives medians and
+// (w1, w2, default; then w2, default, w1; …) because this machine's speed drifts; the table gives medians and
 // the median of the per-round ratios.
 
 import { spawnSync } from 'node:child_process';
@@ -95,7 +95,14 @@ const rows: Record<string, unknown>[] = [];
 try {
   for (const s of scenarios) {
     const times = new Map<string, number[]>(s.workers.map((w) => [label(w), []]));
-    for (let r = 0; r < reps; r++) for (const w of s.workers) times.get(label(w))!.push(timeRun(s.args, w));
+    // Each round starts with another worker count (w1, w2, default; then w2, default, w1; …), so
+    // that no count always runs first, right after the previous scenario, or always last.
+    for (let r = 0; r < reps; r++) {
+      for (let k = 0; k < s.workers.length; k++) {
+        const w = s.workers[(k + r) % s.workers.length];
+        times.get(label(w))!.push(timeRun(s.args, w));
+      }
+    }
     const one = times.get('--workers 1')!;
     for (const w of s.workers) {
       const ts = times.get(label(w))!;
