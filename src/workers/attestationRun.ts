@@ -9,7 +9,7 @@
 
 import { invalidField } from '../platform/errors.js';
 import { validateSeed } from '../kernels/trialProgram.js';
-import { chooseWorkers, collectChunks, guidedChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from './chunkPool.js';
+import { chooseWorkers, chunksByTime, collectChunks, guidedChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from './chunkPool.js';
 import type { AttestationWorkerApi } from './attestationWorker.js';
 import type { AttestationConfig, AttestationResult, AttestationRunOptions } from '../guest/attestation/types.js';
 import { resolveConfig, buildParams, summarizeAttestation, thinTrace, ATTESTATION_DEFAULTS } from '../guest/attestation/model.js';
@@ -37,8 +37,6 @@ export const ATTESTATION_REQUESTS_PER_MS = 6_000;
 const TRIAL_SETUP_REQUESTS = 2;
 /** A worker must get this much estimated work to pay for its start (as trials: pool.ts). */
 export const ATTESTATION_MS_PER_WORKER = 150;
-/** Estimated single-thread milliseconds per chunk at most (at least a tenth of it). */
-const CHUNK_MS = 20;
 
 export interface AttestationPoolOptions extends AttestationRunOptions {
   /** Test hook: kill the worker running a given chunk. */
@@ -61,7 +59,7 @@ export function attestationWorkers(params: Float64Array, trials: number, cores?:
 function chunkStarts(params: Float64Array, trials: number, workers: number, chunkTrials: number | undefined): number[] {
   if (chunkTrials !== undefined) return guidedChunks(trials, 1, chunkTrials, chunkTrials);
   const perMs = trials / attestationMs(params, trials);
-  return guidedChunks(trials, workers, Math.max(1, Math.ceil(CHUNK_MS * perMs)), Math.max(1, Math.ceil((CHUNK_MS / 10) * perMs)));
+  return chunksByTime(trials, workers, perMs);
 }
 
 function checkOptions(o: AttestationPoolOptions): void {

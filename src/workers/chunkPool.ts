@@ -60,6 +60,16 @@ export const SWEEP_ROW_US = 20;
 /** A sweep worker must get this much estimated work to pay for its start and warm-up. */
 export const SWEEP_MS_PER_WORKER = 2000;
 
+/**
+ * Chunk starts for `total` items of which one thread does `perMs` a millisecond (an estimate):
+ * at most CHUNK_MS of work a chunk and at least a tenth of it (guidedChunks), so a chunk is
+ * long enough to pay for its message and short enough that the threads finish together.
+ */
+export const CHUNK_MS = 20;
+export function chunksByTime(total: number, workers: number, perMs: number): number[] {
+  return guidedChunks(total, workers, Math.max(1, Math.ceil(CHUNK_MS * perMs)), Math.max(1, Math.ceil((CHUNK_MS / 10) * perMs)));
+}
+
 /** A chunk of sweep rows in messages: "rows 0..255", or "rows 1..511 step 2" for a shard's rows. */
 export function describeRows(r: { start: number; count: number; step: number }): string {
   return `rows ${r.start}..${r.start + (r.count - 1) * r.step}${r.step > 1 ? ` step ${r.step}` : ''}`;

@@ -7,7 +7,7 @@
 // estimated single-thread work (chooseWorkers, chunkPool.ts), and chunks are sized from the
 // same estimate, so a short run stays in this thread whatever the count.
 
-import { chooseWorkers, collectChunks, guidedChunks } from './chunkPool.js';
+import { chooseWorkers, chunksByTime, collectChunks } from './chunkPool.js';
 import type { AcceptJob } from '../guest/boot/acceptJob.js';
 import { acceptWasm } from '../guest/boot/acceptWasm.js';
 import type { GuestAcceptWorkerApi } from './guestAcceptWorker.js';
@@ -22,8 +22,6 @@ import type { GuestAcceptWorkerApi } from './guestAcceptWorker.js';
 export const ACCEPT_LEVELS_PER_MS = 300_000;
 /** A worker must get this much estimated work to pay for its start (as trials: pool.ts). */
 export const ACCEPT_MS_PER_WORKER = 150;
-/** Estimated single-thread milliseconds per chunk at most (at least a tenth of it). */
-const CHUNK_MS = 20;
 
 /** Estimated single-thread milliseconds of `count` trials of these jobs. */
 export function acceptMs(jobs: AcceptJob[], count: number): number {
@@ -50,7 +48,7 @@ export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers?
   const n = workers ?? acceptWorkers(jobs, count);
   if (n <= 1 || count <= 1) return acceptTrialsHere(jobs, 0, count);
   const perMs = count / Math.max(acceptMs(jobs, count), Number.MIN_VALUE);
-  const starts = guidedChunks(count, n, Math.max(1, Math.ceil(CHUNK_MS * perMs)), Math.max(1, Math.ceil((CHUNK_MS / 10) * perMs)));
+  const starts = chunksByTime(count, n, perMs);
   const first = (c: number): number => starts[c];
   const size = (c: number): number => starts[c + 1] - starts[c];
   const parts = await collectChunks<GuestAcceptWorkerApi, Float64Array[]>({

@@ -38,7 +38,7 @@ export const GUEST_SWEEP_MS_PER_WORKER = 400;
 /** Rows whose work is estimated (evenly spaced over the shard); their mean stands for every row. */
 const SAMPLE_ROWS = 64;
 /** Estimated single-thread milliseconds per chunk at most (chunks shrink towards the end). */
-const CHUNK_MS = 50;
+const ROW_CHUNK_MS = 50;
 
 export interface GuestSweepOptions {
   format: 'csv' | 'jsonl';
@@ -94,7 +94,7 @@ export async function runGuestSweep(plan: GuestSweepPlan, opts: GuestSweepOption
   if (total === 0) return done(false);
   const workers = opts.workers ?? guestSweepWorkers(total, rowMs);
   // Chunk c holds the shard's rows starts[c] .. starts[c + 1] - 1.
-  const maxRows = Math.max(1, Math.floor(CHUNK_MS / rowMs));
+  const maxRows = Math.max(1, Math.floor(ROW_CHUNK_MS / rowMs));
   const starts = opts.chunkRows !== undefined ? guidedChunks(total, 1, opts.chunkRows, opts.chunkRows) : guidedChunks(total, workers, maxRows, 1);
   const range = (c: number): GuestRowRange => ({ start: first + starts[c] * step, count: starts[c + 1] - starts[c], step });
 

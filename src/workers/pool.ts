@@ -12,14 +12,12 @@ import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trial
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { chooseWorkers, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
+import { chooseWorkers, chunksByTime, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
 export { WorkerExitError as TrialsWorkerExitError };
 
-/** Estimated single-thread milliseconds per chunk at most (see chunkStarts). */
-const TRIAL_CHUNK_MS = 20;
 
 /**
  * Log-normal draws the trials kernel makes per millisecond on one thread: 123 M/s measured on
@@ -76,15 +74,14 @@ function checkOptions(opts: RunTrialsOptions): void {
 
 
 /**
- * Where the chunks start: every chunkTrials trials when given, else guided (chunkPool.ts): at
- * most TRIAL_CHUNK_MS and at least TRIAL_CHUNK_MS / 10 of estimated single-thread work a chunk.
+ * Where the chunks start: every chunkTrials trials when given, else by estimated single-thread
+ * work (chunkPool.ts, chunksByTime).
  * Chunking changes no bits (each trial's stream depends only on seed and index).
  */
 function chunkStarts(program: TrialProgram, trials: number, workers: number, chunkTrials: number | undefined): number[] {
   if (chunkTrials !== undefined) return guidedChunks(trials, 1, chunkTrials, chunkTrials);
   const perMs = TRIAL_DRAWS_PER_MS / encodeTrialProgram(program).drawsPerTrial;
-  const max = Math.max(1, Math.ceil(TRIAL_CHUNK_MS * perMs));
-  return guidedChunks(trials, workers, max, Math.max(1, Math.ceil((TRIAL_CHUNK_MS / 10) * perMs)));
+  return chunksByTime(trials, workers, perMs);
 }
 
 /**
