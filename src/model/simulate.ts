@@ -125,9 +125,13 @@ interface PolicyRun {
   endUs: number;
 }
 
-function runPolicy(prepared: PreparedPlatform, opts: SimulateOptions, recording: Recording, module?: SeamcallPort): PolicyRun {
+/** The policy a run uses: the one asked for, else the platform's own. */
+function policyOf(prepared: PreparedPlatform, opts: SimulateOptions): KernelPolicy {
+  return getPolicy(opts.policy ?? prepared.platform.kernel.policy);
+}
+
+function runPolicy(prepared: PreparedPlatform, policy: KernelPolicy, opts: SimulateOptions, recording: Recording, module?: SeamcallPort): PolicyRun {
   const { platform } = prepared;
-  const policy: KernelPolicy = getPolicy(opts.policy ?? platform.kernel.policy);
   const sim = new Sim(prepared, opts.costs, opts.engine, { trace: opts.trace, recording, module });
   const booted = policy.boot(sim);
   const bootEnd = sim.now;
@@ -218,21 +222,21 @@ function summarize(run: PolicyRun, ready: { p50Us: number; p100Us: number } | nu
  * runs live.
  */
 function summaryRun(prepared: PreparedPlatform, opts: SimulateOptions): PolicyRun {
-  const policy = getPolicy(opts.policy ?? prepared.platform.kernel.policy);
-  if (!policy.replayable) return runPolicy(prepared, opts, 'summary');
+  const policy = policyOf(prepared, opts);
+  if (!policy.replayable) return runPolicy(prepared, policy, opts, 'summary');
   const tape = prepared.callTape(policy);
   if (!tape) {
-    if (!prepared.shouldRecord(policy)) return runPolicy(prepared, opts, 'summary');
+    if (!prepared.shouldRecord(policy)) return runPolicy(prepared, policy, opts, 'summary');
     const fresh = new CallTape(policy);
-    const run = runPolicy(prepared, opts, 'summary', recordingTo(new TdxModule(prepared.moduleConfig, prepared.moduleTables), fresh));
+    const run = runPolicy(prepared, policy, opts, 'summary', recordingTo(new TdxModule(prepared.moduleConfig, prepared.moduleTables), fresh));
     prepared.rememberCallTape(fresh);
     return run;
   }
   try {
-    return runPolicy(prepared, opts, 'summary', new ReplayPort(tape));
+    return runPolicy(prepared, policy, opts, 'summary', new ReplayPort(tape));
   } catch (e) {
     if (!(e instanceof ReplayDiverged)) throw e;
-    return runPolicy(prepared, opts, 'summary');
+    return runPolicy(prepared, policy, opts, 'summary');
   }
 }
 
@@ -247,7 +251,7 @@ export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOption
 
 export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): SimulationRun {
   const { platform } = prepared;
-  const run = runPolicy(prepared, opts, 'report');
+  const run = runPolicy(prepared, policyOf(prepared, opts), opts, 'report');
   const { sim, policy, allPamt, bw } = run;
   const tdmrs = run.tdmrs ? toTdmrs(run.tdmrs) : [];
   const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
