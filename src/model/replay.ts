@@ -105,7 +105,8 @@ export class ReplayPort implements SeamcallPort {
     const e = this.take();
     if (e?.kind !== 'tdmrInit' || e.lp !== lp || e.base !== base || e.maxCalls !== maxCalls) throw new ReplayDiverged(this.next - 1, `TDMR.INIT of ${base} on LP ${lp}`);
     // The end of the calls at this run's times, as TdxModule.tdmrInitBulk computes it.
-    return { ...e.answer, t1: t0 + e.answer.calls * perCallUs };
+    const a = e.answer;
+    return { calls: a.calls, status: a.status, name: a.name, done: a.done, rdx: a.rdx, t1: t0 + a.calls * perCallUs };
   }
 
   chunkBytes(): bigint {
