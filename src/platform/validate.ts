@@ -487,7 +487,9 @@ export interface MemorySideParts {
  * no -0, every number in range) they become the platform's, with no document read and nothing
  * copied; otherwise null, and the caller validates them as a document (validateMemorySide),
  * which names the first rule broken. The parts are then the platform's: the caller keeps them
- * unchanged, as it keeps every platform it hands on.
+ * unchanged, as it keeps every platform it hands on. The plain* checks below restate the parse
+ * rules as predicates that may only say "as it is" or "not sure": test/platform.memorySide.test.ts
+ * holds adopt-or-validate to validatePlatform on seeded changes.
  */
 export function adoptMemorySide(parts: MemorySideParts, cpusSection: unknown, rest: Platform, readCpus: CpusReader = validateCpus): Platform | null {
   const { memory, reserved, cmrs, nodeDistance } = parts;
