@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { NodeRange, Tdmr } from '../src/construct/types.js';
-import { readiness, readinessTimes, SWEEP_POINTS, type InitWindow, type Readiness } from '../src/kernels/readiness.js';
+import { readiness, readinessTimes, flatWindows, SWEEP_POINTS, type InitWindow, type Readiness } from '../src/kernels/readiness.js';
 import { readinessReference } from '../src/reference/readiness.js';
 import { rng as mulberry32 } from './helpers/randomPlatform.js';
 
@@ -155,10 +155,10 @@ const ranged = (c: Pick<Case, 'tdmrs' | 'windows'>): InitWindow[] =>
 const check = (c: Case, label: unknown): Readiness | null => {
   const windows = ranged(c);
   const want = readinessReference(c.memlist, windows);
-  const got = readiness(c.memlist, windows);
+  const got = readiness(c.memlist, flatWindows(windows));
   same(got, want, label);
   // A sweep row asks for the 50% and 100% points alone: the same bits as the whole curve.
-  const row = readinessTimes(c.memlist, windows, SWEEP_POINTS);
+  const row = readinessTimes(c.memlist, flatWindows(windows), SWEEP_POINTS);
   expect(row === null ? null : [row.totalBytes, row.at[10], row.at[20]]).toEqual(want === null ? null : [want.tdxMemoryBytes, want.p50Us, want.p100Us]);
   return want;
 };
@@ -210,7 +210,7 @@ describe('readiness() edge cases', () => {
       { memlist: [{ start: 16 * GiB, end: 20 * GiB, node: 0 }], tdmrs: t, windows: [win(1, 0, 0)] },
     ]) {
       expect(check(c, 'null')).toBeNull();
-      expect(readiness(c.memlist, ranged(c))).toBeNull();
+      expect(readiness(c.memlist, flatWindows(ranged(c)))).toBeNull();
     }
   });
 

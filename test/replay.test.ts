@@ -1,6 +1,8 @@
-// Replaying the module's answers (src/model/replay.ts): a summary run under a replayable policy
-// gives the numbers a live run gives, bit for bit, under any costs; a run that asks the module
-// something else runs live; a policy that does not say it is replayable always runs live.
+// Replaying the module's answers (src/model/replay.ts) and running a recorded run's time program
+// (src/model/clock.ts): a summary row under a replayable policy gives the numbers a live run
+// gives, bit for bit, under any costs, whichever way it was computed; a program whose decision
+// comes out otherwise replays, a replay asked something else runs live; a policy that does not
+// say it is replayable always runs live.
 
 import { describe, it, expect } from 'vitest';
 import { getPreset, listPresets } from '../src/platform/presets.js';
@@ -49,7 +51,7 @@ function platforms(): { name: string; doc: Record<string, unknown> }[] {
   return out;
 }
 
-describe('a replayed summary run is a live run', () => {
+describe('a time program and a replayed summary run are a live run', () => {
   const replayable = listPolicies().filter((p) => p.replayable);
 
   it('every built-in policy is replayable', () => {
@@ -57,22 +59,28 @@ describe('a replayed summary run is a live run', () => {
   });
 
   for (const { name, doc } of platforms()) {
-    it(`${name}: every replayable policy, 25 random cost settings, the same summary as a live run`, () => {
+    it(`${name}: every replayable policy, 25 random cost settings, program and replay give a live run's summary`, () => {
       const rand = rng(name.length * 7919 + 1);
       for (const policy of replayable) {
         const recorded = prepare(validatePlatform(doc));
+        const replayOnly = prepare(validatePlatform(doc));
         const base = recorded.costValues({});
         const first: SimulateOptions = { policy: policy.name, engine, costs: base, parameters: [] };
         simulateSummary(recorded, first);
         expect(recorded.callTape(policy), `${policy.name}: one run, no tape`).toBeUndefined();
         simulateSummary(recorded, first);
-        expect(recorded.callTape(policy), `${policy.name}: the second run recorded a tape`).toBeDefined();
+        const tape = recorded.callTape(policy);
+        expect(tape, `${policy.name}: the second run recorded a tape`).toBeDefined();
+        expect(tape!.program, `${policy.name}: and its time program`).not.toBeNull();
+        simulateSummary(replayOnly, first);
+        simulateSummary(replayOnly, first);
+        replayOnly.callTape(policy)!.program = null;
         for (let k = 0; k < 25; k++) {
           const costs = randomCosts(base, rand);
           const opts = { ...first, costs };
-          const replayed = simulateSummary(recorded, opts);
           const live = simulateSummary(prepare(validatePlatform(doc)), opts);
-          expect(replayed, `${policy.name}, costs ${JSON.stringify(costs)}`).toEqual(live);
+          expect(simulateSummary(recorded, opts), `${policy.name}, program, costs ${JSON.stringify(costs)}`).toEqual(live);
+          expect(simulateSummary(replayOnly, opts), `${policy.name}, replay, costs ${JSON.stringify(costs)}`).toEqual(live);
         }
       }
     });
@@ -108,33 +116,55 @@ describe('a replay answers only the questions it recorded', () => {
 });
 
 describe('which runs replay', () => {
-  it('a run whose questions differ from the recorded ones runs live, with the live numbers', () => {
-    // A policy that reads one more metadata field when a cost is above a threshold: its
-    // questions depend on the costs, which a replayable policy must not do; the replay notices.
+  it('a row whose time decision differs from the recorded one, and whose questions then differ too, runs live, with the live numbers', () => {
+    // A policy that reads one more metadata field when a cost is above a threshold: it takes
+    // the decision in a time op (so the program notices), but then asks the module another
+    // question, which a replayable policy must not do (so the replay notices too).
     const mainline = getPolicy('mainline');
-    let extraRead = false;
     const fickle: KernelPolicy = {
       ...mainline,
       name: 'test-fickle',
       replayable: true,
       initialize(sim) {
-        if (extraRead) {
-          sim.seamcall(LEAF.SYS_RD, sim.onlineLps[0].id, { rdx: 0x9100000100000008n, field: 0x9100000100000008n }, 1);
-          sim.now += 1;
+        if (sim.time((c) => c.decide(c.cost('sysRdUs') > 100 ? 1 : 0))) {
+          const at = sim.time((c) => c.advance('extra TDH.SYS.RD', 1));
+          sim.seamcall(LEAF.SYS_RD, sim.onlineLps[0].id, { rdx: 0x9100000100000008n, field: 0x9100000100000008n }, 1, at);
         }
         mainline.initialize(sim);
       },
     };
     registerPolicy(fickle);
     const p = prepare(validatePlatform(getPreset('default')));
-    const costs = p.costValues({});
-    const opts = { policy: 'test-fickle', engine, costs, parameters: [] };
+    const opts = { policy: 'test-fickle', engine, costs: p.costValues({}), parameters: [] };
     simulateSummary(p, opts);
     simulateSummary(p, opts);
-    expect(p.callTape(fickle)).toBeDefined();
-    extraRead = true;
-    const live = simulateSummary(prepare(validatePlatform(getPreset('default'))), opts);
-    expect(simulateSummary(p, opts)).toEqual(live);
+    expect(p.callTape(fickle)?.program).toBeTruthy();
+    const other = { ...opts, costs: p.costValues({ sysRdUs: 150 }) };
+    const live = simulateSummary(prepare(validatePlatform(getPreset('default'))), other);
+    expect(simulateSummary(p, other)).toEqual(live);
+    expect(live.initUs).toBeGreaterThan(simulateSummary(p, opts).initUs);
+  });
+
+  it('a policy that moves the clock itself records no time program, and its rows replay', () => {
+    const mainline = getPolicy('mainline');
+    const own: KernelPolicy = {
+      ...mainline,
+      name: 'test-own-clock',
+      replayable: true,
+      initialize(sim) {
+        sim.now += sim.cost('sysRdUs');
+        mainline.initialize(sim);
+      },
+    };
+    registerPolicy(own);
+    const p = prepare(validatePlatform(getPreset('default')));
+    const opts = { policy: 'test-own-clock', engine, costs: p.costValues({}), parameters: [] };
+    simulateSummary(p, opts);
+    simulateSummary(p, opts);
+    expect(p.callTape(own)).toBeDefined();
+    expect(p.callTape(own)!.program).toBeNull();
+    const other = { ...opts, costs: p.costValues({ sysRdUs: 77 }) };
+    expect(simulateSummary(p, other)).toEqual(simulateSummary(prepare(validatePlatform(getPreset('default'))), other));
   });
 
   it('a policy that does not say it is replayable records nothing and always runs live', () => {

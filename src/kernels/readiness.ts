@@ -42,6 +42,26 @@ export interface Readiness {
   curve: { tUs: number; fraction: number }[];
 }
 
+/** The TDMR.INIT windows of a run, flat (model/clock.ts records them so): window i is entry i of each array. */
+export interface InitWindows {
+  count: number;
+  base: Float64Array;
+  size: Float64Array;
+  startUs: Float64Array;
+  endUs: Float64Array;
+  perCallUs: Float64Array;
+  chunkBytes: Float64Array;
+}
+
+/** InitWindow objects as flat windows. */
+export function flatWindows(windows: readonly InitWindow[]): InitWindows {
+  const col = (f: (w: InitWindow) => number) => Float64Array.from(windows, f);
+  return {
+    count: windows.length, base: col((w) => w.base), size: col((w) => w.size), startUs: col((w) => w.startUs),
+    endUs: col((w) => w.endUs), perCallUs: col((w) => w.perCallUs), chunkBytes: col((w) => w.chunkBytes),
+  };
+}
+
 /** One TDMR's TDH.SYS.TDMR.INIT calls: when, and over what range. */
 export interface InitWindow {
   base: number;
@@ -68,6 +88,8 @@ let rB = new Float64Array(0);
 let rS = new Float64Array(0);
 let rE = new Float64Array(0);
 let rP = new Float64Array(0);
+/** The window of each run. */
+let rW = new Float64Array(0);
 // Per-run event counts at or before lo, hi and a probe time (the bisection's scratch).
 let cntLo = new Float64Array(0);
 let cntHi = new Float64Array(0);
@@ -88,6 +110,7 @@ function grow(): void {
   rS = fresh(rS);
   rE = fresh(rE);
   rP = fresh(rP);
+  rW = fresh(rW);
   cntLo = new Float64Array(next);
   cntHi = new Float64Array(next);
   cntMid = new Float64Array(next);
@@ -96,9 +119,7 @@ function grow(): void {
 
 // The window being expanded, and its partial GiB not yet complete (more blocks may land in it).
 let winStart = 0;
-let winS = 0;
-let winE = 0;
-let winP = 0;
+let win = 0;
 let pendK = -1;
 let pendB = 0;
 
@@ -116,9 +137,7 @@ function push(k: number, n: number, b: number): void {
   rK[runs] = k;
   rN[runs] = n;
   rB[runs] = b;
-  rS[runs] = winS;
-  rE[runs] = winE;
-  rP[runs] = winP;
+  rW[runs] = win;
   runs++;
 }
 
@@ -184,7 +203,7 @@ function cumulate(T: number, cnt: Float64Array): number {
 }
 
 /** The whole readiness curve: every 5% point, 50%, 90% and 100%. */
-export function readiness(memlist: NodeRange[], windows: InitWindow[]): Readiness | null {
+export function readiness(memlist: NodeRange[], windows: InitWindows): Readiness | null {
   const times = readinessTimes(memlist, windows, ALL_POINTS);
   if (!times) return null;
   const { at, totalBytes } = times;
@@ -205,21 +224,59 @@ export const SWEEP_POINTS: readonly number[] = [10, 20];
  */
 export function readinessTimes(
   memlist: NodeRange[],
-  windows: InitWindow[],
+  windows: InitWindows,
   points: readonly number[],
 ): { at: number[]; totalBytes: number } | null {
+  buildRuns(memlist, windows);
+  const at: number[] = new Array<number>(POINTS);
+  const totalBytes = timesOfRuns(windows, points, at);
+  return totalBytes === 0 ? null : { at, totalBytes };
+}
+
+/**
+ * Where a run's TDX memory lies in its TDMR.INIT windows, without their times: what
+ * readiness reads of a run that no cost changes. A run's time program (model/clock.ts) keeps
+ * one and gives it the times of each row (readinessTimesOf).
+ */
+export interface RunLayout {
+  count: number;
+  k: Float64Array;
+  n: Float64Array;
+  b: Float64Array;
+  w: Float64Array;
+}
+
+/** The run layout of windows (their ranges and chunk sizes; times are not read) over memlist. */
+export function runLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
+  buildRuns(memlist, windows);
+  return { count: runs, k: rK.slice(0, runs), n: rN.slice(0, runs), b: rB.slice(0, runs), w: rW.slice(0, runs) };
+}
+
+/**
+ * readinessTimes() of windows whose ranges gave `layout` (runLayout), at these windows' times,
+ * into `at` (21 slots); returns the TDX memory in the windows (0: none, `at` is then not set).
+ */
+export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
   runs = 0;
-  for (let wi = 0; wi < windows.length; wi++) {
-    const w = windows[wi];
-    const first = w.base;
-    const count = Math.ceil(w.size / SZ_1G);
+  while (cap < layout.count) grow();
+  runs = layout.count;
+  rK.set(layout.k);
+  rN.set(layout.n);
+  rB.set(layout.b);
+  rW.set(layout.w);
+  return timesOfRuns(windows, points, at);
+}
+
+/** The runs of windows over memlist (their times are set by timesOfRuns). */
+function buildRuns(memlist: NodeRange[], windows: InitWindows): void {
+  runs = 0;
+  for (let wi = 0; wi < windows.count; wi++) {
+    const first = windows.base[wi];
+    const count = Math.ceil(windows.size[wi] / SZ_1G);
     if (!(count > 0)) continue;
     const last = first + count * SZ_1G; // the GiBs span [first, last), past the TDMR if ragged
-    const perGiBUs = (SZ_1G / w.chunkBytes) * w.perCallUs;
     winStart = runs;
-    winS = w.startUs;
-    winE = w.endUs;
-    winP = perGiBUs;
+    win = wi;
     pendK = -1;
     pendB = 0;
     // The first block ending after this TDMR's base, as the reference finds it.
@@ -255,7 +312,16 @@ export function readinessTimes(
     }
     flush();
   }
+}
 
+/** The readiness times of the current runs, each at its window's times, into `at`; returns the bytes in the runs (0: none). */
+function timesOfRuns(windows: InitWindows, points: readonly number[], at: number[]): number {
+  for (let r = 0; r < runs; r++) {
+    const w = rW[r];
+    rS[r] = windows.startUs[w];
+    rE[r] = windows.endUs[w];
+    rP[r] = (SZ_1G / windows.chunkBytes[w]) * windows.perCallUs[w];
+  }
   let total = 0;
   let sorted = true;
   let lastT = -Infinity;
@@ -270,10 +336,10 @@ export function readinessTimes(
     if (a < minT) minT = a;
     if (z > maxT) maxT = z;
   }
-  if (total === 0) return null;
+  if (total === 0) return 0;
 
   for (let i = 0; i < POINTS; i++) need[i] = (i / 20) * total - 1e-6;
-  const at: number[] = new Array<number>(POINTS).fill(0);
+  at.fill(0, 0, POINTS);
   if (sorted) {
     // Events in emission order are in time order: the first event whose running sum reaches
     // need[next] gives its time.
@@ -305,6 +371,12 @@ export function readinessTimes(
       const q = need[next];
       if (prevBytes >= q) {
         at[next] = r3(prev);
+        continue;
+      }
+      if (next === POINTS - 1) {
+        // All of the memory: bytes are whole (every run carries at least 1 per event), so no
+        // time before the last event reaches total - 1e-6, and the answer is the last event.
+        at[next] = r3(maxT);
         continue;
       }
       // C(lo) < q <= C(hi): the answer is in (lo, hi]. Bisect until every run has at most
@@ -361,7 +433,7 @@ export function readinessTimes(
     }
   }
   let start = Infinity;
-  for (let i = 0; i < windows.length; i++) start = Math.min(start, windows[i].startUs);
+  for (let i = 0; i < windows.count; i++) start = Math.min(start, windows.startUs[i]);
   at[0] = r3(start);
-  return { at, totalBytes: total };
+  return total;
 }

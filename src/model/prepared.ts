@@ -18,6 +18,7 @@ import type { ConstructEngine } from '../kernels/engine.js';
 import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, lpTable, moduleTables, tdmrTableOfInfos, type LpTable, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
 import { platformCostValues, costValuesWith } from './costs.js';
 import type { CallTape } from './replay.js';
+import { Clock } from './clock.js';
 
 /** The CPU subsets the steps of a policy run on, in LP order. */
 export interface CpuSets {
@@ -76,6 +77,8 @@ export class PreparedPlatform {
   private readonly constructions: { limits: ConstructLimits; result: ConstructTableResult }[] = [];
   /** The module's answers to a summary run under each replayable policy, by policy name (replay.ts). */
   private readonly tapes = new Map<string, CallTape>();
+  /** The clock the recorded runs' time programs run on (one at a time: a program's row is read before the next runs). */
+  private clockOnce: Clock | null = null;
   /** Summary runs so far under each replayable policy without a tape, by policy name. */
   private readonly liveRuns = new Map<string, number>();
   private costBase: Readonly<Record<string, number>> | null = null;
@@ -130,6 +133,11 @@ export class PreparedPlatform {
 
   rememberCallTape(tape: CallTape): void {
     this.tapes.set(tape.policy.name, tape);
+  }
+
+  /** The clock for running this platform's time programs (clock.ts), made on first use. */
+  programClock(): Clock {
+    return (this.clockOnce ??= new Clock({}));
   }
 
   /**

@@ -9,6 +9,8 @@
 // The policy code still runs in full, so every time is computed by the same code in the same
 // order as in a live run: the replay is bit-exact, not an approximation. Only the module's work
 // is skipped (its per-LP state, TDMR table, CONFIG checks and results: about half a row).
+// The run that records the answers also records its time program (clock.ts), which most rows
+// run instead of the policy; a row whose time decisions differ from the recorded run's replays.
 //
 // A question is checked against the one recorded at its place (leaf, LP, the registers, the
 // TDMR array); a run that asks something else (a policy whose calls depend on a cost, say)
@@ -17,6 +19,9 @@
 
 import type { SeamcallArgs, SeamcallResult, TdmrInitBulkResult, LpInitBulkResult } from './module/index.js';
 import { TDMR_INIT_CHUNK } from './module/index.js';
+import type { TimeProgram } from './clock.js';
+import type { Outcome } from './outcome.js';
+import type { RunLayout } from '../kernels/readiness.js';
 
 /** What a simulation asks of the module: TdxModule implements it, and so does a replay. */
 export interface SeamcallPort {
@@ -32,12 +37,32 @@ type Entry =
   | { kind: 'lpInit'; lps: readonly number[]; answer: LpInitBulkResult }
   | { kind: 'tdmrInit'; lp: number; base: bigint; maxCalls: number; answer: TdmrInitBulkResult };
 
-/** The module's answers to one live run, in the order they were given. Read-only once recorded. */
+/**
+ * The module's answers to one live run, in the order they were given, and what else of the run
+ * holds under other costs: its time program (clock.ts; null when the run changed time outside
+ * its ops) and the facts a summary reads. Read-only once recorded.
+ */
 export class CallTape {
   readonly entries: Entry[] = [];
+  program: TimeProgram | null = null;
+  facts: RunFacts | null = null;
 
   /** `policy`: the policy whose run is recorded (a tape replays only to that very policy). */
   constructor(readonly policy: { readonly name: string }) {}
+}
+
+/**
+ * What a summary reads of a run besides its clock: under a replayable policy none of it
+ * depends on the costs, so the rows a recorded run's time program times share it.
+ */
+export interface RunFacts {
+  outcome: Outcome;
+  tdmrsUsed: number;
+  reservedAreasUsed: number;
+  /** PAMT bytes of every TDMR built, held or not. */
+  allPamt: number;
+  /** Where the TDX memory lies in the TDMR.INIT windows (readiness, without times); null: not kept. */
+  layout: RunLayout | null;
 }
 
 /** Thrown by a replay asked a question the live run did not ask at that place. */

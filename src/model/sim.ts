@@ -12,7 +12,9 @@ import type { NodeRange } from '../construct/types.js';
 import type { ConstructTableResult } from '../construct/tdmrTable.js';
 import { hex } from '../construct/hex.js';
 import type { PreparedPlatform } from './prepared.js';
-import type { InitWindow } from '../kernels/readiness.js';
+import type { InitWindows } from '../kernels/readiness.js';
+import { Clock, type TimeOp } from './clock.js';
+import type { Outcome } from './outcome.js';
 import type { SeamcallPort } from './replay.js';
 import { spreadOf } from './costs.js';
 
@@ -55,20 +57,7 @@ export interface TraceEntry {
   args: string;
 }
 
-export interface OutcomeError {
-  code: string;
-  errno: number;
-  status: string | null;
-  statusName: string | null;
-  step: string;
-  message: string;
-}
-
-export interface Outcome {
-  initialized: boolean;
-  status: string;
-  error: OutcomeError | null;
-}
+export type { Outcome, OutcomeError } from './outcome.js';
 
 export interface CallerRecord {
   caller: number;
@@ -80,8 +69,11 @@ export interface CallerRecord {
 }
 
 export class Sim {
-  now = 0;
-  readonly timeline: TimelineStep[] = [];
+  /**
+   * The run's clock: every step changes time through a time op on it (clock.ts), so that a
+   * run's times can be computed again under other costs without simulating.
+   */
+  readonly clock: Clock;
   readonly log: LogLine[] = [];
   readonly warnings: string[] = [];
   /** SEAMCALLs made, by leaf number (names are made for output only). */
@@ -95,11 +87,11 @@ export class Sim {
   outcome: Outcome = { initialized: false, status: 'UNINITIALIZED', error: null };
   /** Set by the policy when it reaches TDMR construction. */
   construct: ConstructTableResult | null = null;
-  /** Per-TDMR TDMR.INIT windows, for readiness: [start, end) in µs and the TDMR's range. */
-  readonly tdmrInitWindows: InitWindow[] = [];
   readonly callers: CallerRecord[] = [];
   /** The kernel's log prefix for this generation. */
   prefix = 'virt/tdx: ';
+  /** Text of the clock's timeline steps, by step index (recorded only with text). */
+  private readonly spanText: { cpus: string; detail: string }[] = [];
 
   constructor(
     readonly prepared: PreparedPlatform,
@@ -110,6 +102,39 @@ export class Sim {
     this.trace = options.trace ? [] : null;
     this.recordsText = (options.recording ?? 'report') === 'report';
     this.module = options.module ?? new TdxModule(prepared.moduleConfig, prepared.moduleTables);
+    this.clock = new Clock(costs);
+  }
+
+  /** The time of the caller's CPU, µs. */
+  get now(): number {
+    return this.clock.now;
+  }
+
+  /** A policy moving the clock itself: the run still counts, but has no time program. */
+  set now(us: number) {
+    this.clock.opaque = true;
+    this.clock.now = us;
+  }
+
+  /** Runs a step's time arithmetic on the clock (clock.ts); returns what the op returns. */
+  time(op: TimeOp): number {
+    return this.clock.run(op);
+  }
+
+  /** The timeline: the clock's steps with their text. */
+  get timeline(): TimelineStep[] {
+    const c = this.clock;
+    const out: TimelineStep[] = new Array(c.spanCount);
+    for (let i = 0; i < c.spanCount; i++) {
+      const t = this.spanText[i];
+      out[i] = { step: c.spanSteps[i], startUs: c.spanStarts[i], endUs: c.spanEnds[i], cpus: t ? t.cpus : '', detail: t ? t.detail : '' };
+    }
+    return out;
+  }
+
+  /** Per-TDMR TDMR.INIT windows, for readiness: [start, end) in µs and the TDMR's range. */
+  get tdmrInitWindows(): InitWindows {
+    return this.clock.windows;
   }
 
   get platform(): Platform {
@@ -142,9 +167,7 @@ export class Sim {
   }
 
   cost(name: string): number {
-    const v = this.costs[name];
-    if (v === undefined) throw new Error(`cost parameter ${name} is not defined`);
-    return v;
+    return this.clock.cost(name);
   }
 
   /** The log-normal spread of a time parameter (costs.ts, spreadOf). */
@@ -192,17 +215,27 @@ export class Sim {
   }
 
   /**
-   * A step of the timeline over [startUs, endUs). Its text and trial ops are asked for only
-   * when the run records text: a sweep row reads the times alone.
+   * A step of the timeline over [startUs, endUs) that a policy times itself (the built-in
+   * steps time theirs in ops: clock.span, then describe): like moving the clock, it leaves the
+   * run without a time program.
    */
   span(step: string, startUs: number, endUs: number, text: () => SpanText): void {
-    if (!this.recordsText) {
-      this.timeline.push({ step, startUs, endUs, cpus: '', detail: '' });
-      return;
-    }
+    this.clock.opaque = true;
+    this.clock.span(step, startUs, endUs);
+    this.describe(text);
+  }
+
+  /**
+   * The text and trial ops of the clock's latest timeline step, asked for only when the run
+   * records text: a sweep row reads the times alone.
+   */
+  describe(text: () => SpanText): void {
+    if (!this.recordsText) return;
+    const c = this.clock;
+    const i = c.spanCount - 1;
     const { cpus, detail, ops } = text();
-    this.timeline.push({ step, startUs, endUs, cpus, detail });
-    this.trialSteps.push({ name: step, ops: ops ?? [{ kind: 'fixed', us: endUs - startUs, sigma: 0 }] });
+    this.spanText[i] = { cpus, detail };
+    this.trialSteps.push({ name: c.spanSteps[i], ops: ops ?? [{ kind: 'fixed', us: c.spanEnds[i] - c.spanStarts[i], sigma: 0 }] });
   }
 
   /** A kernel log line (text made only when the run records text). */

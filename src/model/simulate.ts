@@ -12,10 +12,11 @@ import { getPolicy } from './policies/registry.js';
 import type { KernelPolicy } from './policies/policy.js';
 import type { PreparedPlatform } from './prepared.js';
 import type { TrialProgram } from '../kernels/trialProgram.js';
-import { readiness, readinessTimes, SWEEP_POINTS, type Readiness } from '../kernels/readiness.js';
+import { readiness, readinessTimes, readinessTimesOf, runLayout, SWEEP_POINTS, type Readiness } from '../kernels/readiness.js';
 import { timeIntervals, type TimeIntervals } from './interval.js';
 import { TdxModule, leafName } from './module/index.js';
-import { CallTape, ReplayDiverged, ReplayPort, recording as recordingTo, type SeamcallPort } from './replay.js';
+import { CallTape, ReplayDiverged, ReplayPort, recording as recordingTo, type RunFacts, type SeamcallPort } from './replay.js';
+import type { Clock } from './clock.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -130,59 +131,107 @@ function policyOf(prepared: PreparedPlatform, opts: SimulateOptions): KernelPoli
   return getPolicy(opts.policy ?? prepared.platform.kernel.policy);
 }
 
-function runPolicy(prepared: PreparedPlatform, policy: KernelPolicy, opts: SimulateOptions, recording: Recording, module?: SeamcallPort): PolicyRun {
+function runPolicy(prepared: PreparedPlatform, policy: KernelPolicy, opts: SimulateOptions, recording: Recording, module?: SeamcallPort, tape?: CallTape): PolicyRun {
   const { platform } = prepared;
   const sim = new Sim(prepared, opts.costs, opts.engine, { trace: opts.trace, recording, module });
+  const clock = sim.clock;
+  if (tape) clock.startRecording();
   const booted = policy.boot(sim);
-  const bootEnd = sim.now;
 
   // Concurrent tdx_enable() callers serialize on the module mutex; the first one in runs the
   // initialization, later ones return its cached result.
-  const callersIn = platform.kernel.callers.length ? platform.kernel.callers : [{ at: 0 }];
-  const order = callersIn.map((c, i) => ({ i, at: Math.max(c.at, bootEnd) })).sort((a, b) => a.at - b.at || a.i - b.i);
-  let enableStart = bootEnd;
-  let enableEnd = bootEnd;
-  let mutexFree = 0;
+  const callersIn = platform.kernel.callers.length ? platform.kernel.callers : NO_CALLERS;
+  const arrivals = callersIn.map((c) => c.at);
+  sim.time((c) => callerOrder(c, arrivals));
   let ran = false;
-  for (const c of order) {
-    const start = Math.max(c.at, mutexFree);
-    const wait = start - c.at;
-    if (wait > 0) sim.span(`tdx_enable caller ${c.i} waits`, c.at, start, () => ({ cpus: 'caller CPU', detail: 'blocked on tdx_module_lock' }));
+  for (const i of clock.order) {
+    const runs = booted && !ran;
+    const at = Math.max(arrivals[i], clock.bootEnd);
+    const start = sim.time((c) => takeMutex(c, i, arrivals[i], runs));
+    if (start - at > 0) sim.describe(() => ({ cpus: 'caller CPU', detail: 'blocked on tdx_module_lock' }));
     let result: number;
-    let didRun = false;
     if (!booted) {
       result = sim.outcome.error?.errno ?? -19;
-    } else if (!ran) {
-      sim.now = start;
-      enableStart = start;
+    } else if (runs) {
       policy.initialize(sim);
-      enableEnd = sim.now;
+      sim.time(enableReturns);
       ran = true;
-      didRun = true;
       result = sim.outcome.initialized ? 0 : (sim.outcome.error?.errno ?? -22);
     } else {
       result = policy.laterCallerResult(sim);
     }
-    mutexFree = didRun ? enableEnd : start;
-    sim.callers.push({ caller: c.i, atUs: r3(c.at), waitUs: r3(wait), returnedUs: r3(didRun ? enableEnd : start), result, ran: didRun });
+    sim.callers.push({ caller: i, atUs: r3(at), waitUs: r3(start - at), returnedUs: r3(runs ? clock.enableEnd : start), result, ran: runs });
   }
   sim.callers.sort((a, b) => a.caller - b.caller);
+  if (tape) tape.program = clock.recordedProgram();
 
   const construct = sim.construct;
   const tdmrs = construct && construct.ok ? construct.table : null;
+  const allPamt = tdmrs ? tdmrs.totalPamtBytes() : 0;
+  const { endUs, tdmrInitUs, lpInitUs } = clockTotals(clock);
+  const bw = opts.costs.memWriteBandwidthGBps ?? 0;
+  const floorUs = floorOf(opts.costs, allPamt, platform.cpus.packages);
+  return { sim, policy, enableStart: clock.enableStart, enableEnd: clock.enableEnd, tdmrs, allPamt, bw, floorUs, tdmrInitUs, lpInitUs, endUs };
+}
+
+const NO_CALLERS = [{ at: 0 }];
+
+/**
+ * The order in which tdx_enable() callers take the module mutex (into c.order): by arrival,
+ * no earlier than the end of boot, ties by caller number.
+ */
+function callerOrder(c: Clock, arrivals: readonly number[]): number {
+  const bootEnd = (c.bootEnd = c.now);
+  c.enableStart = c.enableEnd = bootEnd;
+  c.mutexFree = 0;
+  const order = c.order;
+  if (order.length !== arrivals.length) order.length = arrivals.length;
+  for (let i = 0; i < arrivals.length; i++) order[i] = i;
+  if (order.length > 1) order.sort((a, b) => Math.max(arrivals[a], bootEnd) - Math.max(arrivals[b], bootEnd) || a - b);
+  for (let k = 0; k < order.length; k++) c.decide(order[k]);
+  return 0;
+}
+
+/** Caller i takes the module mutex (after waiting for it, if held); the first to run initializes from then. */
+function takeMutex(c: Clock, i: number, arrival: number, runs: boolean): number {
+  const at = Math.max(arrival, c.bootEnd);
+  const start = Math.max(at, c.mutexFree);
+  if (c.decide(start - at > 0 ? 1 : 0)) c.span(`tdx_enable caller ${i} waits`, at, start);
+  if (runs) {
+    c.now = start;
+    c.enableStart = start;
+  } else {
+    c.mutexFree = start;
+  }
+  return start;
+}
+
+/** tdx_enable() returns: the mutex is free from then. */
+function enableReturns(c: Clock): number {
+  c.enableEnd = c.now;
+  c.mutexFree = c.enableEnd;
+  return 0;
+}
+
+/** The run's end and its TDMR.INIT and LP.INIT time, summed over its timeline. */
+function clockTotals(c: Clock): { endUs: number; tdmrInitUs: number; lpInitUs: number } {
   let tdmrInitUs = 0;
   let lpInitUs = 0;
-  let endUs = Math.max(sim.now, enableEnd);
-  for (const s of sim.timeline) {
+  let endUs = Math.max(c.now, c.enableEnd);
+  for (let i = 0; i < c.spanCount; i++) {
+    const step = c.spanSteps[i];
     // (a + end) - start, as the sums were always taken: the totals are compared bit for bit.
-    if (s.step === 'TDH.SYS.TDMR.INIT') tdmrInitUs = tdmrInitUs + s.endUs - s.startUs;
-    else if (s.step === 'TDH.SYS.LP.INIT') lpInitUs = lpInitUs + s.endUs - s.startUs;
-    endUs = Math.max(endUs, s.endUs);
+    if (step === 'TDH.SYS.TDMR.INIT') tdmrInitUs = tdmrInitUs + c.spanEnds[i] - c.spanStarts[i];
+    else if (step === 'TDH.SYS.LP.INIT') lpInitUs = lpInitUs + c.spanEnds[i] - c.spanStarts[i];
+    endUs = Math.max(endUs, c.spanEnds[i]);
   }
-  const bw = opts.costs.memWriteBandwidthGBps ?? 0;
-  const allPamt = tdmrs ? tdmrs.totalPamtBytes() : 0;
-  const floorUs = bw > 0 ? allPamt / (bw * 1e3 * platform.cpus.packages) : 0;
-  return { sim, policy, enableStart, enableEnd, tdmrs, allPamt, bw, floorUs, tdmrInitUs, lpInitUs, endUs };
+  return { endUs, tdmrInitUs, lpInitUs };
+}
+
+/** The physical floor: every PAMT byte written once at the memory bandwidth of all packages (0 without a bandwidth). */
+function floorOf(costs: Record<string, number>, allPamt: number, packages: number): number {
+  const bw = costs.memWriteBandwidthGBps ?? 0;
+  return bw > 0 ? allPamt / (bw * 1e3 * packages) : 0;
 }
 
 /** The few numbers of a simulation a sweep row or a gate looks at, without the report. */
@@ -199,36 +248,66 @@ export interface SimulationSummary {
   floorUs: number;
 }
 
-/** The summary of a run whose 50%/100% readiness times (null: none) the caller computed. */
-function summarize(run: PolicyRun, ready: { p50Us: number; p100Us: number } | null): SimulationSummary {
+/** A run's facts; with `layout`, where its TDX memory lies in its windows (for the rows of its time program). */
+function factsOf(run: PolicyRun, layout = false): RunFacts {
   const { sim, tdmrs } = run;
   return {
     outcome: sim.outcome,
     tdmrsUsed: tdmrs ? tdmrs.count : 0,
     reservedAreasUsed: tdmrs ? tdmrs.maxAreas() : 0,
-    pamtKb: Math.floor(run.allPamt / 1024),
-    initUs: r3(run.endUs),
-    tdmrInitUs: r3(run.tdmrInitUs),
-    readyP50Us: ready ? ready.p50Us : null,
-    readyP100Us: ready ? ready.p100Us : null,
-    floorUs: r3(run.floorUs),
+    allPamt: run.allPamt,
+    layout: layout && sim.outcome.initialized ? runLayout(sim.memlist, sim.tdmrInitWindows) : null,
   };
 }
 
+/** The summary of a run: its facts, its clock's totals and the 50%/100% readiness times (null: none). */
+function summarize(facts: RunFacts, totals: { endUs: number; tdmrInitUs: number }, floorUs: number, ready: { p50Us: number; p100Us: number } | null): SimulationSummary {
+  return {
+    outcome: facts.outcome,
+    tdmrsUsed: facts.tdmrsUsed,
+    reservedAreasUsed: facts.reservedAreasUsed,
+    pamtKb: Math.floor(facts.allPamt / 1024),
+    initUs: r3(totals.endUs),
+    tdmrInitUs: r3(totals.tdmrInitUs),
+    readyP50Us: ready ? ready.p50Us : null,
+    readyP100Us: ready ? ready.p100Us : null,
+    floorUs: r3(floorUs),
+  };
+}
+
+// A row's readiness points (rowSummary reads them at once; one thread runs one row at a time).
+const rowReady: number[] = new Array<number>(21);
+
+/** A row's summary from a run's facts and clock (a simulation's, or a time program's). */
+function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, costs: Record<string, number>): SimulationSummary {
+  // A row reports two points of the curve: only they are computed.
+  let ready: { p50Us: number; p100Us: number } | null = null;
+  if (facts.outcome.initialized) {
+    if (facts.layout) {
+      if (readinessTimesOf(facts.layout, clock.windows, SWEEP_POINTS, rowReady) > 0) ready = { p50Us: rowReady[10], p100Us: rowReady[20] };
+    } else {
+      const t = readinessTimes(prepared.memlist, clock.windows, SWEEP_POINTS);
+      if (t) ready = { p50Us: t.at[10], p100Us: t.at[20] };
+    }
+  }
+  const floorUs = floorOf(costs, facts.allPamt, prepared.platform.cpus.packages);
+  return summarize(facts, clockTotals(clock), floorUs, ready);
+}
+
 /**
- * A summary run. Under a replayable policy, a platform simulated again (other costs: a
- * capacity sweep) records the module's answers once and later runs replay them (replay.ts):
- * the same numbers, bit for bit, without the module's work. A run that asks other questions
- * runs live.
+ * A summary run under a policy that is not replayable, or the first runs of one that is. A
+ * replayable policy's second run on a platform (other costs: a capacity sweep) records the
+ * module's answers and the run's time program (replay.ts, clock.ts); later runs run the
+ * program, with the same numbers bit for bit, and replay the answers when a time-dependent
+ * decision of the program comes out otherwise. A replay that is asked other questions runs live.
  */
-function summaryRun(prepared: PreparedPlatform, opts: SimulateOptions): PolicyRun {
-  const policy = policyOf(prepared, opts);
+function summaryRun(prepared: PreparedPlatform, policy: KernelPolicy, opts: SimulateOptions, tape: CallTape | undefined): PolicyRun {
   if (!policy.replayable) return runPolicy(prepared, policy, opts, 'summary');
-  const tape = prepared.callTape(policy);
   if (!tape) {
     if (!prepared.shouldRecord(policy)) return runPolicy(prepared, policy, opts, 'summary');
     const fresh = new CallTape(policy);
-    const run = runPolicy(prepared, policy, opts, 'summary', recordingTo(new TdxModule(prepared.moduleConfig, prepared.moduleTables), fresh));
+    const run = runPolicy(prepared, policy, opts, 'summary', recordingTo(new TdxModule(prepared.moduleConfig, prepared.moduleTables), fresh), fresh);
+    fresh.facts = factsOf(run, true);
     prepared.rememberCallTape(fresh);
     return run;
   }
@@ -242,11 +321,14 @@ function summaryRun(prepared: PreparedPlatform, opts: SimulateOptions): PolicyRu
 
 /** simulate() reduced to its summary: what every sweep row evaluates. */
 export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOptions): SimulationSummary {
-  const run = summaryRun(prepared, opts);
-  const { sim } = run;
-  // A row reports two points of the curve: only they are computed.
-  const t = sim.outcome.initialized ? readinessTimes(sim.memlist, sim.tdmrInitWindows, SWEEP_POINTS) : null;
-  return summarize(run, t && { p50Us: t.at[10], p100Us: t.at[20] });
+  const policy = policyOf(prepared, opts);
+  const tape = policy.replayable ? prepared.callTape(policy) : undefined;
+  if (tape?.program && tape.facts) {
+    const clock = prepared.programClock();
+    if (tape.program.run(clock, opts.costs)) return rowSummary(prepared, tape.facts, clock, opts.costs);
+  }
+  const run = summaryRun(prepared, policy, opts, tape);
+  return rowSummary(prepared, factsOf(run), run.sim.clock, opts.costs);
 }
 
 export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): SimulationRun {
@@ -255,7 +337,7 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
   const { sim, policy, allPamt, bw } = run;
   const tdmrs = run.tdmrs ? toTdmrs(run.tdmrs) : [];
   const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
-  const summary = summarize(run, ready);
+  const summary = summarize(factsOf(run), run, run.floorUs, ready);
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);

@@ -27,8 +27,10 @@ export interface KernelPolicy {
    * The policy's SEAMCALLs never contend for a lock or an LP, whatever the (non-negative) cost
    * values: each starts after every call it could conflict with has ended. The module's answers
    * then do not depend on the costs, and a run under other costs may replay them instead of
-   * running the module again (model/replay.ts). Absent = no: the module always runs.
-   * test/replay.test.ts holds every policy that says so to it.
+   * running the module again (model/replay.ts). A replayable policy also takes no decision on
+   * a time or a cost outside a time op (model/clock.ts: time ops decide through the clock), so
+   * that a recorded run's time program gives any other row's times without running the policy.
+   * Absent = no: the module always runs. test/replay.test.ts holds every policy that says so to it.
    */
   readonly replayable?: boolean;
 }

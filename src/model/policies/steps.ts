@@ -9,6 +9,7 @@ import type { Lp } from '../../platform/types.js';
 import type { TdmrTable } from '../../construct/tdmrTable.js';
 import { SZ_1M } from '../../construct/constants.js';
 import { hex } from '../../construct/hex.js';
+import type { Clock } from '../clock.js';
 /** GB/s to bytes per µs. */
 const GBPS = 1e3;
 
@@ -65,11 +66,10 @@ export function globalKeyId(sim: Sim): bigint {
  * when it does not succeed; "module not loaded" is printed for VMFailInvalid.
  */
 export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
-  const start = sim.now;
   const dur = sim.cost('sysInitUs');
-  const r = sim.seamcall(LEAF.SYS_INIT, lp, { rcx: 0n }, dur);
-  sim.now += dur;
-  sim.span(step, start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: 'module global initialization', ops: [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }] }));
+  const start = sim.time((c) => c.advance(step, c.cost('sysInitUs')));
+  const r = sim.seamcall(LEAF.SYS_INIT, lp, { rcx: 0n }, dur, start);
+  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'module global initialization', ops: [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }] }));
   if (r.status !== 0n) {
     sim.failSeamcall(step, LEAF.SYS_INIT, r, false);
     if (sim.outcome.error?.code === '-ENODEV') {
@@ -82,14 +82,6 @@ export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
   return true;
 }
 
-// LP.INIT start times, consumed before the step returns: one buffer, grown as needed.
-let startsBuf = new Float64Array(256);
-
-function startsScratch(n: number): Float64Array {
-  if (startsBuf.length < n) startsBuf = new Float64Array(Math.max(n, startsBuf.length * 2));
-  return startsBuf.subarray(0, n);
-}
-
 /**
  * TDH.SYS.LP.INIT on every online LP, one after another (mainline's CPU-hotplug callback).
  * The first callback also runs TDH.SYS.INIT.
@@ -98,29 +90,21 @@ export function lpInitSerial(sim: Sim): boolean {
   const lps = sim.enabledLps;
   const cb = sim.cost('cpuOnlineCallbackUs');
   const per = sim.cost('lpInitUs');
-  if (lps.length === 0) return true;
-  sim.now += cb;
+  const n = lps.length;
+  if (n === 0) return true;
+  sim.time((c) => (c.now += c.cost('cpuOnlineCallbackUs')));
   if (!sysInit(sim, lps[0].id)) return false;
-  const start = sim.now;
-  // Each callback's call starts after the previous one and its own callback overhead.
-  const starts = startsScratch(lps.length);
-  let t = sim.now;
-  for (let i = 0; i < lps.length; i++) {
-    if (i > 0) t += cb;
-    starts[i] = t;
-    t += per;
-  }
-  const { failedAt, result: r } = sim.lpInitSeries(starts, per);
+  sim.time((c) => serialStarts(c, n));
+  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series.subarray(0, n), per);
+  sim.time((c) => lpInitEnds(c, r ? failedAt : n - 1));
   if (r) {
     const lp = lps[failedAt];
-    sim.now = starts[failedAt] + per;
-    sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({ cpus: `${cpus(failedAt + 1)} one after another`, detail: `failed on CPU ${lp.id}` }));
+    sim.describe(() => ({ cpus: `${cpus(failedAt + 1)} one after another`, detail: `failed on CPU ${lp.id}` }));
     sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
     sim.outcome.error!.message += ` on CPU ${lp.id} (package ${lp.package}); KVM cannot enable TDX`;
     return false;
   }
-  sim.now = t;
-  sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({
+  sim.describe(() => ({
     cpus: `${cpus(lps.length)} one after another`,
     detail: 'per-CPU init from the CPU-online callback',
     ops: [
@@ -131,27 +115,47 @@ export function lpInitSerial(sim: Sim): boolean {
   return true;
 }
 
+/** The start of each of n LP.INITs one after another (into c.series): each after the previous one and its own callback overhead. */
+function serialStarts(c: Clock, n: number): number {
+  return c.serial(n, c.cost('cpuOnlineCallbackUs'), c.cost('lpInitUs'));
+}
+
+/** The LP.INIT step up to the end of the series' call k (the last, or the one that failed). */
+function lpInitEnds(c: Clock, k: number): number {
+  const start = c.now;
+  c.now = c.series[k] + c.cost('lpInitUs');
+  c.span('TDH.SYS.LP.INIT', start, c.now);
+  return start;
+}
+
 /** TDH.SYS.LP.INIT on all online LPs at once (an IPI broadcast, v7). */
 export function lpInitBroadcast(sim: Sim): boolean {
   const lps = sim.enabledLps;
   const ipi = sim.cost('ipiBroadcastUs');
   const per = sim.cost('lpInitUs');
-  const start = sim.now;
-  const at = start + ipi;
-  const { failedAt, result: r } = sim.lpInitSeries(startsScratch(lps.length).fill(at), per);
+  const n = lps.length;
+  const at = sim.now + ipi;
+  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.seriesOf(n).fill(at, 0, n).subarray(0, n), per);
+  sim.time((c) => broadcastEnds(c, 'TDH.SYS.LP.INIT'));
   if (r) {
-    sim.now = at + per;
-    sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({ cpus: `${cpus(lps.length)} at once`, detail: `failed on CPU ${lps[failedAt].id}` }));
+    sim.describe(() => ({ cpus: `${cpus(lps.length)} at once`, detail: `failed on CPU ${lps[failedAt].id}` }));
     sim.failSeamcall('TDH.SYS.LP.INIT', LEAF.SYS_LP_INIT, r, false);
     return false;
   }
-  sim.now = at + per;
-  sim.span('TDH.SYS.LP.INIT', start, sim.now, () => ({
+  sim.describe(() => ({
     cpus: `${cpus(lps.length)} at once`,
     detail: 'IPI broadcast',
     ops: [{ kind: 'parallel', count: lps.length, fixedUs: ipi, medianUs: per, sigma: sim.sigma('lpInitUs') }],
   }));
   return true;
+}
+
+/** An IPI broadcast's step: every CPU's call starts after the IPI and takes lpInitUs. */
+export function broadcastEnds(c: Clock, step: string): number {
+  const start = c.now;
+  c.now = start + c.cost('ipiBroadcastUs') + c.cost('lpInitUs');
+  c.span(step, start, c.now);
+  return start;
 }
 
 // The TDH.SYS.RD fields mainline reads before building TDMRs: features, then the TDMR limits.
@@ -171,11 +175,14 @@ export interface Metadata {
  * (fixedOverheadUs; 0 by default, when no step is recorded).
  */
 export function calibratedOverhead(sim: Sim): void {
-  const us = sim.cost('fixedOverheadUs');
-  if (us <= 0) return;
-  const start = sim.now;
-  sim.now += us;
-  sim.span('calibrated overhead', start, sim.now, () => ({ cpus: 'caller CPU', detail: 'fixedOverheadUs: window time the modeled steps do not explain' }));
+  const spent = sim.time((c) => {
+    const us = c.cost('fixedOverheadUs');
+    if (!c.decide(us <= 0 ? 0 : 1)) return 0;
+    c.advance('calibrated overhead', us);
+    return 1;
+  });
+  if (!spent) return;
+  sim.describe(() => ({ cpus: 'caller CPU', detail: 'fixedOverheadUs: window time the modeled steps do not explain' }));
 }
 
 /**
@@ -201,18 +208,19 @@ const VERSION_FIELDS = [0x0800000100000003n, 0x0800000100000004n, 0x080000010000
  * With boot-time init the version fields come first and "Module version: M.m.uu" is printed.
  */
 export function readMetadata(sim: Sim, lp: number): Metadata | null {
-  const start = sim.now;
   const dur = sim.cost('sysRdUs');
+  sim.time(begin);
   const withVersion = sim.platform.kernel.bootTimeInit;
   const featuresRead = readsFeatures0(sim.platform.kernel.version);
   const tdx = featuresRead ? METADATA_FIELDS : METADATA_FIELDS.slice(1);
   const fields = withVersion ? [...VERSION_FIELDS, ...tdx] : tdx;
   const vals: bigint[] = [];
   for (const field of fields) {
-    const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur);
-    sim.now += dur;
+    const at = sim.time(sysRd);
+    const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur, at);
     if (r.status !== 0n) {
-      sim.span('TDH.SYS.RD', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: `field ${hex(field)} refused` }));
+      sim.time(endRd);
+      sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `field ${hex(field)} refused` }));
       sim.failSeamcall('metadata', LEAF.SYS_RD, r, true, { rdx: field });
       return null;
     }
@@ -222,7 +230,8 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
     const [minor, major, update] = vals.splice(0, 3);
     sim.print(() => `Module version: ${major}.${minor}.${String(update).padStart(2, '0')}`);
   }
-  sim.span('TDH.SYS.RD', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: `${fields.length} global metadata fields` }));
+  sim.time(endRd);
+  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `${fields.length} global metadata fields` }));
   if (!featuresRead) vals.unshift(0n);
   return {
     features0: vals[0],
@@ -233,13 +242,24 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
   };
 }
 
+const begin = (c: Clock): number => c.begin();
+/** One TDH.SYS.RD on the caller's CPU; returns its start. */
+const sysRd = (c: Clock): number => {
+  const at = c.now;
+  c.now = at + c.cost('sysRdUs');
+  return at;
+};
+const endRd = (c: Clock): number => {
+  c.end('TDH.SYS.RD');
+  return 0;
+};
+
 /** v7: one TDH.SYS.INFO returns the limits, a single PAMT entry size and the CMR array. */
 export function readSysInfo(sim: Sim, lp: number): Metadata | null {
-  const start = sim.now;
   const dur = sim.cost('sysInfoUs');
-  const r = sim.seamcall(LEAF.SYS_INFO, lp, {}, dur);
-  sim.now += dur;
-  sim.span('TDH.SYS.INFO', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: 'TDSYSINFO_STRUCT and the CMR array' }));
+  const start = sim.time((c) => c.advance('TDH.SYS.INFO', c.cost('sysInfoUs')));
+  const r = sim.seamcall(LEAF.SYS_INFO, lp, {}, dur, start);
+  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'TDSYSINFO_STRUCT and the CMR array' }));
   if (r.status !== 0n) {
     sim.failSeamcall('TDH.SYS.INFO', LEAF.SYS_INFO, r, false);
     return null;
@@ -275,7 +295,8 @@ export function layoutTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean
   if (written) {
     const { table } = written;
     sim.construct = { ok: true, table, pamtBytes: table.totalPamtBytes(), warnings: [] };
-    sim.span('construct TDMRs', sim.now, sim.now, () => ({ cpus: 'caller CPU', detail: `bring-your-own layout: ${table.count} TDMRs` }));
+    sim.time((c) => c.advance('construct TDMRs', 0));
+    sim.describe(() => ({ cpus: 'caller CPU', detail: `bring-your-own layout: ${table.count} TDMRs` }));
     return { table, config: written.infos };
   }
   return constructTdmrs(sim, md, opts);
@@ -288,12 +309,10 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   sim.construct = result;
   const blocks = sim.memlist.length;
   const tdmrCount = result.ok ? result.table.count : Math.max(1, md.maxTdmrs);
-  const start = sim.now;
   // The kernel's TDMR code walks the memory list and every PAMT once per TDMR.
-  const cpuUs = (sim.cost('constructPerBlockTdmrNs') * blocks * tdmrCount) / 1000;
-  sim.now += cpuUs;
+  sim.time((c) => c.advance('construct TDMRs', (c.cost('constructPerBlockTdmrNs') * blocks * tdmrCount) / 1000));
   for (const w of result.warnings) sim.print(w);
-  sim.span('construct TDMRs', start, sim.now, () => ({
+  sim.describe(() => ({
     cpus: 'caller CPU',
     detail: `${blocks} memory blocks, ${result.ok ? `${result.table.count} TDMRs` : 'no TDMRs (construction failed)'}`,
   }));
@@ -308,30 +327,32 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
     return null;
   }
   const { table } = result;
-  const allocStart = sim.now;
-  const fixed = sim.cost('allocFixedUs');
-  const bw = sim.cost('allocBandwidthGBps') * GBPS;
   const bytes = table.totalPamtBytes();
-  sim.now += fixed * table.count + bytes / bw;
-  sim.span('allocate PAMTs', allocStart, sim.now, () => ({ cpus: 'caller CPU', detail: `${table.count} contiguous allocations, ${Math.floor(bytes / 1024)} KB` }));
+  const count = table.count;
+  sim.time((c) => c.advance('allocate PAMTs', c.cost('allocFixedUs') * count + bytes / (c.cost('allocBandwidthGBps') * GBPS)));
+  sim.describe(() => ({ cpus: 'caller CPU', detail: `${count} contiguous allocations, ${Math.floor(bytes / 1024)} KB` }));
   return { table, config: table };
 }
 
 /** TDH.SYS.CONFIG with the TDMR array and the global KeyID (+ the Dynamic PAMT request). */
 export function config(sim: Sim, lp: number, layout: Layout, dynamicPamt: boolean): boolean {
-  const start = sim.now;
   const n = layout.table.count;
-  const dur = sim.cost('configUs') + sim.cost('configPerTdmrUs') * n;
+  const dur = configUs(sim.clock, n);
+  const start = sim.time((c) => c.advance('TDH.SYS.CONFIG', configUs(c, n)));
   const r8 = globalKeyId(sim) | (dynamicPamt ? DYNAMIC_PAMT_CONFIG_BIT : 0n);
   const args = { rcx: TDMR_ARRAY_PA, rdx: BigInt(n), r8, tdmrs: layout.config };
-  const r = sim.seamcall(LEAF.SYS_CONFIG, lp, args, dur);
-  sim.now += dur;
-  sim.span('TDH.SYS.CONFIG', start, sim.now, () => ({ cpus: `CPU ${lp}`, detail: `${n} TDMRs, global KeyID ${globalKeyId(sim)}${dynamicPamt ? ', Dynamic PAMT' : ''}` }));
+  const r = sim.seamcall(LEAF.SYS_CONFIG, lp, args, dur, start);
+  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `${n} TDMRs, global KeyID ${globalKeyId(sim)}${dynamicPamt ? ', Dynamic PAMT' : ''}` }));
   if (r.status !== 0n) {
     sim.failSeamcall('TDH.SYS.CONFIG', LEAF.SYS_CONFIG, r, false, args);
     return false;
   }
   return true;
+}
+
+/** TDH.SYS.CONFIG's time for n TDMRs. */
+function configUs(c: Clock, n: number): number {
+  return c.cost('configUs') + c.cost('configPerTdmrUs') * n;
 }
 
 // A page-aligned kernel address for the TDMR_INFO pointer array (kzalloc'ed, 512-aligned).
@@ -341,35 +362,31 @@ export const DYNAMIC_PAMT_CONFIG_BIT = 1n << 16n;
 
 /** WBINVD on all CPUs: they flush at once, so the step costs one package's flush. */
 export function wbinvd(sim: Sim, why: string): void {
-  const start = sim.now;
-  sim.now += sim.cost('wbinvdUs');
-  sim.span('WBINVD', start, sim.now, () => ({ cpus: 'all CPUs', detail: why, ops: [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }] }));
+  sim.time((c) => c.advance('WBINVD', c.cost('wbinvdUs')));
+  sim.describe(() => ({ cpus: 'all CPUs', detail: why, ops: [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }] }));
 }
 
 /** TDH.SYS.KEY.CONFIG on the first online CPU of each package, one package at a time. */
 export function keyConfig(sim: Sim): boolean {
-  const start = sim.now;
-  const smp = sim.cost('smpCallOnCpuUs');
   const dur = sim.cost('keyConfigUs');
   const leaders = sim.packageLeaders;
   let n = 0;
+  sim.time(begin);
   for (const lp of leaders) {
-    const at = sim.now + smp;
+    const at = sim.time(keyConfigCall);
     const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, dur, at);
-    // The clock moves to the call's own end (at + dur), not by smp + dur: summed the other way
-    // round it can fall an ulp short of it, and the CPU's next call (a TDMR.INIT lane) would
-    // start before this one ended.
-    sim.now = at + dur;
     n++;
     if (r.status !== 0n) {
       const done = n;
-      sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, () => ({ cpus: `${cpus(done)} one after another`, detail: `failed on package ${lp.package}` }));
+      sim.time(endKeyConfig);
+      sim.describe(() => ({ cpus: `${cpus(done)} one after another`, detail: `failed on package ${lp.package}` }));
       sim.failSeamcall('TDH.SYS.KEY.CONFIG', LEAF.SYS_KEY_CONFIG, r, false);
       return false;
     }
   }
   const missing = sim.platform.cpus.packages - leaders.length;
-  sim.span('TDH.SYS.KEY.CONFIG', start, sim.now, () => ({
+  sim.time(endKeyConfig);
+  sim.describe(() => ({
     cpus: `${cpus(n)} one after another`,
     detail: missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
     ops: [{ kind: 'serial', count: n, fixedUs: sim.cost('smpCallOnCpuUs'), medianUs: sim.cost('keyConfigUs'), sigma: sim.sigma('keyConfigUs') }],
@@ -377,42 +394,58 @@ export function keyConfig(sim: Sim): boolean {
   return true;
 }
 
+/** One package's KEY.CONFIG, through smp_call_on_cpu(); returns the call's start. */
+function keyConfigCall(c: Clock): number {
+  const at = c.now + c.cost('smpCallOnCpuUs');
+  // The clock moves to the call's own end (at + dur), not by smp + dur: summed the other way
+  // round it can fall an ulp short of it, and the CPU's next call (a TDMR.INIT lane) would
+  // start before this one ended.
+  c.now = at + c.cost('keyConfigUs');
+  return at;
+}
+
+const endKeyConfig = (c: Clock): number => {
+  c.end('TDH.SYS.KEY.CONFIG');
+  return 0;
+};
+
 /**
  * TDH.SYS.TDMR.INIT for every TDMR, spread over `lanes` CPUs: each CPU takes the next TDMR
  * when it becomes free (lanes = 1: mainline's serial loop). A TDMR is owned by one CPU at a
  * time, as the module's per-TDMR mutex requires.
  */
 export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepName = 'TDH.SYS.TDMR.INIT'): boolean {
-  const start = sim.now;
   const perCall = sim.cost('tdmrInitCallUs');
-  const laneFree = cpus.map(() => start);
+  const lanes = cpus.length;
+  sim.time((c) => {
+    c.lanesFrom(lanes, c.begin());
+    return 0;
+  });
   // Fixed at CONFIG (4 MiB, or 16 MiB with Dynamic PAMT).
   const chunk = Number(sim.module.chunkBytes());
   const calls: number[] = [];
-  let end = start;
   for (let i = 0; i < tdmrs.count; i++) {
-    let lane = 0;
-    for (let k = 1; k < laneFree.length; k++) if (laneFree[k] < laneFree[lane]) lane = k;
+    const lane = sim.time((c) => freeLane(c, lanes));
     const lp = cpus[lane].id;
-    const at = laneFree[lane];
+    const at = sim.clock.lanes[lane];
     const base = tdmrs.base(i);
     const rcx = BigInt(base);
     const r = sim.module.tdmrInitBulk(lp, rcx, Infinity, at, perCall);
-    const doneAt = at + r.calls * perCall;
-    sim.bulk(LEAF.SYS_TDMR_INIT, lp, r.calls, at, doneAt, r.status, { rcx });
-    laneFree[lane] = doneAt;
-    end = Math.max(end, doneAt);
-    calls.push(r.calls);
-    if (isError(r.status)) {
-      sim.now = end;
-      sim.span(stepName, start, sim.now, () => ({ cpus: cpuList(cpus), detail: `failed on TDMR ${i}` }));
+    const n = r.calls;
+    const failed = isError(r.status);
+    const done = failed ? null : { base, size: tdmrs.size(i), chunk };
+    const doneAt = sim.time((c) => tdmrInitCalls(c, lane, n, done));
+    sim.bulk(LEAF.SYS_TDMR_INIT, lp, n, at, doneAt, r.status, { rcx });
+    calls.push(n);
+    if (failed) {
+      sim.time((c) => tdmrInitEnds(c, stepName));
+      sim.describe(() => ({ cpus: cpuList(cpus), detail: `failed on TDMR ${i}` }));
       sim.failSeamcall(stepName, LEAF.SYS_TDMR_INIT, { status: r.status, name: '' }, true, { rcx });
       return false;
     }
-    sim.tdmrInitWindows.push({ base, size: tdmrs.size(i), startUs: at, endUs: doneAt, perCallUs: perCall, chunkBytes: chunk });
   }
-  sim.now = end;
-  sim.span(stepName, start, sim.now, () => {
+  sim.time((c) => tdmrInitEnds(c, stepName));
+  sim.describe(() => {
     const total = calls.reduce((a, b) => a + b, 0);
     return {
       cpus: cpus.length === 1 ? `CPU ${cpus[0].id}` : `${cpus.length} CPUs in parallel`,
@@ -423,6 +456,35 @@ export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepNa
   return true;
 }
 
+/** The TDMR.INIT lane free first (the lowest-numbered of equals): the next TDMR goes there. */
+function freeLane(c: Clock, lanes: number): number {
+  const free = c.lanes;
+  let lane = 0;
+  for (let k = 1; k < lanes; k++) if (free[k] < free[lane]) lane = k;
+  return c.decide(lane);
+}
+
+/**
+ * A TDMR's `calls` TDMR.INITs on `lane`, from when the lane is free; its window (when it
+ * succeeded) for readiness. Returns when the last call ends.
+ */
+function tdmrInitCalls(c: Clock, lane: number, calls: number, done: { base: number; size: number; chunk: number } | null): number {
+  const at = c.lanes[lane];
+  const perCall = c.cost('tdmrInitCallUs');
+  const doneAt = at + calls * perCall;
+  c.lanes[lane] = doneAt;
+  c.lanesEnd = Math.max(c.lanesEnd, doneAt);
+  if (done) c.window(done.base, done.size, at, doneAt, perCall, done.chunk);
+  return doneAt;
+}
+
+/** The TDMR.INIT step ends when its last lane does. */
+function tdmrInitEnds(c: Clock, step: string): number {
+  c.now = c.lanesEnd;
+  c.end(step);
+  return 0;
+}
+
 const ERRATUM_MODELS = new Set(['sapphirerapids', 'emeraldrapids']);
 
 /** After a failure once KEY.CONFIG began: WBINVD, then (erratum CPUs) MOVDIR64B over all PAMTs. */
@@ -430,9 +492,8 @@ export function resetPamts(sim: Sim, tdmrs: TdmrTable, movdir64b: boolean): void
   wbinvd(sim, 'flush PAMT cache lines before freeing them');
   if (!movdir64b || !ERRATUM_MODELS.has(sim.platform.cpus.model)) return;
   const bytes = tdmrs.totalPamtBytes();
-  const start = sim.now;
-  sim.now += bytes / (sim.cost('movdir64bBandwidthGBps') * GBPS);
-  sim.span('MOVDIR64B PAMT reset', start, sim.now, () => ({ cpus: 'caller CPU', detail: `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum` }));
+  sim.time((c) => c.advance('MOVDIR64B PAMT reset', bytes / (c.cost('movdir64bBandwidthGBps') * GBPS)));
+  sim.describe(() => ({ cpus: 'caller CPU', detail: `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum` }));
 }
 
 export function pamtKbLine(sim: Sim, tdmrs: TdmrTable, fmt: 'mainline' | 'v7'): void {

@@ -8,7 +8,7 @@ import { ERRNO } from '../errno.js';
 import { LEAF } from '../module/leaves.js';
 import {
   bootChecks, onlineLps, sysInit, lpInitBroadcast, readSysInfo, layoutTdmrs, config, wbinvd, keyConfig, calibratedOverhead,
-  tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist,
+  tdmrInit, resetPamts, pamtKbLine, insideTdxMemlist, broadcastEnds,
   cpus,
 } from './steps.js';
 import { hex } from '../../construct/hex.js';
@@ -32,13 +32,12 @@ function checkConvertible(sim: Sim): boolean {
 
 /** The v7 error path: every online CPU leaves SEAM mode with TDH.SYS.LP.SHUTDOWN at once. */
 function shutdownModule(sim: Sim): void {
-  const start = sim.now;
   const lps = onlineLps(sim);
-  const at = start + sim.cost('ipiBroadcastUs');
+  const at = sim.now + sim.cost('ipiBroadcastUs');
   const per = sim.cost('lpInitUs');
   for (const lp of lps) sim.seamcall(LEAF.SYS_LP_SHUTDOWN, lp.id, {}, per, at);
-  sim.now = at + per;
-  sim.span('TDH.SYS.LP.SHUTDOWN', start, sim.now, () => ({ cpus: `${cpus(lps.length)} at once`, detail: 'shut the module down after the failure' }));
+  sim.time((c) => broadcastEnds(c, 'TDH.SYS.LP.SHUTDOWN'));
+  sim.describe(() => ({ cpus: `${cpus(lps.length)} at once`, detail: 'shut the module down after the failure' }));
 }
 
 function failV7(sim: Sim, sysInitDone: boolean): void {

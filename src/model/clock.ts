@@ -1,0 +1,237 @@
+// A run's clock, and the program of its time arithmetic.
+//
+// A capacity sweep simulates one platform under thousands of cost settings. Under a replayable
+// policy (policies/policy.ts) the module answers every run the same way, so the runs differ only
+// in their times. Every step therefore changes time only through *time ops*: closures over the
+// clock that capture the step's structural facts (how many LPs, how many TDMR.INIT calls per
+// TDMR), read costs through the clock, and take every decision that depends on time (which lane a
+// TDMR goes to, whether a caller waited) through `decide`. A run can record its ops and
+// decisions: the run's time program (TimeProgram). Run under other costs, a program does the
+// same floating-point operations in the same order as a simulation would, so its times are
+// bit-exact; a decision that comes out otherwise stops it (`held` false) and the caller
+// simulates instead. Whatever changes the clock outside an op (a policy's own `sim.now = …`)
+// makes the run's program unusable (`opaque`). test/timeProgram.test.ts holds programs to
+// simulations on every preset and policy under random costs.
+
+import type { InitWindows } from '../kernels/readiness.js';
+
+/** A step's time arithmetic on the clock; returns a time (or index) the live step goes on with. */
+export type TimeOp = (c: Clock) => number;
+
+function grown(a: Float64Array, need: number): Float64Array {
+  if (a.length >= need) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export class Clock {
+  /** The time of the caller's CPU, µs. */
+  now = 0;
+  costs: Record<string, number>;
+  /** The timeline's times, in order (its text is the Sim's). */
+  spanCount = 0;
+  readonly spanSteps: string[] = [];
+  spanStarts: Float64Array = new Float64Array(16);
+  spanEnds: Float64Array = new Float64Array(16);
+  readonly windows: InitWindows = {
+    count: 0, base: new Float64Array(8), size: new Float64Array(8), startUs: new Float64Array(8),
+    endUs: new Float64Array(8), perCallUs: new Float64Array(8), chunkBytes: new Float64Array(8),
+  };
+  /** Where the current step began (begin/end). */
+  mark = 0;
+  /**
+   * Per-CPU start times of an LP.INIT series one after another; per-lane free times of
+   * TDMR.INIT. The series is a function of its first start, the two costs that space it and
+   * nothing else, so it is kept with them and made again only when one differs (or it is
+   * asked longer): the rows of a capacity sweep mostly change other costs.
+   */
+  series: Float64Array = new Float64Array(64);
+  private seriesKey = { from: NaN, gapUs: NaN, perUs: NaN, n: 0 };
+  lanes: Float64Array = new Float64Array(8);
+  lanesEnd = 0;
+  /** tdx_enable() callers in the order they take the module mutex (indices into kernel.callers). */
+  order: number[] = [];
+  bootEnd = 0;
+  enableStart = 0;
+  enableEnd = 0;
+  mutexFree = 0;
+  /** False once a replayed decision came out otherwise: the program does not hold for these costs. */
+  held = true;
+  /** True once time changed outside an op: the run has no program. */
+  opaque = false;
+  private ops: TimeOp[] | null = null;
+  private decisions: number[] | null = null;
+  private replayed: readonly number[] | null = null;
+  private nextDecision = 0;
+
+  constructor(costs: Record<string, number>) {
+    this.costs = costs;
+  }
+
+  cost(name: string): number {
+    const v = this.costs[name];
+    if (v === undefined) throw new Error(`cost parameter ${name} is not defined`);
+    return v;
+  }
+
+  /** Runs a time op, and records it when the run records its program. */
+  run(op: TimeOp): number {
+    const v = op(this);
+    if (this.ops) this.ops.push(op);
+    return v;
+  }
+
+  /**
+   * A decision that depends on time (a lane, an order, a branch), as a number: recorded when
+   * the run records its program, checked when a program runs.
+   */
+  decide(x: number): number {
+    if (this.replayed) {
+      if (this.replayed[this.nextDecision++] !== x) this.held = false;
+    } else if (this.decisions) {
+      this.decisions.push(x);
+    }
+    return x;
+  }
+
+  /** A timeline step over [startUs, endUs). */
+  span(step: string, startUs: number, endUs: number): void {
+    const i = this.spanCount++;
+    if (i === this.spanStarts.length) {
+      this.spanStarts = grown(this.spanStarts, i + 1);
+      this.spanEnds = grown(this.spanEnds, i + 1);
+    }
+    this.spanSteps[i] = step;
+    this.spanStarts[i] = startUs;
+    this.spanEnds[i] = endUs;
+  }
+
+  /** Starts a step at the current time (end() spans it). */
+  begin(): number {
+    this.mark = this.now;
+    return this.mark;
+  }
+
+  /** The step begun last, up to now. */
+  end(step: string): void {
+    this.span(step, this.mark, this.now);
+  }
+
+  /** A step of `durUs` on the caller's CPU from now: spanned, the clock moved on; returns its start. */
+  advance(step: string, durUs: number): number {
+    const start = this.now;
+    this.now += durUs;
+    this.span(step, start, this.now);
+    return start;
+  }
+
+  /** Scratch for n per-CPU start times (an LP.INIT series). */
+  seriesOf(n: number): Float64Array {
+    this.series = grown(this.series, n);
+    this.seriesKey.n = 0;
+    return this.series;
+  }
+
+  /**
+   * n calls one after another from now, each taking perUs and each but the first preceded by
+   * gapUs (into series); returns when the last ends.
+   */
+  serial(n: number, gapUs: number, perUs: number): number {
+    const key = this.seriesKey;
+    if (!(key.n >= n && Object.is(key.from, this.now) && Object.is(key.gapUs, gapUs) && Object.is(key.perUs, perUs))) {
+      const starts = (this.series = grown(this.series, n));
+      let t = this.now;
+      for (let i = 0; i < n; i++) {
+        if (i > 0) t += gapUs;
+        starts[i] = t;
+        t += perUs;
+      }
+      key.from = this.now;
+      key.gapUs = gapUs;
+      key.perUs = perUs;
+      key.n = n;
+    }
+    // The loop's last step: t = starts[n - 1] + perUs.
+    return this.series[n - 1] + perUs;
+  }
+
+  /** k TDMR.INIT lanes, all free at `t`. */
+  lanesFrom(k: number, t: number): Float64Array {
+    this.lanes = grown(this.lanes, k);
+    this.lanes.fill(t, 0, k);
+    this.lanesEnd = t;
+    return this.lanes;
+  }
+
+  /** One TDMR's TDMR.INIT window. */
+  window(base: number, size: number, startUs: number, endUs: number, perCallUs: number, chunkBytes: number): void {
+    const w = this.windows;
+    const i = w.count++;
+    if (i === w.base.length) {
+      w.base = grown(w.base, i + 1);
+      w.size = grown(w.size, i + 1);
+      w.startUs = grown(w.startUs, i + 1);
+      w.endUs = grown(w.endUs, i + 1);
+      w.perCallUs = grown(w.perCallUs, i + 1);
+      w.chunkBytes = grown(w.chunkBytes, i + 1);
+    }
+    w.base[i] = base;
+    w.size[i] = size;
+    w.startUs[i] = startUs;
+    w.endUs[i] = endUs;
+    w.perCallUs[i] = perCallUs;
+    w.chunkBytes[i] = chunkBytes;
+  }
+
+  /** From now on, ops and decisions are kept (recordProgram() hands them over). */
+  startRecording(): void {
+    this.ops = [];
+    this.decisions = [];
+  }
+
+  /** The program recorded since startRecording(); null when the run changed time outside an op. */
+  recordedProgram(): TimeProgram | null {
+    if (!this.ops || !this.decisions || this.opaque) return null;
+    return new TimeProgram(this.ops, this.decisions);
+  }
+
+  /** Back to time 0 under `costs`, for a program to run. */
+  restart(costs: Record<string, number>, decisions: readonly number[]): void {
+    this.costs = costs;
+    this.now = 0;
+    this.spanCount = 0;
+    this.windows.count = 0;
+    this.mark = 0;
+    this.lanesEnd = 0;
+    this.bootEnd = 0;
+    this.enableStart = 0;
+    this.enableEnd = 0;
+    this.mutexFree = 0;
+    this.held = true;
+    this.opaque = false;
+    this.ops = null;
+    this.decisions = null;
+    this.replayed = decisions;
+    this.nextDecision = 0;
+  }
+}
+
+/** A run's time ops and decisions: its times under any costs, while its decisions hold. */
+export class TimeProgram {
+  constructor(
+    readonly ops: readonly TimeOp[],
+    readonly decisions: readonly number[],
+  ) {}
+
+  /** Runs the program on `clock` under `costs`; false when a decision came out otherwise. */
+  run(clock: Clock, costs: Record<string, number>): boolean {
+    clock.restart(costs, this.decisions);
+    const { ops } = this;
+    for (let i = 0; i < ops.length; i++) {
+      ops[i](clock);
+      if (!clock.held) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,123 @@
+// The clock a run's time arithmetic goes through, and the time program it records
+// (src/model/clock.ts). The programs of whole runs are held to live runs in test/replay.test.ts.
+
+import { describe, it, expect } from 'vitest';
+import { Clock, type TimeOp } from '../src/model/clock.js';
+import { getPreset } from '../src/platform/presets.js';
+import { validatePlatform } from '../src/platform/validate.js';
+import { prepare } from '../src/model/prepared.js';
+import { simulateSummary } from '../src/model/simulate.js';
+import { getPolicy } from '../src/model/policies/registry.js';
+import { loadEngine } from '../src/kernels/engine.js';
+import { rng } from './helpers/randomPlatform.js';
+
+const engine = await loadEngine('wasm');
+
+/** Records ops run one after another on a fresh clock under `costs`. */
+function record(costs: Record<string, number>, ops: TimeOp[]): Clock {
+  const c = new Clock(costs);
+  c.startRecording();
+  for (const op of ops) c.run(op);
+  return c;
+}
+
+describe('a time program', () => {
+  const ops: TimeOp[] = [
+    (c) => c.advance('A', c.cost('a')),
+    (c) => (c.decide(c.cost('b') > 1 ? 1 : 0) ? c.advance('B', c.cost('b')) : 0),
+    (c) => c.advance('C', c.cost('a') * 3),
+  ];
+
+  it('gives the times the ops give under other costs, step by step', () => {
+    const program = record({ a: 1, b: 2 }, ops).recordedProgram()!;
+    const live = record({ a: 0.1, b: 5 }, ops);
+    const replayed = new Clock({});
+    expect(program.run(replayed, { a: 0.1, b: 5 })).toBe(true);
+    expect(replayed.now).toBe(live.now);
+    expect([...replayed.spanEnds.subarray(0, replayed.spanCount)]).toEqual([...live.spanEnds.subarray(0, live.spanCount)]);
+    expect(replayed.spanSteps.slice(0, replayed.spanCount)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('does not hold where a decision comes out otherwise', () => {
+    const program = record({ a: 1, b: 2 }, ops).recordedProgram()!;
+    expect(program.run(new Clock({}), { a: 1, b: 0.5 })).toBe(false);
+  });
+
+  it('is not kept when time moved outside an op', () => {
+    const c = record({ a: 1, b: 2 }, ops);
+    c.opaque = true;
+    expect(c.recordedProgram()).toBeNull();
+  });
+
+  it('runs again on the same clock from time 0', () => {
+    const program = record({ a: 1, b: 2 }, ops).recordedProgram()!;
+    const clock = new Clock({});
+    program.run(clock, { a: 2, b: 3 });
+    const first = clock.now;
+    program.run(clock, { a: 2, b: 3 });
+    expect(clock.now).toBe(first);
+    expect(clock.spanCount).toBe(3);
+  });
+});
+
+describe('an LP.INIT series one after another', () => {
+  // The loop the kernel's CPU-online callbacks make, written out: each start after the previous
+  // call and, but for the first, after its own callback overhead.
+  const loop = (from: number, gap: number, per: number, n: number): { starts: number[]; end: number } => {
+    const starts: number[] = [];
+    let t = from;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) t += gap;
+      starts.push(t);
+      t += per;
+    }
+    return { starts, end: t };
+  };
+
+  it('gives the loop\'s starts and end bit for bit, whether it is made again or kept from a longer or equal series', () => {
+    const rand = rng(7);
+    const c = new Clock({});
+    const values = [0, 0.1, 0.3, 1, 1.7, 22.2, 1e-9];
+    for (let k = 0; k < 400; k++) {
+      c.now = values[Math.floor(rand() * values.length)] * 1000;
+      const gap = values[Math.floor(rand() * values.length)];
+      const per = values[Math.floor(rand() * values.length)];
+      const n = 1 + Math.floor(rand() * 300);
+      const want = loop(c.now, gap, per, n);
+      expect(c.serial(n, gap, per)).toBe(want.end);
+      expect([...c.series.subarray(0, n)]).toEqual(want.starts);
+    }
+  });
+
+  it('is made again after the scratch was used for another series', () => {
+    const c = new Clock({});
+    c.serial(8, 1, 2);
+    c.seriesOf(8).fill(99);
+    expect(c.serial(8, 1, 2)).toBe(loop(0, 1, 2, 8).end);
+    expect(c.series[3]).toBe(loop(0, 1, 2, 8).starts[3]);
+  });
+});
+
+describe('what a run records', () => {
+  it('three tdx_enable() callers: a caller that waits under one setting and not under another is a decision the program checks', () => {
+    const doc = structuredClone(getPreset('default')) as any;
+    doc.kernel = { ...doc.kernel, callers: [{ at: 0 }, { at: 2e6 }] };
+    const p = prepare(validatePlatform(doc));
+    const opts = { policy: 'mainline', engine, costs: p.costValues({}), parameters: [] };
+    simulateSummary(p, opts);
+    simulateSummary(p, opts);
+    const tape = p.callTape(getPolicy('mainline'))!;
+    // A second caller at 2 s waits for an initialization that ends later than that only when
+    // TDMR.INIT is slow.
+    const slow = p.costValues({ tdmrInitCallUs: 500 });
+    const fast = p.costValues({ tdmrInitCallUs: 1 });
+    const clock = new Clock({});
+    expect(tape.program!.run(clock, opts.costs)).toBe(true);
+    expect(tape.program!.run(clock, fast)).toBe(true);
+    expect(tape.program!.run(clock, slow)).toBe(false);
+    for (const costs of [fast, slow]) {
+      const live = simulateSummary(prepare(validatePlatform(doc)), { ...opts, costs });
+      expect(simulateSummary(p, { ...opts, costs })).toEqual(live);
+    }
+  });
+});
