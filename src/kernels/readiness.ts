@@ -327,8 +327,11 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
   let lastT = -Infinity;
   let minT = Infinity;
   let maxT = -Infinity;
+  // The longest time between two events of a run.
+  let spacing = 0;
   for (let r = 0; r < runs; r++) {
     total += rN[r] * rB[r];
+    if (rP[r] > spacing) spacing = rP[r];
     const a = timeOf(r, 0);
     const z = timeOf(r, rN[r] - 1);
     if (a < lastT) sorted = false;
@@ -379,27 +382,42 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
         at[next] = r3(maxT);
         continue;
       }
-      // C(lo) < q <= C(hi): the answer is in (lo, hi]. Bisect until every run has at most
-      // STEP_EVENTS events in there (or lo and hi are adjacent doubles).
+      // C(lo) < q <= C(hi): the answer is in (lo, hi]. Narrow that until every run has at
+      // most STEP_EVENTS events in there (or lo and hi are adjacent doubles). The first probe
+      // is where C would reach q were it linear in between, the second that estimate's distance
+      // plus one event spacing further, which brackets the answer closely when memory becomes
+      // usable at an even pace; then bisection. Any probe in (lo, hi) keeps C(lo) < q <= C(hi),
+      // and the stepping below finds the exact answer in whatever interval is left.
       let lo = prev;
       let loBytes = prevBytes;
       let hi = maxT;
+      let hiBytes = total;
+      let loMoved = false;
       cntHi.set(rN.subarray(0, runs));
-      for (;;) {
+      for (let probe = 0; ; probe++) {
         let gap = 0;
         for (let r = 0; r < runs; r++) gap = Math.max(gap, cntHi[r] - cntLo[r]);
         if (gap <= STEP_EVENTS) break;
-        const mid = lo + (hi - lo) / 2;
+        const perByte = (hi - lo) / (hiBytes - loBytes);
+        let mid = probe === 0
+          ? lo + (q - loBytes) * perByte
+          : probe === 1
+            ? loMoved ? lo + (q - loBytes) * perByte + spacing : hi - (hiBytes - q) * perByte - spacing
+            : lo + (hi - lo) / 2;
+        if (!(mid > lo && mid < hi)) mid = lo + (hi - lo) / 2;
         if (!(mid > lo && mid < hi)) break;
         const c = cumulate(mid, cntMid);
         const t = cntMid;
         if (c >= q) {
           hi = mid;
+          hiBytes = c;
+          loMoved = false;
           cntMid = cntHi;
           cntHi = t;
         } else {
           lo = mid;
           loBytes = c;
+          loMoved = true;
           cntMid = cntLo;
           cntLo = t;
         }

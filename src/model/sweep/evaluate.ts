@@ -5,7 +5,7 @@
 import type { ConstructEngine } from '../../kernels/engine.js';
 import { simulateSummary } from '../simulate.js';
 import type { PreparedPlatform, ConstructLimits } from '../prepared.js';
-import { PlatformBuilder } from './build.js';
+import { PlatformBuilder, type RowSetup, type InvalidRow } from './build.js';
 import { gridValueIndices, type SweepPlan } from './spec.js';
 
 /**
@@ -61,7 +61,13 @@ const BATCH = 64;
 export class SweepEvaluator {
   private readonly builder: PlatformBuilder;
   private readonly idx: number[];
+  private readonly rowValues: unknown[];
   private readonly platformAxes: number[];
+  /** The cost record rows are simulated under (rowCosts), the record it was copied from, and the names a row set. */
+  private readonly costs: Record<string, number> = {};
+  private costsFrom: Readonly<Record<string, number>> | null = null;
+  private readonly costsSet: string[] = [];
+  private costsSetCount = 0;
 
   constructor(
     private readonly plan: SweepPlan,
@@ -69,20 +75,26 @@ export class SweepEvaluator {
   ) {
     this.builder = new PlatformBuilder(plan);
     this.idx = new Array(plan.axes.length);
+    this.rowValues = new Array(plan.axes.length);
     this.platformAxes = plan.axes.flatMap((a, i) => (a.kind === 'structural' || a.kind === 'set' ? [i] : []));
   }
 
-  private values(index: number): { values: unknown[]; key: string } {
-    const { plan } = this;
-    const keyed = this.builder.keyed;
+  /**
+   * Row `index` built (builder.setup). A grid row's values go into one array rewritten for each
+   * row: setup() reads them and keeps none.
+   */
+  private setupOf(index: number): RowSetup | InvalidRow {
+    const { plan, builder } = this;
     if (plan.mode === 'list') {
       const values = plan.entries[index];
-      return { values, key: keyed ? this.builder.keyOfValues(values) : '' };
+      return builder.setup(values, builder.keyed ? builder.keyOfValues(values) : '');
     }
-    gridValueIndices(plan, index, this.idx);
+    const idx = gridValueIndices(plan, index, this.idx);
     let key = '';
-    if (keyed) for (const a of this.platformAxes) key += `${this.idx[a]},`;
-    return { values: this.idx.map((k, a) => plan.axes[a].values[k]), key };
+    if (builder.keyed) for (const a of this.platformAxes) key += `${idx[a]},`;
+    const values = this.rowValues;
+    for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
+    return builder.setup(values, key);
   }
 
   evaluate(range: RowRange): ChunkRows {
@@ -93,12 +105,35 @@ export class SweepEvaluator {
     return { count, nums, strs };
   }
 
+  /**
+   * A row's cost values: its platform's with the row's cost axis values, whose values the spec
+   * check (spec.ts) has checked against the cost model's rules. One record, rewritten for each
+   * row: a row's simulation reads it only while the row runs, and a capacity sweep's rows would
+   * otherwise each copy and check a record of every parameter.
+   */
+  private rowCosts(prepared: PreparedPlatform, overrides: Record<string, number>): Record<string, number> {
+    const base = prepared.costValues();
+    const costs = this.costs;
+    if (this.costsFrom !== base) {
+      Object.assign(costs, base);
+      this.costsFrom = base;
+    } else {
+      for (let k = 0; k < this.costsSetCount; k++) costs[this.costsSet[k]] = base[this.costsSet[k]];
+    }
+    let n = 0;
+    for (const name in overrides) {
+      costs[name] = overrides[name];
+      this.costsSet[n++] = name;
+    }
+    this.costsSetCount = n;
+    return costs;
+  }
+
   /** Rows [from, to) of the range into nums and strs (row i at i × NUMS and i × STRS). */
   private evaluateBatch(range: RowRange, from: number, to: number, nums: Float64Array, strs: string[]): void {
     const setups = [];
     for (let i = from; i < to; i++) {
-      const { values, key } = this.values(range.start + i * range.step);
-      setups.push(this.builder.setup(values, key));
+      setups.push(this.setupOf(range.start + i * range.step));
     }
     const platforms = new Set<PreparedPlatform>();
     for (const s of setups) if (!('invalid' in s)) platforms.add(s.prepared);
@@ -120,7 +155,7 @@ export class SweepEvaluator {
       nums[n + 9] = Math.round((prepared.memoryBytes / 2 ** 30) * 1000) / 1000;
       nums[n + 10] = p.cpus.lps.length;
       nums[n + 11] = p.cpus.packages;
-      const costs = prepared.costValues(s.costOverrides);
+      const costs = this.rowCosts(prepared, s.costOverrides);
       // parameters feed only the report's parameter table, which a row does not have.
       const m = simulateSummary(prepared, { policy: s.policy, engine: this.engine, costs, parameters: [] });
       nums[n] = m.outcome.initialized ? 1 : 0;
