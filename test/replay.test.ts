@@ -175,6 +175,13 @@ describe('which runs replay', () => {
     expect(p.callTape(opaque)).toBeUndefined();
   });
 
+  it('a platform that expects reruns (a sweep with cost axes) records on its first run', () => {
+    const p = prepare(validatePlatform(getPreset('default')));
+    p.expectsReruns = true;
+    simulateSummary(p, { policy: 'mainline', engine, costs: p.costValues({}), parameters: [] });
+    expect(p.callTape(getPolicy('mainline'))?.program).toBeTruthy();
+  });
+
   it('a tape replays only to the policy that recorded it, not to another registered under its name', () => {
     const p = prepare(validatePlatform(getPreset('default')));
     for (let k = 0; k < 2; k++) simulateSummary(p, { policy: 'mainline', engine, costs: p.costValues({}), parameters: [] });

@@ -141,14 +141,21 @@ export class PreparedPlatform {
   }
 
   /**
+   * Whoever knows that this platform will be simulated again under other costs (a sweep with
+   * cost axes) says so here, and its first summary run records.
+   */
+  expectsReruns = false;
+
+  /**
    * Count a summary run under `policy` that finds no tape, and say whether it should record
-   * one: from the second run on. A platform simulated once (a structural sweep row) then
-   * pays nothing for recording; one simulated under many cost settings replays from its third.
+   * one: from the second run on (from the first when reruns are expected). A platform simulated
+   * once (a structural sweep row) then pays nothing for recording; one simulated under many
+   * cost settings runs its time program from its third (second).
    */
   shouldRecord(policy: { name: string }): boolean {
     const n = (this.liveRuns.get(policy.name) ?? 0) + 1;
     this.liveRuns.set(policy.name, n);
-    return n >= 2;
+    return n >= (this.expectsReruns ? 1 : 2);
   }
 
   /** construct_tdmrs under these limits, on the engine, once per set of limits. */

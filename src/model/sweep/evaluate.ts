@@ -63,6 +63,8 @@ export class SweepEvaluator {
   private readonly idx: number[];
   private readonly rowValues: unknown[];
   private readonly platformAxes: number[];
+  /** Whether rows differ in costs: a platform is then simulated again under other costs. */
+  private readonly costAxes: boolean;
   /** The cost record rows are simulated under (rowCosts), the record it was copied from, and the names a row set. */
   private readonly costs: Record<string, number> = {};
   private costsFrom: Readonly<Record<string, number>> | null = null;
@@ -77,6 +79,7 @@ export class SweepEvaluator {
     this.idx = new Array(plan.axes.length);
     this.rowValues = new Array(plan.axes.length);
     this.platformAxes = plan.axes.flatMap((a, i) => (a.kind === 'structural' || a.kind === 'set' ? [i] : []));
+    this.costAxes = plan.axes.some((a) => a.kind === 'cost');
   }
 
   /**
@@ -150,6 +153,7 @@ export class SweepEvaluator {
         continue;
       }
       const { prepared } = s;
+      prepared.expectsReruns = this.costAxes;
       const p = prepared.platform;
       // GiB to the MiB (3 decimals): exact for any memory map of whole MiB ranges.
       nums[n + 9] = Math.round((prepared.memoryBytes / 2 ** 30) * 1000) / 1000;
