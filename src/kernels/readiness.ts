@@ -393,7 +393,7 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
       let hi = maxT;
       let hiBytes = total;
       let loMoved = false;
-      cntHi.set(rN.subarray(0, runs));
+      for (let r = 0; r < runs; r++) cntHi[r] = rN[r];
       for (let probe = 0; ; probe++) {
         let gap = 0;
         for (let r = 0; r < runs; r++) gap = Math.max(gap, cntHi[r] - cntLo[r]);

@@ -168,7 +168,9 @@ function runPolicy(prepared: PreparedPlatform, policy: KernelPolicy, opts: Simul
   const construct = sim.construct;
   const tdmrs = construct && construct.ok ? construct.table : null;
   const allPamt = tdmrs ? tdmrs.totalPamtBytes() : 0;
-  const { endUs, tdmrInitUs, lpInitUs } = clockTotals(clock);
+  const endUs = runEndUs(clock);
+  const tdmrInitUs = stepUs(clock, 'TDH.SYS.TDMR.INIT');
+  const lpInitUs = stepUs(clock, 'TDH.SYS.LP.INIT');
   const bw = opts.costs.memWriteBandwidthGBps ?? 0;
   const floorUs = floorOf(opts.costs, allPamt, platform.cpus.packages);
   return { sim, policy, enableStart: clock.enableStart, enableEnd: clock.enableEnd, tdmrs, allPamt, bw, floorUs, tdmrInitUs, lpInitUs, endUs };
@@ -213,19 +215,19 @@ function enableReturns(c: Clock): number {
   return 0;
 }
 
-/** The run's end and its TDMR.INIT and LP.INIT time, summed over its timeline. */
-function clockTotals(c: Clock): { endUs: number; tdmrInitUs: number; lpInitUs: number } {
-  let tdmrInitUs = 0;
-  let lpInitUs = 0;
+/** When the run ends: the clock, tdx_enable()'s return or a timeline step's end, whichever is latest. */
+function runEndUs(c: Clock): number {
   let endUs = Math.max(c.now, c.enableEnd);
-  for (let i = 0; i < c.spanCount; i++) {
-    const step = c.spanSteps[i];
-    // (a + end) - start, as the sums were always taken: the totals are compared bit for bit.
-    if (step === 'TDH.SYS.TDMR.INIT') tdmrInitUs = tdmrInitUs + c.spanEnds[i] - c.spanStarts[i];
-    else if (step === 'TDH.SYS.LP.INIT') lpInitUs = lpInitUs + c.spanEnds[i] - c.spanStarts[i];
-    endUs = Math.max(endUs, c.spanEnds[i]);
-  }
-  return { endUs, tdmrInitUs, lpInitUs };
+  for (let i = 0; i < c.spanCount; i++) endUs = Math.max(endUs, c.spanEnds[i]);
+  return endUs;
+}
+
+/** The time of the timeline's steps named `step`, summed in order. */
+function stepUs(c: Clock, step: string): number {
+  let us = 0;
+  // (a + end) - start, as the sums were always taken: the totals are compared bit for bit.
+  for (let i = 0; i < c.spanCount; i++) if (c.spanSteps[i] === step) us = us + c.spanEnds[i] - c.spanStarts[i];
+  return us;
 }
 
 /** The physical floor: every PAMT byte written once at the memory bandwidth of all packages (0 without a bandwidth). */
@@ -261,37 +263,39 @@ function factsOf(run: PolicyRun, layout = false): RunFacts {
 }
 
 /** The summary of a run: its facts, its clock's totals and the 50%/100% readiness times (null: none). */
-function summarize(facts: RunFacts, totals: { endUs: number; tdmrInitUs: number }, floorUs: number, ready: { p50Us: number; p100Us: number } | null): SimulationSummary {
-  return {
-    outcome: facts.outcome,
-    tdmrsUsed: facts.tdmrsUsed,
-    reservedAreasUsed: facts.reservedAreasUsed,
-    pamtKb: Math.floor(facts.allPamt / 1024),
-    initUs: r3(totals.endUs),
-    tdmrInitUs: r3(totals.tdmrInitUs),
-    readyP50Us: ready ? ready.p50Us : null,
-    readyP100Us: ready ? ready.p100Us : null,
-    floorUs: r3(floorUs),
-  };
+function summarize(facts: RunFacts, endUs: number, tdmrInitUs: number, floorUs: number, readyP50Us: number | null, readyP100Us: number | null, into?: SimulationSummary): SimulationSummary {
+  const out = into ?? ({} as SimulationSummary);
+  out.outcome = facts.outcome;
+  out.tdmrsUsed = facts.tdmrsUsed;
+  out.reservedAreasUsed = facts.reservedAreasUsed;
+  out.pamtKb = Math.floor(facts.allPamt / 1024);
+  out.initUs = r3(endUs);
+  out.tdmrInitUs = r3(tdmrInitUs);
+  out.readyP50Us = readyP50Us;
+  out.readyP100Us = readyP100Us;
+  out.floorUs = r3(floorUs);
+  return out;
 }
 
 // A row's readiness points (rowSummary reads them at once; one thread runs one row at a time).
 const rowReady: number[] = new Array<number>(21);
 
 /** A row's summary from a run's facts and clock (a simulation's, or a time program's). */
-function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, costs: Record<string, number>): SimulationSummary {
+function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, costs: Record<string, number>, into?: SimulationSummary): SimulationSummary {
   // A row reports two points of the curve: only they are computed.
-  let ready: { p50Us: number; p100Us: number } | null = null;
+  let p50: number | null = null;
+  let p100: number | null = null;
   if (facts.outcome.initialized) {
-    if (facts.layout) {
-      if (readinessTimesOf(facts.layout, clock.windows, SWEEP_POINTS, rowReady) > 0) ready = { p50Us: rowReady[10], p100Us: rowReady[20] };
-    } else {
-      const t = readinessTimes(prepared.memlist, clock.windows, SWEEP_POINTS);
-      if (t) ready = { p50Us: t.at[10], p100Us: t.at[20] };
+    const at = facts.layout
+      ? readinessTimesOf(facts.layout, clock.windows, SWEEP_POINTS, rowReady) > 0 ? rowReady : null
+      : readinessTimes(prepared.memlist, clock.windows, SWEEP_POINTS)?.at ?? null;
+    if (at) {
+      p50 = at[10];
+      p100 = at[20];
     }
   }
   const floorUs = floorOf(costs, facts.allPamt, prepared.platform.cpus.packages);
-  return summarize(facts, clockTotals(clock), floorUs, ready);
+  return summarize(facts, runEndUs(clock), stepUs(clock, 'TDH.SYS.TDMR.INIT'), floorUs, p50, p100, into);
 }
 
 /**
@@ -319,16 +323,19 @@ function summaryRun(prepared: PreparedPlatform, policy: KernelPolicy, opts: Simu
   }
 }
 
-/** simulate() reduced to its summary: what every sweep row evaluates. */
-export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOptions): SimulationSummary {
+/**
+ * simulate() reduced to its summary: what every sweep row evaluates. `into`: a record of the
+ * caller's to fill (a sweep reads it before its next row) instead of a new one.
+ */
+export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOptions, into?: SimulationSummary): SimulationSummary {
   const policy = policyOf(prepared, opts);
   const tape = policy.replayable ? prepared.callTape(policy) : undefined;
   if (tape?.program && tape.facts) {
     const clock = prepared.programClock();
-    if (tape.program.run(clock, opts.costs)) return rowSummary(prepared, tape.facts, clock, opts.costs);
+    if (tape.program.run(clock, opts.costs)) return rowSummary(prepared, tape.facts, clock, opts.costs, into);
   }
   const run = summaryRun(prepared, policy, opts, tape);
-  return rowSummary(prepared, factsOf(run), run.sim.clock, opts.costs);
+  return rowSummary(prepared, factsOf(run), run.sim.clock, opts.costs, into);
 }
 
 export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): SimulationRun {
@@ -337,7 +344,7 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
   const { sim, policy, allPamt, bw } = run;
   const tdmrs = run.tdmrs ? toTdmrs(run.tdmrs) : [];
   const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
-  const summary = summarize(factsOf(run), run, run.floorUs, ready);
+  const summary = summarize(factsOf(run), run.endUs, run.tdmrInitUs, run.floorUs, ready ? ready.p50Us : null, ready ? ready.p100Us : null);
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);

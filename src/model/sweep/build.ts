@@ -24,12 +24,6 @@ import { maxOf } from '../../util/extent.js';
 const GiB = 2 ** 30;
 const PLATFORM_CACHE = 256;
 
-export interface RowSetup {
-  prepared: PreparedPlatform;
-  policy: string | undefined;
-  costOverrides: Record<string, number>;
-}
-
 /** A row that cannot be built: its combination of values breaks a platform rule. */
 export interface InvalidRow {
   invalid: string;
@@ -37,8 +31,9 @@ export interface InvalidRow {
 
 export class PlatformBuilder {
   private readonly platformAxes: number[] = [];
-  private readonly costAxes: number[] = [];
-  private policyAxis = -1;
+  /** The cost axes (index and parameter name) and the policy axis (-1: none): what a row sets besides its platform. */
+  readonly costAxes: { axis: number; name: string }[] = [];
+  readonly policyAxis: number = -1;
   /** Entries worth keeping: platforms, rebuilt memory maps (see recurrence()), memoryPerSocket values. */
   private readonly platformRoom: number;
   private readonly layoutRoom: number;
@@ -63,8 +58,8 @@ export class PlatformBuilder {
   constructor(private readonly plan: SweepPlan) {
     plan.axes.forEach((a, i) => {
       if (a.kind === 'structural' || a.kind === 'set') this.platformAxes.push(i);
-      else if (a.kind === 'cost') this.costAxes.push(i);
-      else if (a.kind === 'policy') this.policyAxis = i;
+      else if (a.kind === 'cost') this.costAxes.push({ axis: i, name: a.name.slice('costs.'.length) });
+      else if (a.kind === 'policy') (this as { policyAxis: number }).policyAxis = i;
     });
     this.platformRoom = recurrence(plan, (_, i) => this.platformAxes.includes(i));
     this.layoutRoom = recurrence(plan, (a) => a.name === 'memoryPerSocket' || a.name === 'sockets' || a.name === 'snc');
@@ -79,20 +74,12 @@ export class PlatformBuilder {
   }
 
   /**
-   * The platform, policy and cost overrides of a row. `key` identifies the row's values of the
-   * platform-changing axes (the caller has them as value indices, cheaper than the values); ''
-   * will do when the builder is not `keyed`.
+   * The platform of a row (its policy and costs are the values of policyAxis and costAxes).
+   * `key` identifies the row's values of the platform-changing axes (the caller has them as
+   * value indices, cheaper than the values); '' will do when the builder is not `keyed`.
    */
-  setup(values: unknown[], key: string): RowSetup | InvalidRow {
-    const prepared = remembered(this.cache, key, () => this.build(values), this.platformRoom);
-    if ('invalid' in prepared) return prepared;
-    const costOverrides: Record<string, number> = {};
-    for (const a of this.costAxes) {
-      const v = values[a];
-      if (v !== undefined) costOverrides[this.plan.axes[a].name.slice('costs.'.length)] = v as number;
-    }
-    const policy = this.policyAxis >= 0 ? (values[this.policyAxis] as string | undefined) : undefined;
-    return { prepared, policy, costOverrides };
+  platformOf(values: unknown[], key: string): PreparedPlatform | InvalidRow {
+    return remembered(this.cache, key, () => this.build(values), this.platformRoom);
   }
 
   /** The key of a row given its values, for callers without value indices (lists). */

@@ -3,9 +3,9 @@
 // the thread that evaluated them).
 
 import type { ConstructEngine } from '../../kernels/engine.js';
-import { simulateSummary } from '../simulate.js';
+import { simulateSummary, type SimulateOptions, type SimulationSummary } from '../simulate.js';
 import type { PreparedPlatform, ConstructLimits } from '../prepared.js';
-import { PlatformBuilder, type RowSetup, type InvalidRow } from './build.js';
+import { PlatformBuilder, type InvalidRow } from './build.js';
 import { gridValueIndices, type SweepPlan } from './spec.js';
 
 /**
@@ -62,9 +62,16 @@ export class SweepEvaluator {
   private readonly builder: PlatformBuilder;
   private readonly idx: number[];
   private readonly rowValues: unknown[];
+  /** The previous grid row's platform-axis value indices and platform (platformOf). */
+  private readonly lastPlatformIdx: number[];
+  private lastPlatform: PreparedPlatform | InvalidRow | null = null;
+  /** A batch's platforms, and the options each row is simulated with (both rewritten per batch and row). */
+  private readonly batch: (PreparedPlatform | InvalidRow)[] = [];
+  private readonly rowOptions: SimulateOptions;
+  private readonly summary = {} as SimulationSummary;
   private readonly platformAxes: number[];
   /** Whether rows differ in costs: a platform is then simulated again under other costs. */
-  private readonly costAxes: boolean;
+  private readonly hasCostAxes: boolean;
   /** The cost record rows are simulated under (rowCosts), the record it was copied from, and the names a row set. */
   private readonly costs: Record<string, number> = {};
   private costsFrom: Readonly<Record<string, number>> | null = null;
@@ -79,25 +86,39 @@ export class SweepEvaluator {
     this.idx = new Array(plan.axes.length);
     this.rowValues = new Array(plan.axes.length);
     this.platformAxes = plan.axes.flatMap((a, i) => (a.kind === 'structural' || a.kind === 'set' ? [i] : []));
-    this.costAxes = plan.axes.some((a) => a.kind === 'cost');
+    this.lastPlatformIdx = new Array(this.platformAxes.length);
+    this.hasCostAxes = this.builder.costAxes.length > 0;
+    // parameters feed only the report's parameter table, which a row does not have.
+    this.rowOptions = { policy: undefined, engine, costs: this.costs, parameters: [] };
+  }
+
+  /** Row `index`'s values: a list entry, or a grid row's in one array rewritten for each row (callers read them at once). */
+  private valuesOf(index: number): unknown[] {
+    const { plan } = this;
+    if (plan.mode === 'list') return plan.entries[index];
+    const idx = gridValueIndices(plan, index, this.idx);
+    const values = this.rowValues;
+    for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
+    return values;
   }
 
   /**
-   * Row `index` built (builder.setup). A grid row's values go into one array rewritten for each
-   * row: setup() reads them and keeps none.
+   * Row `index`'s platform. A grid row whose platform-changing values are the previous row's
+   * (a capacity sweep: the cost axes turn fastest) has the previous row's platform.
    */
-  private setupOf(index: number): RowSetup | InvalidRow {
+  private platformOf(index: number): PreparedPlatform | InvalidRow {
     const { plan, builder } = this;
-    if (plan.mode === 'list') {
-      const values = plan.entries[index];
-      return builder.setup(values, builder.keyed ? builder.keyOfValues(values) : '');
-    }
-    const idx = gridValueIndices(plan, index, this.idx);
+    const values = this.valuesOf(index);
+    if (plan.mode === 'list') return builder.platformOf(values, builder.keyed ? builder.keyOfValues(values) : '');
+    const idx = this.idx;
+    const last = this.lastPlatformIdx;
+    let same = this.lastPlatform !== null;
+    for (let k = 0; k < this.platformAxes.length && same; k++) same = idx[this.platformAxes[k]] === last[k];
+    if (same) return this.lastPlatform!;
     let key = '';
     if (builder.keyed) for (const a of this.platformAxes) key += `${idx[a]},`;
-    const values = this.rowValues;
-    for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
-    return builder.setup(values, key);
+    for (let k = 0; k < this.platformAxes.length; k++) last[k] = idx[this.platformAxes[k]];
+    return (this.lastPlatform = builder.platformOf(values, key));
   }
 
   evaluate(range: RowRange): ChunkRows {
@@ -114,7 +135,7 @@ export class SweepEvaluator {
    * row: a row's simulation reads it only while the row runs, and a capacity sweep's rows would
    * otherwise each copy and check a record of every parameter.
    */
-  private rowCosts(prepared: PreparedPlatform, overrides: Record<string, number>): Record<string, number> {
+  private rowCosts(prepared: PreparedPlatform, values: unknown[]): Record<string, number> {
     const base = prepared.costValues();
     const costs = this.costs;
     if (this.costsFrom !== base) {
@@ -124,8 +145,10 @@ export class SweepEvaluator {
       for (let k = 0; k < this.costsSetCount; k++) costs[this.costsSet[k]] = base[this.costsSet[k]];
     }
     let n = 0;
-    for (const name in overrides) {
-      costs[name] = overrides[name];
+    for (const { axis, name } of this.builder.costAxes) {
+      const v = values[axis];
+      if (v === undefined) continue;
+      costs[name] = v as number;
       this.costsSet[n++] = name;
     }
     this.costsSetCount = n;
@@ -134,34 +157,33 @@ export class SweepEvaluator {
 
   /** Rows [from, to) of the range into nums and strs (row i at i × NUMS and i × STRS). */
   private evaluateBatch(range: RowRange, from: number, to: number, nums: Float64Array, strs: string[]): void {
-    const setups = [];
-    for (let i = from; i < to; i++) {
-      setups.push(this.setupOf(range.start + i * range.step));
-    }
+    const built = this.batch;
+    for (let i = from; i < to; i++) built[i - from] = this.platformOf(range.start + i * range.step);
     const platforms = new Set<PreparedPlatform>();
-    for (const s of setups) if (!('invalid' in s)) platforms.add(s.prepared);
+    for (let k = 0; k < to - from; k++) if (!('invalid' in built[k])) platforms.add(built[k] as PreparedPlatform);
     prefetch(platforms, this.engine);
+    const opts = this.rowOptions;
     for (let i = from; i < to; i++) {
-      const s = setups[i - from];
+      const prepared = built[i - from];
       const n = i * NUMS;
       const t = i * STRS;
-      if ('invalid' in s) {
+      if ('invalid' in prepared) {
         nums[n] = 0;
         strs[t] = 'INVALID';
         strs[t + 1] = 'input';
-        strs[t + 2] = s.invalid;
+        strs[t + 2] = prepared.invalid;
         continue;
       }
-      const { prepared } = s;
-      prepared.expectsReruns = this.costAxes;
+      prepared.expectsReruns = this.hasCostAxes;
       const p = prepared.platform;
       // GiB to the MiB (3 decimals): exact for any memory map of whole MiB ranges.
       nums[n + 9] = Math.round((prepared.memoryBytes / 2 ** 30) * 1000) / 1000;
       nums[n + 10] = p.cpus.lps.length;
       nums[n + 11] = p.cpus.packages;
-      const costs = this.rowCosts(prepared, s.costOverrides);
-      // parameters feed only the report's parameter table, which a row does not have.
-      const m = simulateSummary(prepared, { policy: s.policy, engine: this.engine, costs, parameters: [] });
+      const values = this.valuesOf(range.start + i * range.step);
+      opts.policy = this.builder.policyAxis >= 0 ? (values[this.builder.policyAxis] as string | undefined) : undefined;
+      opts.costs = this.rowCosts(prepared, values);
+      const m = simulateSummary(prepared, opts, this.summary);
       nums[n] = m.outcome.initialized ? 1 : 0;
       nums[n + 1] = m.tdmrsUsed;
       nums[n + 2] = m.reservedAreasUsed;
