@@ -45,17 +45,17 @@ export interface Readiness {
 /** The TDMR.INIT windows of a run, flat (model/clock.ts records them so): window i is entry i of each array. */
 export interface InitWindows {
   count: number;
-  base: Float64Array;
-  size: Float64Array;
-  startUs: Float64Array;
-  endUs: Float64Array;
-  perCallUs: Float64Array;
-  chunkBytes: Float64Array;
+  base: readonly number[];
+  size: readonly number[];
+  startUs: readonly number[];
+  endUs: readonly number[];
+  perCallUs: readonly number[];
+  chunkBytes: readonly number[];
 }
 
 /** InitWindow objects as flat windows. */
 export function flatWindows(windows: readonly InitWindow[]): InitWindows {
-  const col = (f: (w: InitWindow) => number) => Float64Array.from(windows, f);
+  const col = (f: (w: InitWindow) => number) => windows.map(f);
   return {
     count: windows.length, base: col((w) => w.base), size: col((w) => w.size), startUs: col((w) => w.startUs),
     endUs: col((w) => w.endUs), perCallUs: col((w) => w.perCallUs), chunkBytes: col((w) => w.chunkBytes),

@@ -18,11 +18,10 @@ import type { InitWindows } from '../kernels/readiness.js';
 /** A step's time arithmetic on the clock; returns a time (or index) the live step goes on with. */
 export type TimeOp = (c: Clock) => number;
 
-function grown(a: Float64Array, need: number): Float64Array {
-  if (a.length >= need) return a;
-  const b = new Float64Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
+/** `a` with at least n entries (new ones 0). Plain arrays: a live run's clock is made per run, and small arrays cost less to make than typed ones. */
+function atLeast(a: number[], n: number): number[] {
+  while (a.length < n) a.push(0);
+  return a;
 }
 
 export class Clock {
@@ -32,11 +31,10 @@ export class Clock {
   /** The timeline's times, in order (its text is the Sim's). */
   spanCount = 0;
   readonly spanSteps: string[] = [];
-  spanStarts: Float64Array = new Float64Array(16);
-  spanEnds: Float64Array = new Float64Array(16);
-  readonly windows: InitWindows = {
-    count: 0, base: new Float64Array(8), size: new Float64Array(8), startUs: new Float64Array(8),
-    endUs: new Float64Array(8), perCallUs: new Float64Array(8), chunkBytes: new Float64Array(8),
+  readonly spanStarts: number[] = [];
+  readonly spanEnds: number[] = [];
+  readonly windows: InitWindows & { base: number[]; size: number[]; startUs: number[]; endUs: number[]; perCallUs: number[]; chunkBytes: number[] } = {
+    count: 0, base: [], size: [], startUs: [], endUs: [], perCallUs: [], chunkBytes: [],
   };
   /** Where the current step began (begin/end). */
   mark = 0;
@@ -46,9 +44,9 @@ export class Clock {
    * nothing else, so it is kept with them and made again only when one differs (or it is
    * asked longer): the rows of a capacity sweep mostly change other costs.
    */
-  series: Float64Array = new Float64Array(64);
+  readonly series: number[] = [];
   private seriesKey = { from: NaN, gapUs: NaN, perUs: NaN, n: 0 };
-  lanes: Float64Array = new Float64Array(8);
+  readonly lanes: number[] = [];
   lanesEnd = 0;
   /** tdx_enable() callers in the order they take the module mutex (indices into kernel.callers). */
   order: number[] = [];
@@ -98,10 +96,6 @@ export class Clock {
   /** A timeline step over [startUs, endUs). */
   span(step: string, startUs: number, endUs: number): void {
     const i = this.spanCount++;
-    if (i === this.spanStarts.length) {
-      this.spanStarts = grown(this.spanStarts, i + 1);
-      this.spanEnds = grown(this.spanEnds, i + 1);
-    }
     this.spanSteps[i] = step;
     this.spanStarts[i] = startUs;
     this.spanEnds[i] = endUs;
@@ -127,10 +121,9 @@ export class Clock {
   }
 
   /** Scratch for n per-CPU start times (an LP.INIT series). */
-  seriesOf(n: number): Float64Array {
-    this.series = grown(this.series, n);
+  seriesOf(n: number): number[] {
     this.seriesKey.n = 0;
-    return this.series;
+    return atLeast(this.series, n);
   }
 
   /**
@@ -140,7 +133,7 @@ export class Clock {
   serial(n: number, gapUs: number, perUs: number): number {
     const key = this.seriesKey;
     if (!(key.n >= n && Object.is(key.from, this.now) && Object.is(key.gapUs, gapUs) && Object.is(key.perUs, perUs))) {
-      const starts = (this.series = grown(this.series, n));
+      const starts = atLeast(this.series, n);
       let t = this.now;
       for (let i = 0; i < n; i++) {
         if (i > 0) t += gapUs;
@@ -157,9 +150,8 @@ export class Clock {
   }
 
   /** k TDMR.INIT lanes, all free at `t`. */
-  lanesFrom(k: number, t: number): Float64Array {
-    this.lanes = grown(this.lanes, k);
-    this.lanes.fill(t, 0, k);
+  lanesFrom(k: number, t: number): number[] {
+    atLeast(this.lanes, k).fill(t, 0, k);
     this.lanesEnd = t;
     return this.lanes;
   }
@@ -168,14 +160,6 @@ export class Clock {
   window(base: number, size: number, startUs: number, endUs: number, perCallUs: number, chunkBytes: number): void {
     const w = this.windows;
     const i = w.count++;
-    if (i === w.base.length) {
-      w.base = grown(w.base, i + 1);
-      w.size = grown(w.size, i + 1);
-      w.startUs = grown(w.startUs, i + 1);
-      w.endUs = grown(w.endUs, i + 1);
-      w.perCallUs = grown(w.perCallUs, i + 1);
-      w.chunkBytes = grown(w.chunkBytes, i + 1);
-    }
     w.base[i] = base;
     w.size[i] = size;
     w.startUs[i] = startUs;

@@ -187,9 +187,10 @@ export class Sim {
 
   /**
    * TDH.SYS.LP.INIT on enabledLps[k] over [starts[k], starts[k] + durUs), in order, until one
-   * fails: as many seamcall()s, recorded the same way. Returns the index of the failed call, or -1.
+   * fails: as many seamcall()s, recorded the same way (starts may run on past the LPs). Returns
+   * the index of the failed call, or -1.
    */
-  lpInitSeries(starts: Float64Array, durUs: number): { failedAt: number; result: SeamcallResult | null } {
+  lpInitSeries(starts: ArrayLike<number>, durUs: number): { failedAt: number; result: SeamcallResult | null } {
     const ids = this.prepared.cpus.enabledIds;
     const r = this.module.lpInitBulk(ids, starts, durUs);
     const calls = r.succeeded + (r.failure ? 1 : 0);

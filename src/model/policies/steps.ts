@@ -95,7 +95,7 @@ export function lpInitSerial(sim: Sim): boolean {
   sim.time((c) => (c.now += c.cost('cpuOnlineCallbackUs')));
   if (!sysInit(sim, lps[0].id)) return false;
   sim.time((c) => serialStarts(c, n));
-  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series.subarray(0, n), per);
+  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series, per);
   sim.time((c) => lpInitEnds(c, r ? failedAt : n - 1));
   if (r) {
     const lp = lps[failedAt];
@@ -135,7 +135,7 @@ export function lpInitBroadcast(sim: Sim): boolean {
   const per = sim.cost('lpInitUs');
   const n = lps.length;
   const at = sim.now + ipi;
-  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.seriesOf(n).fill(at, 0, n).subarray(0, n), per);
+  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.seriesOf(n).fill(at, 0, n), per);
   sim.time((c) => broadcastEnds(c, 'TDH.SYS.LP.INIT'));
   if (r) {
     sim.describe(() => ({ cpus: `${cpus(lps.length)} at once`, detail: `failed on CPU ${lps[failedAt].id}` }));
