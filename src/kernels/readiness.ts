@@ -341,7 +341,7 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
   }
   if (total === 0) return 0;
 
-  for (let i = 0; i < POINTS; i++) need[i] = (i / 20) * total - 1e-6;
+  for (let j = 0; j < points.length; j++) need[points[j]] = (points[j] / 20) * total - 1e-6;
   at.fill(0, 0, POINTS);
   if (sorted) {
     // Events in emission order are in time order: the first event whose running sum reaches

@@ -75,7 +75,6 @@ export class Sim {
    */
   readonly clock: Clock;
   readonly log: LogLine[] = [];
-  readonly warnings: string[] = [];
   /** SEAMCALLs made, by leaf number (names are made for output only). */
   readonly counts = new Map<number, number>();
   readonly trace: TraceEntry[] | null;
