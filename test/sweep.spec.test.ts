@@ -1,7 +1,7 @@
 // Sweep specs: JSON or YAML by content, YAML's duplicate keys and alias bombs refused, and
 // every mistake a one-line input error naming the field, before any row runs.
 import { describe, it, expect } from 'vitest';
-import { parseSpecText, parseSweepSpec, rowValues, SWEEP_MAX_POINTS } from '../src/model/sweep/spec.js';
+import { parseSpecText, parseSweepSpec, rowValues, simulatedRows, SWEEP_MAX_POINTS } from '../src/model/sweep/spec.js';
 import { InputError } from '../src/platform/errors.js';
 import { runCli } from './helpers/cli.js';
 
@@ -90,6 +90,14 @@ describe('sweep spec', () => {
     const msg = fails(JSON.stringify({ grid: { 'costs.tdmrInitCallUs': big, 'costs.lpInitUs': big, 'costs.sysInitUs': big, 'costs.configUs': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } }));
     expect(msg).toBe(`spec: grid: 100 × 100 × 100 × 11 points is over the ${SWEEP_MAX_POINTS} limit; split the sweep`);
     expect(plan(JSON.stringify({ grid: { 'costs.tdmrInitCallUs': big, 'costs.lpInitUs': big, 'costs.sysInitUs': big, 'costs.configUs': Array.from({ length: 10 }, (_, i) => i + 1) } })).total).toBe(SWEEP_MAX_POINTS);
+  });
+
+  it('counts the rows that simulate: one per platform and policy in a grid, every row of a list', () => {
+    const grid = plan('{"grid": {"sockets": [1, 2], "policy": ["mainline", "v7-2022"], "module.maxTdmrs": [32, 64], "costs.tdmrInitCallUs": [7, 9, 12], "costs.lpInitUs": [10, 20]}}');
+    expect(grid.total).toBe(48);
+    expect(simulatedRows(grid)).toBe(8);
+    expect(simulatedRows(plan('{"grid": {"sockets": [1, 2], "snc": [1, 2]}}'))).toBe(4);
+    expect(simulatedRows(plan('{"list": [{"set": {"costs.lpInitUs": 10}}, {"set": {"costs.lpInitUs": 20}}]}'))).toBe(2);
   });
 
   it('the command line: exit 2 and one line on standard error', () => {

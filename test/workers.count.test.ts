@@ -1,6 +1,6 @@
 // The default worker count: chosen from the amount of work, never more than the machine runs.
 import { describe, expect, it } from 'vitest';
-import { chooseWorkers, sweepWorkers, SWEEP_MS_PER_WORKER, SWEEP_ROW_US } from '../src/workers/chunkPool.js';
+import { chooseWorkers, sweepWorkers, SWEEP_MS_PER_WORKER, SWEEP_ROW_US, SWEEP_RETIMED_ROW_US } from '../src/workers/chunkPool.js';
 import { trialWorkers, TRIAL_DRAWS_PER_MS, TRIAL_MS_PER_WORKER } from '../src/workers/pool.js';
 import type { TrialProgram } from '../src/kernels/trialProgram.js';
 
@@ -54,5 +54,12 @@ describe('sweepWorkers', () => {
     const rows = (2 * SWEEP_MS_PER_WORKER * 1000) / SWEEP_ROW_US;
     expect(sweepWorkers(rows, 8)).toBe(2);
     expect(sweepWorkers(rows - 1, 8)).toBe(1);
+  });
+  it('charges a row that re-times an earlier run (a time program) SWEEP_RETIMED_ROW_US, not a simulation', () => {
+    const rows = (2 * SWEEP_MS_PER_WORKER * 1000) / SWEEP_ROW_US;
+    expect(sweepWorkers(rows, 8, 100)).toBe(1);
+    const retimed = Math.ceil((2 * SWEEP_MS_PER_WORKER * 1000 - 100 * SWEEP_ROW_US) / SWEEP_RETIMED_ROW_US);
+    expect(sweepWorkers(100 + retimed, 8, 100)).toBe(2);
+    expect(sweepWorkers(100 + retimed - 1, 8, 100)).toBe(1);
   });
 });

@@ -49,14 +49,16 @@ export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: n
 }
 
 /**
- * Single-thread cost charged per sweep row, µs, when choosing the default worker count. A
- * capacity row (one platform under many costs, the module's answers replayed) costs ~7 µs warm
- * with its text, a structural row 10–20 µs; 20 puts the switch to two workers at 200,000 rows,
- * where two workers and one took the same time on a capacity grid (2026-12-06, 2 vCPUs: 2.07–2.11 s
- * vs 2.06–2.10 s) and beyond which two are faster (360,000 rows: 3.6 s vs 4.3 s). Structural rows
- * gain little from a second thread on such a machine (README, Performance).
+ * Single-thread cost charged per simulated sweep row (a platform, or a platform under a policy,
+ * met for the first time), µs, when choosing the default worker count: a structural row costs
+ * 10–20 µs warm with its text (2026-12-06, 2 vCPUs).
  */
 export const SWEEP_ROW_US = 20;
+/**
+ * The same for a row that runs an earlier row's time program under its own costs (a capacity
+ * sweep's rows after the first of each platform and policy: model/clock.ts), µs.
+ */
+export const SWEEP_RETIMED_ROW_US = 3;
 /** A sweep worker must get this much estimated work to pay for its start and warm-up. */
 export const SWEEP_MS_PER_WORKER = 2000;
 
@@ -75,9 +77,10 @@ export function describeRows(r: { start: number; count: number; step: number }):
   return `rows ${r.start}..${r.start + (r.count - 1) * r.step}${r.step > 1 ? ` step ${r.step}` : ''}`;
 }
 
-/** The default worker count for a sweep of `rows` rows. */
-export function sweepWorkers(rows: number, cores: number = availableParallelism()): number {
-  return chooseWorkers((rows * SWEEP_ROW_US) / 1000, SWEEP_MS_PER_WORKER, cores);
+/** The default worker count for a sweep of `rows` rows of which `simulated` simulate (the others re-time a run). */
+export function sweepWorkers(rows: number, cores: number = availableParallelism(), simulated = rows): number {
+  const us = simulated * SWEEP_ROW_US + (rows - simulated) * SWEEP_RETIMED_ROW_US;
+  return chooseWorkers(us / 1000, SWEEP_MS_PER_WORKER, cores);
 }
 
 /**

@@ -12,7 +12,7 @@ import { guidedChunks, runChunkPool, sweepWorkers, type FaultInjection, describe
 import type { SweepWorkerApi } from './sweepWorker.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
 import { RowText, headerText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
-import type { SweepPlan } from '../model/sweep/spec.js';
+import { simulatedRows, type SweepPlan } from '../model/sweep/spec.js';
 
 export interface Shard {
   /** 1-based. */
@@ -66,7 +66,8 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
   const step = opts.shard?.n ?? 1;
   const offset = (opts.shard?.k ?? 1) - 1;
   const total = shardRows(plan.total, opts.shard);
-  const workers = opts.workers ?? sweepWorkers(total);
+  // A shard may meet every platform: its simulated rows are at most all of the plan's.
+  const workers = opts.workers ?? sweepWorkers(total, undefined, Math.min(total, simulatedRows(plan)));
   // Chunk c holds the shard's rows starts[c] .. starts[c + 1] - 1.
   const starts = opts.chunkRows !== undefined || workers === 1
     ? guidedChunks(total, 1, opts.chunkRows ?? MAX_CHUNK_ROWS, opts.chunkRows ?? MAX_CHUNK_ROWS)

@@ -284,6 +284,18 @@ function checkMemoryAxes(names: string[], layout: InferredLayout, where: string)
   }
 }
 
+/**
+ * How many of a plan's rows simulate (the first row of each platform and policy; model/clock.ts):
+ * the others run that row's time program under their own costs. A list may change anything in
+ * any row: all of its rows count.
+ */
+export function simulatedRows(plan: SweepPlan): number {
+  if (plan.mode === 'list') return plan.total;
+  let n = 1;
+  for (const a of plan.axes) if (a.kind === 'structural' || a.kind === 'set' || a.kind === 'policy') n *= a.values.length;
+  return Math.min(n, plan.total);
+}
+
 /** The axis values of grid row `index`: lexicographic over the axes, the last varying fastest. */
 export function gridValueIndices(plan: SweepPlan, index: number, out: number[]): number[] {
   let rest = index;
