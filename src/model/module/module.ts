@@ -13,7 +13,7 @@ import {
   type KeyIdLayout,
 } from './configChecks.js';
 import { LEAF, MODELED_LEAVES, leafName } from './leaves.js';
-import { MutexLock, SharexLock } from './locks.js';
+import { SharexLock } from './locks.js';
 import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct } from './metadata.js';
 import { gate, semanticsOf, type ModuleSemantics, type ModuleState } from './state.js';
 import { STATUS, OPERAND, statusName, withOperand } from './status.js';
@@ -48,12 +48,24 @@ export interface TdmrInitBulkResult {
   t1: number;
 }
 
-interface TdmrEntry {
-  base: bigint;
-  size: bigint;
-  end: bigint;
-  lastInitialized: bigint;
-  lock: MutexLock;
+// The module's TDMR table as plain numbers, TDMR_WORDS per TDMR: base, end, the module's
+// last_initialized, and when the TDMR's mutex (mutex_lock_t) is free again. Every value is
+// exact: an accepted TDMR lies below MAX_PA (2^52), and last_initialized passes its end by
+// less than a chunk at most.
+const TDMR_WORDS = 4;
+const T_BASE = 0;
+const T_END = 1;
+const T_LAST = 2;
+const T_LOCK = 3;
+const GIB = Number(SZ_1G);
+const PA_LIMIT = 1n << BigInt(MAX_PA);
+const NO_TDMRS: number[] = [];
+
+const CHUNK = Number(TDMR_INIT_CHUNK);
+const CHUNK_DYNAMIC_PAMT = Number(TDMR_INIT_CHUNK_DYNAMIC_PAMT);
+
+function invalidRcx(): SeamcallResult {
+  return result(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), { rdx: 0n });
 }
 
 /** The kernel maps a SEAMCALL that VMfailInvalid's (no module loaded) to -ENODEV. */
@@ -75,11 +87,14 @@ export interface ModuleTables {
   lps: LpTable;
   keys: KeyIdLayout;
   verdicts: ConfigVerdicts;
+  /** Which generation's rules the configuration's version selects. */
+  semantics: ModuleSemantics;
 }
 
 /** `lps`, when given, must be lpTable(cfg.lps) (an owner that shares one LP list across configurations passes its table). */
 export function moduleTables(cfg: ModuleConfig, lps: LpTable = lpTable(cfg.lps)): ModuleTables {
-  return { lps, keys: keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA), verdicts: new ConfigVerdicts() };
+  const keys = keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA);
+  return { lps, keys, verdicts: new ConfigVerdicts(keys), semantics: semanticsOf(cfg.version) };
 }
 
 export class TdxModule {
@@ -98,13 +113,16 @@ export class TdxModule {
   private sysState: ModuleState = 'SYSINIT_PENDING';
   private readonly lpInitialized: number[];
   private initCount = 0;
-  private readonly pkgConfigured = new Set<number>();
+  /** Made when first needed (KEY.CONFIG, CONFIG): most modules of a sweep never reach them. */
+  private pkgConfigured: Set<number> | null = null;
   private readonly globalLock = new SharexLock();
-  private readonly reserved = new Set<number>();
+  private reserved: Set<number> | null = null;
   private globalHkid: number | null = null;
   private dynamicPamtEnabled = false;
-  private tdmrTable: TdmrEntry[] = [];
-  private tdmrByBase = new Map<bigint, TdmrEntry>();
+  /** TDMRs recorded at CONFIG, TDMR_WORDS each (see T_BASE...), bases strictly ascending. */
+  private tdmrs: number[] = NO_TDMRS;
+  /** Index of the TDMR the last sysTdmrInit found (tdmrInitBulk reads it), or -1. */
+  private tdmrHit = -1;
 
   private lastT0 = -Infinity;
   private readonly lpBusyUntil: number[];
@@ -112,7 +130,7 @@ export class TdxModule {
   /** `tables` must be moduleTables(cfg) of this very configuration (built here when absent). */
   constructor(cfg: ModuleConfig, tables: ModuleTables = moduleTables(cfg)) {
     this.cfg = cfg;
-    this.semantics = semanticsOf(cfg.version);
+    this.semantics = tables.semantics;
     this.keys = tables.keys;
     this.verdicts = tables.verdicts;
     ({ index: this.lpIndex, dense: this.lpDense, clean: this.lpClean, packages: this.pkgCount } = tables.lps);
@@ -143,11 +161,11 @@ export class TdxModule {
   }
   /** Packages whose global key TDH.SYS.KEY.CONFIG has programmed since CONFIG. */
   get configuredPkgs(): number[] {
-    return [...this.pkgConfigured].sort((a, b) => a - b);
+    return [...(this.pkgConfigured ?? [])].sort((a, b) => a - b);
   }
   /** KeyIDs the module's key ownership table holds as reserved (the global KeyID, once CONFIG got that far). */
   get reservedKeyIds(): number[] {
-    return [...this.reserved].sort((a, b) => a - b);
+    return [...(this.reserved ?? [])].sort((a, b) => a - b);
   }
   get globalKeyId(): number | null {
     return this.globalHkid;
@@ -163,11 +181,15 @@ export class TdxModule {
   }
 
   tdmrProgress(): TdmrProgress[] {
-    return this.tdmrTable.map((e) => {
-      const done = e.lastInitialized > e.end ? e.end : e.lastInitialized;
-      const initialized = done - e.base;
-      return { base: e.base, size: e.size, initialized, ready: initialized - (initialized % SZ_1G) };
-    });
+    const t = this.tdmrs;
+    const out: TdmrProgress[] = [];
+    for (let w = 0; w < t.length; w += TDMR_WORDS) {
+      const base = t[w + T_BASE];
+      const end = t[w + T_END];
+      const initialized = Math.min(t[w + T_LAST], end) - base;
+      out.push({ base: BigInt(base), size: BigInt(end - base), initialized: BigInt(initialized), ready: BigInt(initialized - (initialized % GIB)) });
+    }
+    return out;
   }
 
   /**
@@ -222,34 +244,60 @@ export class TdxModule {
       throw new RangeError(`maxCalls must be a positive integer or Infinity, got ${maxCalls}`);
     }
     if (!(perCallUs >= 0)) throw new RangeError(`perCallUs must be >= 0, got ${perCallUs}`);
+    this.tdmrHit = -1;
     const first = this.call(LEAF.SYS_TDMR_INIT, lp, { rcx: base }, t0, t0 + perCallUs);
-    const entry = this.tdmrByBase.get(base);
-    if (first.status !== STATUS.TDX_SUCCESS || !entry) {
+    // The TDMR the call found, if it got that far; else looked up as the table has it.
+    const w = (this.tdmrHit >= 0 ? this.tdmrHit : this.tdmrIndex(base)) * TDMR_WORDS;
+    const t = this.tdmrs;
+    if (first.status !== STATUS.TDX_SUCCESS || w < 0) {
       return {
         calls: 1,
         status: first.status,
         name: first.name,
-        done: entry ? entry.lastInitialized >= entry.end : false,
+        done: w >= 0 ? t[w + T_LAST] >= t[w + T_END] : false,
         rdx: first.rdx ?? 0n,
         t1: t0 + perCallUs,
       };
     }
-    const chunk = this.chunkBytes();
-    const left = Number((entry.end - entry.lastInitialized + chunk - 1n) / chunk);
+    const chunk = this.chunkNumber();
+    // A TDMR is whole GiB and chunks divide a GiB, so this is exact (as the BigInt ceiling was).
+    const left = Math.ceil((t[w + T_END] - t[w + T_LAST]) / chunk);
     const more = Math.min(maxCalls - 1, left);
-    entry.lastInitialized += BigInt(more) * chunk;
+    const last = (t[w + T_LAST] += more * chunk);
     const calls = 1 + more;
     const t1 = t0 + calls * perCallUs;
-    entry.lock.holdUntil(t1);
+    if (t1 > t[w + T_LOCK]) t[w + T_LOCK] = t1;
     this.lpBusyUntil[this.position(lp)!] = t1;
     return {
       calls,
       status: STATUS.TDX_SUCCESS,
       name: statusName(STATUS.TDX_SUCCESS),
-      done: entry.lastInitialized >= entry.end,
-      rdx: entry.lastInitialized - (entry.lastInitialized % SZ_1G),
+      done: last >= t[w + T_END],
+      rdx: BigInt(last - (last % GIB)),
       t1,
     };
+  }
+
+  /** chunkBytes() as a number. */
+  private chunkNumber(): number {
+    return this.dynamicPamtEnabled ? CHUNK_DYNAMIC_PAMT : CHUNK;
+  }
+
+  /** Position of the TDMR based at `base` in the recorded table, or -1. */
+  private tdmrIndex(base: bigint): number {
+    const t = this.tdmrs;
+    if (t.length === 0 || base < 0n || base >= PA_LIMIT) return -1;
+    const b = Number(base);
+    let lo = 0;
+    let hi = t.length / TDMR_WORDS;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const x = t[mid * TDMR_WORDS + T_BASE];
+      if (x === b) return mid;
+      if (x < b) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
   }
 
   /**
@@ -335,7 +383,7 @@ export class TdxModule {
     if (status !== STATUS.TDX_SUCCESS) return result(status);
     this.sysState = 'SYSINIT_DONE';
     this.initCount = 0;
-    this.pkgConfigured.clear();
+    this.pkgConfigured?.clear();
     return result(STATUS.TDX_SUCCESS);
   }
 
@@ -379,7 +427,7 @@ export class TdxModule {
     if (!args.tdmrs) throw new TypeError('TDH.SYS.CONFIG needs args.tdmrs (the TDMR_INFO array RCX points to)');
     const v = this.verdicts.verdict({ tdmrs: args.tdmrs, rcx: args.rcx, rdx: args.rdx, r8: args.r8, tdmrPas: args.tdmrPas }, this.cfg);
     if (v.keyIdReserved) {
-      this.reserved.add(v.globalKeyId);
+      (this.reserved ??= new Set()).add(v.globalKeyId);
       this.globalHkid = v.globalKeyId;
       this.dynamicPamtEnabled = v.dynamicPamt;
     }
@@ -387,44 +435,55 @@ export class TdxModule {
     const tdmrs = args.tdmrs;
     const n = Number(args.rdx ?? BigInt(tdmrs instanceof TdmrTable ? tdmrs.count : tdmrs.length));
     this.recordTdmrs(tdmrs, n);
-    this.pkgConfigured.clear();
+    this.pkgConfigured?.clear();
     this.sysState = 'SYSCONFIG_DONE';
     return result(STATUS.TDX_SUCCESS);
   }
 
   /** The first n TDMRs of the accepted array become the module's TDMR table. */
   private recordTdmrs(tdmrs: readonly TdmrInfo[] | TdmrTable, n: number): void {
-    const entry = (base: bigint, size: bigint): TdmrEntry => ({ base, size, end: base + size, lastInitialized: base, lock: new MutexLock() });
-    this.tdmrTable = new Array(n);
+    // CONFIG accepted them: ordered, disjoint, below MAX_PA, so every value is an exact double.
+    const t: number[] = new Array(n * TDMR_WORDS);
     for (let i = 0; i < n; i++) {
-      this.tdmrTable[i] = tdmrs instanceof TdmrTable ? entry(BigInt(tdmrs.base(i)), BigInt(tdmrs.size(i))) : entry(tdmrs[i]!.base, tdmrs[i]!.size);
+      const base = tdmrs instanceof TdmrTable ? tdmrs.base(i) : Number(tdmrs[i]!.base);
+      const size = tdmrs instanceof TdmrTable ? tdmrs.size(i) : Number(tdmrs[i]!.size);
+      const w = i * TDMR_WORDS;
+      t[w + T_BASE] = base;
+      t[w + T_END] = base + size;
+      t[w + T_LAST] = base;
+      t[w + T_LOCK] = -Infinity;
     }
-    this.tdmrByBase = new Map(this.tdmrTable.map((e) => [e.base, e]));
+    this.tdmrs = t;
   }
 
   private sysKeyConfig(lp: number, t0: number, t1: number): SeamcallResult {
     if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
     if (this.sysState !== 'SYSCONFIG_DONE') return result(STATUS.TDX_SYS_KEY_CONFIG_NOT_PENDING);
     const pkg = this.cfg.lps[this.position(lp)!].package;
-    if (this.pkgConfigured.has(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
-    this.pkgConfigured.add(pkg);
-    if (this.pkgConfigured.size === this.pkgCount) this.sysState = 'SYS_READY';
+    const configured = (this.pkgConfigured ??= new Set());
+    if (configured.has(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
+    configured.add(pkg);
+    if (configured.size === this.pkgCount) this.sysState = 'SYS_READY';
     return result(STATUS.TDX_SUCCESS);
   }
 
   private sysTdmrInit(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
     const base = args.rcx;
     if (base === undefined) throw new TypeError('TDH.SYS.TDMR.INIT needs args.rcx (the TDMR base)');
-    const invalid = result(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), { rdx: 0n });
-    if (base < 0n || base % SZ_1G !== 0n || base >= 1n << BigInt(MAX_PA) || (base & this.keys.mask) !== 0n) return invalid;
-    const entry = this.tdmrByBase.get(base);
-    if (!entry) return invalid;
-    if (!entry.lock.tryAcquire(t0, t1)) return result(withOperand(STATUS.TDX_OPERAND_BUSY, OPERAND.RCX), { rdx: 0n });
-    if (entry.lastInitialized >= entry.end) return result(STATUS.TDX_TDMR_ALREADY_INITIALIZED, { rdx: 0n });
-    entry.lastInitialized += this.chunkBytes();
+    if (base < 0n || base % SZ_1G !== 0n || base >= PA_LIMIT || (base & this.keys.mask) !== 0n) return invalidRcx();
+    const i = this.tdmrIndex(base);
+    if (i < 0) return invalidRcx();
+    this.tdmrHit = i;
+    const t = this.tdmrs;
+    const w = i * TDMR_WORDS;
+    // The TDMR's mutex, a try-lock (locks.ts, MutexLock): held until the call ends.
+    if (t[w + T_LOCK] > t0) return result(withOperand(STATUS.TDX_OPERAND_BUSY, OPERAND.RCX), { rdx: 0n });
+    t[w + T_LOCK] = t1;
+    if (t[w + T_LAST] >= t[w + T_END]) return result(STATUS.TDX_TDMR_ALREADY_INITIALIZED, { rdx: 0n });
+    const last = (t[w + T_LAST] += this.chunkNumber());
     // Rounded down so that the VMM never uses a GiB whose PAMT is only partly initialized; a
     // TDMR is a whole number of GiB, so the completing call returns exactly base + size.
-    return result(STATUS.TDX_SUCCESS, { rdx: entry.lastInitialized - (entry.lastInitialized % SZ_1G) });
+    return result(STATUS.TDX_SUCCESS, { rdx: BigInt(last - (last % GIB)) });
   }
 
   private sysLpShutdown(): SeamcallResult {
