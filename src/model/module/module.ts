@@ -111,7 +111,11 @@ export class TdxModule {
   private readonly pkgCount: number;
 
   private sysState: ModuleState = 'SYSINIT_PENDING';
-  private readonly lpInitialized: number[];
+  /** Per-LP state by position: 1 once LP.INIT succeeded; when the LP's last SEAMCALL ends. See LpArrays. */
+  private lpInitialized: Uint8Array;
+  private lpBusyUntil: Float64Array;
+  /** What remains of the per-LP state after a newer module took the arrays (restored on the next call), or null. */
+  private lpSaved: SavedLpState | null = null;
   private initCount = 0;
   /** Made when first needed (KEY.CONFIG, CONFIG): most modules of a sweep never reach them. */
   private pkgConfigured: Set<number> | null = null;
@@ -125,7 +129,6 @@ export class TdxModule {
   private tdmrHit = -1;
 
   private lastT0 = -Infinity;
-  private readonly lpBusyUntil: number[];
 
   /** `tables` must be moduleTables(cfg) of this very configuration (built here when absent). */
   constructor(cfg: ModuleConfig, tables: ModuleTables = moduleTables(cfg)) {
@@ -134,11 +137,10 @@ export class TdxModule {
     this.keys = tables.keys;
     this.verdicts = tables.verdicts;
     ({ index: this.lpIndex, dense: this.lpDense, clean: this.lpClean, packages: this.pkgCount } = tables.lps);
-    // Plain arrays, not typed ones: a module is built per sweep row, and an ArrayBuffer costs
-    // more to allocate than a few hundred heap slots.
-    const n = cfg.lps.length;
-    this.lpBusyUntil = new Array<number>(n).fill(-Infinity);
-    this.lpInitialized = new Array<number>(n).fill(0);
+    const lent = tables.lps.arrays;
+    lent.lend(this);
+    this.lpInitialized = lent.init;
+    this.lpBusyUntil = lent.busy;
     for (const c of cfg.cmrs) {
       if (c.end < c.start) throw new RangeError(`CMR [${c.start}, ${c.end}) ends before it starts`);
     }
@@ -198,6 +200,7 @@ export class TdxModule {
    * caller and throws. A lock acquired by the call is held for the whole interval.
    */
   call(leaf: number, lp: number, args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
+    if (this.lpSaved) this.restoreLpState();
     const i = this.admit(lp, t0, t1);
     const refused = this.dispatchCheck(leaf);
     if (refused !== null) return result(refused);
@@ -306,6 +309,7 @@ export class TdxModule {
    * a result object per LP (a platform has thousands).
    */
   lpInitBulk(lps: readonly number[], starts: ArrayLike<number>, perUs: number): LpInitBulkResult {
+    if (this.lpSaved) this.restoreLpState();
     // LP.INIT changes neither sys_state nor "loaded": the dispatcher answers every call alike.
     const refused = lps.length ? this.dispatchCheck(LEAF.SYS_LP_INIT) : null;
     let k = refused === null ? this.lpInitPlain(lps, starts, perUs) : 0;
@@ -330,19 +334,56 @@ export class TdxModule {
     const n = this.lpInitialized.length;
     const init = this.lpInitialized;
     const busy = this.lpBusyUntil;
+    let last = this.lastT0;
     let k = 0;
     for (; k < lps.length; k++) {
       const i = lps[k];
       const t0 = starts[k];
-      if (!(i >= 0 && i < n && Number.isInteger(i)) || init[i] || !(t0 >= this.lastT0) || t0 < busy[i]) break;
+      if (!(i >= 0 && i < n && Number.isInteger(i)) || init[i] || !(t0 >= last) || t0 < busy[i]) break;
       const t1 = t0 + perUs;
       if (!this.globalLock.tryShared(t0, t1)) break;
-      this.lastT0 = t0;
+      last = t0;
       busy[i] = t1;
       init[i] = 1;
     }
+    this.lastT0 = last;
     this.initCount += k;
     return k;
+  }
+
+  /**
+   * A newer module on the same LP table takes the per-LP arrays (LpArrays.lend): keep what of
+   * this module's per-LP state can still matter, compactly. A busy time at or before the last
+   * call's start can never refuse a later call (calls come in nondecreasing t0 order, and every
+   * check reads "starts before the LP's call ends"), so only later ones are kept; the
+   * initialized flags are all, none, or a copy. Called by LpArrays.lend only.
+   * @internal
+   */
+  evictLpState(): void {
+    const n = this.lpBusyUntil.length;
+    const busy = this.lpBusyUntil;
+    let kept: number[] | Float64Array;
+    if (Number.isNaN(this.lastT0)) kept = busy.slice();
+    else {
+      kept = [];
+      for (let i = 0; i < n; i++) if (busy[i] > this.lastT0) kept.push(i, busy[i]);
+    }
+    const init = this.initCount === 0 ? 0 : this.initCount === n ? 1 : this.lpInitialized.slice();
+    this.lpSaved = { n, init, busy: kept };
+    this.lpInitialized = EMPTY_U8;
+    this.lpBusyUntil = EMPTY_F64;
+  }
+
+  /** Per-LP arrays of this module's own, from what evictLpState kept. */
+  private restoreLpState(): void {
+    const { n, init, busy } = this.lpSaved!;
+    this.lpSaved = null;
+    this.lpInitialized = typeof init === 'number' ? new Uint8Array(n).fill(init) : init;
+    if (busy instanceof Float64Array) this.lpBusyUntil = busy;
+    else {
+      this.lpBusyUntil = new Float64Array(n).fill(-Infinity);
+      for (let k = 0; k < busy.length; k += 2) this.lpBusyUntil[busy[k]] = busy[k + 1];
+    }
   }
 
   /** The dispatcher's refusal before any leaf handler runs, or null. */
@@ -524,6 +565,48 @@ export interface LpTable {
   dense: boolean;
   clean: boolean;
   packages: number;
+  /** The per-LP state arrays the modules of this table work in, one module at a time. */
+  arrays: LpArrays;
+}
+
+interface SavedLpState {
+  n: number;
+  /** Every LP initialized (1), none (0), or the flags. */
+  init: 0 | 1 | Uint8Array;
+  /** (position, busy until) pairs of the busy times that still matter, or every busy time. */
+  busy: number[] | Float64Array;
+}
+
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_F64 = new Float64Array(0);
+
+/**
+ * The per-LP state arrays of an LP table (initialized flags, busy-until times), lent to the
+ * module built last on that table. A structural sweep builds a module per row on a handful of
+ * LP tables (src/model/sweep/build.ts shares them between rows with the same CPUs), and typed
+ * arrays of its own per module cost more to allocate than the row's LP.INIT work. Owner: the
+ * LpTable (so a PreparedCpus, or a module built without one); lifetime: the table's. Lending
+ * them to a new module first makes the previous borrower keep its state compactly
+ * (TdxModule.evictLpState): that module still answers exactly as before, in arrays of its own
+ * if it is ever called again. One thread only, like everything in a module.
+ */
+export class LpArrays {
+  readonly init: Uint8Array;
+  readonly busy: Float64Array;
+  private borrower: TdxModule | null = null;
+
+  constructor(n: number) {
+    this.init = new Uint8Array(n);
+    this.busy = new Float64Array(n);
+  }
+
+  /** Resets the arrays (no LP initialized, none busy) for `module`, whose they are until the next lend(). */
+  lend(module: TdxModule): void {
+    this.borrower?.evictLpState();
+    this.borrower = module;
+    this.init.fill(0);
+    this.busy.fill(-Infinity);
+  }
 }
 
 export function lpTable(lps: readonly ModuleLp[]): LpTable {
@@ -544,7 +627,7 @@ export function lpTable(lps: readonly ModuleLp[]): LpTable {
       index.set(lp.id, i);
     });
   }
-  return { index, dense, clean, packages: packages.size };
+  return { index, dense, clean, packages: packages.size, arrays: new LpArrays(lps.length) };
 }
 
 /** Whether the module advertises Dynamic PAMT (TDX_FEATURES0 bit 36). */
