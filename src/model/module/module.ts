@@ -116,6 +116,11 @@ export class TdxModule {
   private lpBusyUntil: Float64Array;
   /** What remains of the per-LP state after a newer module took the arrays (restored on the next call), or null. */
   private lpSaved: SavedLpState | null = null;
+  /**
+   * Positions whose busy time may still be after lastT0 (every one that is, maybe others and
+   * repeats): what evictLpState keeps without reading every LP.
+   */
+  private lateLps: number[] = [];
   private initCount = 0;
   /** Made when first needed (KEY.CONFIG, CONFIG): most modules of a sweep never reach them. */
   private pkgConfigured: Set<number> | null = null;
@@ -270,7 +275,7 @@ export class TdxModule {
     const calls = 1 + more;
     const t1 = t0 + calls * perCallUs;
     if (t1 > t[w + T_LOCK]) t[w + T_LOCK] = t1;
-    this.lpBusyUntil[this.position(lp)!] = t1;
+    this.setBusy(this.position(lp)!, t1);
     return {
       calls,
       status: STATUS.TDX_SUCCESS,
@@ -331,6 +336,9 @@ export class TdxModule {
    */
   private lpInitPlain(lps: readonly number[], starts: ArrayLike<number>, perUs: number): number {
     if (!this.lpDense || !this.lpClean || this.sysState !== 'SYSINIT_DONE' || !(perUs >= 0)) return 0;
+    // Shared requests never move the exclusive holder's end, and the series' starts do not go
+    // back: if the first call gets the global lock, every later one does.
+    if (lps.length === 0 || !this.globalLock.admitsShared(starts[0])) return 0;
     const n = this.lpInitialized.length;
     const init = this.lpInitialized;
     const busy = this.lpBusyUntil;
@@ -339,15 +347,19 @@ export class TdxModule {
     for (; k < lps.length; k++) {
       const i = lps[k];
       const t0 = starts[k];
-      if (!(i >= 0 && i < n && Number.isInteger(i)) || init[i] || !(t0 >= last) || t0 < busy[i]) break;
-      const t1 = t0 + perUs;
-      if (!this.globalLock.tryShared(t0, t1)) break;
+      // i >>> 0 === i: a whole number in [0, 2^32).
+      if (i >>> 0 !== i || i >= n || init[i] || !(t0 >= last) || t0 < busy[i]) break;
       last = t0;
-      busy[i] = t1;
+      busy[i] = t0 + perUs;
       init[i] = 1;
     }
+    if (k === 0) return 0;
+    // One shared hold for the whole series: its ends do not go back either (same length each).
+    this.globalLock.tryShared(starts[0], starts[k - 1] + perUs);
     this.lastT0 = last;
     this.initCount += k;
+    // The calls still running at the series' last start: a suffix, the ends being in order.
+    for (let j = k - 1; j >= 0 && starts[j] + perUs > last; j--) this.noteLate(lps[j]);
     return k;
   }
 
@@ -355,8 +367,8 @@ export class TdxModule {
    * A newer module on the same LP table takes the per-LP arrays (LpArrays.lend): keep what of
    * this module's per-LP state can still matter, compactly. A busy time at or before the last
    * call's start can never refuse a later call (calls come in nondecreasing t0 order, and every
-   * check reads "starts before the LP's call ends"), so only later ones are kept; the
-   * initialized flags are all, none, or a copy. Called by LpArrays.lend only.
+   * check reads "starts before the LP's call ends"), so only later ones are kept (they are all
+   * in lateLps); the initialized flags are all, none, or a copy. Called by LpArrays.lend only.
    * @internal
    */
   evictLpState(): void {
@@ -366,7 +378,7 @@ export class TdxModule {
     if (Number.isNaN(this.lastT0)) kept = busy.slice();
     else {
       kept = [];
-      for (let i = 0; i < n; i++) if (busy[i] > this.lastT0) kept.push(i, busy[i]);
+      for (const p of this.lateLps) if (busy[p] > this.lastT0) kept.push(p, busy[p]);
     }
     const init = this.initCount === 0 ? 0 : this.initCount === n ? 1 : this.lpInitialized.slice();
     this.lpSaved = { n, init, busy: kept };
@@ -383,6 +395,8 @@ export class TdxModule {
     else {
       this.lpBusyUntil = new Float64Array(n).fill(-Infinity);
       for (let k = 0; k < busy.length; k += 2) this.lpBusyUntil[busy[k]] = busy[k + 1];
+      this.lateLps = [];
+      for (let k = 0; k < busy.length; k += 2) this.lateLps.push(busy[k]);
     }
   }
 
@@ -401,8 +415,25 @@ export class TdxModule {
     const busy = this.lpBusyUntil[i];
     if (t0 < busy) throw new RangeError(`LP ${lp} starts a SEAMCALL at ${t0} while its previous one runs until ${busy}`);
     this.lastT0 = t0;
-    this.lpBusyUntil[i] = t1;
+    this.setBusy(i, t1);
     return i;
+  }
+
+  /** The LP at position i is busy until t1 (after lastT0, or at it). */
+  private setBusy(i: number, t1: number): void {
+    this.lpBusyUntil[i] = t1;
+    if (t1 > this.lastT0) this.noteLate(i);
+  }
+
+  private noteLate(i: number): void {
+    const late = this.lateLps;
+    if (late.length >= LATE_ROOM) {
+      // Keep the list short on long runs: busy times at or before lastT0 no longer matter.
+      let kept = 0;
+      for (const p of late) if (this.lpBusyUntil[p] > this.lastT0) late[kept++] = p;
+      late.length = kept;
+    }
+    late.push(i);
   }
 
   /** The LP's position in MCHECK's table, or undefined if MCHECK does not know it. */
@@ -578,6 +609,8 @@ interface SavedLpState {
 }
 
 const EMPTY_U8 = new Uint8Array(0);
+/** Entries of TdxModule.lateLps before it is pruned. */
+const LATE_ROOM = 64;
 const EMPTY_F64 = new Float64Array(0);
 
 /**
