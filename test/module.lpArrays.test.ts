@@ -65,7 +65,8 @@ describe('per-LP arrays lent between modules of one LP table', () => {
       const shared: ModuleTables = moduleTables(cfg);
       const a = new TdxModule(cfg, shared);
       const own = new TdxModule(cfg);
-      const steps = randomSteps(r, cfg, 12);
+      // Some runs are long enough for the module to prune its list of LPs still busy (LATE_ROOM).
+      const steps = randomSteps(r, cfg, r() < 0.1 ? 150 : 12);
       for (const [k, s] of steps.entries()) {
         const want = run(own, s);
         expect(run(a, s), `case ${c} step ${k}`).toEqual(want);
@@ -81,6 +82,28 @@ describe('per-LP arrays lent between modules of one LP table', () => {
     // The sequences must reach evictions mid-run and broken contracts, or the comparison proves little.
     expect(evictions).toBeGreaterThan(5000);
     expect(throws).toBeGreaterThan(1000);
+  });
+
+  it('a long run keeps every LP still busy when it is evicted (the list of busy LPs is pruned along the way)', () => {
+    const cfg = baseConfig();
+    const rd = { field: 0x9100000100000008n };
+    for (let callAt = 40; callAt <= 140; callAt++) {
+      for (let evictAt = callAt; evictAt <= callAt + 3; evictAt++) {
+        const shared = moduleTables(cfg);
+        const a = new TdxModule(cfg, shared);
+        const own = new TdxModule(cfg);
+        for (const m of [a, own]) {
+          // LP 0 calls back to back (one entry each in the list); LP 1 once, 2.9 µs long.
+          for (let t = 0; t <= evictAt; t++) {
+            m.call(LEAF.SYS_RD, 0, rd, t, t + 1);
+            if (t === callAt) m.call(LEAF.SYS_RD, 1, rd, t, t + 2.9);
+          }
+        }
+        new TdxModule(cfg, shared);
+        const probe = (m: TdxModule) => run(m, { leaf: LEAF.SYS_RD, lps: [1], starts: [evictAt + 0.5], dur: 1 });
+        expect(probe(a), `LP 1 at ${callAt}, evicted at ${evictAt}`).toEqual(probe(own));
+      }
+    }
   });
 
   it('a newer module starts from fresh arrays: no LP initialized, none busy', () => {
