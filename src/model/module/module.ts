@@ -65,11 +65,16 @@ const CHUNK = Number(TDMR_INIT_CHUNK);
 const CHUNK_DYNAMIC_PAMT = Number(TDMR_INIT_CHUNK_DYNAMIC_PAMT);
 
 function invalidRcx(): SeamcallResult {
-  return result(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), { rdx: 0n });
+  return resultRdx(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), 0n);
 }
 
 /** The kernel maps a SEAMCALL that VMfailInvalid's (no module loaded) to -ENODEV. */
 const NOT_LOADED = STATUS.VMFAILINVALID;
+
+/** An answer with RDX only (TDMR.INIT): a literal, where result() would copy its extras in. */
+function resultRdx(status: bigint, rdx: bigint): SeamcallResult {
+  return { status, name: statusName(status), rdx };
+}
 
 function result(status: bigint, extra?: Omit<SeamcallResult, 'status' | 'name'>): SeamcallResult {
   // Most answers carry no registers: no object spread for them (a SEAMCALL is a few per row).
@@ -489,7 +494,7 @@ export class TdxModule {
     if (field === undefined) throw new TypeError('TDH.SYS.RD needs a field id (args.field or args.rdx)');
     if (!this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_NOT_DONE, { rdx: 0xffffffffffffffffn, r8: 0n });
     const r = readSysField(this.cfg, field);
-    return result(r.status, { rdx: r.rdx, r8: r.r8 });
+    return { status: r.status, name: statusName(r.status), rdx: r.rdx, r8: r.r8 };
   }
 
   private sysConfig(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
@@ -549,13 +554,13 @@ export class TdxModule {
     const t = this.tdmrs;
     const w = i * TDMR_WORDS;
     // The TDMR's mutex, a try-lock (locks.ts, MutexLock): held until the call ends.
-    if (t[w + T_LOCK] > t0) return result(withOperand(STATUS.TDX_OPERAND_BUSY, OPERAND.RCX), { rdx: 0n });
+    if (t[w + T_LOCK] > t0) return resultRdx(withOperand(STATUS.TDX_OPERAND_BUSY, OPERAND.RCX), 0n);
     t[w + T_LOCK] = t1;
-    if (t[w + T_LAST] >= t[w + T_END]) return result(STATUS.TDX_TDMR_ALREADY_INITIALIZED, { rdx: 0n });
+    if (t[w + T_LAST] >= t[w + T_END]) return resultRdx(STATUS.TDX_TDMR_ALREADY_INITIALIZED, 0n);
     const last = (t[w + T_LAST] += this.chunkNumber());
     // Rounded down so that the VMM never uses a GiB whose PAMT is only partly initialized; a
     // TDMR is a whole number of GiB, so the completing call returns exactly base + size.
-    return result(STATUS.TDX_SUCCESS, { rdx: BigInt(last - (last % GIB)) });
+    return resultRdx(STATUS.TDX_SUCCESS, BigInt(last - (last % GIB)));
   }
 
   private sysLpShutdown(): SeamcallResult {
