@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LEAF, STATUS, TdxModule, cmrListValid, cmrListValidExact, hexStatus, keyIdLayout, type CmrEntry } from '../src/model/module/index.js';
+import { LEAF, STATUS, TdxModule, cmrListValid, hexStatus, keyIdLayout, type CmrEntry } from '../src/model/module/index.js';
 import { Clock, GiB, baseConfig, expectOk } from './module.fixture.js';
-import { rng } from './helpers/randomPlatform.js';
 
 function sysInit(over: Parameters<typeof baseConfig>[0]) {
   const m = new TdxModule(baseConfig(over));
@@ -77,29 +76,6 @@ describe('TDH.SYS.INIT', () => {
     // check_cmrs only looks at non-empty slots, so the module accepts this list.
     expectOk(sysInit({ cmrs: [cmr(0n, 2n * GiB), cmr(0n, 0n), cmr(4n * GiB, 12n * GiB)] }).r);
     expect(cmrListValid([cmr(0n, 0n), cmr(0n, 2n * GiB)], K)).toBe(true);
-  });
-
-  it('the check on doubles equals the BigInt one on 20,000 random CMR lists (KeyID bits, 2^52, 2^53, 2^64, overlaps, gaps)', () => {
-    const r = rng(20261206);
-    const int = (n: number) => Math.floor(r() * n);
-    const pick = <T,>(xs: T[]): T => xs[int(xs.length)]!;
-    const verdicts = new Map<boolean, number>();
-    for (let n = 0; n < 20000; n++) {
-      const k = keyIdLayout({ mktme: pick([0, 3, 31, 63, int(2048)]), tdx: pick([0, 2, 32, int(2048)]) }, pick([52, 52, 46, 57, 64]));
-      let at = pick([0n, 4096n, 1n << 20n, BigInt(int(1 << 20)) << 30n, (1n << 52n) - 16n * GiB, (1n << 53n) - 4n * GiB]);
-      const cmrs = Array.from({ length: pick([0, 1, 3, 8, 32, 33]) }, () => {
-        // Mostly ascending, page-aligned, touching or with gaps; sometimes odd, overlapping, inverted or huge.
-        const start = int(10) === 0 ? pick([at - GiB, at + 1n, (1n << 64n) - GiB, -GiB, at]) : at + BigInt(int(3)) * GiB;
-        const end = int(10) === 0 ? pick([start, start - 4096n, start + 4097n, (1n << 64n) - 1n, 1n << 52n, (1n << 52n) + 1n]) : start + BigInt(int(8)) * GiB;
-        at = end > at ? end : at;
-        return cmr(start, end);
-      });
-      const exact = cmrListValidExact(cmrs, k);
-      expect(cmrListValid(cmrs, k), `case ${n}: ${cmrs.map((c) => `[${c.start}, ${c.end})`).join(' ')}; ${JSON.stringify({ ...k, mask: String(k.mask) })}`).toBe(exact);
-      verdicts.set(exact, (verdicts.get(exact) ?? 0) + 1);
-    }
-    expect(verdicts.get(true)).toBeGreaterThan(2000);
-    expect(verdicts.get(false)).toBeGreaterThan(2000);
   });
 });
 

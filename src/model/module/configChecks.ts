@@ -14,7 +14,6 @@ import { plainTdmrsPass } from './configPlain.js';
 import { TdmrTable } from '../../construct/tdmrTable.js';
 import { tdmrInfosOf } from './tdmrInfo.js';
 import * as C from '../../construct/constants.js';
-import { isAligned } from '../../construct/align.js';
 import { DEFAULT_TDMR_INFO_PA, DEFAULT_TDMR_ARRAY_PA, MAX_PA, TDMR_INFO_ALIGNMENT, type ConfigEnv, type ConfigOperands, type KeyIdLayout } from './configEnv.js';
 
 // The shared shapes and addresses live in configEnv.ts (the plain-number pass reads them too).
@@ -230,65 +229,35 @@ export function checkConfigExact(ops: ConfigOperands, env: ConfigEnv): ConfigVer
   return configVerdict(ops, env, false, keyIdLayout(env.keyids, env.maxPaBits ?? MAX_PA));
 }
 
-function makeVerdict(status: bigint, stage: ConfigStage, failedTdmr: number, reserved: boolean, dpamt: boolean, globalKeyId: number): ConfigVerdict {
-  return { status, stage, failedTdmr, keyIdReserved: reserved, globalKeyId, dynamicPamt: dpamt };
-}
-
-/** R8 from these up has a reserved option bit set (bits 63:17 with Dynamic PAMT support, else 63:16). */
-const R8_RESERVED_FROM = 1n << 16n;
-const R8_RESERVED_FROM_DPAMT = 1n << 17n;
-/** R8 below this is read as a double (its low 17 bits are all A6 and A7 look at then). */
-const R8_PLAIN_BELOW = 1n << 32n;
-
-/** A4–A6 on BigInt registers, in the module's order: the refused operand's id, or -1. */
-function refusedOperandExact(rcx: bigint, rdx: bigint, r8: bigint, globalKeyId: number, env: ConfigEnv, k: KeyIdLayout, dpamtSupported: boolean): number {
-  if (!isSharedPa(rcx, TDMR_INFO_ALIGNMENT, k)) return OPERAND.RCX;
-  if (rdx > BigInt(env.maxTdmrs) || rdx < 1n) return OPERAND.RDX;
-  // A module without Dynamic PAMT knows no option bits: all of 63:16 is reserved.
-  const reservedBits = dpamtSupported ? r8 >> 17n : r8 >> 16n;
-  if (reservedBits !== 0n || globalKeyId < k.privateMin || globalKeyId > k.privateMax) return OPERAND.R8;
-  return -1;
-}
-
-/**
- * refusedOperandExact with RCX and RDX read as doubles (a CONFIG per sweep row; the BigInt forms
- * allocate for every operation): RCX below 2^52 is exact, and anything above fails A4 anyway;
- * RDX rounds monotonically, so it exceeds an integer limit exactly when its double does.
- * Unusual layouts (KeyID bits below bit 0, a fractional limit) take the exact checks.
- */
-function refusedOperandPlain(rcx: bigint, rdx: bigint, r8: bigint, globalKeyId: number, env: ConfigEnv, k: KeyIdLayout, dpamtSupported: boolean): number {
-  if (!(k.start >= 0) || !Number.isSafeInteger(env.maxTdmrs)) return refusedOperandExact(rcx, rdx, r8, globalKeyId, env, k, dpamtSupported);
-  if (rcx >= PA_LIMIT) return OPERAND.RCX;
-  const pa = Number(rcx);
-  // hkidOf on a double: the KeyID bits [start, start + bits) of an address below 2^52.
-  if (!isAligned(pa, Number(TDMR_INFO_ALIGNMENT)) || Math.floor(pa / 2 ** k.start) % 2 ** k.bits >= k.privateMin) return OPERAND.RCX;
-  if (rdx === 0n || Number(rdx) > env.maxTdmrs) return OPERAND.RDX;
-  if (r8 >= (dpamtSupported ? R8_RESERVED_FROM_DPAMT : R8_RESERVED_FROM) || globalKeyId < k.privateMin || globalKeyId > k.privateMax) return OPERAND.R8;
-  return -1;
-}
-
-/**
- * `k` must be keyIdLayout(env.keyids, env.maxPaBits) (a module passes the one its tables hold).
- * `shortcut`: decide on plain numbers where that is exact (the operands, and an all-pass TDMR
- * array); else BigInt throughout (checkConfigExact, which tests hold equal).
- */
+/** `k` must be keyIdLayout(env.keyids, env.maxPaBits) (a module passes the one its tables hold). */
 function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean, k: KeyIdLayout): ConfigVerdict {
   const rcx = u64(ops.rcx ?? DEFAULT_TDMR_ARRAY_PA, 'RCX');
   const given = ops.tdmrs instanceof TdmrTable ? ops.tdmrs.count : ops.tdmrs.length;
   const rdx = u64(ops.rdx ?? BigInt(given), 'RDX');
   const r8 = u64(ops.r8 ?? BigInt(k.privateMin), 'R8');
-  // R8's low 32 bits as a double (exact): bits 15:0 the global KeyID, bit 16 Dynamic PAMT.
-  const r8low = shortcut && r8 < R8_PLAIN_BELOW ? Number(r8) : -1;
-  const globalKeyId = r8low >= 0 ? r8low & 0xffff : Number(r8 & 0xffffn);
-  const dpamtSupported = (env.features0 & FEATURES0_DYNAMIC_PAMT) !== 0n;
+  const globalKeyId = Number(r8 & 0xffffn);
+  const verdict = (status: bigint, stage: ConfigStage, failedTdmr = -1, reserved = false, dpamt = false): ConfigVerdict => ({
+    status,
+    stage,
+    failedTdmr,
+    keyIdReserved: reserved,
+    globalKeyId,
+    dynamicPamt: dpamt,
+  });
 
   // A4–A6.
-  const refused = shortcut ? refusedOperandPlain(rcx, rdx, r8, globalKeyId, env, k, dpamtSupported) : refusedOperandExact(rcx, rdx, r8, globalKeyId, env, k, dpamtSupported);
-  if (refused >= 0) return makeVerdict(withOperand(STATUS.TDX_OPERAND_INVALID, refused), 'operands', -1, false, false, globalKeyId);
+  if (!isSharedPa(rcx, TDMR_INFO_ALIGNMENT, k)) return verdict(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), 'operands');
+  if (rdx > BigInt(env.maxTdmrs) || rdx < 1n) return verdict(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RDX), 'operands');
+  const dpamtSupported = (env.features0 & FEATURES0_DYNAMIC_PAMT) !== 0n;
+  // A module without Dynamic PAMT knows no option bits: all of 63:16 is reserved.
+  const reservedBits = dpamtSupported ? r8 >> 17n : r8 >> 16n;
+  if (reservedBits !== 0n || globalKeyId < k.privateMin || globalKeyId > k.privateMax) {
+    return verdict(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.R8), 'operands');
+  }
   // A7: from here on the KeyID stays reserved whatever happens.
-  const dynamicPamt = dpamtSupported && (r8low >= 0 ? (r8low & 0x10000) !== 0 : (r8 & CONFIG_R8_DYNAMIC_PAMT) !== 0n);
+  const dynamicPamt = dpamtSupported && (r8 & CONFIG_R8_DYNAMIC_PAMT) !== 0n;
   if (dynamicPamt && k.start > MAX_DYNAMIC_PAMT_HKID_START_BIT) {
-    return makeVerdict(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.R8), 'operands', -1, true, dynamicPamt, globalKeyId);
+    return verdict(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.R8), 'operands', -1, true, dynamicPamt);
   }
 
   const n = Number(rdx);
@@ -296,14 +265,14 @@ function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean, k
     throw new RangeError(`RDX says ${n} TDMRs but only ${given} TDMR_INFO entries were given`);
   }
   // Most arrays pass: decided on plain numbers when it can be (configPlain.ts).
-  if (shortcut && plainTdmrsPass(ops, n, env, k, dynamicPamt)) return makeVerdict(STATUS.TDX_SUCCESS, 'done', -1, true, dynamicPamt, globalKeyId);
+  if (shortcut && plainTdmrsPass(ops, n, env, k, dynamicPamt)) return verdict(STATUS.TDX_SUCCESS, 'done', -1, true, dynamicPamt);
   const max = env.maxReservedPerTdmr;
   const infos = ops.tdmrs instanceof TdmrTable ? tdmrInfosOf(ops.tdmrs, max) : ops.tdmrs;
   const entry = env.pamtEntrySize.map((e) => BigInt(e));
   const cmr = new CmrRuns(env.cmrs);
   const accepted: Accepted[] = [];
   const pamtIndex: Pamt[] = []; // every accepted PAMT, sorted by base; pairwise disjoint
-  const fail = (status: bigint, i: number) => makeVerdict(status, 'tdmr', i, true, dynamicPamt, globalKeyId);
+  const fail = (status: bigint, i: number) => verdict(status, 'tdmr', i, true, dynamicPamt);
 
   for (let i = 0; i < n; i++) {
     // B8.
@@ -391,7 +360,7 @@ function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean, k
     accepted.push(self);
     for (const p of mine) pamtIndex.splice(firstEndAbove(pamtIndex, p.base), 0, p);
   }
-  return makeVerdict(STATUS.TDX_SUCCESS, 'done', -1, true, dynamicPamt, globalKeyId);
+  return verdict(STATUS.TDX_SUCCESS, 'done', -1, true, dynamicPamt);
 }
 
 /** The status TDH.SYS.CONFIG would return for these operands, lock and state permitting. */

@@ -3,7 +3,6 @@
 
 import { MAX_CMRS, MAX_HKIDS, MAX_PA, MAX_U64, SZ_4K, type KeyIdLayout } from './configChecks.js';
 import { STATUS, withOperand } from './status.js';
-import { isAligned } from '../../construct/align.js';
 import type { CmrEntry } from './types.js';
 
 /** IA32_ARCH_CAPABILITIES, the first MSR SYS.INIT rejects; used as the operand of a modeled platform failure. */
@@ -18,11 +17,6 @@ export const IA32_CORE_CAPABILITIES = 0xcf;
  * More than 32 entries cannot exist in MCHECK's table, so the model reports them as invalid.
  */
 export function cmrListValid(cmrs: readonly CmrEntry[], k: KeyIdLayout): boolean {
-  return cmrListValidPlain(cmrs, k) ?? cmrListValidExact(cmrs, k);
-}
-
-/** cmrListValid on BigInt registers throughout (tests hold the two equal). */
-export function cmrListValidExact(cmrs: readonly CmrEntry[], k: KeyIdLayout): boolean {
   if (cmrs.length > MAX_CMRS) return false;
   let prevStart = 0n;
   let prevLast = 0n;
@@ -36,40 +30,6 @@ export function cmrListValidExact(cmrs: readonly CmrEntry[], k: KeyIdLayout): bo
     if (c.start % SZ_4K !== 0n || size % SZ_4K !== 0n) return false;
     if (prevLast > 0n && (prevStart > c.start || prevLast > c.start)) return false;
     prevStart = c.start;
-    prevLast = last;
-  }
-  return true;
-}
-
-const EXACT_BELOW = 1n << 53n;
-const PAGE = Number(SZ_4K);
-
-/**
- * cmrListValidExact on doubles (SYS.INIT runs once per sweep row, and the BigInt form allocates
- * for every operation), or null when a bound is not an exact double in [0, 2^53) or the KeyID
- * bits start below bit 0: then the exact form decides. Every difference and comparison below is
- * exact on such integers; a negative size fails as there, and no sum can pass 2^64.
- */
-function cmrListValidPlain(cmrs: readonly CmrEntry[], k: KeyIdLayout): boolean | null {
-  if (cmrs.length > MAX_CMRS) return false;
-  if (!(k.start >= 0)) return null;
-  const keyUnit = 2 ** k.start;
-  const keySpan = 2 ** k.bits;
-  // The KeyID bits [start, start + bits) of x, as (x & mask) !== 0n reads them.
-  const hasKeyId = (x: number) => Math.floor(x / keyUnit) % keySpan !== 0;
-  let prevStart = 0;
-  let prevLast = 0;
-  for (const c of cmrs) {
-    if (c.start < 0n || c.start >= EXACT_BELOW || c.end < 0n || c.end >= EXACT_BELOW) return null;
-    const start = Number(c.start);
-    const size = Number(c.end) - start;
-    if (size === 0) continue;
-    if (size < 0) return false;
-    const last = start + size - 1;
-    if (hasKeyId(start) || hasKeyId(last) || last > 2 ** MAX_PA) return false;
-    if (!isAligned(start, PAGE) || !isAligned(size, PAGE)) return false;
-    if (prevLast > 0 && (prevStart > start || prevLast > start)) return false;
-    prevStart = start;
     prevLast = last;
   }
   return true;
