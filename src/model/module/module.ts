@@ -127,9 +127,13 @@ export class TdxModule {
    */
   private lateLps: number[] = [];
   private initCount = 0;
-  /** Made when first needed (KEY.CONFIG, CONFIG): most modules of a sweep never reach them. */
+  /** Packages outside 0..30 whose key is programmed (made when first needed); see pkgConfiguredBits. */
   private pkgConfigured: Set<number> | null = null;
+  /** Packages 0..30 whose key KEY.CONFIG programmed, one bit each (a platform has at most 8; others go to pkgConfigured). */
+  private pkgConfiguredBits = 0;
+  private pkgConfiguredCount = 0;
   private readonly globalLock = new SharexLock();
+  /** Made when first needed (CONFIG). */
   private reserved: Set<number> | null = null;
   private globalHkid: number | null = null;
   private dynamicPamtEnabled = false;
@@ -173,7 +177,9 @@ export class TdxModule {
   }
   /** Packages whose global key TDH.SYS.KEY.CONFIG has programmed since CONFIG. */
   get configuredPkgs(): number[] {
-    return [...(this.pkgConfigured ?? [])].sort((a, b) => a - b);
+    const pkgs = [...(this.pkgConfigured ?? [])];
+    for (let p = 0; p < 31; p++) if (this.pkgConfiguredBits & (1 << p)) pkgs.push(p);
+    return pkgs.sort((a, b) => a - b);
   }
   /** KeyIDs the module's key ownership table holds as reserved (the global KeyID, once CONFIG got that far). */
   get reservedKeyIds(): number[] {
@@ -460,7 +466,7 @@ export class TdxModule {
     if (status !== STATUS.TDX_SUCCESS) return result(status);
     this.sysState = 'SYSINIT_DONE';
     this.initCount = 0;
-    this.pkgConfigured?.clear();
+    this.clearConfiguredPkgs();
     return result(STATUS.TDX_SUCCESS);
   }
 
@@ -512,7 +518,7 @@ export class TdxModule {
     const tdmrs = args.tdmrs;
     const n = Number(args.rdx ?? BigInt(tdmrs instanceof TdmrTable ? tdmrs.count : tdmrs.length));
     this.recordTdmrs(tdmrs, n);
-    this.pkgConfigured?.clear();
+    this.clearConfiguredPkgs();
     this.sysState = 'SYSCONFIG_DONE';
     return result(STATUS.TDX_SUCCESS);
   }
@@ -537,11 +543,29 @@ export class TdxModule {
     if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
     if (this.sysState !== 'SYSCONFIG_DONE') return result(STATUS.TDX_SYS_KEY_CONFIG_NOT_PENDING);
     const pkg = this.cfg.lps[this.position(lp)!].package;
-    const configured = (this.pkgConfigured ??= new Set());
-    if (configured.has(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
-    configured.add(pkg);
-    if (configured.size === this.pkgCount) this.sysState = 'SYS_READY';
+    if (!this.markConfigured(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
+    if (++this.pkgConfiguredCount === this.pkgCount) this.sysState = 'SYS_READY';
     return result(STATUS.TDX_SUCCESS);
+  }
+
+  /** Records that package `pkg`'s key is programmed; false if it already was. */
+  private markConfigured(pkg: number): boolean {
+    if (Number.isInteger(pkg) && pkg >= 0 && pkg < 31) {
+      const bit = 1 << pkg;
+      if (this.pkgConfiguredBits & bit) return false;
+      this.pkgConfiguredBits |= bit;
+      return true;
+    }
+    const others = (this.pkgConfigured ??= new Set());
+    if (others.has(pkg)) return false;
+    others.add(pkg);
+    return true;
+  }
+
+  private clearConfiguredPkgs(): void {
+    this.pkgConfiguredBits = 0;
+    this.pkgConfiguredCount = 0;
+    this.pkgConfigured?.clear();
   }
 
   private sysTdmrInit(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
