@@ -64,6 +64,15 @@ import { loadKernel, resetKernel } from './wasm.js';
 const WASM_PAGE = 65536;
 // wasm32 addresses 4 GiB at most.
 const MAX_MEMORY = 65536 * WASM_PAGE;
+/**
+ * Memory a fresh instance (one page) grows to at its first batch, so that its first growth
+ * comes before any hot code is optimized rather than in the middle of a sweep: growing detaches
+ * the old ArrayBuffer, and the first detach in a process makes V8 drop every optimized function
+ * that reads a typed array (its "array buffer detaching" protector). On the 73,728-row structural
+ * grid that happened at the first 2-socket row and cost ~0.1-0.3 s of re-optimization (measured);
+ * 1 MiB also holds every batch of that grid, so it never grows again there.
+ */
+const FIRST_MEMORY = 16 * WASM_PAGE;
 // A batch larger than this is split into several calls so that memory stays bounded by the
 // largest platform rather than by the batch; below it (every realistic batch), one call.
 const CHUNK_BYTES = 256 * 1024 * 1024;
@@ -328,9 +337,11 @@ function runChunk<R>(inputs: ConstructInput[], from: number, to: number, results
     throw new RangeError(`construct: a platform needs ${needed} bytes of WASM memory, over the 4 GiB limit`);
   }
   const have = kernel.memory.buffer.byteLength;
-  if (needed > have) {
+  // At least FIRST_MEMORY from the first batch on: see there.
+  const want = Math.max(needed, FIRST_MEMORY);
+  if (want > have) {
     try {
-      kernel.memory.grow(Math.ceil((needed - have) / WASM_PAGE));
+      kernel.memory.grow(Math.ceil((want - have) / WASM_PAGE));
     } catch (e) {
       throw new RangeError(`construct: cannot grow WASM memory to ${needed} bytes: ${(e as Error).message}`, { cause: e });
     }

@@ -221,16 +221,16 @@ function pamtValid(p: Pamt, tdmrSize: bigint, entrySize: bigint, dynamicPamt: bo
  * count (A4–A7, B8–B19). The module applies A1–A3 before this and C21 after it.
  */
 export function checkConfig(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
-  return configVerdict(ops, env, true);
+  return configVerdict(ops, env, true, keyIdLayout(env.keyids, env.maxPaBits ?? MAX_PA));
 }
 
 /** checkConfig on BigInt registers throughout, without the all-pass shortcut (tests hold the two equal). */
 export function checkConfigExact(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
-  return configVerdict(ops, env, false);
+  return configVerdict(ops, env, false, keyIdLayout(env.keyids, env.maxPaBits ?? MAX_PA));
 }
 
-function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean): ConfigVerdict {
-  const k = keyIdLayout(env.keyids, env.maxPaBits ?? MAX_PA);
+/** `k` must be keyIdLayout(env.keyids, env.maxPaBits) (a module passes the one its tables hold). */
+function configVerdict(ops: ConfigOperands, env: ConfigEnv, shortcut: boolean, k: KeyIdLayout): ConfigVerdict {
   const rcx = u64(ops.rcx ?? DEFAULT_TDMR_ARRAY_PA, 'RCX');
   const given = ops.tdmrs instanceof TdmrTable ? ops.tdmrs.count : ops.tdmrs.length;
   const rdx = u64(ops.rdx ?? BigInt(given), 'RDX');
@@ -371,20 +371,25 @@ export function configChecks(ops: ConfigOperands, env: ConfigEnv): bigint {
 /**
  * The CONFIG verdicts of one module configuration, remembered per TDMR table: a sweep hands
  * CONFIG the same constructed layout once per cost setting, and the verdict is a pure function
- * of the operands and the environment. Owned by a PreparedPlatform (src/model/prepared.ts),
- * whose configuration and tables these are, and living as long as it does; register-exact
- * operands, or TDMR_INFO addresses of the caller's choosing, are checked every time.
+ * of the operands and the environment. Owned by a PreparedPlatform's ModuleTables (module.ts,
+ * src/model/prepared.ts), whose configuration and KeyID layout these are, and living as long as
+ * it does; register-exact operands, or TDMR_INFO addresses of the caller's choosing, are checked
+ * every time. A short list, not a map: a platform's module sees one or two tables (a structural
+ * sweep row asks once, and then a list costs nothing to make).
  */
 export class ConfigVerdicts {
-  private readonly byTable = new Map<TdmrTable, Map<string, ConfigVerdict>>();
+  private readonly known: { tdmrs: TdmrTable; rcx: bigint | undefined; rdx: bigint | undefined; r8: bigint | undefined; verdict: ConfigVerdict }[] = [];
+
+  /** `keys`: the KeyID layout of the configuration whose verdicts these are. */
+  constructor(private readonly keys: KeyIdLayout | null = null) {}
 
   verdict(ops: ConfigOperands, env: ConfigEnv): ConfigVerdict {
-    if (ops.tdmrPas || !(ops.tdmrs instanceof TdmrTable)) return checkConfig(ops, env);
-    let byOps = this.byTable.get(ops.tdmrs);
-    if (!byOps) this.byTable.set(ops.tdmrs, (byOps = new Map()));
-    const key = `${ops.rcx}|${ops.rdx}|${ops.r8}`;
-    let v = byOps.get(key);
-    if (!v) byOps.set(key, (v = checkConfig(ops, env)));
-    return v;
+    const k = this.keys ?? keyIdLayout(env.keyids, env.maxPaBits ?? MAX_PA);
+    const { tdmrs, rcx, rdx, r8 } = ops;
+    if (ops.tdmrPas || !(tdmrs instanceof TdmrTable)) return configVerdict(ops, env, true, k);
+    for (const e of this.known) if (e.tdmrs === tdmrs && e.rcx === rcx && e.rdx === rdx && e.r8 === r8) return e.verdict;
+    const verdict = configVerdict(ops, env, true, k);
+    this.known.push({ tdmrs, rcx, rdx, r8, verdict });
+    return verdict;
   }
 }

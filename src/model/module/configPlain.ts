@@ -29,14 +29,16 @@ function num(b: bigint): number {
 // The pass's lists, as pairs [start, end) in flat arrays reused from call to call: the pass
 // runs once per CONFIG (a sweep: once per row), synchronously and without calling back into
 // itself, and lists of its own were a good part of a row's garbage. Each is made big enough
-// for the call before it is written (room()).
+// for the call before it is written (room()). They start big enough for 64 TDMRs of 16 reserved
+// areas and 32 CMRs (a module's usual limits), so that a sweep does not grow them, and so drop
+// the pass's optimized code, in its middle.
 let runs = new Float64Array(64);
-let tdmrs = new Float64Array(64);
+let tdmrs = new Float64Array(128);
 /** The usable pieces of every TDMR: TDMR i's are pieces[from[i], from[i + 1]). */
-let pieces = new Float64Array(64);
-let from = new Float64Array(32);
-let pamts = new Float64Array(192);
-let order = new Int32Array(96);
+let pieces = new Float64Array(64 * 18 * 2);
+let from = new Float64Array(65);
+let pamts = new Float64Array(384);
+let order = new Int32Array(192);
 
 function room(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
   return a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length));

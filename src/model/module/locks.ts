@@ -21,6 +21,11 @@ export class SharexLock {
     return true;
   }
 
+  /** Whether a shared request at t0 would be granted (no exclusive holder open at t0). */
+  admitsShared(t0: number): boolean {
+    return !(this.exclusiveUntil > t0);
+  }
+
   /** Acquire exclusive for [t0, t1); false if any holder is open at t0. */
   tryExclusive(t0: number, t1: number): boolean {
     if (this.exclusiveUntil > t0 || this.sharedUntil > t0) return false;

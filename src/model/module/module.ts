@@ -13,7 +13,7 @@ import {
   type KeyIdLayout,
 } from './configChecks.js';
 import { LEAF, MODELED_LEAVES, leafName } from './leaves.js';
-import { MutexLock, SharexLock } from './locks.js';
+import { SharexLock } from './locks.js';
 import { SYS_INFO_STRUCT_SIZE, readSysField, sysInfoStruct } from './metadata.js';
 import { gate, semanticsOf, type ModuleSemantics, type ModuleState } from './state.js';
 import { STATUS, OPERAND, statusName, withOperand } from './status.js';
@@ -48,16 +48,33 @@ export interface TdmrInitBulkResult {
   t1: number;
 }
 
-interface TdmrEntry {
-  base: bigint;
-  size: bigint;
-  end: bigint;
-  lastInitialized: bigint;
-  lock: MutexLock;
+// The module's TDMR table as plain numbers, TDMR_WORDS per TDMR: base, end, the module's
+// last_initialized, and when the TDMR's mutex (mutex_lock_t) is free again. Every value is
+// exact: an accepted TDMR lies below MAX_PA (2^52), and last_initialized passes its end by
+// less than a chunk at most.
+const TDMR_WORDS = 4;
+const T_BASE = 0;
+const T_END = 1;
+const T_LAST = 2;
+const T_LOCK = 3;
+const GIB = Number(SZ_1G);
+const PA_LIMIT = 1n << BigInt(MAX_PA);
+const NO_TDMRS: number[] = [];
+
+const CHUNK = Number(TDMR_INIT_CHUNK);
+const CHUNK_DYNAMIC_PAMT = Number(TDMR_INIT_CHUNK_DYNAMIC_PAMT);
+
+function invalidRcx(): SeamcallResult {
+  return resultRdx(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), 0n);
 }
 
 /** The kernel maps a SEAMCALL that VMfailInvalid's (no module loaded) to -ENODEV. */
 const NOT_LOADED = STATUS.VMFAILINVALID;
+
+/** An answer with RDX only (TDMR.INIT): a literal, where result() would copy its extras in. */
+function resultRdx(status: bigint, rdx: bigint): SeamcallResult {
+  return { status, name: statusName(status), rdx };
+}
 
 function result(status: bigint, extra?: Omit<SeamcallResult, 'status' | 'name'>): SeamcallResult {
   // Most answers carry no registers: no object spread for them (a SEAMCALL is a few per row).
@@ -75,11 +92,14 @@ export interface ModuleTables {
   lps: LpTable;
   keys: KeyIdLayout;
   verdicts: ConfigVerdicts;
+  /** Which generation's rules the configuration's version selects. */
+  semantics: ModuleSemantics;
 }
 
 /** `lps`, when given, must be lpTable(cfg.lps) (an owner that shares one LP list across configurations passes its table). */
 export function moduleTables(cfg: ModuleConfig, lps: LpTable = lpTable(cfg.lps)): ModuleTables {
-  return { lps, keys: keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA), verdicts: new ConfigVerdicts() };
+  const keys = keyIdLayout(cfg.keyids, cfg.maxPaBits ?? MAX_PA);
+  return { lps, keys, verdicts: new ConfigVerdicts(keys), semantics: semanticsOf(cfg.version) };
 }
 
 export class TdxModule {
@@ -96,31 +116,45 @@ export class TdxModule {
   private readonly pkgCount: number;
 
   private sysState: ModuleState = 'SYSINIT_PENDING';
-  private readonly lpInitialized: number[];
+  /** Per-LP state by position: 1 once LP.INIT succeeded; when the LP's last SEAMCALL ends. See LpArrays. */
+  private lpInitialized: Uint8Array;
+  private lpBusyUntil: Float64Array;
+  /** What remains of the per-LP state after a newer module took the arrays (restored on the next call), or null. */
+  private lpSaved: SavedLpState | null = null;
+  /**
+   * Positions whose busy time may still be after lastT0 (every one that is, maybe others and
+   * repeats): what evictLpState keeps without reading every LP.
+   */
+  private lateLps: number[] = [];
   private initCount = 0;
-  private readonly pkgConfigured = new Set<number>();
+  /** Packages outside 0..30 whose key is programmed (made when first needed); see pkgConfiguredBits. */
+  private pkgConfigured: Set<number> | null = null;
+  /** Packages 0..30 whose key KEY.CONFIG programmed, one bit each (a platform has at most 8; others go to pkgConfigured). */
+  private pkgConfiguredBits = 0;
+  private pkgConfiguredCount = 0;
   private readonly globalLock = new SharexLock();
-  private readonly reserved = new Set<number>();
+  /** Made when first needed (CONFIG). */
+  private reserved: Set<number> | null = null;
   private globalHkid: number | null = null;
   private dynamicPamtEnabled = false;
-  private tdmrTable: TdmrEntry[] = [];
-  private tdmrByBase = new Map<bigint, TdmrEntry>();
+  /** TDMRs recorded at CONFIG, TDMR_WORDS each (see T_BASE...), bases strictly ascending. */
+  private tdmrs: number[] = NO_TDMRS;
+  /** Index of the TDMR the last sysTdmrInit found (tdmrInitBulk reads it), or -1. */
+  private tdmrHit = -1;
 
   private lastT0 = -Infinity;
-  private readonly lpBusyUntil: number[];
 
   /** `tables` must be moduleTables(cfg) of this very configuration (built here when absent). */
   constructor(cfg: ModuleConfig, tables: ModuleTables = moduleTables(cfg)) {
     this.cfg = cfg;
-    this.semantics = semanticsOf(cfg.version);
+    this.semantics = tables.semantics;
     this.keys = tables.keys;
     this.verdicts = tables.verdicts;
     ({ index: this.lpIndex, dense: this.lpDense, clean: this.lpClean, packages: this.pkgCount } = tables.lps);
-    // Plain arrays, not typed ones: a module is built per sweep row, and an ArrayBuffer costs
-    // more to allocate than a few hundred heap slots.
-    const n = cfg.lps.length;
-    this.lpBusyUntil = new Array<number>(n).fill(-Infinity);
-    this.lpInitialized = new Array<number>(n).fill(0);
+    const lent = tables.lps.arrays;
+    lent.lend(this);
+    this.lpInitialized = lent.init;
+    this.lpBusyUntil = lent.busy;
     for (const c of cfg.cmrs) {
       if (c.end < c.start) throw new RangeError(`CMR [${c.start}, ${c.end}) ends before it starts`);
     }
@@ -143,11 +177,13 @@ export class TdxModule {
   }
   /** Packages whose global key TDH.SYS.KEY.CONFIG has programmed since CONFIG. */
   get configuredPkgs(): number[] {
-    return [...this.pkgConfigured].sort((a, b) => a - b);
+    const pkgs = [...(this.pkgConfigured ?? [])];
+    for (let p = 0; p < 31; p++) if (this.pkgConfiguredBits & (1 << p)) pkgs.push(p);
+    return pkgs.sort((a, b) => a - b);
   }
   /** KeyIDs the module's key ownership table holds as reserved (the global KeyID, once CONFIG got that far). */
   get reservedKeyIds(): number[] {
-    return [...this.reserved].sort((a, b) => a - b);
+    return [...(this.reserved ?? [])].sort((a, b) => a - b);
   }
   get globalKeyId(): number | null {
     return this.globalHkid;
@@ -163,11 +199,15 @@ export class TdxModule {
   }
 
   tdmrProgress(): TdmrProgress[] {
-    return this.tdmrTable.map((e) => {
-      const done = e.lastInitialized > e.end ? e.end : e.lastInitialized;
-      const initialized = done - e.base;
-      return { base: e.base, size: e.size, initialized, ready: initialized - (initialized % SZ_1G) };
-    });
+    const t = this.tdmrs;
+    const out: TdmrProgress[] = [];
+    for (let w = 0; w < t.length; w += TDMR_WORDS) {
+      const base = t[w + T_BASE];
+      const end = t[w + T_END];
+      const initialized = Math.min(t[w + T_LAST], end) - base;
+      out.push({ base: BigInt(base), size: BigInt(end - base), initialized: BigInt(initialized), ready: BigInt(initialized - (initialized % GIB)) });
+    }
+    return out;
   }
 
   /**
@@ -176,6 +216,7 @@ export class TdxModule {
    * caller and throws. A lock acquired by the call is held for the whole interval.
    */
   call(leaf: number, lp: number, args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
+    if (this.lpSaved) this.restoreLpState();
     const i = this.admit(lp, t0, t1);
     const refused = this.dispatchCheck(leaf);
     if (refused !== null) return result(refused);
@@ -222,34 +263,60 @@ export class TdxModule {
       throw new RangeError(`maxCalls must be a positive integer or Infinity, got ${maxCalls}`);
     }
     if (!(perCallUs >= 0)) throw new RangeError(`perCallUs must be >= 0, got ${perCallUs}`);
+    this.tdmrHit = -1;
     const first = this.call(LEAF.SYS_TDMR_INIT, lp, { rcx: base }, t0, t0 + perCallUs);
-    const entry = this.tdmrByBase.get(base);
-    if (first.status !== STATUS.TDX_SUCCESS || !entry) {
+    // The TDMR the call found, if it got that far; else looked up as the table has it.
+    const w = (this.tdmrHit >= 0 ? this.tdmrHit : this.tdmrIndex(base)) * TDMR_WORDS;
+    const t = this.tdmrs;
+    if (first.status !== STATUS.TDX_SUCCESS || w < 0) {
       return {
         calls: 1,
         status: first.status,
         name: first.name,
-        done: entry ? entry.lastInitialized >= entry.end : false,
+        done: w >= 0 ? t[w + T_LAST] >= t[w + T_END] : false,
         rdx: first.rdx ?? 0n,
         t1: t0 + perCallUs,
       };
     }
-    const chunk = this.chunkBytes();
-    const left = Number((entry.end - entry.lastInitialized + chunk - 1n) / chunk);
+    const chunk = this.chunkNumber();
+    // A TDMR is whole GiB and chunks divide a GiB, so this is exact (as the BigInt ceiling was).
+    const left = Math.ceil((t[w + T_END] - t[w + T_LAST]) / chunk);
     const more = Math.min(maxCalls - 1, left);
-    entry.lastInitialized += BigInt(more) * chunk;
+    const last = (t[w + T_LAST] += more * chunk);
     const calls = 1 + more;
     const t1 = t0 + calls * perCallUs;
-    entry.lock.holdUntil(t1);
-    this.lpBusyUntil[this.position(lp)!] = t1;
+    if (t1 > t[w + T_LOCK]) t[w + T_LOCK] = t1;
+    this.setBusy(this.position(lp)!, t1);
     return {
       calls,
       status: STATUS.TDX_SUCCESS,
       name: statusName(STATUS.TDX_SUCCESS),
-      done: entry.lastInitialized >= entry.end,
-      rdx: entry.lastInitialized - (entry.lastInitialized % SZ_1G),
+      done: last >= t[w + T_END],
+      rdx: BigInt(last - (last % GIB)),
       t1,
     };
+  }
+
+  /** chunkBytes() as a number. */
+  private chunkNumber(): number {
+    return this.dynamicPamtEnabled ? CHUNK_DYNAMIC_PAMT : CHUNK;
+  }
+
+  /** Position of the TDMR based at `base` in the recorded table, or -1. */
+  private tdmrIndex(base: bigint): number {
+    const t = this.tdmrs;
+    if (t.length === 0 || base < 0n || base >= PA_LIMIT) return -1;
+    const b = Number(base);
+    let lo = 0;
+    let hi = t.length / TDMR_WORDS;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const x = t[mid * TDMR_WORDS + T_BASE];
+      if (x === b) return mid;
+      if (x < b) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
   }
 
   /**
@@ -258,6 +325,7 @@ export class TdxModule {
    * a result object per LP (a platform has thousands).
    */
   lpInitBulk(lps: readonly number[], starts: ArrayLike<number>, perUs: number): LpInitBulkResult {
+    if (this.lpSaved) this.restoreLpState();
     // LP.INIT changes neither sys_state nor "loaded": the dispatcher answers every call alike.
     const refused = lps.length ? this.dispatchCheck(LEAF.SYS_LP_INIT) : null;
     let k = refused === null ? this.lpInitPlain(lps, starts, perUs) : 0;
@@ -279,22 +347,68 @@ export class TdxModule {
    */
   private lpInitPlain(lps: readonly number[], starts: ArrayLike<number>, perUs: number): number {
     if (!this.lpDense || !this.lpClean || this.sysState !== 'SYSINIT_DONE' || !(perUs >= 0)) return 0;
+    // Shared requests never move the exclusive holder's end, and the series' starts do not go
+    // back: if the first call gets the global lock, every later one does.
+    if (lps.length === 0 || !this.globalLock.admitsShared(starts[0])) return 0;
     const n = this.lpInitialized.length;
     const init = this.lpInitialized;
     const busy = this.lpBusyUntil;
+    let last = this.lastT0;
     let k = 0;
     for (; k < lps.length; k++) {
       const i = lps[k];
       const t0 = starts[k];
-      if (!(i >= 0 && i < n && Number.isInteger(i)) || init[i] || !(t0 >= this.lastT0) || t0 < busy[i]) break;
-      const t1 = t0 + perUs;
-      if (!this.globalLock.tryShared(t0, t1)) break;
-      this.lastT0 = t0;
-      busy[i] = t1;
+      // i >>> 0 === i: a whole number in [0, 2^32).
+      if (i >>> 0 !== i || i >= n || init[i] || !(t0 >= last) || t0 < busy[i]) break;
+      last = t0;
+      busy[i] = t0 + perUs;
       init[i] = 1;
     }
+    if (k === 0) return 0;
+    // One shared hold for the whole series: its ends do not go back either (same length each).
+    this.globalLock.tryShared(starts[0], starts[k - 1] + perUs);
+    this.lastT0 = last;
     this.initCount += k;
+    // The calls still running at the series' last start: a suffix, the ends being in order.
+    for (let j = k - 1; j >= 0 && starts[j] + perUs > last; j--) this.noteLate(lps[j]);
     return k;
+  }
+
+  /**
+   * A newer module on the same LP table takes the per-LP arrays (LpArrays.lend): keep what of
+   * this module's per-LP state can still matter, compactly. A busy time at or before the last
+   * call's start can never refuse a later call (calls come in nondecreasing t0 order, and every
+   * check reads "starts before the LP's call ends"), so only later ones are kept (they are all
+   * in lateLps); the initialized flags are all, none, or a copy. Called by LpArrays.lend only.
+   * @internal
+   */
+  evictLpState(): void {
+    const n = this.lpBusyUntil.length;
+    const busy = this.lpBusyUntil;
+    let kept: number[] | Float64Array;
+    if (Number.isNaN(this.lastT0)) kept = busy.slice();
+    else {
+      kept = [];
+      for (const p of this.lateLps) if (busy[p] > this.lastT0) kept.push(p, busy[p]);
+    }
+    const init = this.initCount === 0 ? 0 : this.initCount === n ? 1 : this.lpInitialized.slice();
+    this.lpSaved = { n, init, busy: kept };
+    this.lpInitialized = EMPTY_U8;
+    this.lpBusyUntil = EMPTY_F64;
+  }
+
+  /** Per-LP arrays of this module's own, from what evictLpState kept. */
+  private restoreLpState(): void {
+    const { n, init, busy } = this.lpSaved!;
+    this.lpSaved = null;
+    this.lpInitialized = typeof init === 'number' ? new Uint8Array(n).fill(init) : init;
+    if (busy instanceof Float64Array) this.lpBusyUntil = busy;
+    else {
+      this.lpBusyUntil = new Float64Array(n).fill(-Infinity);
+      for (let k = 0; k < busy.length; k += 2) this.lpBusyUntil[busy[k]] = busy[k + 1];
+      this.lateLps = [];
+      for (let k = 0; k < busy.length; k += 2) this.lateLps.push(busy[k]);
+    }
   }
 
   /** The dispatcher's refusal before any leaf handler runs, or null. */
@@ -312,8 +426,25 @@ export class TdxModule {
     const busy = this.lpBusyUntil[i];
     if (t0 < busy) throw new RangeError(`LP ${lp} starts a SEAMCALL at ${t0} while its previous one runs until ${busy}`);
     this.lastT0 = t0;
-    this.lpBusyUntil[i] = t1;
+    this.setBusy(i, t1);
     return i;
+  }
+
+  /** The LP at position i is busy until t1 (after lastT0, or at it). */
+  private setBusy(i: number, t1: number): void {
+    this.lpBusyUntil[i] = t1;
+    if (t1 > this.lastT0) this.noteLate(i);
+  }
+
+  private noteLate(i: number): void {
+    const late = this.lateLps;
+    if (late.length >= LATE_ROOM) {
+      // Keep the list short on long runs: busy times at or before lastT0 no longer matter.
+      let kept = 0;
+      for (const p of late) if (this.lpBusyUntil[p] > this.lastT0) late[kept++] = p;
+      late.length = kept;
+    }
+    late.push(i);
   }
 
   /** The LP's position in MCHECK's table, or undefined if MCHECK does not know it. */
@@ -335,7 +466,7 @@ export class TdxModule {
     if (status !== STATUS.TDX_SUCCESS) return result(status);
     this.sysState = 'SYSINIT_DONE';
     this.initCount = 0;
-    this.pkgConfigured.clear();
+    this.clearConfiguredPkgs();
     return result(STATUS.TDX_SUCCESS);
   }
 
@@ -369,7 +500,7 @@ export class TdxModule {
     if (field === undefined) throw new TypeError('TDH.SYS.RD needs a field id (args.field or args.rdx)');
     if (!this.lpIsInit(lp)) return result(STATUS.TDX_SYS_LP_INIT_NOT_DONE, { rdx: 0xffffffffffffffffn, r8: 0n });
     const r = readSysField(this.cfg, field);
-    return result(r.status, { rdx: r.rdx, r8: r.r8 });
+    return { status: r.status, name: statusName(r.status), rdx: r.rdx, r8: r.r8 };
   }
 
   private sysConfig(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
@@ -379,7 +510,7 @@ export class TdxModule {
     if (!args.tdmrs) throw new TypeError('TDH.SYS.CONFIG needs args.tdmrs (the TDMR_INFO array RCX points to)');
     const v = this.verdicts.verdict({ tdmrs: args.tdmrs, rcx: args.rcx, rdx: args.rdx, r8: args.r8, tdmrPas: args.tdmrPas }, this.cfg);
     if (v.keyIdReserved) {
-      this.reserved.add(v.globalKeyId);
+      (this.reserved ??= new Set()).add(v.globalKeyId);
       this.globalHkid = v.globalKeyId;
       this.dynamicPamtEnabled = v.dynamicPamt;
     }
@@ -387,44 +518,73 @@ export class TdxModule {
     const tdmrs = args.tdmrs;
     const n = Number(args.rdx ?? BigInt(tdmrs instanceof TdmrTable ? tdmrs.count : tdmrs.length));
     this.recordTdmrs(tdmrs, n);
-    this.pkgConfigured.clear();
+    this.clearConfiguredPkgs();
     this.sysState = 'SYSCONFIG_DONE';
     return result(STATUS.TDX_SUCCESS);
   }
 
   /** The first n TDMRs of the accepted array become the module's TDMR table. */
   private recordTdmrs(tdmrs: readonly TdmrInfo[] | TdmrTable, n: number): void {
-    const entry = (base: bigint, size: bigint): TdmrEntry => ({ base, size, end: base + size, lastInitialized: base, lock: new MutexLock() });
-    this.tdmrTable = new Array(n);
+    // CONFIG accepted them: ordered, disjoint, below MAX_PA, so every value is an exact double.
+    const t: number[] = new Array(n * TDMR_WORDS);
     for (let i = 0; i < n; i++) {
-      this.tdmrTable[i] = tdmrs instanceof TdmrTable ? entry(BigInt(tdmrs.base(i)), BigInt(tdmrs.size(i))) : entry(tdmrs[i]!.base, tdmrs[i]!.size);
+      const base = tdmrs instanceof TdmrTable ? tdmrs.base(i) : Number(tdmrs[i]!.base);
+      const size = tdmrs instanceof TdmrTable ? tdmrs.size(i) : Number(tdmrs[i]!.size);
+      const w = i * TDMR_WORDS;
+      t[w + T_BASE] = base;
+      t[w + T_END] = base + size;
+      t[w + T_LAST] = base;
+      t[w + T_LOCK] = -Infinity;
     }
-    this.tdmrByBase = new Map(this.tdmrTable.map((e) => [e.base, e]));
+    this.tdmrs = t;
   }
 
   private sysKeyConfig(lp: number, t0: number, t1: number): SeamcallResult {
     if (!this.globalLock.tryExclusive(t0, t1)) return result(STATUS.TDX_SYS_BUSY);
     if (this.sysState !== 'SYSCONFIG_DONE') return result(STATUS.TDX_SYS_KEY_CONFIG_NOT_PENDING);
     const pkg = this.cfg.lps[this.position(lp)!].package;
-    if (this.pkgConfigured.has(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
-    this.pkgConfigured.add(pkg);
-    if (this.pkgConfigured.size === this.pkgCount) this.sysState = 'SYS_READY';
+    if (!this.markConfigured(pkg)) return result(STATUS.TDX_KEY_CONFIGURED);
+    if (++this.pkgConfiguredCount === this.pkgCount) this.sysState = 'SYS_READY';
     return result(STATUS.TDX_SUCCESS);
+  }
+
+  /** Records that package `pkg`'s key is programmed; false if it already was. */
+  private markConfigured(pkg: number): boolean {
+    if (Number.isInteger(pkg) && pkg >= 0 && pkg < 31) {
+      const bit = 1 << pkg;
+      if (this.pkgConfiguredBits & bit) return false;
+      this.pkgConfiguredBits |= bit;
+      return true;
+    }
+    const others = (this.pkgConfigured ??= new Set());
+    if (others.has(pkg)) return false;
+    others.add(pkg);
+    return true;
+  }
+
+  private clearConfiguredPkgs(): void {
+    this.pkgConfiguredBits = 0;
+    this.pkgConfiguredCount = 0;
+    this.pkgConfigured?.clear();
   }
 
   private sysTdmrInit(args: SeamcallArgs, t0: number, t1: number): SeamcallResult {
     const base = args.rcx;
     if (base === undefined) throw new TypeError('TDH.SYS.TDMR.INIT needs args.rcx (the TDMR base)');
-    const invalid = result(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND.RCX), { rdx: 0n });
-    if (base < 0n || base % SZ_1G !== 0n || base >= 1n << BigInt(MAX_PA) || (base & this.keys.mask) !== 0n) return invalid;
-    const entry = this.tdmrByBase.get(base);
-    if (!entry) return invalid;
-    if (!entry.lock.tryAcquire(t0, t1)) return result(withOperand(STATUS.TDX_OPERAND_BUSY, OPERAND.RCX), { rdx: 0n });
-    if (entry.lastInitialized >= entry.end) return result(STATUS.TDX_TDMR_ALREADY_INITIALIZED, { rdx: 0n });
-    entry.lastInitialized += this.chunkBytes();
+    if (base < 0n || base % SZ_1G !== 0n || base >= PA_LIMIT || (base & this.keys.mask) !== 0n) return invalidRcx();
+    const i = this.tdmrIndex(base);
+    if (i < 0) return invalidRcx();
+    this.tdmrHit = i;
+    const t = this.tdmrs;
+    const w = i * TDMR_WORDS;
+    // The TDMR's mutex, a try-lock (locks.ts, MutexLock): held until the call ends.
+    if (t[w + T_LOCK] > t0) return resultRdx(withOperand(STATUS.TDX_OPERAND_BUSY, OPERAND.RCX), 0n);
+    t[w + T_LOCK] = t1;
+    if (t[w + T_LAST] >= t[w + T_END]) return resultRdx(STATUS.TDX_TDMR_ALREADY_INITIALIZED, 0n);
+    const last = (t[w + T_LAST] += this.chunkNumber());
     // Rounded down so that the VMM never uses a GiB whose PAMT is only partly initialized; a
     // TDMR is a whole number of GiB, so the completing call returns exactly base + size.
-    return result(STATUS.TDX_SUCCESS, { rdx: entry.lastInitialized - (entry.lastInitialized % SZ_1G) });
+    return resultRdx(STATUS.TDX_SUCCESS, BigInt(last - (last % GIB)));
   }
 
   private sysLpShutdown(): SeamcallResult {
@@ -465,6 +625,50 @@ export interface LpTable {
   dense: boolean;
   clean: boolean;
   packages: number;
+  /** The per-LP state arrays the modules of this table work in, one module at a time. */
+  arrays: LpArrays;
+}
+
+interface SavedLpState {
+  n: number;
+  /** Every LP initialized (1), none (0), or the flags. */
+  init: 0 | 1 | Uint8Array;
+  /** (position, busy until) pairs of the busy times that still matter, or every busy time. */
+  busy: number[] | Float64Array;
+}
+
+const EMPTY_U8 = new Uint8Array(0);
+/** Entries of TdxModule.lateLps before it is pruned. */
+const LATE_ROOM = 64;
+const EMPTY_F64 = new Float64Array(0);
+
+/**
+ * The per-LP state arrays of an LP table (initialized flags, busy-until times), lent to the
+ * module built last on that table. A structural sweep builds a module per row on a handful of
+ * LP tables (src/model/sweep/build.ts shares them between rows with the same CPUs), and typed
+ * arrays of its own per module cost more to allocate than the row's LP.INIT work. Owner: the
+ * LpTable (so a PreparedCpus, or a module built without one); lifetime: the table's. Lending
+ * them to a new module first makes the previous borrower keep its state compactly
+ * (TdxModule.evictLpState): that module still answers exactly as before, in arrays of its own
+ * if it is ever called again. One thread only, like everything in a module.
+ */
+export class LpArrays {
+  readonly init: Uint8Array;
+  readonly busy: Float64Array;
+  private borrower: TdxModule | null = null;
+
+  constructor(n: number) {
+    this.init = new Uint8Array(n);
+    this.busy = new Float64Array(n);
+  }
+
+  /** Resets the arrays (no LP initialized, none busy) for `module`, whose they are until the next lend(). */
+  lend(module: TdxModule): void {
+    this.borrower?.evictLpState();
+    this.borrower = module;
+    this.init.fill(0);
+    this.busy.fill(-Infinity);
+  }
 }
 
 export function lpTable(lps: readonly ModuleLp[]): LpTable {
@@ -485,7 +689,7 @@ export function lpTable(lps: readonly ModuleLp[]): LpTable {
       index.set(lp.id, i);
     });
   }
-  return { index, dense, clean, packages: packages.size };
+  return { index, dense, clean, packages: packages.size, arrays: new LpArrays(lps.length) };
 }
 
 /** Whether the module advertises Dynamic PAMT (TDX_FEATURES0 bit 36). */
