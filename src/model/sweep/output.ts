@@ -58,6 +58,14 @@ interface RowPieces {
    * axis name would do either, rows go through an object as before (formatRowsJsonObjects).
    */
   jsonPlain: boolean;
+  /**
+   * Each numeric column's last value and its cell text: neighbouring rows repeat most of their
+   * numbers (a capacity sweep's platform columns, a structural sweep's CPU counts), and a
+   * repeated number's text is not made again. Rows are written in order, so this is a memo of
+   * the previous row, not a cache.
+   */
+  lastNum: Float64Array;
+  lastText: string[];
 }
 
 function rowPieces(plan: SweepPlan): RowPieces {
@@ -72,6 +80,8 @@ function rowPieces(plan: SweepPlan): RowPieces {
     numKeys: NUM_COLUMNS.map(key),
     strKeys: STR_COLUMNS.map(key),
     jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
+    lastNum: new Float64Array(NUMS).fill(NaN),
+    lastText: new Array<string>(NUMS).fill(''),
   };
 }
 
@@ -123,6 +133,13 @@ export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows
   return new RowText(plan, format).rows(rows, first, step);
 }
 
+/** Column k's cell text for x: the previous row's when x is the same number (±0 write alike; NaN is made again, cheaply). */
+function cell(p: RowPieces, k: number, x: number, text: (x: number) => string): string {
+  if (x === p.lastNum[k]) return p.lastText[k];
+  p.lastNum[k] = x;
+  return (p.lastText[k] = text(x));
+}
+
 function formatWith(p: RowPieces, plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
   if (format === 'jsonl' && !p.jsonPlain) return formatRowsJsonObjects(plan, rows, first, step);
   const axes = plan.axes.length;
@@ -138,10 +155,10 @@ function formatWith(p: RowPieces, plan: SweepPlan, format: SweepFormat, rows: Ch
     if (format === 'csv') {
       if (idx) for (let a = 0; a < axes; a++) line += p.csvAxes![a][idx[a]];
       else for (const v of rowValues(plan, index)) line += ',' + axisCell(v);
-      for (let k = RESULT_END; k < NUMS; k++) line += ',' + csvNum(nums[n + k]);
+      for (let k = RESULT_END; k < NUMS; k++) line += ',' + cell(p, k, nums[n + k], csvNum);
       line += init ? ',true,' : ',false,';
       line += csvStr(strs[t]) + ',' + csvStr(strs[t + 1]);
-      for (let k = 1; k < RESULT_END; k++) line += ',' + csvNum(nums[n + k]);
+      for (let k = 1; k < RESULT_END; k++) line += ',' + cell(p, k, nums[n + k], csvNum);
       out += line + ',' + csvStr(strs[t + 2]) + '\n';
     } else {
       // Every row has every column (null where a list entry leaves an axis unset), in the CSV
@@ -153,10 +170,10 @@ function formatWith(p: RowPieces, plan: SweepPlan, format: SweepFormat, rows: Ch
         // A for loop, not for-of on the entry: its unset axes are holes.
         for (let a = 0; a < axes; a++) line += p.jsonAxisKeys[a] + JSON.stringify(values[a] === undefined ? null : values[a]);
       }
-      for (let k = RESULT_END; k < NUMS; k++) line += p.numKeys[k] + jsonNum(nums[n + k]);
+      for (let k = RESULT_END; k < NUMS; k++) line += p.numKeys[k] + cell(p, k, nums[n + k], jsonNum);
       line += p.numKeys[0] + (init ? 'true' : 'false');
       line += p.strKeys[0] + jsonStr(strs[t]) + p.strKeys[1] + jsonStr(strs[t + 1]);
-      for (let k = 1; k < RESULT_END; k++) line += p.numKeys[k] + jsonNum(nums[n + k]);
+      for (let k = 1; k < RESULT_END; k++) line += p.numKeys[k] + cell(p, k, nums[n + k], jsonNum);
       out += line + p.strKeys[2] + jsonStr(strs[t + 2]) + '}\n';
     }
     if (idx) advance(plan, idx, step);
