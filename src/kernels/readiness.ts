@@ -90,6 +90,11 @@ let rE = new Float64Array(0);
 let rP = new Float64Array(0);
 /** The window of each run. */
 let rW = new Float64Array(0);
+// The runs being timed: the ones just built (rK, rN, rB, rW), or a kept layout's (readinessTimesOf), read in place.
+let cK: Float64Array = rK;
+let cN: Float64Array = rN;
+let cB: Float64Array = rB;
+let cW: Float64Array = rW;
 // Per-run event counts at or before lo, hi and a probe time (the bisection's scratch).
 let cntLo = new Float64Array(0);
 let cntHi = new Float64Array(0);
@@ -160,17 +165,17 @@ function partial(k: number, b: number): void {
 
 /** Time of event i of run r: the reference's expression, with k = rK[r] + i. */
 function timeOf(r: number, i: number): number {
-  return Math.min(rE[r], rS[r] + (rK[r] + i + 1) * rP[r]);
+  return Math.min(rE[r], rS[r] + (cK[r] + i + 1) * rP[r]);
 }
 
 /** Number of events of run r at or before T (a prefix: times are nondecreasing in i). */
 function countLE(r: number, T: number): number {
-  const n = rN[r];
+  const n = cN[r];
   if (timeOf(r, 0) > T) return 0;
   if (timeOf(r, n - 1) <= T) return n;
   // Now 1 <= answer <= n - 1, endUs > T and perGiBUs > 0: the answer is the number of k with
   // startUs + (k + 1) * perGiBUs <= T, up to rounding. Estimate it, then check exactly.
-  let c = Math.floor((T - rS[r]) / rP[r]) - rK[r];
+  let c = Math.floor((T - rS[r]) / rP[r]) - cK[r];
   if (!(c >= 1)) c = 1;
   else if (c > n - 1) c = n - 1;
   let lo = 1; // timeOf(lo - 1) <= T
@@ -197,7 +202,7 @@ function cumulate(T: number, cnt: Float64Array): number {
   for (let r = 0; r < runs; r++) {
     const c = countLE(r, T);
     cnt[r] = c;
-    bytes += c * rB[r];
+    bytes += c * cB[r];
   }
   return bytes;
 }
@@ -228,6 +233,10 @@ export function readinessTimes(
   points: readonly number[],
 ): { at: number[]; totalBytes: number } | null {
   buildRuns(memlist, windows);
+  cK = rK;
+  cN = rN;
+  cB = rB;
+  cW = rW;
   const at: number[] = new Array<number>(POINTS);
   const totalBytes = timesOfRuns(windows, points, at);
   return totalBytes === 0 ? null : { at, totalBytes };
@@ -260,10 +269,10 @@ export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points
   runs = 0;
   while (cap < layout.count) grow();
   runs = layout.count;
-  rK.set(layout.k);
-  rN.set(layout.n);
-  rB.set(layout.b);
-  rW.set(layout.w);
+  cK = layout.k;
+  cN = layout.n;
+  cB = layout.b;
+  cW = layout.w;
   return timesOfRuns(windows, points, at);
 }
 
@@ -317,7 +326,7 @@ function buildRuns(memlist: NodeRange[], windows: InitWindows): void {
 /** The readiness times of the current runs, each at its window's times, into `at`; returns the bytes in the runs (0: none). */
 function timesOfRuns(windows: InitWindows, points: readonly number[], at: number[]): number {
   for (let r = 0; r < runs; r++) {
-    const w = rW[r];
+    const w = cW[r];
     rS[r] = windows.startUs[w];
     rE[r] = windows.endUs[w];
     rP[r] = (SZ_1G / windows.chunkBytes[w]) * windows.perCallUs[w];
@@ -330,10 +339,10 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
   // The longest time between two events of a run.
   let spacing = 0;
   for (let r = 0; r < runs; r++) {
-    total += rN[r] * rB[r];
+    total += cN[r] * cB[r];
     if (rP[r] > spacing) spacing = rP[r];
     const a = timeOf(r, 0);
-    const z = timeOf(r, rN[r] - 1);
+    const z = timeOf(r, cN[r] - 1);
     if (a < lastT) sorted = false;
     lastT = z;
     if (a < minT) minT = a;
@@ -349,8 +358,8 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
     let acc = 0;
     let j = 0;
     for (let r = 0; r < runs && j < points.length; r++) {
-      const b = rB[r];
-      const n = rN[r];
+      const b = cB[r];
+      const n = cN[r];
       const end = acc + n * b;
       while (j < points.length && end >= need[points[j]]) {
         const q = need[points[j]];
@@ -393,7 +402,7 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
       let hi = maxT;
       let hiBytes = total;
       let loMoved = false;
-      for (let r = 0; r < runs; r++) cntHi[r] = rN[r];
+      for (let r = 0; r < runs; r++) cntHi[r] = cN[r];
       for (let probe = 0; ; probe++) {
         let gap = 0;
         for (let r = 0; r < runs; r++) gap = Math.max(gap, cntHi[r] - cntLo[r]);
@@ -438,7 +447,7 @@ function timesOfRuns(windows: InitWindows, points: readonly number[], at: number
         for (let r = 0; r < runs; r++) {
           if (cntLo[r] < cntHi[r] && timeOf(r, cntLo[r]) === m) {
             const c = countLE(r, m);
-            acc += (c - cntLo[r]) * rB[r];
+            acc += (c - cntLo[r]) * cB[r];
             cntLo[r] = c;
           }
         }
