@@ -85,16 +85,16 @@ describe('an LP.INIT series one after another', () => {
       const n = 1 + Math.floor(rand() * 300);
       const want = loop(c.now, gap, per, n);
       expect(c.serial(n, gap, per)).toBe(want.end);
-      expect(c.series.slice(0, n)).toEqual(want.starts);
+      expect(c.series.starts.slice(0, n)).toEqual(want.starts);
     }
   });
 
   it('is made again after the scratch was used for another series', () => {
     const c = new Clock({});
     c.serial(8, 1, 2);
-    c.seriesOf(8).fill(99);
+    c.series.all(8, 99);
     expect(c.serial(8, 1, 2)).toBe(loop(0, 1, 2, 8).end);
-    expect(c.series[3]).toBe(loop(0, 1, 2, 8).starts[3]);
+    expect(c.series.starts[3]).toBe(loop(0, 1, 2, 8).starts[3]);
   });
 });
 

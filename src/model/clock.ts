@@ -38,14 +38,7 @@ export class Clock {
   };
   /** Where the current step began (begin/end). */
   mark = 0;
-  /**
-   * Per-CPU start times of an LP.INIT series one after another; per-lane free times of
-   * TDMR.INIT. The series is a function of its first start, the two costs that space it and
-   * nothing else, so it is kept with them and made again only when one differs (or it is
-   * asked longer): the rows of a capacity sweep mostly change other costs.
-   */
-  readonly series: number[] = [];
-  private seriesKey = { from: NaN, gapUs: NaN, perUs: NaN, n: 0 };
+  /** Per-lane free times of TDMR.INIT. */
   readonly lanes: number[] = [];
   lanesEnd = 0;
   /** tdx_enable() callers in the order they take the module mutex (indices into kernel.callers). */
@@ -63,7 +56,11 @@ export class Clock {
   private replayed: readonly number[] | null = null;
   private nextDecision = 0;
 
-  constructor(costs: Record<string, number>) {
+  /** `series`: the LP.INIT start times this clock's runs use (its CPUs' own, when they have one: LpSeries). */
+  constructor(
+    costs: Record<string, number>,
+    readonly series: LpSeries = new LpSeries(),
+  ) {
     this.costs = costs;
   }
 
@@ -120,33 +117,9 @@ export class Clock {
     return start;
   }
 
-  /** Scratch for n per-CPU start times (an LP.INIT series). */
-  seriesOf(n: number): number[] {
-    this.seriesKey.n = 0;
-    return atLeast(this.series, n);
-  }
-
-  /**
-   * n calls one after another from now, each taking perUs and each but the first preceded by
-   * gapUs (into series); returns when the last ends.
-   */
+  /** n calls one after another from now (series.starts): see LpSeries.serial. */
   serial(n: number, gapUs: number, perUs: number): number {
-    const key = this.seriesKey;
-    if (!(key.n >= n && Object.is(key.from, this.now) && Object.is(key.gapUs, gapUs) && Object.is(key.perUs, perUs))) {
-      const starts = atLeast(this.series, n);
-      let t = this.now;
-      for (let i = 0; i < n; i++) {
-        if (i > 0) t += gapUs;
-        starts[i] = t;
-        t += perUs;
-      }
-      key.from = this.now;
-      key.gapUs = gapUs;
-      key.perUs = perUs;
-      key.n = n;
-    }
-    // The loop's last step: t = starts[n - 1] + perUs.
-    return this.series[n - 1] + perUs;
+    return this.series.serial(this.now, n, gapUs, perUs);
   }
 
   /** k TDMR.INIT lanes, all free at `t`. */
@@ -198,6 +171,47 @@ export class Clock {
     this.decisions = null;
     this.replayed = decisions;
     this.nextDecision = 0;
+  }
+}
+
+/**
+ * Start times of per-CPU calls (LP.INIT). A series one after another is a function of its
+ * first start, the two costs that space it and nothing else, so it is kept with them and made
+ * again only when one differs or it is asked longer: the runs that share one (the platforms of
+ * a sweep with the same CPUs, whose PreparedCpus owns it; the rows of one platform) mostly
+ * differ elsewhere. Runs in one thread run one at a time, and a series is read only within
+ * the step that made it.
+ */
+export class LpSeries {
+  readonly starts: number[] = [];
+  private from = NaN;
+  private gapUs = NaN;
+  private perUs = NaN;
+  private n = 0;
+
+  /** n calls from `from`, each taking perUs, each but the first after gapUs more; returns when the last ends. */
+  serial(from: number, n: number, gapUs: number, perUs: number): number {
+    if (!(this.n >= n && Object.is(this.from, from) && Object.is(this.gapUs, gapUs) && Object.is(this.perUs, perUs))) {
+      const starts = atLeast(this.starts, n);
+      let t = from;
+      for (let i = 0; i < n; i++) {
+        if (i > 0) t += gapUs;
+        starts[i] = t;
+        t += perUs;
+      }
+      this.from = from;
+      this.gapUs = gapUs;
+      this.perUs = perUs;
+      this.n = n;
+    }
+    // The loop's last step: t = starts[n - 1] + perUs.
+    return this.starts[n - 1] + perUs;
+  }
+
+  /** n calls all starting at `at` (a broadcast). */
+  all(n: number, at: number): number[] {
+    this.n = 0;
+    return atLeast(this.starts, n).fill(at, 0, n);
   }
 }
 

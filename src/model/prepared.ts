@@ -18,7 +18,7 @@ import type { ConstructEngine } from '../kernels/engine.js';
 import { FEATURES0_DYNAMIC_PAMT, FEATURES0_NO_RBP_MOD, lpTable, moduleTables, tdmrTableOfInfos, type LpTable, type ModuleConfig, type ModuleTables, type TdmrInfo } from './module/index.js';
 import { platformCostValues, costValuesWith } from './costs.js';
 import type { CallTape } from './replay.js';
-import { Clock } from './clock.js';
+import { Clock, LpSeries } from './clock.js';
 
 /** The CPU subsets the steps of a policy run on, in LP order. */
 export interface CpuSets {
@@ -55,16 +55,20 @@ export interface PreparedCpus {
   moduleLps: ModuleConfig['lps'];
   /** The module's LP table of those LPs. */
   lpTable: LpTable;
+  /** LP.INIT start times on these CPUs, kept for the next run under the same costs (clock.ts). */
+  lpSeries: LpSeries;
 }
 
 /** Derive what the model reads from a platform's CPUs. */
 export function prepareCpus(cpus: Cpus): PreparedCpus {
   const moduleLps = cpus.lps.map((l) => ({ id: l.id, package: l.package }));
-  return { sets: cpuSets(cpus.lps), moduleLps, lpTable: lpTable(moduleLps) };
+  return { sets: cpuSets(cpus.lps), moduleLps, lpTable: lpTable(moduleLps), lpSeries: new LpSeries() };
 }
 
 export class PreparedPlatform {
   readonly cpus: CpuSets;
+  /** LP.INIT start times on these CPUs, shared by the platforms that share them (clock.ts, LpSeries). */
+  readonly lpSeries: LpSeries;
   /** What MCHECK and the loaded module tell the module model about this platform. */
   readonly moduleConfig: ModuleConfig;
   /** What a module derives from that configuration (LP table, KeyID layout, CONFIG verdicts). */
@@ -92,6 +96,7 @@ export class PreparedPlatform {
     cpus: PreparedCpus = prepareCpus(platform.cpus),
   ) {
     this.cpus = cpus.sets;
+    this.lpSeries = cpus.lpSeries;
     this.moduleConfig = moduleConfig(platform, cpus.moduleLps);
     this.moduleTables = moduleTables(this.moduleConfig, cpus.lpTable);
     let bytes = 0;
@@ -137,7 +142,7 @@ export class PreparedPlatform {
 
   /** The clock for running this platform's time programs (clock.ts), made on first use. */
   programClock(): Clock {
-    return (this.clockOnce ??= new Clock({}));
+    return (this.clockOnce ??= new Clock({}, this.lpSeries));
   }
 
   /**

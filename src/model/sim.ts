@@ -101,7 +101,7 @@ export class Sim {
     this.trace = options.trace ? [] : null;
     this.recordsText = (options.recording ?? 'report') === 'report';
     this.module = options.module ?? new TdxModule(prepared.moduleConfig, prepared.moduleTables);
-    this.clock = new Clock(costs);
+    this.clock = new Clock(costs, prepared.lpSeries);
   }
 
   /** The time of the caller's CPU, µs. */

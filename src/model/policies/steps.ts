@@ -95,7 +95,7 @@ export function lpInitSerial(sim: Sim): boolean {
   sim.time((c) => (c.now += c.cost('cpuOnlineCallbackUs')));
   if (!sysInit(sim, lps[0].id)) return false;
   sim.time((c) => serialStarts(c, n));
-  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series, per);
+  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series.starts, per);
   sim.time((c) => lpInitEnds(c, r ? failedAt : n - 1));
   if (r) {
     const lp = lps[failedAt];
@@ -115,7 +115,7 @@ export function lpInitSerial(sim: Sim): boolean {
   return true;
 }
 
-/** The start of each of n LP.INITs one after another (into c.series): each after the previous one and its own callback overhead. */
+/** The start of each of n LP.INITs one after another (into c.series.starts): each after the previous one and its own callback overhead. */
 function serialStarts(c: Clock, n: number): number {
   return c.serial(n, c.cost('cpuOnlineCallbackUs'), c.cost('lpInitUs'));
 }
@@ -123,7 +123,7 @@ function serialStarts(c: Clock, n: number): number {
 /** The LP.INIT step up to the end of the series' call k (the last, or the one that failed). */
 function lpInitEnds(c: Clock, k: number): number {
   const start = c.now;
-  c.now = c.series[k] + c.cost('lpInitUs');
+  c.now = c.series.starts[k] + c.cost('lpInitUs');
   c.span('TDH.SYS.LP.INIT', start, c.now);
   return start;
 }
@@ -135,7 +135,7 @@ export function lpInitBroadcast(sim: Sim): boolean {
   const per = sim.cost('lpInitUs');
   const n = lps.length;
   const at = sim.now + ipi;
-  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.seriesOf(n).fill(at, 0, n), per);
+  const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series.all(n, at), per);
   sim.time((c) => broadcastEnds(c, 'TDH.SYS.LP.INIT'));
   if (r) {
     sim.describe(() => ({ cpus: `${cpus(lps.length)} at once`, detail: `failed on CPU ${lps[failedAt].id}` }));
