@@ -80,11 +80,11 @@ export class PreparedPlatform {
   /** Constructions by the limits they ran under (one or two: a list beats a key string per call). */
   private readonly constructions: { limits: ConstructLimits; result: ConstructTableResult }[] = [];
   /** The module's answers to a summary run under each replayable policy, by policy name (replay.ts). */
-  private readonly tapes = new Map<string, CallTape>();
+  private tapes: Map<string, CallTape> | null = null;
   /** The clock the recorded runs' time programs run on (one at a time: a program's row is read before the next runs). */
   private clockOnce: Clock | null = null;
-  /** Summary runs so far under each replayable policy without a tape, by policy name. */
-  private readonly liveRuns = new Map<string, number>();
+  /** The replayable policies this platform had one summary run under, without a tape (a short list). */
+  private ranOnce: readonly string[] = [];
   private costBase: Readonly<Record<string, number>> | null = null;
 
   /**
@@ -132,12 +132,12 @@ export class PreparedPlatform {
 
   /** The module's answers recorded for `policy` on this platform, if any (replay.ts). */
   callTape(policy: { name: string }): CallTape | undefined {
-    const tape = this.tapes.get(policy.name);
+    const tape = this.tapes?.get(policy.name);
     return tape && tape.policy === policy ? tape : undefined;
   }
 
   rememberCallTape(tape: CallTape): void {
-    this.tapes.set(tape.policy.name, tape);
+    (this.tapes ??= new Map()).set(tape.policy.name, tape);
   }
 
   /** The clock for running this platform's time programs (clock.ts), made on first use. */
@@ -158,9 +158,9 @@ export class PreparedPlatform {
    * cost settings runs its time program from its third (second).
    */
   shouldRecord(policy: { name: string }): boolean {
-    const n = (this.liveRuns.get(policy.name) ?? 0) + 1;
-    this.liveRuns.set(policy.name, n);
-    return n >= (this.expectsReruns ? 1 : 2);
+    if (this.expectsReruns || this.ranOnce.includes(policy.name)) return true;
+    this.ranOnce = [...this.ranOnce, policy.name];
+    return false;
   }
 
   /** construct_tdmrs under these limits, on the engine, once per set of limits. */

@@ -187,8 +187,12 @@ function callerOrder(c: Clock, arrivals: readonly number[]): number {
   c.enableStart = c.enableEnd = bootEnd;
   c.mutexFree = 0;
   const order = c.order;
-  if (order.length !== arrivals.length) order.length = arrivals.length;
-  for (let i = 0; i < arrivals.length; i++) order[i] = i;
+  // Filled in place (a program's clock runs many rows); grown by push, never by setting length (a holey array).
+  for (let i = 0; i < arrivals.length; i++) {
+    if (i < order.length) order[i] = i;
+    else order.push(i);
+  }
+  if (order.length > arrivals.length) order.length = arrivals.length;
   if (order.length > 1) order.sort((a, b) => Math.max(arrivals[a], bootEnd) - Math.max(arrivals[b], bootEnd) || a - b);
   for (let k = 0; k < order.length; k++) c.decide(order[k]);
   return 0;
