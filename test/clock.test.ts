@@ -112,9 +112,9 @@ describe('what a run records', () => {
     const slow = p.costValues({ tdmrInitCallUs: 500 });
     const fast = p.costValues({ tdmrInitCallUs: 1 });
     const clock = new Clock({});
-    expect(tape.program!.run(clock, opts.costs)).toBe(true);
-    expect(tape.program!.run(clock, fast)).toBe(true);
-    expect(tape.program!.run(clock, slow)).toBe(false);
+    expect(tape.programs[0].run(clock, opts.costs)).toBe(true);
+    expect(tape.programs[0].run(clock, fast)).toBe(true);
+    expect(tape.programs[0].run(clock, slow)).toBe(false);
     for (const costs of [fast, slow]) {
       const live = simulateSummary(prepare(validatePlatform(doc)), { ...opts, costs });
       expect(simulateSummary(p, { ...opts, costs })).toEqual(live);

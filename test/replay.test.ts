@@ -51,6 +51,23 @@ function platforms(): { name: string; doc: Record<string, unknown> }[] {
   return out;
 }
 
+/** `policy` setting the clock to its own time before it initializes: no time change, and no time program. */
+function clockToucher(policy: KernelPolicy): KernelPolicy {
+  const name = `${policy.name} (touching the clock)`;
+  const existing = listPolicies().find((p) => p.name === name);
+  if (existing) return existing;
+  const p: KernelPolicy = {
+    ...policy,
+    name,
+    initialize(sim) {
+      sim.now = sim.now;
+      policy.initialize(sim);
+    },
+  };
+  registerPolicy(p);
+  return p;
+}
+
 describe('a time program and a replayed summary run are a live run', () => {
   const replayable = listPolicies().filter((p) => p.replayable);
 
@@ -71,16 +88,20 @@ describe('a time program and a replayed summary run are a live run', () => {
         simulateSummary(recorded, first);
         const tape = recorded.callTape(policy);
         expect(tape, `${policy.name}: the second run recorded a tape`).toBeDefined();
-        expect(tape!.program, `${policy.name}: and its time program`).not.toBeNull();
-        simulateSummary(replayOnly, first);
-        simulateSummary(replayOnly, first);
-        replayOnly.callTape(policy)!.program = null;
+        expect(tape!.programs.length, `${policy.name}: and its time program`).toBe(1);
+        // The same policy touching the clock itself: the same numbers, no time program, so
+        // its rows replay.
+        const opaque = clockToucher(policy);
+        const viaReplay = { ...first, policy: opaque.name };
+        simulateSummary(replayOnly, viaReplay);
+        simulateSummary(replayOnly, viaReplay);
+        expect(replayOnly.callTape(opaque)!.programs).toHaveLength(0);
         for (let k = 0; k < 25; k++) {
           const costs = randomCosts(base, rand);
           const opts = { ...first, costs };
           const live = simulateSummary(prepare(validatePlatform(doc)), opts);
           expect(simulateSummary(recorded, opts), `${policy.name}, program, costs ${JSON.stringify(costs)}`).toEqual(live);
-          expect(simulateSummary(replayOnly, opts), `${policy.name}, replay, costs ${JSON.stringify(costs)}`).toEqual(live);
+          expect(simulateSummary(replayOnly, { ...viaReplay, costs }), `${policy.name}, replay, costs ${JSON.stringify(costs)}`).toEqual(live);
         }
       }
     });
@@ -138,11 +159,13 @@ describe('which runs replay', () => {
     const opts = { policy: 'test-fickle', engine, costs: p.costValues({}), parameters: [] };
     simulateSummary(p, opts);
     simulateSummary(p, opts);
-    expect(p.callTape(fickle)?.program).toBeTruthy();
+    expect(p.callTape(fickle)?.programs).toHaveLength(1);
     const other = { ...opts, costs: p.costValues({ sysRdUs: 150 }) };
     const live = simulateSummary(prepare(validatePlatform(getPreset('default'))), other);
     expect(simulateSummary(p, other)).toEqual(live);
     expect(live.initUs).toBeGreaterThan(simulateSummary(p, opts).initUs);
+    // The replay diverged and the row was simulated: no program joined the tape.
+    expect(p.callTape(fickle)?.programs).toHaveLength(1);
   });
 
   it('a policy that moves the clock itself records no time program, and its rows replay', () => {
@@ -162,7 +185,7 @@ describe('which runs replay', () => {
     simulateSummary(p, opts);
     simulateSummary(p, opts);
     expect(p.callTape(own)).toBeDefined();
-    expect(p.callTape(own)!.program).toBeNull();
+    expect(p.callTape(own)!.programs).toHaveLength(0);
     const other = { ...opts, costs: p.costValues({ sysRdUs: 77 }) };
     expect(simulateSummary(p, other)).toEqual(simulateSummary(prepare(validatePlatform(getPreset('default'))), other));
   });
@@ -179,7 +202,18 @@ describe('which runs replay', () => {
     const p = prepare(validatePlatform(getPreset('default')));
     p.expectsReruns = true;
     simulateSummary(p, { policy: 'mainline', engine, costs: p.costValues({}), parameters: [] });
-    expect(p.callTape(getPolicy('mainline'))?.program).toBeTruthy();
+    expect(p.callTape(getPolicy('mainline'))?.programs).toHaveLength(1);
+  });
+
+  it('rows whose time decisions differ (an overhead on and off) each get a program, and give live numbers', () => {
+    const p = prepare(validatePlatform(getPreset('default')));
+    p.expectsReruns = true;
+    const opts = (fixedOverheadUs: number, lpInitUs: number) => ({ policy: 'mainline', engine, costs: p.costValues({ fixedOverheadUs, lpInitUs }), parameters: [] });
+    for (const [overhead, lp] of [[0, 10], [5, 10], [0, 12], [5, 12], [0, 14], [5, 14]]) {
+      const live = simulateSummary(prepare(validatePlatform(getPreset('default'))), opts(overhead, lp));
+      expect(simulateSummary(p, opts(overhead, lp)), `overhead ${overhead}, lpInitUs ${lp}`).toEqual(live);
+    }
+    expect(p.callTape(getPolicy('mainline'))!.programs).toHaveLength(2);
   });
 
   it('a tape replays only to the policy that recorded it, not to another registered under its name', () => {

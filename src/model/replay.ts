@@ -19,7 +19,7 @@
 
 import type { SeamcallArgs, SeamcallResult, TdmrInitBulkResult, LpInitBulkResult } from './module/index.js';
 import { TDMR_INIT_CHUNK } from './module/index.js';
-import type { TimeProgram } from './clock.js';
+import type { Clock, TimeProgram } from './clock.js';
 import type { Outcome } from './outcome.js';
 import type { RunLayout } from '../kernels/readiness.js';
 
@@ -44,12 +44,47 @@ type Entry =
  */
 export class CallTape {
   readonly entries: Entry[] = [];
-  program: TimeProgram | null = null;
+  /**
+   * The time programs of runs that replayed this tape (or recorded it), most recently useful
+   * first: one per set of time decisions met (a sweep over fixedOverheadUs 0 and 5, say, has
+   * two), at most MAX_PROGRAMS. Empty when the runs changed time outside their ops.
+   */
+  readonly programs: TimeProgram[] = [];
   facts: RunFacts | null = null;
 
   /** `policy`: the policy whose run is recorded (a tape replays only to that very policy). */
   constructor(readonly policy: { readonly name: string }) {}
+
+  /** Keeps a run's time program (null: it has none), while there is room. */
+  keepProgram(program: TimeProgram | null): void {
+    if (program && this.programs.length < MAX_PROGRAMS) this.programs.unshift(program);
+  }
+
+  /**
+   * Runs the first kept program whose decisions hold under `costs` on `clock`, and moves it to
+   * the front; false when none holds (the caller replays, and keeps that run's program).
+   */
+  runProgram(clock: Clock, costs: Record<string, number>): boolean {
+    const { programs } = this;
+    for (let i = 0; i < programs.length; i++) {
+      const p = programs[i];
+      if (!p.run(clock, costs)) continue;
+      if (i > 0) {
+        programs.splice(i, 1);
+        programs.unshift(p);
+      }
+      return true;
+    }
+    return false;
+  }
 }
+
+/**
+ * Time programs a tape keeps: a few sets of decisions cover the sweeps that change them
+ * (an overhead on or off, a caller waiting or not); a row whose decisions are new each time
+ * tries these, then replays.
+ */
+const MAX_PROGRAMS = 4;
 
 /**
  * What a summary reads of a run besides its clock: under a replayable policy none of it

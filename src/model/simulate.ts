@@ -131,6 +131,7 @@ function policyOf(prepared: PreparedPlatform, opts: SimulateOptions): KernelPoli
   return getPolicy(opts.policy ?? prepared.platform.kernel.policy);
 }
 
+/** `tape`: a recorded run the run's time program joins (its module is recording to it, or replaying it). */
 function runPolicy(prepared: PreparedPlatform, policy: KernelPolicy, opts: SimulateOptions, recording: Recording, module?: SeamcallPort, tape?: CallTape): PolicyRun {
   const { platform } = prepared;
   const sim = new Sim(prepared, opts.costs, opts.engine, { trace: opts.trace, recording, module });
@@ -163,7 +164,7 @@ function runPolicy(prepared: PreparedPlatform, policy: KernelPolicy, opts: Simul
     sim.callers.push({ caller: i, atUs: r3(at), waitUs: r3(start - at), returnedUs: r3(runs ? clock.enableEnd : start), result, ran: runs });
   }
   sim.callers.sort((a, b) => a.caller - b.caller);
-  if (tape) tape.program = clock.recordedProgram();
+  if (tape) tape.keepProgram(clock.recordedProgram());
 
   const construct = sim.construct;
   const tdmrs = construct && construct.ok ? construct.table : null;
@@ -320,7 +321,8 @@ function summaryRun(prepared: PreparedPlatform, policy: KernelPolicy, opts: Simu
     return run;
   }
   try {
-    return runPolicy(prepared, policy, opts, 'summary', new ReplayPort(tape));
+    // Its time decisions differed from every kept program's: its program joins them.
+    return runPolicy(prepared, policy, opts, 'summary', new ReplayPort(tape), tape);
   } catch (e) {
     if (!(e instanceof ReplayDiverged)) throw e;
     return runPolicy(prepared, policy, opts, 'summary');
@@ -334,9 +336,9 @@ function summaryRun(prepared: PreparedPlatform, policy: KernelPolicy, opts: Simu
 export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOptions, into?: SimulationSummary): SimulationSummary {
   const policy = policyOf(prepared, opts);
   const tape = policy.replayable ? prepared.callTape(policy) : undefined;
-  if (tape?.program && tape.facts) {
+  if (tape?.facts) {
     const clock = prepared.programClock();
-    if (tape.program.run(clock, opts.costs)) return rowSummary(prepared, tape.facts, clock, opts.costs, into);
+    if (tape.runProgram(clock, opts.costs)) return rowSummary(prepared, tape.facts, clock, opts.costs, into);
   }
   const run = summaryRun(prepared, policy, opts, tape);
   return rowSummary(prepared, factsOf(run), run.sim.clock, opts.costs, into);
