@@ -93,9 +93,9 @@ describe('per-LP arrays lent between modules of one LP table', () => {
         const a = new TdxModule(cfg, shared);
         const own = new TdxModule(cfg);
         for (const m of [a, own]) {
-          // LP 0 calls back to back (one entry each in the list); LP 1 once, 2.9 µs long.
+          // LPs 0 and 2 take turns (one entry each call in the list); LP 1 once, 2.9 µs long.
           for (let t = 0; t <= evictAt; t++) {
-            m.call(LEAF.SYS_RD, 0, rd, t, t + 1);
+            m.call(LEAF.SYS_RD, 2 * (t % 2), rd, t, t + 1);
             if (t === callAt) m.call(LEAF.SYS_RD, 1, rd, t, t + 2.9);
           }
         }

@@ -438,6 +438,8 @@ export class TdxModule {
 
   private noteLate(i: number): void {
     const late = this.lateLps;
+    // Calls come in runs on one LP (the caller's CPU): listed once per run.
+    if (late.length > 0 && late[late.length - 1] === i) return;
     if (late.length >= LATE_ROOM) {
       // Keep the list short on long runs: busy times at or before lastT0 no longer matter.
       let kept = 0;
