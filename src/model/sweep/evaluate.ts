@@ -141,7 +141,8 @@ export class SweepEvaluator {
     if (this.costsFrom !== base) {
       Object.assign(costs, base);
       this.costsFrom = base;
-    } else {
+    } else if (this.plan.mode === 'list') {
+      // A list entry may leave a cost the entry before it set (a grid row sets every cost axis).
       for (let k = 0; k < this.costsSetCount; k++) costs[this.costsSet[k]] = base[this.costsSet[k]];
     }
     let n = 0;

@@ -66,7 +66,23 @@ interface RowPieces {
    */
   lastNum: Float64Array;
   lastText: string[];
+  /** The text of a grid row's axes but the last (fastest), and their value indices. */
+  headIdx: number[];
+  headText: string | null;
+  /** The text of the platform block (capacity, outcome, TDMR counts: BLOCK_NUMS and the error and step), and its values. */
+  blockNums: Float64Array;
+  blockStrs: string[];
+  blockText: string | null;
 }
+
+/**
+ * The numeric columns a row writes between its axes and its times, in order around the error
+ * and step: the machine's totals, initialized, then the TDMR counts. Neighbouring rows of a
+ * capacity sweep (one platform) write the same block.
+ */
+/** The time columns after the block. */
+const TIMES_FROM = 4;
+const BLOCK_NUMS: readonly number[] = [...Array.from({ length: CAPACITY }, (_, j) => RESULT_END + j), 0, ...Array.from({ length: TIMES_FROM - 1 }, (_, j) => 1 + j)];
 
 function rowPieces(plan: SweepPlan): RowPieces {
   const key = (name: string): string => ',' + JSON.stringify(name) + ':';
@@ -82,6 +98,11 @@ function rowPieces(plan: SweepPlan): RowPieces {
     jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
     lastNum: new Float64Array(NUMS).fill(NaN),
     lastText: new Array<string>(NUMS).fill(''),
+    headIdx: new Array<number>(plan.axes.length).fill(-1),
+    headText: null,
+    blockNums: new Float64Array(BLOCK_NUMS.length).fill(NaN),
+    blockStrs: ['', ''],
+    blockText: null,
   };
 }
 
@@ -144,41 +165,75 @@ function formatWith(p: RowPieces, plan: SweepPlan, format: SweepFormat, rows: Ch
   if (format === 'jsonl' && !p.jsonPlain) return formatRowsJsonObjects(plan, rows, first, step);
   const axes = plan.axes.length;
   const idx = plan.mode === 'list' ? null : gridValueIndices(plan, first, new Array(axes));
+  const csv = format === 'csv';
   const { nums, strs } = rows;
   let out = '';
   for (let i = 0; i < rows.count; i++) {
     const index = first + i * step;
     const n = i * NUMS;
     const t = i * STRS;
-    const init = nums[n] === 1;
-    let line = numberText(index);
-    if (format === 'csv') {
-      if (idx) for (let a = 0; a < axes; a++) line += p.csvAxes![a][idx[a]];
-      else for (const v of rowValues(plan, index)) line += ',' + axisCell(v);
-      for (let k = RESULT_END; k < NUMS; k++) line += ',' + cell(p, k, nums[n + k], csvNum);
-      line += init ? ',true,' : ',false,';
-      line += csvStr(strs[t]) + ',' + csvStr(strs[t + 1]);
-      for (let k = 1; k < RESULT_END; k++) line += ',' + cell(p, k, nums[n + k], csvNum);
-      out += line + ',' + csvStr(strs[t + 2]) + '\n';
+    let line = csv ? numberText(index) : '{"index":' + numberText(index);
+    if (idx) {
+      line += axesHead(p, idx, csv) + (csv ? p.csvAxes! : p.jsonAxes!)[axes - 1][idx[axes - 1]];
+    } else if (csv) {
+      for (const v of rowValues(plan, index)) line += ',' + axisCell(v);
     } else {
       // Every row has every column (null where a list entry leaves an axis unset), in the CSV
       // header's order: the merge tells shards of two sweeps apart by their columns.
-      line = '{"index":' + line;
-      if (idx) for (let a = 0; a < axes; a++) line += p.jsonAxes![a][idx[a]];
-      else {
-        const values = rowValues(plan, index);
-        // A for loop, not for-of on the entry: its unset axes are holes.
-        for (let a = 0; a < axes; a++) line += p.jsonAxisKeys[a] + JSON.stringify(values[a] === undefined ? null : values[a]);
-      }
-      for (let k = RESULT_END; k < NUMS; k++) line += p.numKeys[k] + cell(p, k, nums[n + k], jsonNum);
-      line += p.numKeys[0] + (init ? 'true' : 'false');
-      line += p.strKeys[0] + jsonStr(strs[t]) + p.strKeys[1] + jsonStr(strs[t + 1]);
-      for (let k = 1; k < RESULT_END; k++) line += p.numKeys[k] + cell(p, k, nums[n + k], jsonNum);
+      const values = rowValues(plan, index);
+      // A for loop, not for-of on the entry: its unset axes are holes.
+      for (let a = 0; a < axes; a++) line += p.jsonAxisKeys[a] + JSON.stringify(values[a] === undefined ? null : values[a]);
+    }
+    line += block(p, csv, nums, n, strs, t);
+    if (csv) {
+      for (let k = TIMES_FROM; k < RESULT_END; k++) line += ',' + cell(p, k, nums[n + k], csvNum);
+      out += line + ',' + csvStr(strs[t + 2]) + '\n';
+    } else {
+      for (let k = TIMES_FROM; k < RESULT_END; k++) line += p.numKeys[k] + cell(p, k, nums[n + k], jsonNum);
       out += line + p.strKeys[2] + jsonStr(strs[t + 2]) + '}\n';
     }
     if (idx) advance(plan, idx, step);
   }
   return out;
+}
+
+/** A grid row's axis cells but the last: the previous row's text while those indices stay. */
+function axesHead(p: RowPieces, idx: number[], csv: boolean): string {
+  const last = idx.length - 1;
+  let same = p.headText !== null;
+  for (let a = 0; a < last && same; a++) same = idx[a] === p.headIdx[a];
+  if (same) return p.headText!;
+  const pieces = csv ? p.csvAxes! : p.jsonAxes!;
+  let text = '';
+  for (let a = 0; a < last; a++) {
+    text += pieces[a][idx[a]];
+    p.headIdx[a] = idx[a];
+  }
+  return (p.headText = text);
+}
+
+/** The platform block of row n (BLOCK_NUMS around the error and step): the previous row's text when its values are the same. */
+function block(p: RowPieces, csv: boolean, nums: Float64Array, n: number, strs: string[], t: number): string {
+  let same = p.blockText !== null && strs[t] === p.blockStrs[0] && strs[t + 1] === p.blockStrs[1];
+  for (let j = 0; j < BLOCK_NUMS.length && same; j++) same = nums[n + BLOCK_NUMS[j]] === p.blockNums[j];
+  if (same) return p.blockText!;
+  for (let j = 0; j < BLOCK_NUMS.length; j++) p.blockNums[j] = nums[n + BLOCK_NUMS[j]];
+  p.blockStrs[0] = strs[t];
+  p.blockStrs[1] = strs[t + 1];
+  const init = nums[n] === 1;
+  let text = '';
+  if (csv) {
+    for (let k = RESULT_END; k < NUMS; k++) text += ',' + csvNum(nums[n + k]);
+    text += init ? ',true,' : ',false,';
+    text += csvStr(strs[t]) + ',' + csvStr(strs[t + 1]);
+    for (let k = 1; k < TIMES_FROM; k++) text += ',' + csvNum(nums[n + k]);
+  } else {
+    for (let k = RESULT_END; k < NUMS; k++) text += p.numKeys[k] + jsonNum(nums[n + k]);
+    text += p.numKeys[0] + (init ? 'true' : 'false');
+    text += p.strKeys[0] + jsonStr(strs[t]) + p.strKeys[1] + jsonStr(strs[t + 1]);
+    for (let k = 1; k < TIMES_FROM; k++) text += p.numKeys[k] + jsonNum(nums[n + k]);
+  }
+  return (p.blockText = text);
 }
 
 /** JSON Lines through one object per row, for axis names JSON.stringify would reorder or merge. */
