@@ -8,10 +8,11 @@
 // TDMR goes to, whether a caller waited) through `decide`. A run can record its ops and
 // decisions: the run's time program (TimeProgram). Run under other costs, a program does the
 // same floating-point operations in the same order as a simulation would, so its times are
-// bit-exact; a decision that comes out otherwise stops it (`held` false) and the caller
-// simulates instead. Whatever changes the clock outside an op (a policy's own `sim.now = …`)
-// makes the run's program unusable (`opaque`). test/timeProgram.test.ts holds programs to
-// simulations on every preset and policy under random costs.
+// bit-exact; a decision that comes out otherwise stops it (`held` false) and the caller replays
+// the module's answers instead (replay.ts), keeping that run's program too. Whatever changes the
+// clock outside an op (a policy's own `sim.now = …`) makes the run's program unusable
+// (`opaque`). test/replay.test.ts holds programs to simulations on every preset and policy
+// under random costs; test/clock.test.ts holds the clock's parts.
 
 import type { InitWindows } from '../kernels/readiness.js';
 
