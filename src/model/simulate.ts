@@ -107,23 +107,17 @@ export interface SimulationRun {
 }
 
 /**
- * One policy run on one platform, and the numbers every output derives from it: the full
- * report (simulate) and a sweep row (simulateSummary) read the same values.
+ * One policy run on one platform: its Sim (whose clock holds the times), and what construction
+ * left. The full report (simulate) and a sweep row (rowSummary) derive their numbers from it
+ * through the same functions (runEndUs, stepUs, floorOf).
  */
 interface PolicyRun {
   sim: Sim;
   policy: KernelPolicy;
-  enableStart: number;
-  enableEnd: number;
   /** TDMRs built (null unless construction succeeded). */
   tdmrs: TdmrTable | null;
   /** PAMT bytes of every TDMR built, held or not. */
   allPamt: number;
-  bw: number;
-  floorUs: number;
-  tdmrInitUs: number;
-  lpInitUs: number;
-  endUs: number;
 }
 
 /** The policy a run uses: the one asked for, else the platform's own. */
@@ -168,13 +162,7 @@ function runPolicy(prepared: PreparedPlatform, policy: KernelPolicy, opts: Simul
 
   const construct = sim.construct;
   const tdmrs = construct && construct.ok ? construct.table : null;
-  const allPamt = tdmrs ? tdmrs.totalPamtBytes() : 0;
-  const endUs = runEndUs(clock);
-  const tdmrInitUs = stepUs(clock, 'TDH.SYS.TDMR.INIT');
-  const lpInitUs = stepUs(clock, 'TDH.SYS.LP.INIT');
-  const bw = opts.costs.memWriteBandwidthGBps ?? 0;
-  const floorUs = floorOf(opts.costs, allPamt, platform.cpus.packages);
-  return { sim, policy, enableStart: clock.enableStart, enableEnd: clock.enableEnd, tdmrs, allPamt, bw, floorUs, tdmrInitUs, lpInitUs, endUs };
+  return { sim, policy, tdmrs, allPamt: tdmrs ? tdmrs.totalPamtBytes() : 0 };
 }
 
 const NO_CALLERS = [{ at: 0 }];
@@ -236,8 +224,7 @@ function stepUs(c: Clock, step: string): number {
 }
 
 /** The physical floor: every PAMT byte written once at the memory bandwidth of all packages (0 without a bandwidth). */
-function floorOf(costs: Record<string, number>, allPamt: number, packages: number): number {
-  const bw = costs.memWriteBandwidthGBps ?? 0;
+function floorOf(bw: number, allPamt: number, packages: number): number {
   return bw > 0 ? allPamt / (bw * 1e3 * packages) : 0;
 }
 
@@ -299,7 +286,7 @@ function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, c
       p100 = at[20];
     }
   }
-  const floorUs = floorOf(costs, facts.allPamt, prepared.platform.cpus.packages);
+  const floorUs = floorOf(costs.memWriteBandwidthGBps ?? 0, facts.allPamt, prepared.platform.cpus.packages);
   return summarize(facts, runEndUs(clock), stepUs(clock, 'TDH.SYS.TDMR.INIT'), floorUs, p50, p100, into);
 }
 
@@ -347,10 +334,16 @@ export function simulateSummary(prepared: PreparedPlatform, opts: SimulateOption
 export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): SimulationRun {
   const { platform } = prepared;
   const run = runPolicy(prepared, policyOf(prepared, opts), opts, 'report');
-  const { sim, policy, allPamt, bw } = run;
+  const { sim, policy, allPamt } = run;
+  const { clock } = sim;
   const tdmrs = run.tdmrs ? toTdmrs(run.tdmrs) : [];
+  const endUs = runEndUs(clock);
+  const tdmrInitUs = stepUs(clock, 'TDH.SYS.TDMR.INIT');
+  const bw = opts.costs.memWriteBandwidthGBps ?? 0;
+  const floorUs = floorOf(bw, allPamt, platform.cpus.packages);
+  const timeline = sim.timeline;
   const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
-  const summary = summarize(factsOf(run), run.endUs, run.tdmrInitUs, run.floorUs, ready ? ready.p50Us : null, ready ? ready.p100Us : null);
+  const summary = summarize(factsOf(run), endUs, tdmrInitUs, floorUs, ready ? ready.p50Us : null, ready ? ready.p100Us : null);
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);
@@ -377,7 +370,7 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
   }
 
   const byStep: Record<string, number> = {};
-  for (const s of sim.timeline) byStep[s.step] = r3((byStep[s.step] ?? 0) + (s.endUs - s.startUs));
+  for (const s of timeline) byStep[s.step] = r3((byStep[s.step] ?? 0) + (s.endUs - s.startUs));
 
   const memlist = sim.memlist;
   const tdxMemoryBytes = memlist.reduce((a, b) => a + b.end - b.start, 0);
@@ -419,13 +412,13 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
       perNode: [...perNode].sort((a, b) => a[0] - b[0]).map(([node, bytes]) => ({ node, kb: Math.floor(bytes / 1024) })),
     },
     seamcalls: { total: Object.values(counts).reduce((a, b) => a + b, 0), perLeaf: counts },
-    timeline: sim.timeline.map((s) => ({ step: s.step, startUs: r3(s.startUs), endUs: r3(s.endUs), durationUs: r3(s.endUs - s.startUs), cpus: s.cpus, detail: s.detail })),
-    totals: { initUs: summary.initUs, tdxEnableUs: r3(run.enableEnd - run.enableStart), lpInitUs: r3(run.lpInitUs), tdmrInitUs: summary.tdmrInitUs, byStep },
-    intervals: timeIntervals(sim.timeline, sim.trialSteps, run.endUs, opts.costs.tdmrInitBootSigma ?? 0, sim.outcome.initialized),
+    timeline: timeline.map((s) => ({ step: s.step, startUs: r3(s.startUs), endUs: r3(s.endUs), durationUs: r3(s.endUs - s.startUs), cpus: s.cpus, detail: s.detail })),
+    totals: { initUs: summary.initUs, tdxEnableUs: r3(clock.enableEnd - clock.enableStart), lpInitUs: r3(stepUs(clock, 'TDH.SYS.LP.INIT')), tdmrInitUs: summary.tdmrInitUs, byStep },
+    intervals: timeIntervals(timeline, sim.trialSteps, endUs, opts.costs.tdmrInitBootSigma ?? 0, sim.outcome.initialized),
     readiness: ready,
     physicalFloor: {
       pamtBytes: allPamt, bandwidthGBps: bw, packages: pkgs, floorUs: summary.floorUs, modeledTdmrInitUs: summary.tdmrInitUs,
-      ratio: run.floorUs > 0 && run.tdmrInitUs > 0 ? Math.round((run.tdmrInitUs / run.floorUs) * 10) / 10 : null,
+      ratio: floorUs > 0 && tdmrInitUs > 0 ? Math.round((tdmrInitUs / floorUs) * 10) / 10 : null,
     },
     hotplug,
     log: sim.log.map((l) => `${printkTime(l.tUs)} ${l.text}`),

@@ -67,6 +67,9 @@ export class SweepEvaluator {
   private lastPlatform: PreparedPlatform | InvalidRow | null = null;
   /** A batch's platforms, and the options each row is simulated with (both rewritten per batch and row). */
   private readonly batch: (PreparedPlatform | InvalidRow)[] = [];
+  /** A batch's rows' policies, and their cost axis values (row k's at k × costAxes.length). */
+  private readonly batchPolicy: (string | undefined)[] = [];
+  private readonly batchCosts: (number | undefined)[] = [];
   private readonly rowOptions: SimulateOptions;
   private readonly summary = {} as SimulationSummary;
   private readonly platformAxes: number[];
@@ -103,12 +106,11 @@ export class SweepEvaluator {
   }
 
   /**
-   * Row `index`'s platform. A grid row whose platform-changing values are the previous row's
+   * The platform of the row valuesOf() gave `values` for, last. A grid row whose platform-changing values are the previous row's
    * (a capacity sweep: the cost axes turn fastest) has the previous row's platform.
    */
-  private platformOf(index: number): PreparedPlatform | InvalidRow {
+  private platformOf(values: unknown[]): PreparedPlatform | InvalidRow {
     const { plan, builder } = this;
-    const values = this.valuesOf(index);
     if (plan.mode === 'list') return builder.platformOf(values, builder.keyed ? builder.keyOfValues(values) : '');
     const idx = this.idx;
     const last = this.lastPlatformIdx;
@@ -130,12 +132,12 @@ export class SweepEvaluator {
   }
 
   /**
-   * A row's cost values: its platform's with the row's cost axis values, whose values the spec
+   * Batch row k's cost values: its platform's with the row's cost axis values (batchCosts), whose values the spec
    * check (spec.ts) has checked against the cost model's rules. One record, rewritten for each
    * row: a row's simulation reads it only while the row runs, and a capacity sweep's rows would
    * otherwise each copy and check a record of every parameter.
    */
-  private rowCosts(prepared: PreparedPlatform, values: unknown[]): Record<string, number> {
+  private rowCosts(prepared: PreparedPlatform, k: number): Record<string, number> {
     const base = prepared.costValues();
     const costs = this.costs;
     if (this.costsFrom !== base) {
@@ -145,12 +147,13 @@ export class SweepEvaluator {
       // A list entry may leave a cost the entry before it set (a grid row sets every cost axis).
       for (let k = 0; k < this.costsSetCount; k++) costs[this.costsSet[k]] = base[this.costsSet[k]];
     }
+    const axes = this.builder.costAxes;
     let n = 0;
-    for (const { axis, name } of this.builder.costAxes) {
-      const v = values[axis];
+    for (let j = 0; j < axes.length; j++) {
+      const v = this.batchCosts[k * axes.length + j];
       if (v === undefined) continue;
-      costs[name] = v as number;
-      this.costsSet[n++] = name;
+      costs[axes[j].name] = v;
+      this.costsSet[n++] = axes[j].name;
     }
     this.costsSetCount = n;
     return costs;
@@ -159,7 +162,15 @@ export class SweepEvaluator {
   /** Rows [from, to) of the range into nums and strs (row i at i × NUMS and i × STRS). */
   private evaluateBatch(range: RowRange, from: number, to: number, nums: Float64Array, strs: string[]): void {
     const built = this.batch;
-    for (let i = from; i < to; i++) built[i - from] = this.platformOf(range.start + i * range.step);
+    const { costAxes, policyAxis } = this.builder;
+    for (let i = from; i < to; i++) {
+      const k = i - from;
+      const values = this.valuesOf(range.start + i * range.step);
+      built[k] = this.platformOf(values);
+      // What the row sets besides its platform, kept for its simulation below.
+      this.batchPolicy[k] = policyAxis >= 0 ? (values[policyAxis] as string | undefined) : undefined;
+      for (let j = 0; j < costAxes.length; j++) this.batchCosts[k * costAxes.length + j] = values[costAxes[j].axis] as number | undefined;
+    }
     const platforms = new Set<PreparedPlatform>();
     for (let k = 0; k < to - from; k++) if (!('invalid' in built[k])) platforms.add(built[k] as PreparedPlatform);
     prefetch(platforms, this.engine);
@@ -181,9 +192,8 @@ export class SweepEvaluator {
       nums[n + 9] = Math.round((prepared.memoryBytes / 2 ** 30) * 1000) / 1000;
       nums[n + 10] = p.cpus.lps.length;
       nums[n + 11] = p.cpus.packages;
-      const values = this.valuesOf(range.start + i * range.step);
-      opts.policy = this.builder.policyAxis >= 0 ? (values[this.builder.policyAxis] as string | undefined) : undefined;
-      opts.costs = this.rowCosts(prepared, values);
+      opts.policy = this.batchPolicy[i - from];
+      opts.costs = this.rowCosts(prepared, i - from);
       const m = simulateSummary(prepared, opts, this.summary);
       nums[n] = m.outcome.initialized ? 1 : 0;
       nums[n + 1] = m.tdmrsUsed;
