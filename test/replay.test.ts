@@ -15,6 +15,7 @@ import { loadEngine } from '../src/kernels/engine.js';
 import { CallTape, ReplayDiverged, ReplayPort, recording } from '../src/model/replay.js';
 import { TdxModule, LEAF } from '../src/model/module/index.js';
 import type { KernelPolicy } from '../src/model/policies/policy.js';
+import type { Sim } from '../src/model/sim.js';
 import { rng } from './helpers/randomPlatform.js';
 
 const engine = await loadEngine('wasm');
@@ -51,21 +52,28 @@ function platforms(): { name: string; doc: Record<string, unknown> }[] {
   return out;
 }
 
-/** `policy` setting the clock to its own time before it initializes: no time change, and no time program. */
-function clockToucher(policy: KernelPolicy): KernelPolicy {
-  const name = `${policy.name} (touching the clock)`;
+/** `policy` (replayable) registered as `name`, doing `first` before it initializes; the one registered before under that name, if any. */
+function registeredVariant(policy: KernelPolicy, name: string, first: (sim: Sim) => void): KernelPolicy {
   const existing = listPolicies().find((p) => p.name === name);
   if (existing) return existing;
   const p: KernelPolicy = {
     ...policy,
     name,
+    replayable: true,
     initialize(sim) {
-      sim.now = sim.now;
+      first(sim);
       policy.initialize(sim);
     },
   };
   registerPolicy(p);
   return p;
+}
+
+/** `policy` setting the clock to its own time before it initializes: no time change, and no time program. */
+function clockToucher(policy: KernelPolicy): KernelPolicy {
+  return registeredVariant(policy, `${policy.name} (touching the clock)`, (sim) => {
+    sim.now = sim.now;
+  });
 }
 
 describe('a time program and a replayed summary run are a live run', () => {
@@ -141,20 +149,12 @@ describe('which runs replay', () => {
     // A policy that reads one more metadata field when a cost is above a threshold: it takes
     // the decision in a time op (so the program notices), but then asks the module another
     // question, which a replayable policy must not do (so the replay notices too).
-    const mainline = getPolicy('mainline');
-    const fickle: KernelPolicy = {
-      ...mainline,
-      name: 'test-fickle',
-      replayable: true,
-      initialize(sim) {
-        if (sim.time((c) => c.decide(c.cost('sysRdUs') > 100 ? 1 : 0))) {
-          const at = sim.time((c) => c.advance('extra TDH.SYS.RD', 1));
-          sim.seamcall(LEAF.SYS_RD, sim.onlineLps[0].id, { rdx: 0x9100000100000008n, field: 0x9100000100000008n }, 1, at);
-        }
-        mainline.initialize(sim);
-      },
-    };
-    registerPolicy(fickle);
+    const fickle = registeredVariant(getPolicy('mainline'), 'test-fickle', (sim) => {
+      if (sim.time((c) => c.decide(c.cost('sysRdUs') > 100 ? 1 : 0))) {
+        const at = sim.time((c) => c.advance('extra TDH.SYS.RD', 1));
+        sim.seamcall(LEAF.SYS_RD, sim.onlineLps[0].id, { rdx: 0x9100000100000008n, field: 0x9100000100000008n }, 1, at);
+      }
+    });
     const p = prepare(validatePlatform(getPreset('default')));
     const opts = { policy: 'test-fickle', engine, costs: p.costValues({}), parameters: [] };
     simulateSummary(p, opts);
@@ -169,17 +169,9 @@ describe('which runs replay', () => {
   });
 
   it('a policy that moves the clock itself records no time program, and its rows replay', () => {
-    const mainline = getPolicy('mainline');
-    const own: KernelPolicy = {
-      ...mainline,
-      name: 'test-own-clock',
-      replayable: true,
-      initialize(sim) {
-        sim.now += sim.cost('sysRdUs');
-        mainline.initialize(sim);
-      },
-    };
-    registerPolicy(own);
+    const own = registeredVariant(getPolicy('mainline'), 'test-own-clock', (sim) => {
+      sim.now += sim.cost('sysRdUs');
+    });
     const p = prepare(validatePlatform(getPreset('default')));
     const opts = { policy: 'test-own-clock', engine, costs: p.costValues({}), parameters: [] };
     simulateSummary(p, opts);
