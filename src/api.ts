@@ -11,6 +11,7 @@ import { explainSources, type ExplainOptions, type ExplainRun } from './model/ex
 import { calibrate as fit, type CalibrateOptions, type CalibrationResult } from './model/calibrate.js';
 import { parseSweepSpec, readSweepSpec } from './model/sweep/spec.js';
 import { runSweep, type Shard } from './workers/sweepRun.js';
+import { textOf } from './util/byteText.js';
 import { splitSets, type SimulationReport } from './model/run.js';
 import { simulatePlatform } from './workers/simulateRun.js';
 import { prepare as prepareModel, type PreparedPlatform } from './model/prepared.js';
@@ -161,7 +162,7 @@ export async function* sweep(spec: string | Record<string, unknown>, opts: Sweep
   const run = runSweep(plan, {
     format: 'jsonl', workers: opts.workers ?? 1, engine: opts.engine, shard: opts.shard, signal: ac.signal,
     write: (t) => {
-      const parts = (partial + t).split('\n');
+      const parts = (partial + textOf(t)).split('\n');
       partial = parts.pop() ?? '';
       lines.push(...parts);
       wake?.();

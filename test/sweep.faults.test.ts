@@ -5,6 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { parseSpecText, parseSweepSpec } from '../src/model/sweep/spec.js';
 import { runSweep, sweepText } from '../src/workers/sweepRun.js';
 import { FAULT_EXIT_CODE, liveWorkers } from '../src/workers/chunkPool.js';
+import { textOf } from '../src/util/byteText.js';
 
 const plan = parseSweepSpec(parseSpecText(JSON.stringify({
   base: 'preset:1s-emr-64g',
@@ -27,7 +28,7 @@ describe('sweep worker faults', () => {
     const clean = await sweepText(plan, { ...opts, workers: 1 });
     let written = '';
     const started = Date.now();
-    await expect(runSweep(plan, { ...opts, workers: 2, faultInjection: { killChunk: 3, times: 2 }, write: (t) => { written += t; } }))
+    await expect(runSweep(plan, { ...opts, workers: 2, faultInjection: { killChunk: 3, times: 2 }, write: (t) => { written += textOf(t); } }))
       .rejects.toThrow(new RegExp(`^sweep chunk 3 \\(rows 12\\.\\.15\\) failed twice: sweep worker \\d+ exited with code ${FAULT_EXIT_CODE}$`));
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(liveWorkers()).toBe(0);

@@ -86,6 +86,7 @@ describe('row text', () => {
   it('a number repeated from the row before is written as it would be alone (CSV and JSON Lines)', async () => {
     const { RowText } = await import('../src/model/sweep/output.js');
     const { NUMS, STRS } = await import('../src/model/sweep/evaluate.js');
+    const { textOf } = await import('../src/util/byteText.js');
     const p = plan({ base: 'preset:default', grid: { sockets: [1, 2, 4], 'costs.lpInitUs': [10, 20, 30, 40] } });
     // Rows whose numbers repeat, alternate, go NaN (no value) and come back, with -0 and 0.
     const values = [1, 1, 2.5, 2.5, NaN, NaN, 2.5, -0, 0, 1e21, 1e21, 0.1 + 0.2];
@@ -95,8 +96,8 @@ describe('row text', () => {
     for (let i = 0; i < count; i++) nums[i * NUMS] = 1;
     const rows = { count, nums, strs: new Array<string>(count * STRS).fill('') };
     for (const format of ['csv', 'jsonl'] as const) {
-      const together = new RowText(p, format).rows(rows, 0, 1);
-      const alone = Array.from({ length: count }, (_, i) => new RowText(p, format).rows({ count: 1, nums: nums.slice(i * NUMS, (i + 1) * NUMS), strs: new Array<string>(STRS).fill('') }, i, 1)).join('');
+      const together = textOf(new RowText(p, format).rows(rows, 0, 1));
+      const alone = Array.from({ length: count }, (_, i) => textOf(new RowText(p, format).rows({ count: 1, nums: nums.slice(i * NUMS, (i + 1) * NUMS), strs: new Array<string>(STRS).fill('') }, i, 1))).join('');
       expect(together).toBe(alone);
     }
   });

@@ -17,9 +17,12 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getSystemErrorMap } from 'node:util';
 import { oneLine, usageError } from '../platform/errors.js';
+import { textOf, type TextChunk } from '../util/byteText.js';
 
 export interface Out {
   write(text: string): Promise<void>;
+  /** UTF-8 text as bytes, when the target takes them as they are (else write() gets them decoded). */
+  writeBytes?(bytes: Uint8Array): Promise<void>;
 }
 
 /** The reader of an output closed it (EPIPE). Not an error to report: the run just ends. */
@@ -51,31 +54,31 @@ function cannotWrite(target: string, e: unknown): Error {
 let stdoutFailure: Error | null = null;
 let stdoutGuarded = false;
 
-export const stdoutOut: Out = {
-  write(text: string): Promise<void> {
-    if (stdoutFailure) return Promise.reject(stdoutFailure);
-    // Without a listener a failed write is an uncaught 'error' event: a stack trace. The
-    // callback below sees the same error and reports it.
-    if (!stdoutGuarded) {
-      stdoutGuarded = true;
-      process.stdout.on('error', () => undefined);
+function writeStdout(chunk: TextChunk): Promise<void> {
+  if (stdoutFailure) return Promise.reject(stdoutFailure);
+  // Without a listener a failed write is an uncaught 'error' event: a stack trace. The
+  // callback below sees the same error and reports it.
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', () => undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const fail = (err: unknown): void => reject((stdoutFailure ??= cannotWrite('standard output', err)));
+    try {
+      process.stdout.write(chunk, (err) => (err ? fail(err) : resolve()));
+    } catch (err) {
+      fail(err);
     }
-    return new Promise((resolve, reject) => {
-      const fail = (err: unknown): void => reject((stdoutFailure ??= cannotWrite('standard output', err)));
-      try {
-        process.stdout.write(text, (err) => (err ? fail(err) : resolve()));
-      } catch (err) {
-        fail(err);
-      }
-    });
-  },
-};
+  });
+}
+
+export const stdoutOut: Out = { write: writeStdout, writeBytes: writeStdout };
 
 // ---- sinks: where a command's text goes --------------------------------------------------
 
 export interface Sink {
   /** Writes in order; once one fails, it and every later write reject with that failure. */
-  write(text: string): Promise<void>;
+  write(text: TextChunk): Promise<void>;
   /** Waits for the writes, then publishes the output (renames the temporary file into place). */
   finish(): Promise<void>;
   /** Drops what was written to a temporary file; the target is left as it was. */
@@ -83,7 +86,7 @@ export interface Sink {
 }
 
 /** Writes run one after another; the first failure sticks. */
-function queued(doWrite: (text: string) => Promise<void> | void): { write(text: string): Promise<void>; done(): Promise<void> } {
+function queued(doWrite: (text: TextChunk) => Promise<void> | void): { write(text: TextChunk): Promise<void>; done(): Promise<void> } {
   let last: Promise<void> = Promise.resolve();
   return {
     write(text) {
@@ -131,8 +134,13 @@ export function temporaryName(file: string): string {
   return path.join(path.dirname(file), `.${base}${suffix}`);
 }
 
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
+/** A chunk's UTF-8 bytes (a string is encoded; bytes are written as they are). */
+function bytesOf(text: TextChunk): Uint8Array {
+  return typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+}
+
+function writeAll(fd: number, text: TextChunk): void {
+  const buf = bytesOf(text);
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
 }
 
@@ -233,8 +241,8 @@ function isFifo(file: string): boolean {
   }
 }
 
-async function writeAllNonBlocking(fd: number, text: string): Promise<void> {
-  const buf = Buffer.from(text, 'utf8');
+async function writeAllNonBlocking(fd: number, text: TextChunk): Promise<void> {
+  const buf = bytesOf(text);
   for (let off = 0; off < buf.length;) {
     try {
       off += writeSync(fd, buf, off, buf.length - off);
@@ -272,7 +280,11 @@ async function throughSink(file: string): Promise<Sink> {
 }
 
 function outSink(out: Out): Sink {
-  const q = queued((text) => (text ? out.write(text) : undefined));
+  const q = queued((text) => {
+    if (text.length === 0) return undefined;
+    if (typeof text === 'string') return out.write(text);
+    return out.writeBytes ? out.writeBytes(text) : out.write(textOf(text));
+  });
   return { write: q.write, finish: q.done, discard() {} };
 }
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseCommand, choiceFlag, intFlag, type CommandSpec } from './args.js';
 import { ENGINE, OUT } from './options.js';
 import { costSection, policyNames } from './modelOptions.js';
+import { textOf } from '../util/byteText.js';
 import { writeOutput, openOutput, onInterrupt, signalExitCode, OutputClosedError, EXIT_PIPE_CLOSED, type Out, type Sink, type StopSignal } from './output.js';
 import { InputError, usageError } from '../platform/errors.js';
 import { readText } from '../platform/load.js';
@@ -176,7 +177,7 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
   // The HTML page is drawn from all the rows at the end: they are collected, not streamed.
   let collected = '';
   const sink: Sink = outputFormat === 'html'
-    ? { write: async (t) => { collected += t; }, finish: async () => undefined, discard: () => { collected = ''; } }
+    ? { write: async (t) => { collected += textOf(t); }, finish: async () => undefined, discard: () => { collected = ''; } }
     : await openOutput(file, out);
   const bar = process.stderr.isTTY ? progressBar(process.stderr) : null;
   const ac = new AbortController();

@@ -14,6 +14,8 @@
 // String's fixed-notation range [1e-6, 1e21); below 1 it writes "0.", as here). Anything else
 // (larger magnitudes, more decimals, NaN, infinities) is String(x) itself.
 
+import type { ByteText } from './byteText.js';
+
 /** ".001" ... ".999" by thousandths, trailing zeros trimmed (".5" for 500); "" for 0. */
 const THOUSANDTHS: readonly string[] = Array.from({ length: 1000 }, (_, f) => (f === 0 ? '' : ('.' + String(f).padStart(3, '0')).replace(/0+$/, '')));
 
@@ -31,4 +33,24 @@ export function numberText(x: number): string {
   const whole = (a / 1000) | 0;
   const text = String(whole) + THOUSANDTHS[a - whole * 1000];
   return m < 0 ? '-' + text : text;
+}
+
+/** numberText(x) appended to out, the same decisions without making the string (the fallback makes String(x)). */
+export function writeNumberText(out: ByteText, x: number): void {
+  const i = x | 0;
+  if (i === x) {
+    if (i < 0) out.ascii(45); // '-'
+    out.uint(i < 0 ? -i : i);
+    return;
+  }
+  const m = Math.round(x * 1000);
+  if (!(m < M_LIMIT && m > -M_LIMIT) || m / 1000 !== x) {
+    out.add(String(x));
+    return;
+  }
+  const a = m < 0 ? -m : m;
+  const whole = (a / 1000) | 0;
+  if (m < 0) out.ascii(45);
+  out.uint(whole);
+  out.add(THOUSANDTHS[a - whole * 1000]);
 }

@@ -22,6 +22,10 @@ export function dieIfAsked(exitCode: number | undefined): void {
 /** Hands typed arrays to the parent without a copy (their buffers move with the reply). */
 export function transferred<T extends Float64Array | Float64Array[]>(out: T): T {
   const arrays: Float64Array[] = Array.isArray(out) ? out : [out as Float64Array];
-  const buffers = arrays.map((a) => a.buffer as ArrayBuffer);
-  return Comlink.transfer(out, buffers);
+  return Comlink.transfer(out, arrays.map((a) => a.buffer as ArrayBuffer));
+}
+
+/** A reply that carries `bytes`, handed over without a copy (its buffer moves with it; the bytes own all of it). */
+export function transferredWith<T extends { bytes: Uint8Array }>(reply: T): T {
+  return Comlink.transfer(reply, [reply.bytes.buffer as ArrayBuffer]);
 }

@@ -13,6 +13,7 @@ import type { SweepWorkerApi } from './sweepWorker.js';
 import { SweepEvaluator, type RowRange } from '../model/sweep/evaluate.js';
 import { RowText, headerText, type ChunkOutput, type SweepFormat } from '../model/sweep/output.js';
 import { simulatedRows, type SweepPlan } from '../model/sweep/spec.js';
+import { textOf, type TextChunk } from '../util/byteText.js';
 
 export interface Shard {
   /** 1-based. */
@@ -34,8 +35,8 @@ export interface SweepOptions {
   chunkRows?: number;
   faultInjection?: FaultInjection;
   signal?: AbortSignal;
-  /** Receives the output in order: the header first, then rows as their prefix completes. */
-  write: (text: string) => void;
+  /** Receives the output in order: the header first, then rows (UTF-8 bytes from a host sweep) as their prefix completes. */
+  write: (text: TextChunk) => void;
   /** Rows done so far (in order) and the shard's row count. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -87,7 +88,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     pending.set(c, chunk);
     while (pending.has(nextChunk)) {
       const next = pending.get(nextChunk)!;
-      opts.write(next.text);
+      opts.write(next.bytes);
       failed += next.failed;
       invalid += next.invalid;
       pending.delete(nextChunk);
@@ -133,7 +134,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
 /** The whole output as one string (tests, the library API). */
 export async function sweepText(plan: SweepPlan, opts: Omit<SweepOptions, 'write'>): Promise<string> {
   let text = '';
-  await runSweep(plan, { ...opts, write: (t) => { text += t; } });
+  await runSweep(plan, { ...opts, write: (t) => { text += textOf(t); } });
   return text;
 }
 

@@ -4,7 +4,8 @@
 
 import { InputError } from '../../platform/errors.js';
 import { csvCell, csvRecord, csvText, parseCsv } from '../../util/csv.js';
-import { numberText } from '../../util/numberText.js';
+import { numberText, writeNumberText } from '../../util/numberText.js';
+import { ByteText, textOf } from '../../util/byteText.js';
 import { CAPACITY, NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
 import { gridValueIndices, rowValues, type SweepPlan } from './spec.js';
 
@@ -38,6 +39,12 @@ const jsonNum = (x: number): string => (Number.isFinite(x) ? numberText(x) : 'nu
 const csvStr = (s: string): string => (s === '' ? '' : csvText(s));
 const jsonStr = (s: string): string => (s === '' ? 'null' : JSON.stringify(s));
 
+/** csvNum (csv) or jsonNum of x, appended to out. */
+function writeNum(out: ByteText, x: number, csv: boolean): void {
+  if (Number.isFinite(x)) writeNumberText(out, x);
+  else if (!csv) out.add('null');
+}
+
 /**
  * What a plan's rows have in common, made once per plan: in a grid, every axis value's cell
  * text (CSV) or `,"name":value` member (JSON Lines); the members' keys. A row is then a few
@@ -58,14 +65,6 @@ interface RowPieces {
    * axis name would do either, rows go through an object as before (formatRowsJsonObjects).
    */
   jsonPlain: boolean;
-  /**
-   * Each numeric column's last value and its cell text: neighbouring rows repeat most of their
-   * numbers (a capacity sweep's platform columns, a structural sweep's CPU counts), and a
-   * repeated number's text is not made again. Rows are written in order, so this is a memo of
-   * the previous row, not a cache.
-   */
-  lastNum: Float64Array;
-  lastText: string[];
   /** The text of a grid row's axes but the last (fastest), and their value indices. */
   headIdx: number[];
   headText: string | null;
@@ -96,8 +95,6 @@ function rowPieces(plan: SweepPlan): RowPieces {
     numKeys: NUM_COLUMNS.map(key),
     strKeys: STR_COLUMNS.map(key),
     jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
-    lastNum: new Float64Array(NUMS).fill(NaN),
-    lastText: new Array<string>(NUMS).fill(''),
     headIdx: new Array<number>(plan.axes.length).fill(-1),
     headText: null,
     blockNums: new Float64Array(BLOCK_NUMS.length).fill(NaN),
@@ -107,11 +104,13 @@ function rowPieces(plan: SweepPlan): RowPieces {
 }
 
 /**
- * A plan's rows as text in one format. The pieces every row shares are made once, when the
- * runner (or a worker) makes its RowText for the plan, and live as long as it keeps it.
+ * A plan's rows as UTF-8 text in one format. The pieces every row shares are made once, when the
+ * runner (or a worker) makes its RowText for the plan, and live as long as it keeps it; so does
+ * the buffer rows are written into.
  */
 export class RowText {
   private readonly pieces: RowPieces;
+  private readonly out = new ByteText();
 
   constructor(
     readonly plan: SweepPlan,
@@ -121,8 +120,9 @@ export class RowText {
   }
 
   /** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart. */
-  rows(rows: ChunkRows, first: number, step: number): string {
-    return formatWith(this.pieces, this.plan, this.format, rows, first, step);
+  rows(rows: ChunkRows, first: number, step: number): Uint8Array {
+    writeRows(this.out, this.pieces, this.plan, this.format, rows, first, step);
+    return this.out.take();
   }
 
   /** One chunk evaluated and written, with its tallies. */
@@ -134,7 +134,7 @@ export class RowText {
       if (rows.nums[i * NUMS] !== 1) failed++;
       if (rows.strs[i * STRS] === 'INVALID') invalid++;
     }
-    return { text: this.rows(rows, r.start, r.step), failed, invalid };
+    return { bytes: this.rows(rows, r.start, r.step), failed, invalid };
   }
 }
 
@@ -151,51 +151,66 @@ function advance(plan: SweepPlan, idx: number[], step: number): void {
 
 /** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart (pieces made for this call). */
 export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
-  return new RowText(plan, format).rows(rows, first, step);
+  return textOf(new RowText(plan, format).rows(rows, first, step));
 }
 
-/** Column k's cell text for x: the previous row's when x is the same number (±0 write alike; NaN is made again, cheaply). */
-function cell(p: RowPieces, k: number, x: number, text: (x: number) => string): string {
-  if (x === p.lastNum[k]) return p.lastText[k];
-  p.lastNum[k] = x;
-  return (p.lastText[k] = text(x));
-}
-
-function formatWith(p: RowPieces, plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
-  if (format === 'jsonl' && !p.jsonPlain) return formatRowsJsonObjects(plan, rows, first, step);
+function writeRows(out: ByteText, p: RowPieces, plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): void {
+  if (format === 'jsonl' && !p.jsonPlain) {
+    out.add(formatRowsJsonObjects(plan, rows, first, step));
+    return;
+  }
   const axes = plan.axes.length;
   const idx = plan.mode === 'list' ? null : gridValueIndices(plan, first, new Array(axes));
   const csv = format === 'csv';
   const { nums, strs } = rows;
-  let out = '';
   for (let i = 0; i < rows.count; i++) {
     const index = first + i * step;
     const n = i * NUMS;
     const t = i * STRS;
-    let line = csv ? numberText(index) : '{"index":' + numberText(index);
+    if (!csv) out.add('{"index":');
+    out.uint(index);
     if (idx) {
-      line += axesHead(p, idx, csv) + (csv ? p.csvAxes! : p.jsonAxes!)[axes - 1][idx[axes - 1]];
+      out.add(axesHead(p, idx, csv));
+      out.add((csv ? p.csvAxes! : p.jsonAxes!)[axes - 1][idx[axes - 1]]);
     } else if (csv) {
-      for (const v of rowValues(plan, index)) line += ',' + axisCell(v);
+      for (const v of rowValues(plan, index)) {
+        out.ascii(COMMA);
+        out.add(axisCell(v));
+      }
     } else {
       // Every row has every column (null where a list entry leaves an axis unset), in the CSV
       // header's order: the merge tells shards of two sweeps apart by their columns.
       const values = rowValues(plan, index);
       // A for loop, not for-of on the entry: its unset axes are holes.
-      for (let a = 0; a < axes; a++) line += p.jsonAxisKeys[a] + JSON.stringify(values[a] === undefined ? null : values[a]);
+      for (let a = 0; a < axes; a++) {
+        out.add(p.jsonAxisKeys[a]);
+        out.add(JSON.stringify(values[a] === undefined ? null : values[a]));
+      }
     }
-    line += block(p, csv, nums, n, strs, t);
+    out.add(block(p, csv, nums, n, strs, t));
     if (csv) {
-      for (let k = TIMES_FROM; k < RESULT_END; k++) line += ',' + cell(p, k, nums[n + k], csvNum);
-      out += line + ',' + csvStr(strs[t + 2]) + '\n';
+      for (let k = TIMES_FROM; k < RESULT_END; k++) {
+        out.ascii(COMMA);
+        writeNum(out, nums[n + k], true);
+      }
+      out.ascii(COMMA);
+      out.add(csvStr(strs[t + 2]));
+      out.ascii(NEWLINE);
     } else {
-      for (let k = TIMES_FROM; k < RESULT_END; k++) line += p.numKeys[k] + cell(p, k, nums[n + k], jsonNum);
-      out += line + p.strKeys[2] + jsonStr(strs[t + 2]) + '}\n';
+      for (let k = TIMES_FROM; k < RESULT_END; k++) {
+        out.add(p.numKeys[k]);
+        writeNum(out, nums[n + k], false);
+      }
+      out.add(p.strKeys[2]);
+      out.add(jsonStr(strs[t + 2]));
+      out.add('}\n');
     }
     if (idx) advance(plan, idx, step);
   }
-  return out;
 }
+
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
 
 /** A grid row's axis cells but the last: the previous row's text while those indices stay. */
 function axesHead(p: RowPieces, idx: number[], csv: boolean): string {
@@ -258,19 +273,18 @@ function formatRowsJsonObjects(plan: SweepPlan, rows: ChunkRows, first: number, 
   return out;
 }
 
-/** A chunk's text and its tallies (for the summary line). */
+/**
+ * A chunk's rows as output text (UTF-8) and their tallies (for the summary line), made in the
+ * thread that evaluated them: a worker hands the bytes over without a copy, and the thread that
+ * writes the output only passes them on, leaving the cores to the workers.
+ */
 export interface ChunkOutput {
-  text: string;
+  bytes: Uint8Array;
   /** Rows whose initialization failed (a modeled failure or an invalid combination). */
   failed: number;
   /** Rows whose combination of values was not a valid platform. */
   invalid: number;
 }
-
-/**
- * A chunk's rows as output text, made in the thread that evaluated them: the thread that writes
- * the output then only joins strings, and leaves the cores to the workers.
- */
 
 interface ShardRow {
   index: number;

@@ -1,0 +1,91 @@
+// Text written straight into UTF-8 bytes. A sweep writes millions of short rows: made as strings,
+// each row was a rope of a dozen pieces, flattened and encoded again on its way to the file,
+// and that garbage was most of a capacity sweep's allocation. Written here, a row is a few
+// byte copies into one buffer, and a chunk's bytes cross to the writing thread without a copy.
+//
+// The bytes are what Buffer.from(text, 'utf8') gives for the same text: ASCII is copied as is;
+// anything else goes through TextEncoder, which (like Buffer) writes a lone surrogate as U+FFFD.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Output as it comes from a producer of text: a string, or its UTF-8 bytes. */
+export type TextChunk = string | Uint8Array;
+
+/** A TextChunk as a string. */
+export function textOf(chunk: TextChunk): string {
+  return typeof chunk === 'string' ? chunk : decoder.decode(chunk);
+}
+
+/** Decimal digits of a non-negative integer below 2^53, most significant first (scratch). */
+const digits = new Uint8Array(16);
+
+export class ByteText {
+  private buf: Uint8Array;
+  private pos = 0;
+
+  constructor(capacity = 1 << 16) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Bytes written since the last take(). */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Room for n more bytes. */
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** Appends s as UTF-8. */
+  add(s: string): void {
+    const n = s.length;
+    // A UTF-16 unit never takes more than 3 bytes (a surrogate pair: 4 bytes for 2 units).
+    this.room(3 * n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        p += encoder.encodeInto(s.slice(i), buf.subarray(p)).written;
+        break;
+      }
+      buf[p++] = c;
+    }
+    this.pos = p;
+  }
+
+  /** Appends one ASCII character by its code. */
+  ascii(code: number): void {
+    this.room(1);
+    this.buf[this.pos++] = code;
+  }
+
+  /** Appends a non-negative integer below 2^53 in decimal, as String() writes it. */
+  uint(x: number): void {
+    let n = 0;
+    do {
+      const q = Math.floor(x / 10);
+      digits[n++] = 48 + (x - q * 10);
+      x = q;
+    } while (x > 0);
+    this.room(n);
+    const buf = this.buf;
+    let p = this.pos;
+    while (n > 0) buf[p++] = digits[--n];
+    this.pos = p;
+  }
+
+  /** The bytes written since the last take(), in their own buffer (a worker can transfer it); starts again empty. */
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.pos);
+    this.pos = 0;
+    return out;
+  }
+}
