@@ -23,9 +23,9 @@ function record(costs: Record<string, number>, ops: TimeOp[]): Clock {
 
 describe('a time program', () => {
   const ops: TimeOp[] = [
-    (c) => c.advance('A', c.cost('a')),
-    (c) => (c.decide(c.cost('b') > 1 ? 1 : 0) ? c.advance('B', c.cost('b')) : 0),
-    (c) => c.advance('C', c.cost('a') * 3),
+    (c) => c.advance('A', c.costs.a),
+    (c) => (c.decide(c.costs.b > 1 ? 1 : 0) ? c.advance('B', c.costs.b) : 0),
+    (c) => c.advance('C', c.costs.a * 3),
   ];
 
   it('gives the times the ops give under other costs, step by step', () => {

@@ -28,12 +28,20 @@ function atLeast(a: number[], n: number): number[] {
 export class Clock {
   /** The time of the caller's CPU, µs. */
   now = 0;
+  /**
+   * The run's cost values by name. Ops read them with named loads (`c.costs.lpInitUs`): each
+   * read site then sees the one record shape a sweep uses, where a lookup by a variable name
+   * is a megamorphic keyed load per op. A name the record lacks reads undefined and turns every
+   * later time into NaN; the run's end (simulate.ts, runEndUs) refuses such a run, naming it.
+   */
   costs: Record<string, number>;
   /** The timeline's times, in order (its text is the Sim's). */
   spanCount = 0;
   readonly spanSteps: string[] = [];
   readonly spanStarts: number[] = [];
   readonly spanEnds: number[] = [];
+  /** The latest span end so far (-Infinity: none), kept as spans are added: the run's end reads it instead of a pass over them. NaN once one is NaN. */
+  latestSpanEnd = -Infinity;
   readonly windows: InitWindows & { base: number[]; size: number[]; startUs: number[]; endUs: number[]; perCallUs: number[]; chunkBytes: number[] } = {
     count: 0, base: [], size: [], startUs: [], endUs: [], perCallUs: [], chunkBytes: [],
   };
@@ -65,12 +73,6 @@ export class Clock {
     this.costs = costs;
   }
 
-  cost(name: string): number {
-    const v = this.costs[name];
-    if (v === undefined) throw new Error(`cost parameter ${name} is not defined`);
-    return v;
-  }
-
   /** Runs a time op, and records it when the run records its program. */
   run(op: TimeOp): number {
     const v = op(this);
@@ -97,6 +99,7 @@ export class Clock {
     this.spanSteps[i] = step;
     this.spanStarts[i] = startUs;
     this.spanEnds[i] = endUs;
+    this.latestSpanEnd = Math.max(this.latestSpanEnd, endUs);
   }
 
   /** Starts a step at the current time (end() spans it). */
@@ -125,7 +128,9 @@ export class Clock {
 
   /** k TDMR.INIT lanes, all free at `t`. */
   lanesFrom(k: number, t: number): number[] {
-    atLeast(this.lanes, k).fill(t, 0, k);
+    const lanes = atLeast(this.lanes, k);
+    // A loop, not fill(): a program runs this once per row, mostly for one lane.
+    for (let i = 0; i < k; i++) lanes[i] = t;
     this.lanesEnd = t;
     return this.lanes;
   }
@@ -159,6 +164,7 @@ export class Clock {
     this.costs = costs;
     this.now = 0;
     this.spanCount = 0;
+    this.latestSpanEnd = -Infinity;
     this.windows.count = 0;
     this.mark = 0;
     this.lanesEnd = 0;

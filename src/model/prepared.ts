@@ -198,9 +198,10 @@ export class PreparedPlatform {
    * Cost values by name: the platform's resolved defaults with these overrides checked and
    * applied. Read-only: without overrides it is the platform's own record, the same every call.
    */
-  costValues(overrides: Record<string, number> = {}): Readonly<Record<string, number>> {
+  costValues(overrides?: Record<string, number>): Readonly<Record<string, number>> {
+    // No default `{}`: a sweep asks for the base once per row, and a default object is made per call.
     const base = (this.costBase ??= platformCostValues(this.platform));
-    return hasKeys(overrides) ? costValuesWith(base, overrides) : base;
+    return overrides && hasKeys(overrides) ? costValuesWith(base, overrides) : base;
   }
 }
 

@@ -17,6 +17,7 @@ import { timeIntervals, type TimeIntervals } from './interval.js';
 import { TdxModule, leafName } from './module/index.js';
 import { CallTape, ReplayDiverged, ReplayPort, recording as recordingTo, type RunFacts, type SeamcallPort } from './replay.js';
 import type { Clock } from './clock.js';
+import { assertCostsDefined } from './costs.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -208,10 +209,17 @@ function enableReturns(c: Clock): number {
   return 0;
 }
 
-/** When the run ends: the clock, tdx_enable()'s return or a timeline step's end, whichever is latest. */
+/**
+ * When the run ends: the clock, tdx_enable()'s return or a timeline step's end, whichever is
+ * latest. Every time of the run flows into one of them, so a NaN end means an op read a cost
+ * the costs lack (a time program's row: a live run's are checked by its Sim): refused, named.
+ */
 function runEndUs(c: Clock): number {
-  let endUs = Math.max(c.now, c.enableEnd);
-  for (let i = 0; i < c.spanCount; i++) endUs = Math.max(endUs, c.spanEnds[i]);
+  const endUs = Math.max(c.now, c.enableEnd, c.latestSpanEnd);
+  if (Number.isNaN(endUs)) {
+    assertCostsDefined(c.costs);
+    throw new Error('a time of the run is not a number');
+  }
   return endUs;
 }
 

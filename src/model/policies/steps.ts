@@ -67,7 +67,7 @@ export function globalKeyId(sim: Sim): bigint {
  */
 export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
   const dur = sim.cost('sysInitUs');
-  const start = sim.time((c) => c.advance(step, c.cost('sysInitUs')));
+  const start = sim.time((c) => c.advance(step, c.costs.sysInitUs));
   const r = sim.seamcall(LEAF.SYS_INIT, lp, { rcx: 0n }, dur, start);
   sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'module global initialization', ops: [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }] }));
   if (r.status !== 0n) {
@@ -92,7 +92,7 @@ export function lpInitSerial(sim: Sim): boolean {
   const per = sim.cost('lpInitUs');
   const n = lps.length;
   if (n === 0) return true;
-  sim.time((c) => (c.now += c.cost('cpuOnlineCallbackUs')));
+  sim.time((c) => (c.now += c.costs.cpuOnlineCallbackUs));
   if (!sysInit(sim, lps[0].id)) return false;
   sim.time((c) => serialStarts(c, n));
   const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series.starts, per);
@@ -117,13 +117,13 @@ export function lpInitSerial(sim: Sim): boolean {
 
 /** The start of each of n LP.INITs one after another (into c.series.starts): each after the previous one and its own callback overhead. */
 function serialStarts(c: Clock, n: number): number {
-  return c.serial(n, c.cost('cpuOnlineCallbackUs'), c.cost('lpInitUs'));
+  return c.serial(n, c.costs.cpuOnlineCallbackUs, c.costs.lpInitUs);
 }
 
 /** The LP.INIT step up to the end of the series' call k (the last, or the one that failed). */
 function lpInitEnds(c: Clock, k: number): number {
   const start = c.now;
-  c.now = c.series.starts[k] + c.cost('lpInitUs');
+  c.now = c.series.starts[k] + c.costs.lpInitUs;
   c.span('TDH.SYS.LP.INIT', start, c.now);
   return start;
 }
@@ -153,7 +153,7 @@ export function lpInitBroadcast(sim: Sim): boolean {
 /** An IPI broadcast's step: every CPU's call starts after the IPI and takes lpInitUs. */
 export function broadcastEnds(c: Clock, step: string): number {
   const start = c.now;
-  c.now = start + c.cost('ipiBroadcastUs') + c.cost('lpInitUs');
+  c.now = start + c.costs.ipiBroadcastUs + c.costs.lpInitUs;
   c.span(step, start, c.now);
   return start;
 }
@@ -176,7 +176,7 @@ export interface Metadata {
  */
 export function calibratedOverhead(sim: Sim): void {
   const spent = sim.time((c) => {
-    const us = c.cost('fixedOverheadUs');
+    const us = c.costs.fixedOverheadUs;
     if (!c.decide(us <= 0 ? 0 : 1)) return 0;
     c.advance('calibrated overhead', us);
     return 1;
@@ -246,7 +246,7 @@ const begin = (c: Clock): number => c.begin();
 /** One TDH.SYS.RD on the caller's CPU; returns its start. */
 const sysRd = (c: Clock): number => {
   const at = c.now;
-  c.now = at + c.cost('sysRdUs');
+  c.now = at + c.costs.sysRdUs;
   return at;
 };
 const endRd = (c: Clock): number => {
@@ -257,7 +257,7 @@ const endRd = (c: Clock): number => {
 /** v7: one TDH.SYS.INFO returns the limits, a single PAMT entry size and the CMR array. */
 export function readSysInfo(sim: Sim, lp: number): Metadata | null {
   const dur = sim.cost('sysInfoUs');
-  const start = sim.time((c) => c.advance('TDH.SYS.INFO', c.cost('sysInfoUs')));
+  const start = sim.time((c) => c.advance('TDH.SYS.INFO', c.costs.sysInfoUs));
   const r = sim.seamcall(LEAF.SYS_INFO, lp, {}, dur, start);
   sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'TDSYSINFO_STRUCT and the CMR array' }));
   if (r.status !== 0n) {
@@ -310,7 +310,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   const blocks = sim.memlist.length;
   const tdmrCount = result.ok ? result.table.count : Math.max(1, md.maxTdmrs);
   // The kernel's TDMR code walks the memory list and every PAMT once per TDMR.
-  sim.time((c) => c.advance('construct TDMRs', (c.cost('constructPerBlockTdmrNs') * blocks * tdmrCount) / 1000));
+  sim.time((c) => c.advance('construct TDMRs', (c.costs.constructPerBlockTdmrNs * blocks * tdmrCount) / 1000));
   for (const w of result.warnings) sim.print(w);
   sim.describe(() => ({
     cpus: 'caller CPU',
@@ -329,7 +329,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   const { table } = result;
   const bytes = table.totalPamtBytes();
   const count = table.count;
-  sim.time((c) => c.advance('allocate PAMTs', c.cost('allocFixedUs') * count + bytes / (c.cost('allocBandwidthGBps') * GBPS)));
+  sim.time((c) => c.advance('allocate PAMTs', c.costs.allocFixedUs * count + bytes / (c.costs.allocBandwidthGBps * GBPS)));
   sim.describe(() => ({ cpus: 'caller CPU', detail: `${count} contiguous allocations, ${Math.floor(bytes / 1024)} KB` }));
   return { table, config: table };
 }
@@ -352,7 +352,7 @@ export function config(sim: Sim, lp: number, layout: Layout, dynamicPamt: boolea
 
 /** TDH.SYS.CONFIG's time for n TDMRs. */
 function configUs(c: Clock, n: number): number {
-  return c.cost('configUs') + c.cost('configPerTdmrUs') * n;
+  return c.costs.configUs + c.costs.configPerTdmrUs * n;
 }
 
 // A page-aligned kernel address for the TDMR_INFO pointer array (kzalloc'ed, 512-aligned).
@@ -362,7 +362,7 @@ export const DYNAMIC_PAMT_CONFIG_BIT = 1n << 16n;
 
 /** WBINVD on all CPUs: they flush at once, so the step costs one package's flush. */
 export function wbinvd(sim: Sim, why: string): void {
-  sim.time((c) => c.advance('WBINVD', c.cost('wbinvdUs')));
+  sim.time((c) => c.advance('WBINVD', c.costs.wbinvdUs));
   sim.describe(() => ({ cpus: 'all CPUs', detail: why, ops: [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }] }));
 }
 
@@ -396,11 +396,11 @@ export function keyConfig(sim: Sim): boolean {
 
 /** One package's KEY.CONFIG, through smp_call_on_cpu(); returns the call's start. */
 function keyConfigCall(c: Clock): number {
-  const at = c.now + c.cost('smpCallOnCpuUs');
+  const at = c.now + c.costs.smpCallOnCpuUs;
   // The clock moves to the call's own end (at + dur), not by smp + dur: summed the other way
   // round it can fall an ulp short of it, and the CPU's next call (a TDMR.INIT lane) would
   // start before this one ended.
-  c.now = at + c.cost('keyConfigUs');
+  c.now = at + c.costs.keyConfigUs;
   return at;
 }
 
@@ -470,7 +470,7 @@ function freeLane(c: Clock, lanes: number): number {
  */
 function tdmrInitCalls(c: Clock, lane: number, calls: number, done: { base: number; size: number; chunk: number } | null): number {
   const at = c.lanes[lane];
-  const perCall = c.cost('tdmrInitCallUs');
+  const perCall = c.costs.tdmrInitCallUs;
   const doneAt = at + calls * perCall;
   c.lanes[lane] = doneAt;
   c.lanesEnd = Math.max(c.lanesEnd, doneAt);
@@ -492,7 +492,7 @@ export function resetPamts(sim: Sim, tdmrs: TdmrTable, movdir64b: boolean): void
   wbinvd(sim, 'flush PAMT cache lines before freeing them');
   if (!movdir64b || !ERRATUM_MODELS.has(sim.platform.cpus.model)) return;
   const bytes = tdmrs.totalPamtBytes();
-  sim.time((c) => c.advance('MOVDIR64B PAMT reset', bytes / (c.cost('movdir64bBandwidthGBps') * GBPS)));
+  sim.time((c) => c.advance('MOVDIR64B PAMT reset', bytes / (c.costs.movdir64bBandwidthGBps * GBPS)));
   sim.describe(() => ({ cpus: 'caller CPU', detail: `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum` }));
 }
 
