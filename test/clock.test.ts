@@ -23,9 +23,15 @@ function record(costs: Record<string, number>, ops: TimeOp[]): Clock {
 
 describe('a time program', () => {
   const ops: TimeOp[] = [
-    (c) => c.advance('A', c.costs.a),
-    (c) => (c.decide(c.costs.b > 1 ? 1 : 0) ? c.advance('B', c.costs.b) : 0),
-    (c) => c.advance('C', c.costs.a * 3),
+    (c) => {
+      c.advance('A', c.costs.a);
+    },
+    (c) => {
+      if (c.decide(c.costs.b > 1 ? 1 : 0)) c.advance('B', c.costs.b);
+    },
+    (c) => {
+      c.advance('C', c.costs.a * 3);
+    },
   ];
 
   it('gives the times the ops give under other costs, step by step', () => {
@@ -41,6 +47,19 @@ describe('a time program', () => {
   it('does not hold where a decision comes out otherwise', () => {
     const program = record({ a: 1, b: 2 }, ops).recordedProgram()!;
     expect(program.run(new Clock({}), { a: 1, b: 0.5 })).toBe(false);
+  });
+
+  it('hands the live step what an op left in out, and 0 from an op that left nothing', () => {
+    const c = new Clock({ a: 1.5 });
+    expect(c.run((k) => {
+      k.out = k.advance('A', k.costs.a);
+    })).toBe(0);
+    expect(c.run((k) => {
+      k.out = k.advance('B', k.costs.a);
+    })).toBe(1.5);
+    expect(c.run((k) => {
+      k.advance('C', k.costs.a);
+    })).toBe(0);
   });
 
   it('is not kept when time moved outside an op', () => {

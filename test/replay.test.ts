@@ -150,8 +150,8 @@ describe('which runs replay', () => {
     // the decision in a time op (so the program notices), but then asks the module another
     // question, which a replayable policy must not do (so the replay notices too).
     const fickle = registeredVariant(getPolicy('mainline'), 'test-fickle', (sim) => {
-      if (sim.time((c) => c.decide(c.costs.sysRdUs > 100 ? 1 : 0))) {
-        const at = sim.time((c) => c.advance('extra TDH.SYS.RD', 1));
+      if (sim.time((c) => { c.out = c.decide(c.costs.sysRdUs > 100 ? 1 : 0); })) {
+        const at = sim.time((c) => { c.out = c.advance('extra TDH.SYS.RD', 1); });
         sim.seamcall(LEAF.SYS_RD, sim.onlineLps[0].id, { rdx: 0x9100000100000008n, field: 0x9100000100000008n }, 1, at);
       }
     });

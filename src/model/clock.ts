@@ -16,8 +16,12 @@
 
 import type { InitWindows } from '../kernels/readiness.js';
 
-/** A step's time arithmetic on the clock; returns a time (or index) the live step goes on with. */
-export type TimeOp = (c: Clock) => number;
+/**
+ * A step's time arithmetic on the clock. What the live step goes on with (a start, a lane, a
+ * decision) the op leaves in `c.out` rather than returning it: a program calls its ops where
+ * V8 cannot inline them, and a time returned from such a call is a new heap number per op.
+ */
+export type TimeOp = (c: Clock) => undefined;
 
 /** `a` with at least n entries (new ones 0). Plain arrays: a live run's clock is made per run, and small arrays cost less to make than typed ones. */
 function atLeast(a: number[], n: number): number[] {
@@ -28,6 +32,8 @@ function atLeast(a: number[], n: number): number[] {
 export class Clock {
   /** The time of the caller's CPU, µs. */
   now = 0;
+  /** What the op run last hands its live step (TimeOp); 0 unless it set it. */
+  out = 0;
   /**
    * The run's cost values by name. Ops read them with named loads (`c.costs.lpInitUs`): each
    * read site then sees the one record shape a sweep uses, where a lookup by a variable name
@@ -73,11 +79,12 @@ export class Clock {
     this.costs = costs;
   }
 
-  /** Runs a time op, and records it when the run records its program. */
+  /** Runs a time op, and records it when the run records its program; returns what the op handed on (`out`). */
   run(op: TimeOp): number {
-    const v = op(this);
+    this.out = 0;
+    op(this);
     if (this.ops) this.ops.push(op);
-    return v;
+    return this.out;
   }
 
   /**

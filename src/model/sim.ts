@@ -116,7 +116,7 @@ export class Sim {
     this.clock.now = us;
   }
 
-  /** Runs a step's time arithmetic on the clock (clock.ts); returns what the op returns. */
+  /** Runs a step's time arithmetic on the clock (clock.ts); returns what the op handed on (Clock.out). */
   time(op: TimeOp): number {
     return this.clock.run(op);
   }

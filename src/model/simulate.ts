@@ -172,7 +172,7 @@ const NO_CALLERS = [{ at: 0 }];
  * The order in which tdx_enable() callers take the module mutex (into c.order): by arrival,
  * no earlier than the end of boot, ties by caller number.
  */
-function callerOrder(c: Clock, arrivals: readonly number[]): number {
+function callerOrder(c: Clock, arrivals: readonly number[]): undefined {
   const bootEnd = (c.bootEnd = c.now);
   c.enableStart = c.enableEnd = bootEnd;
   c.mutexFree = 0;
@@ -185,11 +185,10 @@ function callerOrder(c: Clock, arrivals: readonly number[]): number {
   if (order.length > arrivals.length) order.length = arrivals.length;
   if (order.length > 1) order.sort((a, b) => Math.max(arrivals[a], bootEnd) - Math.max(arrivals[b], bootEnd) || a - b);
   for (let k = 0; k < order.length; k++) c.decide(order[k]);
-  return 0;
 }
 
-/** Caller i takes the module mutex (after waiting for it, if held); the first to run initializes from then. */
-function takeMutex(c: Clock, i: number, arrival: number, runs: boolean): number {
+/** Caller i takes the module mutex (after waiting for it, if held), and hands on when; the first to run initializes from then. */
+function takeMutex(c: Clock, i: number, arrival: number, runs: boolean): undefined {
   const at = Math.max(arrival, c.bootEnd);
   const start = Math.max(at, c.mutexFree);
   if (c.decide(start - at > 0 ? 1 : 0)) c.span(`tdx_enable caller ${i} waits`, at, start);
@@ -199,14 +198,13 @@ function takeMutex(c: Clock, i: number, arrival: number, runs: boolean): number 
   } else {
     c.mutexFree = start;
   }
-  return start;
+  c.out = start;
 }
 
 /** tdx_enable() returns: the mutex is free from then. */
-function enableReturns(c: Clock): number {
+function enableReturns(c: Clock): undefined {
   c.enableEnd = c.now;
   c.mutexFree = c.enableEnd;
-  return 0;
 }
 
 /**

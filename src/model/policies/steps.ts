@@ -67,7 +67,7 @@ export function globalKeyId(sim: Sim): bigint {
  */
 export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
   const dur = sim.cost('sysInitUs');
-  const start = sim.time((c) => c.advance(step, c.costs.sysInitUs));
+  const start = sim.time((c) => { c.out = c.advance(step, c.costs.sysInitUs); });
   const r = sim.seamcall(LEAF.SYS_INIT, lp, { rcx: 0n }, dur, start);
   sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'module global initialization', ops: [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }] }));
   if (r.status !== 0n) {
@@ -92,7 +92,7 @@ export function lpInitSerial(sim: Sim): boolean {
   const per = sim.cost('lpInitUs');
   const n = lps.length;
   if (n === 0) return true;
-  sim.time((c) => (c.now += c.costs.cpuOnlineCallbackUs));
+  sim.time((c) => { c.now += c.costs.cpuOnlineCallbackUs; });
   if (!sysInit(sim, lps[0].id)) return false;
   sim.time((c) => serialStarts(c, n));
   const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series.starts, per);
@@ -116,16 +116,15 @@ export function lpInitSerial(sim: Sim): boolean {
 }
 
 /** The start of each of n LP.INITs one after another (into c.series.starts): each after the previous one and its own callback overhead. */
-function serialStarts(c: Clock, n: number): number {
-  return c.serial(n, c.costs.cpuOnlineCallbackUs, c.costs.lpInitUs);
+function serialStarts(c: Clock, n: number): undefined {
+  c.serial(n, c.costs.cpuOnlineCallbackUs, c.costs.lpInitUs);
 }
 
 /** The LP.INIT step up to the end of the series' call k (the last, or the one that failed). */
-function lpInitEnds(c: Clock, k: number): number {
+function lpInitEnds(c: Clock, k: number): undefined {
   const start = c.now;
   c.now = c.series.starts[k] + c.costs.lpInitUs;
   c.span('TDH.SYS.LP.INIT', start, c.now);
-  return start;
 }
 
 /** TDH.SYS.LP.INIT on all online LPs at once (an IPI broadcast, v7). */
@@ -151,11 +150,10 @@ export function lpInitBroadcast(sim: Sim): boolean {
 }
 
 /** An IPI broadcast's step: every CPU's call starts after the IPI and takes lpInitUs. */
-export function broadcastEnds(c: Clock, step: string): number {
+export function broadcastEnds(c: Clock, step: string): undefined {
   const start = c.now;
   c.now = start + c.costs.ipiBroadcastUs + c.costs.lpInitUs;
   c.span(step, start, c.now);
-  return start;
 }
 
 // The TDH.SYS.RD fields mainline reads before building TDMRs: features, then the TDMR limits.
@@ -177,9 +175,8 @@ export interface Metadata {
 export function calibratedOverhead(sim: Sim): void {
   const spent = sim.time((c) => {
     const us = c.costs.fixedOverheadUs;
-    if (!c.decide(us <= 0 ? 0 : 1)) return 0;
-    c.advance('calibrated overhead', us);
-    return 1;
+    c.out = c.decide(us <= 0 ? 0 : 1);
+    if (c.out) c.advance('calibrated overhead', us);
   });
   if (!spent) return;
   sim.describe(() => ({ cpus: 'caller CPU', detail: 'fixedOverheadUs: window time the modeled steps do not explain' }));
@@ -242,22 +239,23 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
   };
 }
 
-const begin = (c: Clock): number => c.begin();
-/** One TDH.SYS.RD on the caller's CPU; returns its start. */
-const sysRd = (c: Clock): number => {
+const begin = (c: Clock): undefined => {
+  c.begin();
+};
+/** One TDH.SYS.RD on the caller's CPU; hands on its start. */
+const sysRd = (c: Clock): undefined => {
   const at = c.now;
   c.now = at + c.costs.sysRdUs;
-  return at;
+  c.out = at;
 };
-const endRd = (c: Clock): number => {
+const endRd = (c: Clock): undefined => {
   c.end('TDH.SYS.RD');
-  return 0;
 };
 
 /** v7: one TDH.SYS.INFO returns the limits, a single PAMT entry size and the CMR array. */
 export function readSysInfo(sim: Sim, lp: number): Metadata | null {
   const dur = sim.cost('sysInfoUs');
-  const start = sim.time((c) => c.advance('TDH.SYS.INFO', c.costs.sysInfoUs));
+  const start = sim.time((c) => { c.out = c.advance('TDH.SYS.INFO', c.costs.sysInfoUs); });
   const r = sim.seamcall(LEAF.SYS_INFO, lp, {}, dur, start);
   sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'TDSYSINFO_STRUCT and the CMR array' }));
   if (r.status !== 0n) {
@@ -295,7 +293,7 @@ export function layoutTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean
   if (written) {
     const { table } = written;
     sim.construct = { ok: true, table, pamtBytes: table.totalPamtBytes(), warnings: [] };
-    sim.time((c) => c.advance('construct TDMRs', 0));
+    sim.time((c) => { c.advance('construct TDMRs', 0); });
     sim.describe(() => ({ cpus: 'caller CPU', detail: `bring-your-own layout: ${table.count} TDMRs` }));
     return { table, config: written.infos };
   }
@@ -310,7 +308,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   const blocks = sim.memlist.length;
   const tdmrCount = result.ok ? result.table.count : Math.max(1, md.maxTdmrs);
   // The kernel's TDMR code walks the memory list and every PAMT once per TDMR.
-  sim.time((c) => c.advance('construct TDMRs', (c.costs.constructPerBlockTdmrNs * blocks * tdmrCount) / 1000));
+  sim.time((c) => { c.advance('construct TDMRs', (c.costs.constructPerBlockTdmrNs * blocks * tdmrCount) / 1000); });
   for (const w of result.warnings) sim.print(w);
   sim.describe(() => ({
     cpus: 'caller CPU',
@@ -329,7 +327,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   const { table } = result;
   const bytes = table.totalPamtBytes();
   const count = table.count;
-  sim.time((c) => c.advance('allocate PAMTs', c.costs.allocFixedUs * count + bytes / (c.costs.allocBandwidthGBps * GBPS)));
+  sim.time((c) => { c.advance('allocate PAMTs', c.costs.allocFixedUs * count + bytes / (c.costs.allocBandwidthGBps * GBPS)); });
   sim.describe(() => ({ cpus: 'caller CPU', detail: `${count} contiguous allocations, ${Math.floor(bytes / 1024)} KB` }));
   return { table, config: table };
 }
@@ -338,7 +336,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
 export function config(sim: Sim, lp: number, layout: Layout, dynamicPamt: boolean): boolean {
   const n = layout.table.count;
   const dur = configUs(sim.clock, n);
-  const start = sim.time((c) => c.advance('TDH.SYS.CONFIG', configUs(c, n)));
+  const start = sim.time((c) => { c.out = c.advance('TDH.SYS.CONFIG', configUs(c, n)); });
   const r8 = globalKeyId(sim) | (dynamicPamt ? DYNAMIC_PAMT_CONFIG_BIT : 0n);
   const args = { rcx: TDMR_ARRAY_PA, rdx: BigInt(n), r8, tdmrs: layout.config };
   const r = sim.seamcall(LEAF.SYS_CONFIG, lp, args, dur, start);
@@ -362,7 +360,7 @@ export const DYNAMIC_PAMT_CONFIG_BIT = 1n << 16n;
 
 /** WBINVD on all CPUs: they flush at once, so the step costs one package's flush. */
 export function wbinvd(sim: Sim, why: string): void {
-  sim.time((c) => c.advance('WBINVD', c.costs.wbinvdUs));
+  sim.time((c) => { c.advance('WBINVD', c.costs.wbinvdUs); });
   sim.describe(() => ({ cpus: 'all CPUs', detail: why, ops: [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }] }));
 }
 
@@ -394,19 +392,18 @@ export function keyConfig(sim: Sim): boolean {
   return true;
 }
 
-/** One package's KEY.CONFIG, through smp_call_on_cpu(); returns the call's start. */
-function keyConfigCall(c: Clock): number {
+/** One package's KEY.CONFIG, through smp_call_on_cpu(); hands on the call's start. */
+function keyConfigCall(c: Clock): undefined {
   const at = c.now + c.costs.smpCallOnCpuUs;
   // The clock moves to the call's own end (at + dur), not by smp + dur: summed the other way
   // round it can fall an ulp short of it, and the CPU's next call (a TDMR.INIT lane) would
   // start before this one ended.
   c.now = at + c.costs.keyConfigUs;
-  return at;
+  c.out = at;
 }
 
-const endKeyConfig = (c: Clock): number => {
+const endKeyConfig = (c: Clock): undefined => {
   c.end('TDH.SYS.KEY.CONFIG');
-  return 0;
 };
 
 /**
@@ -419,7 +416,6 @@ export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepNa
   const lanes = cpus.length;
   sim.time((c) => {
     c.lanesFrom(lanes, c.begin());
-    return 0;
   });
   // Fixed at CONFIG (4 MiB, or 16 MiB with Dynamic PAMT).
   const chunk = Number(sim.module.chunkBytes());
@@ -457,32 +453,31 @@ export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepNa
 }
 
 /** The TDMR.INIT lane free first (the lowest-numbered of equals): the next TDMR goes there. */
-function freeLane(c: Clock, lanes: number): number {
+function freeLane(c: Clock, lanes: number): undefined {
   const free = c.lanes;
   let lane = 0;
   for (let k = 1; k < lanes; k++) if (free[k] < free[lane]) lane = k;
-  return c.decide(lane);
+  c.out = c.decide(lane);
 }
 
 /**
  * A TDMR's `calls` TDMR.INITs on `lane`, from when the lane is free; its window (when it
- * succeeded) for readiness. Returns when the last call ends.
+ * succeeded) for readiness. Hands on when the last call ends.
  */
-function tdmrInitCalls(c: Clock, lane: number, calls: number, done: { base: number; size: number; chunk: number } | null): number {
+function tdmrInitCalls(c: Clock, lane: number, calls: number, done: { base: number; size: number; chunk: number } | null): undefined {
   const at = c.lanes[lane];
   const perCall = c.costs.tdmrInitCallUs;
   const doneAt = at + calls * perCall;
   c.lanes[lane] = doneAt;
   c.lanesEnd = Math.max(c.lanesEnd, doneAt);
   if (done) c.window(done.base, done.size, at, doneAt, perCall, done.chunk);
-  return doneAt;
+  c.out = doneAt;
 }
 
 /** The TDMR.INIT step ends when its last lane does. */
-function tdmrInitEnds(c: Clock, step: string): number {
+function tdmrInitEnds(c: Clock, step: string): undefined {
   c.now = c.lanesEnd;
   c.end(step);
-  return 0;
 }
 
 const ERRATUM_MODELS = new Set(['sapphirerapids', 'emeraldrapids']);
@@ -492,7 +487,7 @@ export function resetPamts(sim: Sim, tdmrs: TdmrTable, movdir64b: boolean): void
   wbinvd(sim, 'flush PAMT cache lines before freeing them');
   if (!movdir64b || !ERRATUM_MODELS.has(sim.platform.cpus.model)) return;
   const bytes = tdmrs.totalPamtBytes();
-  sim.time((c) => c.advance('MOVDIR64B PAMT reset', bytes / (c.costs.movdir64bBandwidthGBps * GBPS)));
+  sim.time((c) => { c.advance('MOVDIR64B PAMT reset', bytes / (c.costs.movdir64bBandwidthGBps * GBPS)); });
   sim.describe(() => ({ cpus: 'caller CPU', detail: `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum` }));
 }
 
