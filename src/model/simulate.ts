@@ -260,18 +260,22 @@ function factsOf(run: PolicyRun, layout = false): RunFacts {
   };
 }
 
-/** The summary of a run: its facts, its clock's totals and the 50%/100% readiness times (null: none). */
-function summarize(facts: RunFacts, endUs: number, tdmrInitUs: number, floorUs: number, readyP50Us: number | null, readyP100Us: number | null, into?: SimulationSummary): SimulationSummary {
+/**
+ * The summary of a run: its facts, its clock's totals (worked out here: a time handed from
+ * function to function in a sweep row would be a heap number each), its physical floor under
+ * `costs` on `packages` packages and the 50%/100% readiness times (null: none).
+ */
+function summarize(facts: RunFacts, clock: Clock, costs: Record<string, number>, packages: number, readyP50Us: number | null, readyP100Us: number | null, into?: SimulationSummary): SimulationSummary {
   const out = into ?? ({} as SimulationSummary);
   out.outcome = facts.outcome;
   out.tdmrsUsed = facts.tdmrsUsed;
   out.reservedAreasUsed = facts.reservedAreasUsed;
   out.pamtKb = Math.floor(facts.allPamt / 1024);
-  out.initUs = r3(endUs);
-  out.tdmrInitUs = r3(tdmrInitUs);
+  out.initUs = r3(runEndUs(clock));
+  out.tdmrInitUs = r3(stepUs(clock, 'TDH.SYS.TDMR.INIT'));
   out.readyP50Us = readyP50Us;
   out.readyP100Us = readyP100Us;
-  out.floorUs = r3(floorUs);
+  out.floorUs = r3(floorOf(costs.memWriteBandwidthGBps ?? 0, facts.allPamt, packages));
   return out;
 }
 
@@ -292,8 +296,7 @@ function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, c
       p100 = at[20];
     }
   }
-  const floorUs = floorOf(costs.memWriteBandwidthGBps ?? 0, facts.allPamt, prepared.platform.cpus.packages);
-  return summarize(facts, runEndUs(clock), stepUs(clock, 'TDH.SYS.TDMR.INIT'), floorUs, p50, p100, into);
+  return summarize(facts, clock, costs, prepared.platform.cpus.packages, p50, p100, into);
 }
 
 /**
@@ -349,7 +352,7 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
   const floorUs = floorOf(bw, allPamt, platform.cpus.packages);
   const timeline = sim.timeline;
   const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
-  const summary = summarize(factsOf(run), endUs, tdmrInitUs, floorUs, ready ? ready.p50Us : null, ready ? ready.p100Us : null);
+  const summary = summarize(factsOf(run), clock, opts.costs, platform.cpus.packages, ready ? ready.p50Us : null, ready ? ready.p100Us : null);
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);

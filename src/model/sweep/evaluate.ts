@@ -67,9 +67,14 @@ export class SweepEvaluator {
   private lastPlatform: PreparedPlatform | InvalidRow | null = null;
   /** A batch's platforms, and the options each row is simulated with (both rewritten per batch and row). */
   private readonly batch: (PreparedPlatform | InvalidRow)[] = [];
-  /** A batch's rows' policies, and their cost axis values (row k's at k × costAxes.length). */
+  /**
+   * A batch's rows' policies, and their cost axis values (row k's at k × costAxes.length). The
+   * values are kept as the axis gives them (tagged elements, made so by the undefined they start
+   * with): they go into a cost record by name, and a double array would unbox each on the way in
+   * to box it again on the way out.
+   */
   private readonly batchPolicy: (string | undefined)[] = [];
-  private readonly batchCosts: (number | undefined)[] = [];
+  private readonly batchCosts: (number | undefined)[];
   private readonly rowOptions: SimulateOptions;
   private readonly summary = {} as SimulationSummary;
   private readonly platformAxes: number[];
@@ -91,6 +96,7 @@ export class SweepEvaluator {
     this.platformAxes = plan.axes.flatMap((a, i) => (a.kind === 'structural' || a.kind === 'set' ? [i] : []));
     this.lastPlatformIdx = new Array(this.platformAxes.length);
     this.hasCostAxes = this.builder.costAxes.length > 0;
+    this.batchCosts = new Array<number | undefined>(BATCH * this.builder.costAxes.length).fill(undefined);
     // parameters feed only the report's parameter table, which a row does not have.
     this.rowOptions = { policy: undefined, engine, costs: this.costs, parameters: [] };
   }
