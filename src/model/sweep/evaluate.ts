@@ -60,6 +60,8 @@ const BATCH = 64;
 
 export class SweepEvaluator {
   private readonly builder: PlatformBuilder;
+  /** The grid row valuesOf() gave values for last (-1: none), and its value indices. */
+  private lastRow = -1;
   private readonly idx: number[];
   private readonly rowValues: unknown[];
   /** The previous grid row's platform-axis value indices and platform (platformOf). */
@@ -105,9 +107,23 @@ export class SweepEvaluator {
   private valuesOf(index: number): unknown[] {
     const { plan } = this;
     if (plan.mode === 'list') return plan.entries[index];
-    const idx = gridValueIndices(plan, index, this.idx);
+    const idx = this.idx;
     const values = this.rowValues;
-    for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
+    if (this.lastRow >= 0 && index === this.lastRow + 1) {
+      // The next row (a chunk's rows are, unsharded): the last axis turns and carries into the
+      // ones before it like an odometer, without a division per axis; only axes that turned change.
+      for (let a = idx.length - 1; a >= 0; a--) {
+        const axis = plan.axes[a].values;
+        const k = idx[a] + 1 < axis.length ? idx[a] + 1 : 0;
+        idx[a] = k;
+        values[a] = axis[k];
+        if (k > 0) break;
+      }
+    } else {
+      gridValueIndices(plan, index, idx);
+      for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
+    }
+    this.lastRow = index;
     return values;
   }
 
