@@ -242,9 +242,9 @@ export interface SimulationSummary {
   pamtKb: number;
   initUs: number;
   tdmrInitUs: number;
-  /** When 50% and 100% of TDX memory is usable; null unless initialized. */
-  readyP50Us: number | null;
-  readyP100Us: number | null;
+  /** When 50% and 100% of TDX memory is usable; NaN unless initialized (and the curve reaches them). */
+  readyP50Us: number;
+  readyP100Us: number;
   floorUs: number;
 }
 
@@ -262,10 +262,10 @@ function factsOf(run: PolicyRun, layout = false): RunFacts {
 
 /**
  * The summary of a run: its facts, its clock's totals (worked out here: a time handed from
- * function to function in a sweep row would be a heap number each), its physical floor under
- * `costs` on `packages` packages and the 50%/100% readiness times (null: none).
+ * function to function in a sweep row is a heap number each) and its physical floor under
+ * `costs` on `packages` packages. The readiness times are NaN, for the caller to set.
  */
-function summarize(facts: RunFacts, clock: Clock, costs: Record<string, number>, packages: number, readyP50Us: number | null, readyP100Us: number | null, into?: SimulationSummary): SimulationSummary {
+function summarize(facts: RunFacts, clock: Clock, costs: Record<string, number>, packages: number, into?: SimulationSummary): SimulationSummary {
   const out = into ?? ({} as SimulationSummary);
   out.outcome = facts.outcome;
   out.tdmrsUsed = facts.tdmrsUsed;
@@ -273,8 +273,8 @@ function summarize(facts: RunFacts, clock: Clock, costs: Record<string, number>,
   out.pamtKb = Math.floor(facts.allPamt / 1024);
   out.initUs = r3(runEndUs(clock));
   out.tdmrInitUs = r3(stepUs(clock, 'TDH.SYS.TDMR.INIT'));
-  out.readyP50Us = readyP50Us;
-  out.readyP100Us = readyP100Us;
+  out.readyP50Us = NaN;
+  out.readyP100Us = NaN;
   out.floorUs = r3(floorOf(costs.memWriteBandwidthGBps ?? 0, facts.allPamt, packages));
   return out;
 }
@@ -284,9 +284,10 @@ const rowReady: number[] = new Array<number>(21);
 
 /** A row's summary from a run's facts and clock (a simulation's, or a time program's). */
 function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, costs: Record<string, number>, into?: SimulationSummary): SimulationSummary {
-  // A row reports two points of the curve: only they are computed.
-  let p50: number | null = null;
-  let p100: number | null = null;
+  // A row reports two points of the curve: only they are computed. NaN for none (a variable
+  // that may hold null holds a time as a new heap number).
+  let p50 = NaN;
+  let p100 = NaN;
   if (facts.outcome.initialized) {
     const at = facts.layout
       ? readinessTimesOf(facts.layout, clock.windows, SWEEP_POINTS, rowReady) > 0 ? rowReady : null
@@ -296,7 +297,10 @@ function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, c
       p100 = at[20];
     }
   }
-  return summarize(facts, clock, costs, prepared.platform.cpus.packages, p50, p100, into);
+  const out = summarize(facts, clock, costs, prepared.platform.cpus.packages, into);
+  out.readyP50Us = p50;
+  out.readyP100Us = p100;
+  return out;
 }
 
 /**
@@ -352,7 +356,7 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
   const floorUs = floorOf(bw, allPamt, platform.cpus.packages);
   const timeline = sim.timeline;
   const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
-  const summary = summarize(factsOf(run), clock, opts.costs, platform.cpus.packages, ready ? ready.p50Us : null, ready ? ready.p100Us : null);
+  const summary = summarize(factsOf(run), clock, opts.costs, platform.cpus.packages);
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);

@@ -223,8 +223,8 @@ export class SweepEvaluator {
       nums[n + 3] = m.pamtKb;
       nums[n + 4] = m.initUs;
       nums[n + 5] = m.tdmrInitUs;
-      nums[n + 6] = m.readyP50Us ?? NaN;
-      nums[n + 7] = m.readyP100Us ?? NaN;
+      nums[n + 6] = m.readyP50Us;
+      nums[n + 7] = m.readyP100Us;
       nums[n + 8] = m.floorUs;
       const err = m.outcome.error;
       if (err) {
