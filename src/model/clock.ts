@@ -37,8 +37,9 @@ export class Clock {
   /**
    * The run's cost values by name. Ops read them with named loads (`c.costs.lpInitUs`): each
    * read site then sees the one record shape a sweep uses, where a lookup by a variable name
-   * is a megamorphic keyed load per op. A name the record lacks reads undefined and turns every
-   * later time into NaN; the run's end (simulate.ts, runEndUs) refuses such a run, naming it.
+   * is a megamorphic keyed load per op. A live run's Sim refuses values that lack a parameter
+   * up front; a program's row (which has no Sim) reads undefined, every later time is NaN, and
+   * the run's end (simulate.ts, runEndUs) refuses it, naming the parameter.
    */
   costs: Record<string, number>;
   /** The timeline's times, in order (its text is the Sim's). */
