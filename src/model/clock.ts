@@ -54,6 +54,8 @@ export class Clock {
   };
   /** Where the current step began (begin/end). */
   mark = 0;
+  /** Start times of a step's calls one after another on the caller's CPU (the step reads them at once). */
+  readonly callStarts: number[] = [];
   /** Per-lane free times of TDMR.INIT. */
   readonly lanes: number[] = [];
   lanesEnd = 0;
@@ -132,6 +134,11 @@ export class Clock {
   /** n calls one after another from now (series.starts): see LpSeries.serial. */
   serial(n: number, gapUs: number, perUs: number): number {
     return this.series.serial(this.now, n, gapUs, perUs);
+  }
+
+  /** callStarts with room for n calls. */
+  callStartsFor(n: number): number[] {
+    return atLeast(this.callStarts, n);
   }
 
   /** k TDMR.INIT lanes, all free at `t`. */

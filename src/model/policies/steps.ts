@@ -206,29 +206,32 @@ const VERSION_FIELDS = [0x0800000100000003n, 0x0800000100000004n, 0x080000010000
  */
 export function readMetadata(sim: Sim, lp: number): Metadata | null {
   const dur = sim.cost('sysRdUs');
-  sim.time(begin);
   const withVersion = sim.platform.kernel.bootTimeInit;
   const featuresRead = readsFeatures0(sim.platform.kernel.version);
   const tdx = featuresRead ? METADATA_FIELDS : METADATA_FIELDS.slice(1);
   const fields = withVersion ? [...VERSION_FIELDS, ...tdx] : tdx;
+  const n = fields.length;
+  // The reads' starts in one op (a program's row runs one op, not one per field), the step's end in another.
+  sim.time((c) => sysRdStarts(c, n));
+  const starts = sim.clock.callStarts;
   const vals: bigint[] = [];
-  for (const field of fields) {
-    const at = sim.time(sysRd);
-    const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur, at);
+  for (let i = 0; i < n; i++) {
+    const field = fields[i];
+    const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur, starts[i]);
     if (r.status !== 0n) {
-      sim.time(endRd);
+      sim.time((c) => sysRdEnds(c, i));
       sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `field ${hex(field)} refused` }));
       sim.failSeamcall('metadata', LEAF.SYS_RD, r, true, { rdx: field });
       return null;
     }
     vals.push(r.r8 ?? 0n);
   }
+  sim.time((c) => sysRdEnds(c, n - 1));
   if (withVersion) {
     const [minor, major, update] = vals.splice(0, 3);
     sim.print(() => `Module version: ${major}.${minor}.${String(update).padStart(2, '0')}`);
   }
-  sim.time(endRd);
-  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `${fields.length} global metadata fields` }));
+  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `${n} global metadata fields` }));
   if (!featuresRead) vals.unshift(0n);
   return {
     features0: vals[0],
@@ -242,15 +245,21 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
 const begin = (c: Clock): undefined => {
   c.begin();
 };
-/** One TDH.SYS.RD on the caller's CPU; hands on its start. */
-const sysRd = (c: Clock): undefined => {
-  const at = c.now;
-  c.now = at + c.costs.sysRdUs;
-  c.out = at;
-};
-const endRd = (c: Clock): undefined => {
+/** The starts of n TDH.SYS.RDs one after another on the caller's CPU from now (into c.callStarts), each where the one before ended. */
+function sysRdStarts(c: Clock, n: number): undefined {
+  const starts = c.callStartsFor(n);
+  let t = c.begin();
+  for (let i = 0; i < n; i++) {
+    starts[i] = t;
+    t = t + c.costs.sysRdUs;
+  }
+}
+
+/** The TDH.SYS.RD step up to the end of read k (the last, or the one refused). */
+function sysRdEnds(c: Clock, k: number): undefined {
+  c.now = c.callStarts[k] + c.costs.sysRdUs;
   c.end('TDH.SYS.RD');
-};
+}
 
 /** v7: one TDH.SYS.INFO returns the limits, a single PAMT entry size and the CMR array. */
 export function readSysInfo(sim: Sim, lp: number): Metadata | null {
