@@ -242,9 +242,6 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
   };
 }
 
-const begin = (c: Clock): undefined => {
-  c.begin();
-};
 /** The starts of n TDH.SYS.RDs one after another on the caller's CPU from now (into c.callStarts), each where the one before ended. */
 function sysRdStarts(c: Clock, n: number): undefined {
   const starts = c.callStartsFor(n);
@@ -377,22 +374,22 @@ export function wbinvd(sim: Sim, why: string): void {
 export function keyConfig(sim: Sim): boolean {
   const dur = sim.cost('keyConfigUs');
   const leaders = sim.packageLeaders;
-  let n = 0;
-  sim.time(begin);
-  for (const lp of leaders) {
-    const at = sim.time(keyConfigCall);
-    const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, dur, at);
-    n++;
+  const n = leaders.length;
+  // The calls' starts in one op, the step's end in another (as for the metadata reads).
+  sim.time((c) => keyConfigStarts(c, n));
+  const starts = sim.clock.callStarts;
+  for (let i = 0; i < n; i++) {
+    const lp = leaders[i];
+    const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, dur, starts[i]);
     if (r.status !== 0n) {
-      const done = n;
-      sim.time(endKeyConfig);
-      sim.describe(() => ({ cpus: `${cpus(done)} one after another`, detail: `failed on package ${lp.package}` }));
+      sim.time((c) => keyConfigEnds(c, i));
+      sim.describe(() => ({ cpus: `${cpus(i + 1)} one after another`, detail: `failed on package ${lp.package}` }));
       sim.failSeamcall('TDH.SYS.KEY.CONFIG', LEAF.SYS_KEY_CONFIG, r, false);
       return false;
     }
   }
-  const missing = sim.platform.cpus.packages - leaders.length;
-  sim.time(endKeyConfig);
+  const missing = sim.platform.cpus.packages - n;
+  sim.time((c) => keyConfigEnds(c, n - 1));
   sim.describe(() => ({
     cpus: `${cpus(n)} one after another`,
     detail: missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
@@ -401,19 +398,24 @@ export function keyConfig(sim: Sim): boolean {
   return true;
 }
 
-/** One package's KEY.CONFIG, through smp_call_on_cpu(); hands on the call's start. */
-function keyConfigCall(c: Clock): undefined {
-  const at = c.now + c.costs.smpCallOnCpuUs;
-  // The clock moves to the call's own end (at + dur), not by smp + dur: summed the other way
-  // round it can fall an ulp short of it, and the CPU's next call (a TDMR.INIT lane) would
-  // start before this one ended.
-  c.now = at + c.costs.keyConfigUs;
-  c.out = at;
+/** The starts of n packages' KEY.CONFIGs one after another from now (into c.callStarts), each through smp_call_on_cpu(). */
+function keyConfigStarts(c: Clock, n: number): undefined {
+  const starts = c.callStartsFor(n);
+  let t = c.begin();
+  for (let i = 0; i < n; i++) {
+    starts[i] = t + c.costs.smpCallOnCpuUs;
+    // The next call starts from this one's own end (start + dur), not from t + smp + dur:
+    // summed the other way round it can fall an ulp short of it, and the CPU's next call (a
+    // TDMR.INIT lane) would start before this one ended.
+    t = starts[i] + c.costs.keyConfigUs;
+  }
 }
 
-const endKeyConfig = (c: Clock): undefined => {
+/** The KEY.CONFIG step up to the end of call k (the last, or the one that failed; none: -1). */
+function keyConfigEnds(c: Clock, k: number): undefined {
+  if (k >= 0) c.now = c.callStarts[k] + c.costs.keyConfigUs;
   c.end('TDH.SYS.KEY.CONFIG');
-};
+}
 
 /**
  * TDH.SYS.TDMR.INIT for every TDMR, spread over `lanes` CPUs: each CPU takes the next TDMR
