@@ -432,7 +432,8 @@ export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepNa
   const chunk = Number(sim.module.chunkBytes());
   const calls: number[] = [];
   for (let i = 0; i < tdmrs.count; i++) {
-    const lane = sim.time((c) => freeLane(c, lanes));
+    // One lane (mainline) takes every TDMR: no time decides it, and a program row runs no op for it.
+    const lane = lanes === 1 ? 0 : sim.time((c) => freeLane(c, lanes));
     const lp = cpus[lane].id;
     const at = sim.clock.lanes[lane];
     const base = tdmrs.base(i);
