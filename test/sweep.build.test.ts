@@ -76,6 +76,17 @@ describe('sweep rows built together', () => {
     expect(Array.from({ length: p.total }, (_, i) => row(all, i))).toEqual(alone);
   });
 
+  it('rows evaluated into a caller\'s chunk (a longer one from before) are the rows evaluated afresh', () => {
+    const p = plan({ base: 'preset:default', grid: { snc: [1, 2], policy: ['mainline', 'parallel-tdmr'], 'costs.tdmrInitCallUs': [5, 7.5, 9, 11] } });
+    const { alone } = togetherAndAlone(p);
+    const ev = new SweepEvaluator(p, engine);
+    const chunk = ev.evaluate({ start: 0, count: p.total, step: 1 });
+    const again = ev.evaluate({ start: 5, count: 5, step: 2 }, chunk);
+    expect(again).toBe(chunk);
+    expect(again.count).toBe(5);
+    for (let k = 0; k < 5; k++) expect(row(again, k)).toEqual(alone[5 + 2 * k]);
+  });
+
   it('a set value that does not validate with the base makes its rows INVALID with validation\'s message', () => {
     // The spec refuses such a value; a plan made another way still gets the document's error.
     const p = plan({ base: 'preset:default', grid: { memoryPerSocket: ['64G', '128G'], 'module.maxTdmrs': [1, 64] } });

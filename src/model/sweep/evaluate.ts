@@ -145,12 +145,20 @@ export class SweepEvaluator {
     return (this.lastPlatform = builder.platformOf(values, key));
   }
 
-  evaluate(range: RowRange): ChunkRows {
+  /**
+   * The rows of `range`. `into`: a chunk of the caller's whose arrays the rows are written to
+   * when they have room (the caller is done with the rows they held), instead of new ones: a
+   * new 256-row chunk's Float64Array costs more to make than a dozen of its rows to evaluate.
+   */
+  evaluate(range: RowRange, into?: ChunkRows): ChunkRows {
     const { count } = range;
-    const nums = new Float64Array(count * NUMS).fill(NaN);
-    const strs: string[] = new Array(count * STRS).fill('');
+    const fits = into !== undefined && into.nums.length >= count * NUMS && into.strs.length >= count * STRS;
+    const nums = fits ? into.nums.fill(NaN, 0, count * NUMS) : new Float64Array(count * NUMS).fill(NaN);
+    const strs: string[] = fits ? into.strs.fill('', 0, count * STRS) : new Array(count * STRS).fill('');
     for (let from = 0; from < count; from += BATCH) this.evaluateBatch(range, from, Math.min(count, from + BATCH), nums, strs);
-    return { count, nums, strs };
+    if (!fits) return { count, nums, strs };
+    into.count = count;
+    return into;
   }
 
   /**
