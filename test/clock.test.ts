@@ -6,8 +6,10 @@ import { Clock, type TimeOp } from '../src/model/clock.js';
 import { getPreset } from '../src/platform/presets.js';
 import { validatePlatform } from '../src/platform/validate.js';
 import { prepare } from '../src/model/prepared.js';
-import { simulateSummary } from '../src/model/simulate.js';
-import { getPolicy } from '../src/model/policies/registry.js';
+import { simulate, simulateSummary } from '../src/model/simulate.js';
+import { getPolicy, registerPolicy } from '../src/model/policies/registry.js';
+import { LEAF } from '../src/model/module/leaves.js';
+import type { SeamcallPort } from '../src/model/replay.js';
 import { loadEngine } from '../src/kernels/engine.js';
 import { rng } from './helpers/randomPlatform.js';
 
@@ -23,9 +25,15 @@ function record(costs: Record<string, number>, ops: TimeOp[]): Clock {
 
 describe('a time program', () => {
   const ops: TimeOp[] = [
-    (c) => c.advance('A', c.cost('a')),
-    (c) => (c.decide(c.cost('b') > 1 ? 1 : 0) ? c.advance('B', c.cost('b')) : 0),
-    (c) => c.advance('C', c.cost('a') * 3),
+    (c) => {
+      c.advance('A', c.costs.a);
+    },
+    (c) => {
+      if (c.decide(c.costs.b > 1 ? 1 : 0)) c.advance('B', c.costs.b);
+    },
+    (c) => {
+      c.advance('C', c.costs.a * 3);
+    },
   ];
 
   it('gives the times the ops give under other costs, step by step', () => {
@@ -41,6 +49,19 @@ describe('a time program', () => {
   it('does not hold where a decision comes out otherwise', () => {
     const program = record({ a: 1, b: 2 }, ops).recordedProgram()!;
     expect(program.run(new Clock({}), { a: 1, b: 0.5 })).toBe(false);
+  });
+
+  it('hands the live step what an op left in out, and 0 from an op that left nothing', () => {
+    const c = new Clock({ a: 1.5 });
+    expect(c.run((k) => {
+      k.out = k.advance('A', k.costs.a);
+    })).toBe(0);
+    expect(c.run((k) => {
+      k.out = k.advance('B', k.costs.a);
+    })).toBe(1.5);
+    expect(c.run((k) => {
+      k.advance('C', k.costs.a);
+    })).toBe(0);
   });
 
   it('is not kept when time moved outside an op', () => {
@@ -119,5 +140,56 @@ describe('what a run records', () => {
       const live = simulateSummary(prepare(validatePlatform(doc)), { ...opts, costs });
       expect(simulateSummary(p, { ...opts, costs })).toEqual(live);
     }
+  });
+});
+
+describe('a step of calls one after another (metadata reads, KEY.CONFIG per package)', () => {
+  /** Mainline on a module whose k-th call of `leaf` (from 0) is refused. */
+  function refusing(name: string, leaf: number, k: number): string {
+    const base = getPolicy('mainline');
+    registerPolicy({
+      ...base,
+      name,
+      initialize(sim) {
+        const m = sim.module;
+        let seen = 0;
+        const port: SeamcallPort = {
+          call: (l, lp, args, t0, t1) => (l === leaf && seen++ === k ? { status: 0xc000050700000000n, name: 'REFUSED' } : m.call(l, lp, args, t0, t1)),
+          lpInitBulk: (lps, starts, per) => m.lpInitBulk(lps, starts, per),
+          tdmrInitBulk: (lp, b, max, t0, per) => m.tdmrInitBulk(lp, b, max, t0, per),
+          chunkBytes: () => m.chunkBytes(),
+        };
+        Object.defineProperty(sim, 'module', { value: port });
+        base.initialize(sim);
+      },
+    });
+    return name;
+  }
+  const p = prepare(validatePlatform(getPreset('4s-spr-1t')));
+  const costs = { ...p.costValues(), sysRdUs: 1.7, smpCallOnCpuUs: 13.3, keyConfigUs: 41.1 };
+  const run = (policy: string) => simulate(p, { policy, engine, costs, parameters: [], trace: true }).result;
+
+  it('a refused call ends the step at its own end: each call starts where the one before ended', () => {
+    const rd = run(refusing('test-rd-refused-4th', LEAF.SYS_RD, 3));
+    expect(rd.outcome.error?.step).toBe('metadata');
+    expect(rd.trace!.filter((t) => t.leaf === 'TDH.SYS.RD')).toHaveLength(4);
+    expect(rd.timeline.find((s) => s.step === 'TDH.SYS.RD')!.durationUs).toBeCloseTo(4 * 1.7, 3);
+
+    const kc = run(refusing('test-kc-refused-2nd', LEAF.SYS_KEY_CONFIG, 1));
+    const calls = kc.trace!.filter((t) => t.leaf === 'TDH.SYS.KEY.CONFIG');
+    const step = kc.timeline.find((s) => s.step === 'TDH.SYS.KEY.CONFIG')!;
+    expect(calls).toHaveLength(2);
+    expect(calls[0].startUs).toBeCloseTo(step.startUs + 13.3, 2);
+    expect(calls[1].startUs).toBeCloseTo(calls[0].endUs + 13.3, 2);
+    expect(step.endUs).toBeCloseTo(calls[1].endUs, 2);
+    expect(step.detail).toBe('failed on package 1');
+  });
+
+  it('all calls made: the step ends at the last one\'s end', () => {
+    const r = run('mainline');
+    const calls = r.trace!.filter((t) => t.leaf === 'TDH.SYS.KEY.CONFIG');
+    expect(calls).toHaveLength(4);
+    expect(r.timeline.find((s) => s.step === 'TDH.SYS.KEY.CONFIG')!.endUs).toBeCloseTo(calls[3].endUs, 2);
+    expect(r.timeline.find((s) => s.step === 'TDH.SYS.RD')!.durationUs).toBeCloseTo(r.trace!.filter((t) => t.leaf === 'TDH.SYS.RD').length * 1.7, 3);
   });
 });

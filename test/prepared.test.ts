@@ -79,7 +79,7 @@ describe('a sweep row (summary recording) and the full report', () => {
         const label = `${preset.name} / ${policy.name}`;
         expect({ label, row: [row.outcome, row.tdmrsUsed, row.reservedAreasUsed, row.pamtKb, row.initUs, row.tdmrInitUs, row.floorUs] })
           .toEqual({ label, row: [result.outcome, result.construct.tdmrsUsed, result.construct.reservedAreasUsed, result.construct.pamtKb, result.totals.initUs, result.totals.tdmrInitUs, result.physicalFloor.floorUs] });
-        expect({ label, p: [row.readyP50Us, row.readyP100Us] }).toEqual({ label, p: [result.readiness?.p50Us ?? null, result.readiness?.p100Us ?? null] });
+        expect({ label, p: [row.readyP50Us, row.readyP100Us] }).toEqual({ label, p: [result.readiness?.p50Us ?? NaN, result.readiness?.p100Us ?? NaN] });
       }
     }
   });

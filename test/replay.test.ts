@@ -150,8 +150,8 @@ describe('which runs replay', () => {
     // the decision in a time op (so the program notices), but then asks the module another
     // question, which a replayable policy must not do (so the replay notices too).
     const fickle = registeredVariant(getPolicy('mainline'), 'test-fickle', (sim) => {
-      if (sim.time((c) => c.decide(c.cost('sysRdUs') > 100 ? 1 : 0))) {
-        const at = sim.time((c) => c.advance('extra TDH.SYS.RD', 1));
+      if (sim.time((c) => { c.out = c.decide(c.costs.sysRdUs > 100 ? 1 : 0); })) {
+        const at = sim.time((c) => { c.out = c.advance('extra TDH.SYS.RD', 1); });
         sim.seamcall(LEAF.SYS_RD, sim.onlineLps[0].id, { rdx: 0x9100000100000008n, field: 0x9100000100000008n }, 1, at);
       }
     });
@@ -180,6 +180,19 @@ describe('which runs replay', () => {
     expect(p.callTape(own)!.programs).toHaveLength(0);
     const other = { ...opts, costs: p.costValues({ sysRdUs: 77 }) };
     expect(simulateSummary(p, other)).toEqual(simulateSummary(prepare(validatePlatform(getPreset('default'))), other));
+  });
+
+  it('a row whose costs lack a parameter an op reads is refused, naming it, whether it runs live or as a program', () => {
+    const p = prepare(validatePlatform(getPreset('default')));
+    p.expectsReruns = true;
+    const full = { policy: 'mainline', engine, costs: p.costValues(), parameters: [] };
+    simulateSummary(p, full);
+    expect(p.callTape(getPolicy('mainline'))?.programs).toHaveLength(1);
+    // allocFixedUs is read only inside a time op (the PAMT allocations' step).
+    const { allocFixedUs: _, ...lacking } = p.costValues();
+    const live = prepare(validatePlatform(getPreset('default')));
+    expect(() => simulateSummary(live, { ...full, costs: lacking })).toThrow(/^cost parameter allocFixedUs is not defined$/);
+    expect(() => simulateSummary(p, { ...full, costs: lacking })).toThrow(/^cost parameter allocFixedUs is not defined$/);
   });
 
   it('a policy that does not say it is replayable records nothing and always runs live', () => {

@@ -65,6 +65,28 @@ describe('sweep rows built together', () => {
     expect(together).toEqual(alone);
   });
 
+  it('one evaluator asked for shards, single rows out of order and the rows again in order gives each row as alone', () => {
+    const p = plan({ base: 'preset:default', grid: { snc: [1, 2], policy: ['mainline', 'parallel-tdmr'], 'costs.lpInitUs': [15, 20, 25], 'costs.tdmrInitCallUs': [5, 7.5, 9] } });
+    const { alone } = togetherAndAlone(p);
+    const ev = new SweepEvaluator(p, engine);
+    const shard = ev.evaluate({ start: 1, count: Math.floor(p.total / 3), step: 3 });
+    for (let k = 0; k < shard.count; k++) expect(row(shard, k)).toEqual(alone[1 + 3 * k]);
+    for (const i of [17, 3, 4, 35, 0, 1, 2, 18]) expect(row(ev.evaluate({ start: i, count: 1, step: 1 }), 0)).toEqual(alone[i]);
+    const all = ev.evaluate({ start: 0, count: p.total, step: 1 });
+    expect(Array.from({ length: p.total }, (_, i) => row(all, i))).toEqual(alone);
+  });
+
+  it('rows evaluated into a caller\'s chunk (a longer one from before) are the rows evaluated afresh', () => {
+    const p = plan({ base: 'preset:default', grid: { snc: [1, 2], policy: ['mainline', 'parallel-tdmr'], 'costs.tdmrInitCallUs': [5, 7.5, 9, 11] } });
+    const { alone } = togetherAndAlone(p);
+    const ev = new SweepEvaluator(p, engine);
+    const chunk = ev.evaluate({ start: 0, count: p.total, step: 1 });
+    const again = ev.evaluate({ start: 5, count: 5, step: 2 }, chunk);
+    expect(again).toBe(chunk);
+    expect(again.count).toBe(5);
+    for (let k = 0; k < 5; k++) expect(row(again, k)).toEqual(alone[5 + 2 * k]);
+  });
+
   it('a set value that does not validate with the base makes its rows INVALID with validation\'s message', () => {
     // The spec refuses such a value; a plan made another way still gets the document's error.
     const p = plan({ base: 'preset:default', grid: { memoryPerSocket: ['64G', '128G'], 'module.maxTdmrs': [1, 64] } });

@@ -16,8 +16,12 @@
 
 import type { InitWindows } from '../kernels/readiness.js';
 
-/** A step's time arithmetic on the clock; returns a time (or index) the live step goes on with. */
-export type TimeOp = (c: Clock) => number;
+/**
+ * A step's time arithmetic on the clock. What the live step goes on with (a start, a lane, a
+ * decision) the op leaves in `c.out` rather than returning it: a program calls its ops where
+ * V8 cannot inline them, and a time returned from such a call is a new heap number per op.
+ */
+export type TimeOp = (c: Clock) => undefined;
 
 /** `a` with at least n entries (new ones 0). Plain arrays: a live run's clock is made per run, and small arrays cost less to make than typed ones. */
 function atLeast(a: number[], n: number): number[] {
@@ -28,17 +32,30 @@ function atLeast(a: number[], n: number): number[] {
 export class Clock {
   /** The time of the caller's CPU, µs. */
   now = 0;
+  /** What the op run last hands its live step (TimeOp); 0 unless it set it. */
+  out = 0;
+  /**
+   * The run's cost values by name. Ops read them with named loads (`c.costs.lpInitUs`): each
+   * read site then sees the one record shape a sweep uses, where a lookup by a variable name
+   * is a megamorphic keyed load per op. A live run's Sim refuses values that lack a parameter
+   * up front; a program's row (which has no Sim) reads undefined, every later time is NaN, and
+   * the run's end (simulate.ts, runEndUs) refuses it, naming the parameter.
+   */
   costs: Record<string, number>;
   /** The timeline's times, in order (its text is the Sim's). */
   spanCount = 0;
   readonly spanSteps: string[] = [];
   readonly spanStarts: number[] = [];
   readonly spanEnds: number[] = [];
+  /** The latest span end so far (-Infinity: none), kept as spans are added: the run's end reads it instead of a pass over them. NaN once one is NaN. */
+  latestSpanEnd = -Infinity;
   readonly windows: InitWindows & { base: number[]; size: number[]; startUs: number[]; endUs: number[]; perCallUs: number[]; chunkBytes: number[] } = {
     count: 0, base: [], size: [], startUs: [], endUs: [], perCallUs: [], chunkBytes: [],
   };
   /** Where the current step began (begin/end). */
   mark = 0;
+  /** Start times of a step's calls one after another on the caller's CPU (the step reads them at once). */
+  readonly callStarts: number[] = [];
   /** Per-lane free times of TDMR.INIT. */
   readonly lanes: number[] = [];
   lanesEnd = 0;
@@ -65,17 +82,12 @@ export class Clock {
     this.costs = costs;
   }
 
-  cost(name: string): number {
-    const v = this.costs[name];
-    if (v === undefined) throw new Error(`cost parameter ${name} is not defined`);
-    return v;
-  }
-
-  /** Runs a time op, and records it when the run records its program. */
+  /** Runs a time op, and records it when the run records its program; returns what the op handed on (`out`). */
   run(op: TimeOp): number {
-    const v = op(this);
+    this.out = 0;
+    op(this);
     if (this.ops) this.ops.push(op);
-    return v;
+    return this.out;
   }
 
   /**
@@ -97,6 +109,7 @@ export class Clock {
     this.spanSteps[i] = step;
     this.spanStarts[i] = startUs;
     this.spanEnds[i] = endUs;
+    this.latestSpanEnd = Math.max(this.latestSpanEnd, endUs);
   }
 
   /** Starts a step at the current time (end() spans it). */
@@ -123,9 +136,16 @@ export class Clock {
     return this.series.serial(this.now, n, gapUs, perUs);
   }
 
+  /** callStarts with room for n calls. */
+  callStartsFor(n: number): number[] {
+    return atLeast(this.callStarts, n);
+  }
+
   /** k TDMR.INIT lanes, all free at `t`. */
   lanesFrom(k: number, t: number): number[] {
-    atLeast(this.lanes, k).fill(t, 0, k);
+    const lanes = atLeast(this.lanes, k);
+    // A loop, not fill(): a program runs this once per row, mostly for one lane.
+    for (let i = 0; i < k; i++) lanes[i] = t;
     this.lanesEnd = t;
     return this.lanes;
   }
@@ -159,6 +179,7 @@ export class Clock {
     this.costs = costs;
     this.now = 0;
     this.spanCount = 0;
+    this.latestSpanEnd = -Infinity;
     this.windows.count = 0;
     this.mark = 0;
     this.lanesEnd = 0;

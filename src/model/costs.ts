@@ -280,3 +280,11 @@ function checkedCost(name: string, raw: unknown): { def: CostParameter; value: n
   if (def.fixed) throw new InputError(where, def.fixed);
   return { def, value: checkValue(def, raw, where) };
 }
+
+/**
+ * Refuses cost values that lack a table parameter: time ops read them by name without a check
+ * (clock.ts, Clock.costs), so a run's values hold every one.
+ */
+export function assertCostsDefined(costs: Readonly<Record<string, number>>): void {
+  for (const p of COST_PARAMETERS) if (costs[p.name] === undefined) throw new Error(`cost parameter ${p.name} is not defined`);
+}

@@ -79,8 +79,11 @@ export class PreparedPlatform {
   private writtenOnce: WrittenLayout | null | undefined = undefined;
   /** Constructions by the limits they ran under (one or two: a list beats a key string per call). */
   private readonly constructions: { limits: ConstructLimits; result: ConstructTableResult }[] = [];
-  /** The module's answers to a summary run under each replayable policy, by policy name (replay.ts). */
-  private tapes: Map<string, CallTape> | null = null;
+  /**
+   * The module's answers to a summary run under each replayable policy, one per policy name
+   * (replay.ts). A short list: a sweep row finds its tape by the policy itself, a pointer compare.
+   */
+  private readonly tapes: CallTape[] = [];
   /** The clock the recorded runs' time programs run on (one at a time: a program's row is read before the next runs). */
   private clockOnce: Clock | null = null;
   /** The replayable policies this platform had one summary run under, without a tape (a short list). */
@@ -132,12 +135,17 @@ export class PreparedPlatform {
 
   /** The module's answers recorded for `policy` on this platform, if any (replay.ts). */
   callTape(policy: { name: string }): CallTape | undefined {
-    const tape = this.tapes?.get(policy.name);
-    return tape && tape.policy === policy ? tape : undefined;
+    const { tapes } = this;
+    for (let i = 0; i < tapes.length; i++) if (tapes[i].policy === policy) return tapes[i];
+    return undefined;
   }
 
+  /** Keeps `tape`, in place of one recorded under another policy of the same name. */
   rememberCallTape(tape: CallTape): void {
-    (this.tapes ??= new Map()).set(tape.policy.name, tape);
+    const { tapes } = this;
+    const i = tapes.findIndex((t) => t.policy.name === tape.policy.name);
+    if (i >= 0) tapes[i] = tape;
+    else tapes.push(tape);
   }
 
   /** The clock for running this platform's time programs (clock.ts), made on first use. */
@@ -198,9 +206,10 @@ export class PreparedPlatform {
    * Cost values by name: the platform's resolved defaults with these overrides checked and
    * applied. Read-only: without overrides it is the platform's own record, the same every call.
    */
-  costValues(overrides: Record<string, number> = {}): Readonly<Record<string, number>> {
+  costValues(overrides?: Record<string, number>): Readonly<Record<string, number>> {
+    // No default `{}`: a sweep asks for the base once per row, and a default object is made per call.
     const base = (this.costBase ??= platformCostValues(this.platform));
-    return hasKeys(overrides) ? costValuesWith(base, overrides) : base;
+    return overrides && hasKeys(overrides) ? costValuesWith(base, overrides) : base;
   }
 }
 

@@ -16,7 +16,7 @@ import type { InitWindows } from '../kernels/readiness.js';
 import { Clock, type TimeOp } from './clock.js';
 import type { Outcome } from './outcome.js';
 import type { SeamcallPort } from './replay.js';
-import { spreadOf } from './costs.js';
+import { assertCostsDefined, spreadOf } from './costs.js';
 
 const LEAF_LP_INIT = LEAF.SYS_LP_INIT;
 
@@ -98,6 +98,7 @@ export class Sim {
     readonly engine: ConstructEngine,
     options: { trace?: boolean; recording?: Recording; module?: SeamcallPort } = {},
   ) {
+    assertCostsDefined(costs);
     this.trace = options.trace ? [] : null;
     this.recordsText = (options.recording ?? 'report') === 'report';
     this.module = options.module ?? new TdxModule(prepared.moduleConfig, prepared.moduleTables);
@@ -115,7 +116,7 @@ export class Sim {
     this.clock.now = us;
   }
 
-  /** Runs a step's time arithmetic on the clock (clock.ts); returns what the op returns. */
+  /** Runs a step's time arithmetic on the clock (clock.ts); returns what the op handed on (Clock.out). */
   time(op: TimeOp): number {
     return this.clock.run(op);
   }
@@ -165,8 +166,11 @@ export class Sim {
     return this.prepared.cpus.nodeLeaders;
   }
 
+  /** A cost value by name, for a policy's own code (its ops read `c.costs.NAME`); a name the run's costs lack is refused. */
   cost(name: string): number {
-    return this.clock.cost(name);
+    const v = this.costs[name];
+    if (v === undefined) throw new Error(`cost parameter ${name} is not defined`);
+    return v;
   }
 
   /** The log-normal spread of a time parameter (costs.ts, spreadOf). */

@@ -17,6 +17,7 @@ import { timeIntervals, type TimeIntervals } from './interval.js';
 import { TdxModule, leafName } from './module/index.js';
 import { CallTape, ReplayDiverged, ReplayPort, recording as recordingTo, type RunFacts, type SeamcallPort } from './replay.js';
 import type { Clock } from './clock.js';
+import { assertCostsDefined } from './costs.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -171,7 +172,7 @@ const NO_CALLERS = [{ at: 0 }];
  * The order in which tdx_enable() callers take the module mutex (into c.order): by arrival,
  * no earlier than the end of boot, ties by caller number.
  */
-function callerOrder(c: Clock, arrivals: readonly number[]): number {
+function callerOrder(c: Clock, arrivals: readonly number[]): undefined {
   const bootEnd = (c.bootEnd = c.now);
   c.enableStart = c.enableEnd = bootEnd;
   c.mutexFree = 0;
@@ -184,11 +185,10 @@ function callerOrder(c: Clock, arrivals: readonly number[]): number {
   if (order.length > arrivals.length) order.length = arrivals.length;
   if (order.length > 1) order.sort((a, b) => Math.max(arrivals[a], bootEnd) - Math.max(arrivals[b], bootEnd) || a - b);
   for (let k = 0; k < order.length; k++) c.decide(order[k]);
-  return 0;
 }
 
-/** Caller i takes the module mutex (after waiting for it, if held); the first to run initializes from then. */
-function takeMutex(c: Clock, i: number, arrival: number, runs: boolean): number {
+/** Caller i takes the module mutex (after waiting for it, if held), and hands on when; the first to run initializes from then. */
+function takeMutex(c: Clock, i: number, arrival: number, runs: boolean): undefined {
   const at = Math.max(arrival, c.bootEnd);
   const start = Math.max(at, c.mutexFree);
   if (c.decide(start - at > 0 ? 1 : 0)) c.span(`tdx_enable caller ${i} waits`, at, start);
@@ -198,20 +198,26 @@ function takeMutex(c: Clock, i: number, arrival: number, runs: boolean): number 
   } else {
     c.mutexFree = start;
   }
-  return start;
+  c.out = start;
 }
 
 /** tdx_enable() returns: the mutex is free from then. */
-function enableReturns(c: Clock): number {
+function enableReturns(c: Clock): undefined {
   c.enableEnd = c.now;
   c.mutexFree = c.enableEnd;
-  return 0;
 }
 
-/** When the run ends: the clock, tdx_enable()'s return or a timeline step's end, whichever is latest. */
+/**
+ * When the run ends: the clock, tdx_enable()'s return or a timeline step's end, whichever is
+ * latest. Every time of the run flows into one of them, so a NaN end means an op read a cost
+ * the costs lack (a time program's row: a live run's are checked by its Sim): refused, named.
+ */
 function runEndUs(c: Clock): number {
-  let endUs = Math.max(c.now, c.enableEnd);
-  for (let i = 0; i < c.spanCount; i++) endUs = Math.max(endUs, c.spanEnds[i]);
+  const endUs = Math.max(c.now, c.enableEnd, c.latestSpanEnd);
+  if (Number.isNaN(endUs)) {
+    assertCostsDefined(c.costs);
+    throw new Error('a time of the run is not a number');
+  }
   return endUs;
 }
 
@@ -236,9 +242,9 @@ export interface SimulationSummary {
   pamtKb: number;
   initUs: number;
   tdmrInitUs: number;
-  /** When 50% and 100% of TDX memory is usable; null unless initialized. */
-  readyP50Us: number | null;
-  readyP100Us: number | null;
+  /** When 50% and 100% of TDX memory is usable; NaN unless initialized (and the curve reaches them). */
+  readyP50Us: number;
+  readyP100Us: number;
   floorUs: number;
 }
 
@@ -254,18 +260,22 @@ function factsOf(run: PolicyRun, layout = false): RunFacts {
   };
 }
 
-/** The summary of a run: its facts, its clock's totals and the 50%/100% readiness times (null: none). */
-function summarize(facts: RunFacts, endUs: number, tdmrInitUs: number, floorUs: number, readyP50Us: number | null, readyP100Us: number | null, into?: SimulationSummary): SimulationSummary {
+/**
+ * The summary of a run: its facts, its clock's totals (worked out here: a time handed from
+ * function to function in a sweep row is a heap number each) and its physical floor under
+ * `costs` on `packages` packages. The readiness times are NaN, for the caller to set.
+ */
+function summarize(facts: RunFacts, clock: Clock, costs: Record<string, number>, packages: number, into?: SimulationSummary): SimulationSummary {
   const out = into ?? ({} as SimulationSummary);
   out.outcome = facts.outcome;
   out.tdmrsUsed = facts.tdmrsUsed;
   out.reservedAreasUsed = facts.reservedAreasUsed;
   out.pamtKb = Math.floor(facts.allPamt / 1024);
-  out.initUs = r3(endUs);
-  out.tdmrInitUs = r3(tdmrInitUs);
-  out.readyP50Us = readyP50Us;
-  out.readyP100Us = readyP100Us;
-  out.floorUs = r3(floorUs);
+  out.initUs = r3(runEndUs(clock));
+  out.tdmrInitUs = r3(stepUs(clock, 'TDH.SYS.TDMR.INIT'));
+  out.readyP50Us = NaN;
+  out.readyP100Us = NaN;
+  out.floorUs = r3(floorOf(costs.memWriteBandwidthGBps ?? 0, facts.allPamt, packages));
   return out;
 }
 
@@ -274,9 +284,10 @@ const rowReady: number[] = new Array<number>(21);
 
 /** A row's summary from a run's facts and clock (a simulation's, or a time program's). */
 function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, costs: Record<string, number>, into?: SimulationSummary): SimulationSummary {
-  // A row reports two points of the curve: only they are computed.
-  let p50: number | null = null;
-  let p100: number | null = null;
+  // A row reports two points of the curve: only they are computed. NaN for none (a variable
+  // that may hold null holds a time as a new heap number).
+  let p50 = NaN;
+  let p100 = NaN;
   if (facts.outcome.initialized) {
     const at = facts.layout
       ? readinessTimesOf(facts.layout, clock.windows, SWEEP_POINTS, rowReady) > 0 ? rowReady : null
@@ -286,8 +297,10 @@ function rowSummary(prepared: PreparedPlatform, facts: RunFacts, clock: Clock, c
       p100 = at[20];
     }
   }
-  const floorUs = floorOf(costs.memWriteBandwidthGBps ?? 0, facts.allPamt, prepared.platform.cpus.packages);
-  return summarize(facts, runEndUs(clock), stepUs(clock, 'TDH.SYS.TDMR.INIT'), floorUs, p50, p100, into);
+  const out = summarize(facts, clock, costs, prepared.platform.cpus.packages, into);
+  out.readyP50Us = p50;
+  out.readyP100Us = p100;
+  return out;
 }
 
 /**
@@ -343,7 +356,7 @@ export function simulate(prepared: PreparedPlatform, opts: SimulateOptions): Sim
   const floorUs = floorOf(bw, allPamt, platform.cpus.packages);
   const timeline = sim.timeline;
   const ready = sim.outcome.initialized ? readiness(sim.memlist, sim.tdmrInitWindows) : null;
-  const summary = summarize(factsOf(run), endUs, tdmrInitUs, floorUs, ready ? ready.p50Us : null, ready ? ready.p100Us : null);
+  const summary = summarize(factsOf(run), clock, opts.costs, platform.cpus.packages);
 
   const hotplug = platform.hotplug.map((h) => {
     const accepted = policy.acceptsHotplug(sim, h.start, h.end);

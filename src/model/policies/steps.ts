@@ -67,7 +67,7 @@ export function globalKeyId(sim: Sim): bigint {
  */
 export function sysInit(sim: Sim, lp: number, step = 'TDH.SYS.INIT'): boolean {
   const dur = sim.cost('sysInitUs');
-  const start = sim.time((c) => c.advance(step, c.cost('sysInitUs')));
+  const start = sim.time((c) => { c.out = c.advance(step, c.costs.sysInitUs); });
   const r = sim.seamcall(LEAF.SYS_INIT, lp, { rcx: 0n }, dur, start);
   sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'module global initialization', ops: [{ kind: 'fixed', us: dur, sigma: sim.sigma('sysInitUs') }] }));
   if (r.status !== 0n) {
@@ -92,7 +92,7 @@ export function lpInitSerial(sim: Sim): boolean {
   const per = sim.cost('lpInitUs');
   const n = lps.length;
   if (n === 0) return true;
-  sim.time((c) => (c.now += c.cost('cpuOnlineCallbackUs')));
+  sim.time((c) => { c.now += c.costs.cpuOnlineCallbackUs; });
   if (!sysInit(sim, lps[0].id)) return false;
   sim.time((c) => serialStarts(c, n));
   const { failedAt, result: r } = sim.lpInitSeries(sim.clock.series.starts, per);
@@ -116,16 +116,15 @@ export function lpInitSerial(sim: Sim): boolean {
 }
 
 /** The start of each of n LP.INITs one after another (into c.series.starts): each after the previous one and its own callback overhead. */
-function serialStarts(c: Clock, n: number): number {
-  return c.serial(n, c.cost('cpuOnlineCallbackUs'), c.cost('lpInitUs'));
+function serialStarts(c: Clock, n: number): undefined {
+  c.serial(n, c.costs.cpuOnlineCallbackUs, c.costs.lpInitUs);
 }
 
 /** The LP.INIT step up to the end of the series' call k (the last, or the one that failed). */
-function lpInitEnds(c: Clock, k: number): number {
+function lpInitEnds(c: Clock, k: number): undefined {
   const start = c.now;
-  c.now = c.series.starts[k] + c.cost('lpInitUs');
+  c.now = c.series.starts[k] + c.costs.lpInitUs;
   c.span('TDH.SYS.LP.INIT', start, c.now);
-  return start;
 }
 
 /** TDH.SYS.LP.INIT on all online LPs at once (an IPI broadcast, v7). */
@@ -151,11 +150,10 @@ export function lpInitBroadcast(sim: Sim): boolean {
 }
 
 /** An IPI broadcast's step: every CPU's call starts after the IPI and takes lpInitUs. */
-export function broadcastEnds(c: Clock, step: string): number {
+export function broadcastEnds(c: Clock, step: string): undefined {
   const start = c.now;
-  c.now = start + c.cost('ipiBroadcastUs') + c.cost('lpInitUs');
+  c.now = start + c.costs.ipiBroadcastUs + c.costs.lpInitUs;
   c.span(step, start, c.now);
-  return start;
 }
 
 // The TDH.SYS.RD fields mainline reads before building TDMRs: features, then the TDMR limits.
@@ -176,10 +174,9 @@ export interface Metadata {
  */
 export function calibratedOverhead(sim: Sim): void {
   const spent = sim.time((c) => {
-    const us = c.cost('fixedOverheadUs');
-    if (!c.decide(us <= 0 ? 0 : 1)) return 0;
-    c.advance('calibrated overhead', us);
-    return 1;
+    const us = c.costs.fixedOverheadUs;
+    c.out = c.decide(us <= 0 ? 0 : 1);
+    if (c.out) c.advance('calibrated overhead', us);
   });
   if (!spent) return;
   sim.describe(() => ({ cpus: 'caller CPU', detail: 'fixedOverheadUs: window time the modeled steps do not explain' }));
@@ -209,29 +206,32 @@ const VERSION_FIELDS = [0x0800000100000003n, 0x0800000100000004n, 0x080000010000
  */
 export function readMetadata(sim: Sim, lp: number): Metadata | null {
   const dur = sim.cost('sysRdUs');
-  sim.time(begin);
   const withVersion = sim.platform.kernel.bootTimeInit;
   const featuresRead = readsFeatures0(sim.platform.kernel.version);
   const tdx = featuresRead ? METADATA_FIELDS : METADATA_FIELDS.slice(1);
   const fields = withVersion ? [...VERSION_FIELDS, ...tdx] : tdx;
+  const n = fields.length;
+  // The reads' starts in one op (a program's row runs one op, not one per field), the step's end in another.
+  sim.time((c) => sysRdStarts(c, n));
+  const starts = sim.clock.callStarts;
   const vals: bigint[] = [];
-  for (const field of fields) {
-    const at = sim.time(sysRd);
-    const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur, at);
+  for (let i = 0; i < n; i++) {
+    const field = fields[i];
+    const r = sim.seamcall(LEAF.SYS_RD, lp, { rdx: field, field }, dur, starts[i]);
     if (r.status !== 0n) {
-      sim.time(endRd);
+      sim.time((c) => sysRdEnds(c, i));
       sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `field ${hex(field)} refused` }));
       sim.failSeamcall('metadata', LEAF.SYS_RD, r, true, { rdx: field });
       return null;
     }
     vals.push(r.r8 ?? 0n);
   }
+  sim.time((c) => sysRdEnds(c, n - 1));
   if (withVersion) {
     const [minor, major, update] = vals.splice(0, 3);
     sim.print(() => `Module version: ${major}.${minor}.${String(update).padStart(2, '0')}`);
   }
-  sim.time(endRd);
-  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `${fields.length} global metadata fields` }));
+  sim.describe(() => ({ cpus: `CPU ${lp}`, detail: `${n} global metadata fields` }));
   if (!featuresRead) vals.unshift(0n);
   return {
     features0: vals[0],
@@ -242,22 +242,26 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
   };
 }
 
-const begin = (c: Clock): number => c.begin();
-/** One TDH.SYS.RD on the caller's CPU; returns its start. */
-const sysRd = (c: Clock): number => {
-  const at = c.now;
-  c.now = at + c.cost('sysRdUs');
-  return at;
-};
-const endRd = (c: Clock): number => {
+/** The starts of n TDH.SYS.RDs one after another on the caller's CPU from now (into c.callStarts), each where the one before ended. */
+function sysRdStarts(c: Clock, n: number): undefined {
+  const starts = c.callStartsFor(n);
+  let t = c.begin();
+  for (let i = 0; i < n; i++) {
+    starts[i] = t;
+    t = t + c.costs.sysRdUs;
+  }
+}
+
+/** The TDH.SYS.RD step up to the end of read k (the last, or the one refused). */
+function sysRdEnds(c: Clock, k: number): undefined {
+  c.now = c.callStarts[k] + c.costs.sysRdUs;
   c.end('TDH.SYS.RD');
-  return 0;
-};
+}
 
 /** v7: one TDH.SYS.INFO returns the limits, a single PAMT entry size and the CMR array. */
 export function readSysInfo(sim: Sim, lp: number): Metadata | null {
   const dur = sim.cost('sysInfoUs');
-  const start = sim.time((c) => c.advance('TDH.SYS.INFO', c.cost('sysInfoUs')));
+  const start = sim.time((c) => { c.out = c.advance('TDH.SYS.INFO', c.costs.sysInfoUs); });
   const r = sim.seamcall(LEAF.SYS_INFO, lp, {}, dur, start);
   sim.describe(() => ({ cpus: `CPU ${lp}`, detail: 'TDSYSINFO_STRUCT and the CMR array' }));
   if (r.status !== 0n) {
@@ -295,7 +299,7 @@ export function layoutTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean
   if (written) {
     const { table } = written;
     sim.construct = { ok: true, table, pamtBytes: table.totalPamtBytes(), warnings: [] };
-    sim.time((c) => c.advance('construct TDMRs', 0));
+    sim.time((c) => { c.advance('construct TDMRs', 0); });
     sim.describe(() => ({ cpus: 'caller CPU', detail: `bring-your-own layout: ${table.count} TDMRs` }));
     return { table, config: written.infos };
   }
@@ -310,7 +314,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   const blocks = sim.memlist.length;
   const tdmrCount = result.ok ? result.table.count : Math.max(1, md.maxTdmrs);
   // The kernel's TDMR code walks the memory list and every PAMT once per TDMR.
-  sim.time((c) => c.advance('construct TDMRs', (c.cost('constructPerBlockTdmrNs') * blocks * tdmrCount) / 1000));
+  sim.time((c) => { c.advance('construct TDMRs', (c.costs.constructPerBlockTdmrNs * blocks * tdmrCount) / 1000); });
   for (const w of result.warnings) sim.print(w);
   sim.describe(() => ({
     cpus: 'caller CPU',
@@ -329,7 +333,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
   const { table } = result;
   const bytes = table.totalPamtBytes();
   const count = table.count;
-  sim.time((c) => c.advance('allocate PAMTs', c.cost('allocFixedUs') * count + bytes / (c.cost('allocBandwidthGBps') * GBPS)));
+  sim.time((c) => { c.advance('allocate PAMTs', c.costs.allocFixedUs * count + bytes / (c.costs.allocBandwidthGBps * GBPS)); });
   sim.describe(() => ({ cpus: 'caller CPU', detail: `${count} contiguous allocations, ${Math.floor(bytes / 1024)} KB` }));
   return { table, config: table };
 }
@@ -338,7 +342,7 @@ function constructTdmrs(sim: Sim, md: Metadata, opts: { dynamicPamt: boolean; er
 export function config(sim: Sim, lp: number, layout: Layout, dynamicPamt: boolean): boolean {
   const n = layout.table.count;
   const dur = configUs(sim.clock, n);
-  const start = sim.time((c) => c.advance('TDH.SYS.CONFIG', configUs(c, n)));
+  const start = sim.time((c) => { c.out = c.advance('TDH.SYS.CONFIG', configUs(c, n)); });
   const r8 = globalKeyId(sim) | (dynamicPamt ? DYNAMIC_PAMT_CONFIG_BIT : 0n);
   const args = { rcx: TDMR_ARRAY_PA, rdx: BigInt(n), r8, tdmrs: layout.config };
   const r = sim.seamcall(LEAF.SYS_CONFIG, lp, args, dur, start);
@@ -352,7 +356,7 @@ export function config(sim: Sim, lp: number, layout: Layout, dynamicPamt: boolea
 
 /** TDH.SYS.CONFIG's time for n TDMRs. */
 function configUs(c: Clock, n: number): number {
-  return c.cost('configUs') + c.cost('configPerTdmrUs') * n;
+  return c.costs.configUs + c.costs.configPerTdmrUs * n;
 }
 
 // A page-aligned kernel address for the TDMR_INFO pointer array (kzalloc'ed, 512-aligned).
@@ -362,7 +366,7 @@ export const DYNAMIC_PAMT_CONFIG_BIT = 1n << 16n;
 
 /** WBINVD on all CPUs: they flush at once, so the step costs one package's flush. */
 export function wbinvd(sim: Sim, why: string): void {
-  sim.time((c) => c.advance('WBINVD', c.cost('wbinvdUs')));
+  sim.time((c) => { c.advance('WBINVD', c.costs.wbinvdUs); });
   sim.describe(() => ({ cpus: 'all CPUs', detail: why, ops: [{ kind: 'fixed', us: sim.cost('wbinvdUs'), sigma: sim.sigma('wbinvdUs') }] }));
 }
 
@@ -370,22 +374,22 @@ export function wbinvd(sim: Sim, why: string): void {
 export function keyConfig(sim: Sim): boolean {
   const dur = sim.cost('keyConfigUs');
   const leaders = sim.packageLeaders;
-  let n = 0;
-  sim.time(begin);
-  for (const lp of leaders) {
-    const at = sim.time(keyConfigCall);
-    const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, dur, at);
-    n++;
+  const n = leaders.length;
+  // The calls' starts in one op, the step's end in another (as for the metadata reads).
+  sim.time((c) => keyConfigStarts(c, n));
+  const starts = sim.clock.callStarts;
+  for (let i = 0; i < n; i++) {
+    const lp = leaders[i];
+    const r = sim.seamcall(LEAF.SYS_KEY_CONFIG, lp.id, {}, dur, starts[i]);
     if (r.status !== 0n) {
-      const done = n;
-      sim.time(endKeyConfig);
-      sim.describe(() => ({ cpus: `${cpus(done)} one after another`, detail: `failed on package ${lp.package}` }));
+      sim.time((c) => keyConfigEnds(c, i));
+      sim.describe(() => ({ cpus: `${cpus(i + 1)} one after another`, detail: `failed on package ${lp.package}` }));
       sim.failSeamcall('TDH.SYS.KEY.CONFIG', LEAF.SYS_KEY_CONFIG, r, false);
       return false;
     }
   }
-  const missing = sim.platform.cpus.packages - leaders.length;
-  sim.time(endKeyConfig);
+  const missing = sim.platform.cpus.packages - n;
+  sim.time((c) => keyConfigEnds(c, n - 1));
   sim.describe(() => ({
     cpus: `${cpus(n)} one after another`,
     detail: missing > 0 ? `${missing} package(s) without an online CPU skipped` : `one per package`,
@@ -394,20 +398,24 @@ export function keyConfig(sim: Sim): boolean {
   return true;
 }
 
-/** One package's KEY.CONFIG, through smp_call_on_cpu(); returns the call's start. */
-function keyConfigCall(c: Clock): number {
-  const at = c.now + c.cost('smpCallOnCpuUs');
-  // The clock moves to the call's own end (at + dur), not by smp + dur: summed the other way
-  // round it can fall an ulp short of it, and the CPU's next call (a TDMR.INIT lane) would
-  // start before this one ended.
-  c.now = at + c.cost('keyConfigUs');
-  return at;
+/** The starts of n packages' KEY.CONFIGs one after another from now (into c.callStarts), each through smp_call_on_cpu(). */
+function keyConfigStarts(c: Clock, n: number): undefined {
+  const starts = c.callStartsFor(n);
+  let t = c.begin();
+  for (let i = 0; i < n; i++) {
+    starts[i] = t + c.costs.smpCallOnCpuUs;
+    // The next call starts from this one's own end (start + dur), not from t + smp + dur:
+    // summed the other way round it can fall an ulp short of it, and the CPU's next call (a
+    // TDMR.INIT lane) would start before this one ended.
+    t = starts[i] + c.costs.keyConfigUs;
+  }
 }
 
-const endKeyConfig = (c: Clock): number => {
+/** The KEY.CONFIG step up to the end of call k (the last, or the one that failed; none: -1). */
+function keyConfigEnds(c: Clock, k: number): undefined {
+  if (k >= 0) c.now = c.callStarts[k] + c.costs.keyConfigUs;
   c.end('TDH.SYS.KEY.CONFIG');
-  return 0;
-};
+}
 
 /**
  * TDH.SYS.TDMR.INIT for every TDMR, spread over `lanes` CPUs: each CPU takes the next TDMR
@@ -419,13 +427,13 @@ export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepNa
   const lanes = cpus.length;
   sim.time((c) => {
     c.lanesFrom(lanes, c.begin());
-    return 0;
   });
   // Fixed at CONFIG (4 MiB, or 16 MiB with Dynamic PAMT).
   const chunk = Number(sim.module.chunkBytes());
   const calls: number[] = [];
   for (let i = 0; i < tdmrs.count; i++) {
-    const lane = sim.time((c) => freeLane(c, lanes));
+    // One lane (mainline) takes every TDMR: no time decides it, and a program row runs no op for it.
+    const lane = lanes === 1 ? 0 : sim.time((c) => freeLane(c, lanes));
     const lp = cpus[lane].id;
     const at = sim.clock.lanes[lane];
     const base = tdmrs.base(i);
@@ -457,32 +465,31 @@ export function tdmrInit(sim: Sim, tdmrs: TdmrTable, cpus: readonly Lp[], stepNa
 }
 
 /** The TDMR.INIT lane free first (the lowest-numbered of equals): the next TDMR goes there. */
-function freeLane(c: Clock, lanes: number): number {
+function freeLane(c: Clock, lanes: number): undefined {
   const free = c.lanes;
   let lane = 0;
   for (let k = 1; k < lanes; k++) if (free[k] < free[lane]) lane = k;
-  return c.decide(lane);
+  c.out = c.decide(lane);
 }
 
 /**
  * A TDMR's `calls` TDMR.INITs on `lane`, from when the lane is free; its window (when it
- * succeeded) for readiness. Returns when the last call ends.
+ * succeeded) for readiness. Hands on when the last call ends.
  */
-function tdmrInitCalls(c: Clock, lane: number, calls: number, done: { base: number; size: number; chunk: number } | null): number {
+function tdmrInitCalls(c: Clock, lane: number, calls: number, done: { base: number; size: number; chunk: number } | null): undefined {
   const at = c.lanes[lane];
-  const perCall = c.cost('tdmrInitCallUs');
+  const perCall = c.costs.tdmrInitCallUs;
   const doneAt = at + calls * perCall;
   c.lanes[lane] = doneAt;
   c.lanesEnd = Math.max(c.lanesEnd, doneAt);
   if (done) c.window(done.base, done.size, at, doneAt, perCall, done.chunk);
-  return doneAt;
+  c.out = doneAt;
 }
 
 /** The TDMR.INIT step ends when its last lane does. */
-function tdmrInitEnds(c: Clock, step: string): number {
+function tdmrInitEnds(c: Clock, step: string): undefined {
   c.now = c.lanesEnd;
   c.end(step);
-  return 0;
 }
 
 const ERRATUM_MODELS = new Set(['sapphirerapids', 'emeraldrapids']);
@@ -492,7 +499,7 @@ export function resetPamts(sim: Sim, tdmrs: TdmrTable, movdir64b: boolean): void
   wbinvd(sim, 'flush PAMT cache lines before freeing them');
   if (!movdir64b || !ERRATUM_MODELS.has(sim.platform.cpus.model)) return;
   const bytes = tdmrs.totalPamtBytes();
-  sim.time((c) => c.advance('MOVDIR64B PAMT reset', bytes / (c.cost('movdir64bBandwidthGBps') * GBPS)));
+  sim.time((c) => { c.advance('MOVDIR64B PAMT reset', bytes / (c.costs.movdir64bBandwidthGBps * GBPS)); });
   sim.describe(() => ({ cpus: 'caller CPU', detail: `${Math.floor(bytes / 1024)} KB, partial-write #MC erratum` }));
 }
 

@@ -60,6 +60,8 @@ const BATCH = 64;
 
 export class SweepEvaluator {
   private readonly builder: PlatformBuilder;
+  /** The grid row valuesOf() gave values for last (-1: none), and its value indices. */
+  private lastRow = -1;
   private readonly idx: number[];
   private readonly rowValues: unknown[];
   /** The previous grid row's platform-axis value indices and platform (platformOf). */
@@ -67,9 +69,14 @@ export class SweepEvaluator {
   private lastPlatform: PreparedPlatform | InvalidRow | null = null;
   /** A batch's platforms, and the options each row is simulated with (both rewritten per batch and row). */
   private readonly batch: (PreparedPlatform | InvalidRow)[] = [];
-  /** A batch's rows' policies, and their cost axis values (row k's at k × costAxes.length). */
+  /**
+   * A batch's rows' policies, and their cost axis values (row k's at k × costAxes.length). The
+   * values are kept as the axis gives them (tagged elements, made so by the undefined they start
+   * with): they go into a cost record by name, and a double array would unbox each on the way in
+   * to box it again on the way out.
+   */
   private readonly batchPolicy: (string | undefined)[] = [];
-  private readonly batchCosts: (number | undefined)[] = [];
+  private readonly batchCosts: (number | undefined)[];
   private readonly rowOptions: SimulateOptions;
   private readonly summary = {} as SimulationSummary;
   private readonly platformAxes: number[];
@@ -91,6 +98,7 @@ export class SweepEvaluator {
     this.platformAxes = plan.axes.flatMap((a, i) => (a.kind === 'structural' || a.kind === 'set' ? [i] : []));
     this.lastPlatformIdx = new Array(this.platformAxes.length);
     this.hasCostAxes = this.builder.costAxes.length > 0;
+    this.batchCosts = new Array<number | undefined>(BATCH * this.builder.costAxes.length).fill(undefined);
     // parameters feed only the report's parameter table, which a row does not have.
     this.rowOptions = { policy: undefined, engine, costs: this.costs, parameters: [] };
   }
@@ -99,9 +107,23 @@ export class SweepEvaluator {
   private valuesOf(index: number): unknown[] {
     const { plan } = this;
     if (plan.mode === 'list') return plan.entries[index];
-    const idx = gridValueIndices(plan, index, this.idx);
+    const idx = this.idx;
     const values = this.rowValues;
-    for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
+    if (this.lastRow >= 0 && index === this.lastRow + 1) {
+      // The next row (a chunk's rows are, unsharded): the last axis turns and carries into the
+      // ones before it like an odometer, without a division per axis; only axes that turned change.
+      for (let a = idx.length - 1; a >= 0; a--) {
+        const axis = plan.axes[a].values;
+        const k = idx[a] + 1 < axis.length ? idx[a] + 1 : 0;
+        idx[a] = k;
+        values[a] = axis[k];
+        if (k > 0) break;
+      }
+    } else {
+      gridValueIndices(plan, index, idx);
+      for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
+    }
+    this.lastRow = index;
     return values;
   }
 
@@ -123,12 +145,20 @@ export class SweepEvaluator {
     return (this.lastPlatform = builder.platformOf(values, key));
   }
 
-  evaluate(range: RowRange): ChunkRows {
+  /**
+   * The rows of `range`. `into`: a chunk of the caller's whose arrays the rows are written to
+   * when they have room (the caller is done with the rows they held), instead of new ones: a
+   * new 256-row chunk's Float64Array costs more to make than a dozen of its rows to evaluate.
+   */
+  evaluate(range: RowRange, into?: ChunkRows): ChunkRows {
     const { count } = range;
-    const nums = new Float64Array(count * NUMS).fill(NaN);
-    const strs: string[] = new Array(count * STRS).fill('');
+    const fits = into !== undefined && into.nums.length >= count * NUMS && into.strs.length >= count * STRS;
+    const nums = fits ? into.nums.fill(NaN, 0, count * NUMS) : new Float64Array(count * NUMS).fill(NaN);
+    const strs: string[] = fits ? into.strs.fill('', 0, count * STRS) : new Array(count * STRS).fill('');
     for (let from = 0; from < count; from += BATCH) this.evaluateBatch(range, from, Math.min(count, from + BATCH), nums, strs);
-    return { count, nums, strs };
+    if (!fits) return { count, nums, strs };
+    into.count = count;
+    return into;
   }
 
   /**
@@ -201,8 +231,8 @@ export class SweepEvaluator {
       nums[n + 3] = m.pamtKb;
       nums[n + 4] = m.initUs;
       nums[n + 5] = m.tdmrInitUs;
-      nums[n + 6] = m.readyP50Us ?? NaN;
-      nums[n + 7] = m.readyP100Us ?? NaN;
+      nums[n + 6] = m.readyP50Us;
+      nums[n + 7] = m.readyP100Us;
       nums[n + 8] = m.floorUs;
       const err = m.outcome.error;
       if (err) {
