@@ -111,6 +111,8 @@ function rowPieces(plan: SweepPlan): RowPieces {
 export class RowText {
   private readonly pieces: RowPieces;
   private readonly out = new ByteText();
+  /** The rows of the chunk being written (evaluated into, chunk after chunk: only their text leaves). */
+  private evaluated: ChunkRows | undefined;
 
   constructor(
     readonly plan: SweepPlan,
@@ -127,7 +129,7 @@ export class RowText {
 
   /** One chunk evaluated and written, with its tallies. */
   chunk(evaluator: SweepEvaluator, r: RowRange): ChunkOutput {
-    const rows = evaluator.evaluate(r);
+    const rows = (this.evaluated = evaluator.evaluate(r, this.evaluated));
     let failed = 0;
     let invalid = 0;
     for (let i = 0; i < rows.count; i++) {
