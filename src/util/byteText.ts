@@ -17,8 +17,24 @@ export function textOf(chunk: TextChunk): string {
   return typeof chunk === 'string' ? chunk : decoder.decode(chunk);
 }
 
-/** Decimal digits of a non-negative integer below 2^53, most significant first (scratch). */
+/** s as UTF-8 bytes (for a piece written many times: ByteText.bytes copies it without reading a string). */
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** Decimal digits of a non-negative integer below 2^53, least significant first (scratch). */
 const digits = new Uint8Array(16);
+
+/** How many decimal digits a non-negative int32 has. */
+function int32Digits(v: number): number {
+  let n = 1;
+  let limit = 10;
+  while (n < 10 && v >= limit) {
+    n++;
+    limit *= 10;
+  }
+  return n;
+}
 
 export class ByteText {
   private buf: Uint8Array;
@@ -61,6 +77,18 @@ export class ByteText {
     this.pos = p;
   }
 
+  /** Appends bytes (a piece encoded once with utf8()). */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    const buf = this.buf;
+    const p = this.pos;
+    // A row's pieces are a few dozen bytes: a loop costs less than set()'s call.
+    if (n > 64) buf.set(b, p);
+    else for (let i = 0; i < n; i++) buf[p + i] = b[i];
+    this.pos = p + n;
+  }
+
   /** Appends one ASCII character by its code. */
   ascii(code: number): void {
     this.room(1);
@@ -69,6 +97,21 @@ export class ByteText {
 
   /** Appends a non-negative integer below 2^53 in decimal, as String() writes it. */
   uint(x: number): void {
+    if (x <= 0x7fffffff) {
+      // Int32 arithmetic (a division by 10 compiles to a multiplication), digits written in place from the last.
+      let v = x | 0;
+      const n = int32Digits(v);
+      this.room(n);
+      const buf = this.buf;
+      let p = this.pos + n;
+      this.pos = p;
+      do {
+        const q = (v / 10) | 0;
+        buf[--p] = 48 + v - q * 10;
+        v = q;
+      } while (v !== 0);
+      return;
+    }
     let n = 0;
     do {
       const q = Math.floor(x / 10);

@@ -52,5 +52,15 @@ export function writeNumberText(out: ByteText, x: number): void {
   const whole = (a / 1000) | 0;
   if (m < 0) out.ascii(45);
   out.uint(whole);
-  out.add(THOUSANDTHS[a - whole * 1000]);
+  // THOUSANDTHS[f], digit by digit: '.', then up to three digits, trailing zeros trimmed.
+  const f = a - whole * 1000;
+  if (f === 0) return;
+  const d1 = (f / 100) | 0;
+  const d2 = ((f / 10) | 0) - d1 * 10;
+  const d3 = f - ((f / 10) | 0) * 10;
+  out.ascii(46); // '.'
+  out.ascii(48 + d1);
+  if (d2 === 0 && d3 === 0) return;
+  out.ascii(48 + d2);
+  if (d3 !== 0) out.ascii(48 + d3);
 }

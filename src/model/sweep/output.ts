@@ -5,7 +5,7 @@
 import { InputError } from '../../platform/errors.js';
 import { csvCell, csvRecord, csvText, parseCsv } from '../../util/csv.js';
 import { numberText, writeNumberText } from '../../util/numberText.js';
-import { ByteText, textOf } from '../../util/byteText.js';
+import { ByteText, textOf, utf8 } from '../../util/byteText.js';
 import { CAPACITY, NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
 import { gridValueIndices, rowValues, type SweepPlan } from './spec.js';
 
@@ -46,32 +46,36 @@ function writeNum(out: ByteText, x: number, csv: boolean): void {
 }
 
 /**
- * What a plan's rows have in common, made once per plan: in a grid, every axis value's cell
- * text (CSV) or `,"name":value` member (JSON Lines); the members' keys. A row is then a few
- * string concatenations of ready pieces and its own numbers, with no object per row.
+ * What a plan's rows have in common in one format, made once: in a grid, every axis value's cell
+ * (CSV) or `,"name":value` member (JSON Lines); the members' keys. A row is then a few copies of
+ * ready pieces (bytes, for what every row writes) and its own numbers, with no object per row.
  */
 interface RowPieces {
-  /** Grid only: [axis][value index] → the value's CSV cell, preceded by the comma. */
-  csvAxes: string[][] | null;
-  /** Grid only: [axis][value index] → `,"name":value`. */
-  jsonAxes: string[][] | null;
+  csv: boolean;
+  /** Grid only: [axis][value index] → the value's CSV cell preceded by the comma, or its `,"name":value` member. */
+  axes: string[][] | null;
+  /** Grid only: the fastest axis's pieces, as bytes. */
+  lastAxis: Uint8Array[] | null;
   /** `,"name":` of each axis (list mode formats its values per row). */
   jsonAxisKeys: string[];
   /** `,"column":` of each numeric and text column. */
   numKeys: string[];
   strKeys: string[];
+  /** The same as bytes: `,"column":` of each numeric column, and `,"message":`. */
+  numKeyBytes: Uint8Array[];
+  messageKey: Uint8Array;
   /**
    * JSON.stringify writes an object's integer-like keys first and a repeated key once; when an
    * axis name would do either, rows go through an object as before (formatRowsJsonObjects).
    */
   jsonPlain: boolean;
-  /** The text of a grid row's axes but the last (fastest), and their value indices. */
+  /** The bytes of a grid row's axes but the last (fastest), and their value indices. */
   headIdx: number[];
-  headText: string | null;
-  /** The text of the platform block (capacity, outcome, TDMR counts: BLOCK_NUMS and the error and step), and its values. */
+  head: Uint8Array | null;
+  /** The bytes of the platform block (capacity, outcome, TDMR counts: BLOCK_NUMS and the error and step), and its values. */
   blockNums: Float64Array;
   blockStrs: string[];
-  blockText: string | null;
+  block: Uint8Array | null;
 }
 
 /**
@@ -83,23 +87,31 @@ interface RowPieces {
 const TIMES_FROM = 4;
 const BLOCK_NUMS: readonly number[] = [...Array.from({ length: CAPACITY }, (_, j) => RESULT_END + j), 0, ...Array.from({ length: TIMES_FROM - 1 }, (_, j) => 1 + j)];
 
-function rowPieces(plan: SweepPlan): RowPieces {
+function rowPieces(plan: SweepPlan, format: SweepFormat): RowPieces {
   const key = (name: string): string => ',' + JSON.stringify(name) + ':';
   const names = plan.axes.map((a) => a.name);
   const keys = ['index', ...names, ...NUM_COLUMNS, ...STR_COLUMNS];
-  const grid = plan.mode !== 'list';
+  const csv = format === 'csv';
+  const axes = plan.mode === 'list'
+    ? null
+    : plan.axes.map((a) => a.values.map((v) => (csv ? ',' + axisCell(v) : key(a.name) + JSON.stringify(v === undefined ? null : v))));
+  const numKeys = NUM_COLUMNS.map(key);
+  const strKeys = STR_COLUMNS.map(key);
   return {
-    csvAxes: grid ? plan.axes.map((a) => a.values.map((v) => ',' + axisCell(v))) : null,
-    jsonAxes: grid ? plan.axes.map((a) => a.values.map((v) => key(a.name) + JSON.stringify(v === undefined ? null : v))) : null,
+    csv,
+    axes,
+    lastAxis: axes && axes.length ? axes[axes.length - 1].map(utf8) : null,
     jsonAxisKeys: names.map(key),
-    numKeys: NUM_COLUMNS.map(key),
-    strKeys: STR_COLUMNS.map(key),
+    numKeys,
+    strKeys,
+    numKeyBytes: numKeys.map(utf8),
+    messageKey: utf8(strKeys[2]),
     jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
     headIdx: new Array<number>(plan.axes.length).fill(-1),
-    headText: null,
+    head: null,
     blockNums: new Float64Array(BLOCK_NUMS.length).fill(NaN),
     blockStrs: ['', ''],
-    blockText: null,
+    block: null,
   };
 }
 
@@ -118,7 +130,7 @@ export class RowText {
     readonly plan: SweepPlan,
     readonly format: SweepFormat,
   ) {
-    this.pieces = rowPieces(plan);
+    this.pieces = rowPieces(plan, format);
   }
 
   /** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart. */
@@ -165,29 +177,27 @@ function writeRows(out: ByteText, p: RowPieces, plan: SweepPlan, format: SweepFo
     return;
   }
   const idx = plan.mode === 'list' ? null : gridValueIndices(plan, first, new Array(plan.axes.length));
-  const csv = format === 'csv';
   for (let i = 0; i < rows.count; i++) {
     const index = first + i * step;
-    if (idx) writeGridAxes(out, p, idx, index, csv);
-    else writeListAxes(out, p, plan, index, csv);
-    writeResults(out, p, csv, rows.nums, i * NUMS, rows.strs, i * STRS);
+    if (idx) writeGridAxes(out, p, idx, index);
+    else writeListAxes(out, p, plan, index);
+    writeResults(out, p, rows.nums, i * NUMS, rows.strs, i * STRS);
     if (idx) advance(plan, idx, step);
   }
 }
 
 /** A grid row's index and axis cells (value indices idx). */
-function writeGridAxes(out: ByteText, p: RowPieces, idx: number[], index: number, csv: boolean): void {
-  if (!csv) out.add('{"index":');
+function writeGridAxes(out: ByteText, p: RowPieces, idx: number[], index: number): void {
+  if (!p.csv) out.add('{"index":');
   out.uint(index);
-  out.add(axesHead(p, idx, csv));
-  const last = idx.length - 1;
-  out.add((csv ? p.csvAxes! : p.jsonAxes!)[last][idx[last]]);
+  out.bytes(axesHead(p, idx));
+  out.bytes(p.lastAxis![idx[idx.length - 1]]);
 }
 
 /** A list row's index and axis cells. */
-function writeListAxes(out: ByteText, p: RowPieces, plan: SweepPlan, index: number, csv: boolean): void {
+function writeListAxes(out: ByteText, p: RowPieces, plan: SweepPlan, index: number): void {
   const values = rowValues(plan, index);
-  if (csv) {
+  if (p.csv) {
     out.uint(index);
     for (const v of values) {
       out.ascii(COMMA);
@@ -207,9 +217,9 @@ function writeListAxes(out: ByteText, p: RowPieces, plan: SweepPlan, index: numb
 }
 
 /** A row's results after its axes (nums from n, strs from t), and its line end. */
-function writeResults(out: ByteText, p: RowPieces, csv: boolean, nums: Float64Array, n: number, strs: string[], t: number): void {
-  out.add(block(p, csv, nums, n, strs, t));
-  if (csv) {
+function writeResults(out: ByteText, p: RowPieces, nums: Float64Array, n: number, strs: string[], t: number): void {
+  out.bytes(block(p, nums, n, strs, t));
+  if (p.csv) {
     for (let k = TIMES_FROM; k < RESULT_END; k++) {
       out.ascii(COMMA);
       writeNum(out, nums[n + k], true);
@@ -219,10 +229,10 @@ function writeResults(out: ByteText, p: RowPieces, csv: boolean, nums: Float64Ar
     out.ascii(NEWLINE);
   } else {
     for (let k = TIMES_FROM; k < RESULT_END; k++) {
-      out.add(p.numKeys[k]);
+      out.bytes(p.numKeyBytes[k]);
       writeNum(out, nums[n + k], false);
     }
-    out.add(p.strKeys[2]);
+    out.bytes(p.messageKey);
     out.add(jsonStr(strs[t + 2]));
     out.add('}\n');
   }
@@ -231,32 +241,31 @@ function writeResults(out: ByteText, p: RowPieces, csv: boolean, nums: Float64Ar
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
-/** A grid row's axis cells but the last: the previous row's text while those indices stay. */
-function axesHead(p: RowPieces, idx: number[], csv: boolean): string {
+/** A grid row's axis cells but the last: the previous row's while those indices stay. */
+function axesHead(p: RowPieces, idx: number[]): Uint8Array {
   const last = idx.length - 1;
-  let same = p.headText !== null;
+  let same = p.head !== null;
   for (let a = 0; a < last && same; a++) same = idx[a] === p.headIdx[a];
-  if (same) return p.headText!;
-  const pieces = csv ? p.csvAxes! : p.jsonAxes!;
+  if (same) return p.head!;
   let text = '';
   for (let a = 0; a < last; a++) {
-    text += pieces[a][idx[a]];
+    text += p.axes![a][idx[a]];
     p.headIdx[a] = idx[a];
   }
-  return (p.headText = text);
+  return (p.head = utf8(text));
 }
 
-/** The platform block of row n (BLOCK_NUMS around the error and step): the previous row's text when its values are the same. */
-function block(p: RowPieces, csv: boolean, nums: Float64Array, n: number, strs: string[], t: number): string {
-  let same = p.blockText !== null && strs[t] === p.blockStrs[0] && strs[t + 1] === p.blockStrs[1];
+/** The platform block of row n (BLOCK_NUMS around the error and step): the previous row's when its values are the same. */
+function block(p: RowPieces, nums: Float64Array, n: number, strs: string[], t: number): Uint8Array {
+  let same = p.block !== null && strs[t] === p.blockStrs[0] && strs[t + 1] === p.blockStrs[1];
   for (let j = 0; j < BLOCK_NUMS.length && same; j++) same = nums[n + BLOCK_NUMS[j]] === p.blockNums[j];
-  if (same) return p.blockText!;
+  if (same) return p.block!;
   for (let j = 0; j < BLOCK_NUMS.length; j++) p.blockNums[j] = nums[n + BLOCK_NUMS[j]];
   p.blockStrs[0] = strs[t];
   p.blockStrs[1] = strs[t + 1];
   const init = nums[n] === 1;
   let text = '';
-  if (csv) {
+  if (p.csv) {
     for (let k = RESULT_END; k < NUMS; k++) text += ',' + csvNum(nums[n + k]);
     text += init ? ',true,' : ',false,';
     text += csvStr(strs[t]) + ',' + csvStr(strs[t + 1]);
@@ -267,7 +276,7 @@ function block(p: RowPieces, csv: boolean, nums: Float64Array, n: number, strs: 
     text += p.strKeys[0] + jsonStr(strs[t]) + p.strKeys[1] + jsonStr(strs[t + 1]);
     for (let k = 1; k < TIMES_FROM; k++) text += p.numKeys[k] + jsonNum(nums[n + k]);
   }
-  return (p.blockText = text);
+  return (p.block = utf8(text));
 }
 
 /** JSON Lines through one object per row, for axis names JSON.stringify would reorder or merge. */
