@@ -48,16 +48,47 @@ describe('ByteText', () => {
     expect(textOf(out.take())).toBe(values.map((x) => String(x) + '\n').join(''));
   });
 
-  it('take() hands over the bytes written so far in their own buffer and starts again empty', () => {
-    const out = new ByteText(4);
+  it('take() hands over the bytes written so far, which later writing leaves alone, and starts again empty', () => {
+    const out = new ByteText(16);
     out.add('first');
     const a = out.take();
+    expect(out.length).toBe(0);
     out.add('second');
     const b = out.take();
     expect(textOf(a)).toBe('first');
     expect(textOf(b)).toBe('second');
     expect(a.buffer).not.toBe(b.buffer);
-    expect(a.byteLength).toBe(a.buffer.byteLength);
-    expect(out.length).toBe(0);
+  });
+
+  it('writes again into a buffer given back (recycle), and only then', () => {
+    const out = new ByteText(16);
+    out.add('one');
+    const a = out.take();
+    out.recycle(a);
+    out.add('two'); // into the buffer taken before recycle: a new one
+    const b = out.take();
+    expect(textOf(a)).toBe('one');
+    out.add('three'); // into a's buffer, given back
+    const c = out.take();
+    expect(c.buffer).toBe(a.buffer);
+    expect(textOf(c)).toBe('three');
+    expect(textOf(b)).toBe('two');
+  });
+
+  it('does not keep a buffer of another size, or one moved to another thread', () => {
+    const out = new ByteText(16);
+    out.recycle(new Uint8Array(8));
+    const moved = new ByteText(16);
+    moved.add('x');
+    const m = moved.take();
+    structuredClone(m.buffer, { transfer: [m.buffer] });
+    out.recycle(m);
+    out.add('y');
+    const first = out.take();
+    out.add('z');
+    const second = out.take();
+    expect(first.buffer.byteLength).toBe(16);
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(textOf(first) + textOf(second)).toBe('yz');
   });
 });

@@ -102,3 +102,26 @@ describe('row text', () => {
     }
   });
 });
+
+describe('row bytes handed to the writer', () => {
+  it('a writer that takes its time reads bytes nobody writes over until it is done (one thread and two)', async () => {
+    const { runSweep, sweepText } = await import('../src/workers/sweepRun.js');
+    const { textOf } = await import('../src/util/byteText.js');
+    const p = plan({ base: 'preset:default', grid: { sockets: [1, 2], policy: ['mainline', 'parallel-tdmr'], 'costs.tdmrInitCallUs': Array.from({ length: 40 }, (_, i) => 5 + i / 4) } });
+    const expected = await sweepText(p, { format: 'csv', workers: 1 });
+    for (const workers of [1, 2]) {
+      const seen: Promise<string>[] = [];
+      // Each write settles only later, and its bytes are read when it settles: a buffer reused
+      // before then would show another chunk's rows.
+      await runSweep(p, {
+        format: 'csv', workers, chunkRows: 8,
+        write: (t) => {
+          const read = new Promise<string>((resolve) => setTimeout(() => resolve(textOf(t)), 2));
+          seen.push(read);
+          return read.then(() => undefined);
+        },
+      });
+      expect((await Promise.all(seen)).join('')).toBe(expected);
+    }
+  }, 60_000);
+});

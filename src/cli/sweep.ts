@@ -191,7 +191,7 @@ export async function sweepCommand(argv: string[], out: Out): Promise<number> {
     result = await runSweep(plan, {
       format, workers, engine, shard, signal: ac.signal,
       // A write that fails (a closed pipe, a full disk) stops the sweep; finish() reports it.
-      write: (t) => { sink.write(t).catch(() => ac.abort()); },
+      write: (t) => sink.write(t).catch(() => ac.abort()),
       onProgress: bar ? (d, t) => bar.update(d, t) : undefined,
     });
     await sink.finish();

@@ -36,9 +36,14 @@ function int32Digits(v: number): number {
   return n;
 }
 
+/** Buffers a ByteText keeps for reuse at most (recycle): a writer has a chunk or two in flight. */
+const SPARES = 4;
+
 export class ByteText {
   private buf: Uint8Array;
   private pos = 0;
+  /** Buffers handed out by take() and given back (recycle), ready to be written again. */
+  private readonly spares: Uint8Array[] = [];
 
   constructor(capacity = 1 << 16) {
     this.buf = new Uint8Array(capacity);
@@ -125,10 +130,24 @@ export class ByteText {
     this.pos = p;
   }
 
-  /** The bytes written since the last take(), in their own buffer (a worker can transfer it); starts again empty. */
+  /**
+   * The bytes written since the last take(), a view of a buffer that is now the caller's alone
+   * (a worker can transfer it); writing goes on in a spare buffer or a new one.
+   */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.pos);
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = this.spares.pop() ?? new Uint8Array(this.buf.length);
     this.pos = 0;
     return out;
+  }
+
+  /**
+   * Gives back bytes take() handed out (or another ByteText of the same size did), once nothing
+   * reads them any more: their buffer is written again instead of a new one being made, whose
+   * first writes would each fault in a fresh page. A transferred (detached) buffer is dropped.
+   */
+  recycle(bytes: Uint8Array): void {
+    const buffer = bytes.buffer;
+    if (buffer.byteLength === this.buf.length && this.spares.length < SPARES) this.spares.push(new Uint8Array(buffer));
   }
 }

@@ -35,8 +35,12 @@ export interface SweepOptions {
   chunkRows?: number;
   faultInjection?: FaultInjection;
   signal?: AbortSignal;
-  /** Receives the output in order: the header first, then rows (UTF-8 bytes from a host sweep) as their prefix completes. */
-  write: (text: TextChunk) => void;
+  /**
+   * Receives the output in order: the header first, then rows (UTF-8 bytes from a host sweep) as
+   * their prefix completes. Bytes are the receiver's to keep, unless it returns a promise: once
+   * that settles, the sweep writes later rows into their buffer.
+   */
+  write: (text: TextChunk) => void | Promise<void>;
   /** Rows done so far (in order) and the shard's row count. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -88,7 +92,8 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions): Promise<Swe
     pending.set(c, chunk);
     while (pending.has(nextChunk)) {
       const next = pending.get(nextChunk)!;
-      opts.write(next.bytes);
+      const written = opts.write(next.bytes);
+      if (written) void written.then(() => text.recycle(next.bytes), () => undefined);
       failed += next.failed;
       invalid += next.invalid;
       pending.delete(nextChunk);

@@ -139,6 +139,11 @@ export class RowText {
     return this.out.take();
   }
 
+  /** Gives back a chunk's bytes once they are written out (ByteText.recycle): the next chunks are written into them. */
+  recycle(bytes: Uint8Array): void {
+    this.out.recycle(bytes);
+  }
+
   /** One chunk evaluated and written, with its tallies. */
   chunk(evaluator: SweepEvaluator, r: RowRange): ChunkOutput {
     const rows = (this.evaluated = evaluator.evaluate(r, this.evaluated));
