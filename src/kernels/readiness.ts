@@ -78,48 +78,118 @@ const POINTS = 21;
 /** Bisection stops once no run has more than this many events in (lo, hi]; then it steps. */
 const STEP_EVENTS = 2;
 
-// Run storage, reused across calls (grown on demand): run r is the events of GiBs
-// rK[r] .. rK[r] + rN[r] - 1 of a window with start rS, end rE and per-GiB time rP, each
-// carrying rB bytes.
+/**
+ * Where a run's TDX memory lies in its TDMR.INIT windows, without their times: what
+ * readiness reads of a run that no cost changes. A run's time program (model/clock.ts) keeps
+ * one and gives it the times of each row (readinessTimesOf). Everything here but the hints is
+ * fixed when the layout is made (runLayout).
+ */
+export interface RunLayout {
+  /**
+   * Runs: run r is the events of GiBs k[r] .. k[r] + n[r] - 1 of window w[r], each carrying b[r]
+   * bytes. A window's runs are consecutive and in GiB order, so its event times never decrease
+   * along them.
+   */
+  count: number;
+  k: Float64Array;
+  n: Float64Array;
+  b: Float64Array;
+  w: Float64Array;
+  /** The TDX memory in the runs, bytes. */
+  totalBytes: number;
+  /** Window groups: group g is runs groupStart[g] .. groupStart[g + 1] - 1, one window's. */
+  groups: number;
+  groupStart: Int32Array;
+  /**
+   * The event (run, index in the run) of each point (1..20) when the events in run order are in
+   * time order (serial TDMR.INIT): which event reaches a fraction of the memory is then a matter
+   * of bytes alone, and only its time changes with the costs.
+   */
+  serialRun: Int32Array;
+  serialEvent: Float64Array;
+  /**
+   * The event of each point the last time the runs were timed with interleaved windows (run -1:
+   * none yet): the first probe of the next timing, as a capacity sweep's neighbouring rows
+   * differ by a small cost change. The search checks a hint like any probe, so a hint never
+   * changes a result, only how fast it is found. The only part of a layout that changes.
+   */
+  hintRun: Int32Array;
+  hintEvent: Float64Array;
+}
+
+// Runs being built (buildRuns), grown on demand: run r is GiBs rK[r] .. rK[r] + rN[r] - 1 of
+// window rW[r], each carrying rB[r] bytes.
 let cap = 0;
 let rK = new Float64Array(0);
 let rN = new Float64Array(0);
 let rB = new Float64Array(0);
-let rS = new Float64Array(0);
-let rE = new Float64Array(0);
-let rP = new Float64Array(0);
-/** The window of each run. */
 let rW = new Float64Array(0);
-// The runs being timed: the ones just built (rK, rN, rB, rW), or a kept layout's (readinessTimesOf), read in place.
-let cK: Float64Array = rK;
-let cN: Float64Array = rN;
-let cB: Float64Array = rB;
-let cW: Float64Array = rW;
-// Per-run event counts at or before lo, hi and a probe time (the bisection's scratch).
-let cntLo = new Float64Array(0);
-let cntHi = new Float64Array(0);
-let cntMid = new Float64Array(0);
-let runs = 0;
-const need = new Float64Array(POINTS);
+let builtRuns = 0;
 
 function grow(): void {
   const next = Math.max(64, cap * 2);
   const fresh = (old: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
     const a = new Float64Array(next);
-    a.set(old.subarray(0, runs));
+    a.set(old.subarray(0, builtRuns));
     return a;
   };
   rK = fresh(rK);
   rN = fresh(rN);
   rB = fresh(rB);
-  rS = fresh(rS);
-  rE = fresh(rE);
-  rP = fresh(rP);
   rW = fresh(rW);
-  cntLo = new Float64Array(next);
-  cntHi = new Float64Array(next);
-  cntMid = new Float64Array(next);
   cap = next;
+}
+
+// The layout being timed, read in place: its runs, and (interleaved windows) each run's window
+// start rS, end rE and per-GiB time rP.
+let runs = 0;
+let cK: Float64Array = rK;
+let cN: Float64Array = rN;
+let cB: Float64Array = rB;
+let timeCap = 0;
+let rS = new Float64Array(0);
+let rE = new Float64Array(0);
+let rP = new Float64Array(0);
+// Per-run event counts at or before lo, hi and two probe times (the search's scratch).
+let cntLo = new Float64Array(0);
+let cntHi = new Float64Array(0);
+let cntMid = new Float64Array(0);
+let cntAlt = new Float64Array(0);
+
+// Per window group of the layout being timed: its window's start, end and per-GiB time, and
+// its first and last event times.
+let groupCap = 0;
+let gS = new Float64Array(0);
+let gE = new Float64Array(0);
+let gP = new Float64Array(0);
+let gFirst = new Float64Array(0);
+let gLast = new Float64Array(0);
+
+function growGroups(n: number): void {
+  groupCap = Math.max(16, n, groupCap * 2);
+  gS = new Float64Array(groupCap);
+  gE = new Float64Array(groupCap);
+  gP = new Float64Array(groupCap);
+  gFirst = new Float64Array(groupCap);
+  gLast = new Float64Array(groupCap);
+}
+
+/** The counts at a probe become the counts at lo. */
+function swapLoMid(): void {
+  const t = cntLo;
+  cntLo = cntMid;
+  cntMid = t;
+}
+
+function growTimes(n: number): void {
+  timeCap = Math.max(64, n, timeCap * 2);
+  rS = new Float64Array(timeCap);
+  rE = new Float64Array(timeCap);
+  rP = new Float64Array(timeCap);
+  cntLo = new Float64Array(timeCap);
+  cntHi = new Float64Array(timeCap);
+  cntMid = new Float64Array(timeCap);
+  cntAlt = new Float64Array(timeCap);
 }
 
 // The window being expanded, and its partial GiB not yet complete (more blocks may land in it).
@@ -133,17 +203,17 @@ let pendB = 0;
  * previous run when it is contiguous with the same bytes.
  */
 function push(k: number, n: number, b: number): void {
-  const p = runs - 1;
+  const p = builtRuns - 1;
   if (p >= winStart && rB[p] === b && rK[p] + rN[p] === k) {
     rN[p] += n;
     return;
   }
-  if (runs === cap) grow();
-  rK[runs] = k;
-  rN[runs] = n;
-  rB[runs] = b;
-  rW[runs] = win;
-  runs++;
+  if (builtRuns === cap) grow();
+  rK[builtRuns] = k;
+  rN[builtRuns] = n;
+  rB[builtRuns] = b;
+  rW[builtRuns] = win;
+  builtRuns++;
 }
 
 /** Commit the pending partial GiB. */
@@ -163,9 +233,44 @@ function partial(k: number, b: number): void {
   pendB = b;
 }
 
-/** Time of event i of run r: the reference's expression, with k = rK[r] + i. */
+/** The time of the event of GiB kk of a window (start s, end e, per-GiB time p): the reference's expression. */
+function eventAt(s: number, e: number, p: number, kk: number): number {
+  return Math.min(e, s + (kk + 1) * p);
+}
+
+/** Window w's time per GiB of TDMR.INIT, as the reference computes it. */
+function perGiBUs(windows: InitWindows, w: number): number {
+  return (SZ_1G / windows.chunkBytes[w]) * windows.perCallUs[w];
+}
+
+/** Time of event i of run r (interleaved windows). */
 function timeOf(r: number, i: number): number {
-  return Math.min(rE[r], rS[r] + (cK[r] + i + 1) * rP[r]);
+  return eventAt(rS[r], rE[r], rP[r], cK[r] + i);
+}
+
+// x's bits, for below().
+const bits = new DataView(new ArrayBuffer(8));
+
+/**
+ * The largest double below x (x not NaN, not -Infinity). Event times are doubles, so the
+ * events before T are exactly those at or before below(T).
+ */
+export function below(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  bits.setFloat64(0, x);
+  let hi = bits.getUint32(0);
+  let lo = bits.getUint32(4);
+  // Sign and magnitude: a positive x shrinks, a negative one grows, by one unit in the last place.
+  if (x > 0) {
+    if (lo === 0) hi -= 1;
+    lo = (lo - 1) >>> 0;
+  } else {
+    if (lo === 0xffffffff) hi += 1;
+    lo = (lo + 1) >>> 0;
+  }
+  bits.setUint32(0, hi);
+  bits.setUint32(4, lo);
+  return bits.getFloat64(0);
 }
 
 /** Number of events of run r at or before T (a prefix: times are nondecreasing in i). */
@@ -207,6 +312,29 @@ function cumulate(T: number, cnt: Float64Array): number {
   return bytes;
 }
 
+/**
+ * C(t), with each run's count at or before t in cnt and before t in cntBefore (they differ
+ * only in a run with an event at t).
+ */
+function cumulateAt(t: number, cnt: Float64Array, cntBefore: Float64Array): number {
+  const b = below(t);
+  let bytes = 0;
+  for (let r = 0; r < runs; r++) {
+    const c = countLE(r, t);
+    cnt[r] = c;
+    cntBefore[r] = c > 0 && timeOf(r, c - 1) === t ? countLE(r, b) : c;
+    bytes += c * cB[r];
+  }
+  return bytes;
+}
+
+/** The memory of the events counted in cnt. */
+function bytesOf(cnt: Float64Array): number {
+  let bytes = 0;
+  for (let r = 0; r < runs; r++) bytes += cnt[r] * cB[r];
+  return bytes;
+}
+
 /** The whole readiness curve: every 5% point, 50%, 90% and 100%. */
 export function readiness(memlist: NodeRange[], windows: InitWindows): Readiness | null {
   const times = readinessTimes(memlist, windows, ALL_POINTS);
@@ -232,59 +360,65 @@ export function readinessTimes(
   windows: InitWindows,
   points: readonly number[],
 ): { at: number[]; totalBytes: number } | null {
-  buildRuns(memlist, windows);
-  cK = rK;
-  cN = rN;
-  cB = rB;
-  cW = rW;
   const at: number[] = new Array<number>(POINTS);
-  const totalBytes = timesOfRuns(windows, points, at);
+  const totalBytes = timesOf(builtLayout(memlist, windows), windows, points, at);
   return totalBytes === 0 ? null : { at, totalBytes };
 }
 
-/**
- * Where a run's TDX memory lies in its TDMR.INIT windows, without their times: what
- * readiness reads of a run that no cost changes. A run's time program (model/clock.ts) keeps
- * one and gives it the times of each row (readinessTimesOf).
- */
-export interface RunLayout {
-  count: number;
-  k: Float64Array;
-  n: Float64Array;
-  b: Float64Array;
-  w: Float64Array;
+// The layout readinessTimes() times: the runs just built, in place, with no hints.
+const scratch: RunLayout = {
+  count: 0, k: rK, n: rN, b: rB, w: rW, totalBytes: 0, groups: 0, groupStart: new Int32Array(1),
+  serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
+  hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
+};
+
+/** The scratch layout of windows over memlist. */
+function builtLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
+  buildRuns(memlist, windows);
+  const l = scratch;
+  l.count = builtRuns;
+  l.k = rK;
+  l.n = rN;
+  l.b = rB;
+  l.w = rW;
+  if (l.groupStart.length <= builtRuns) l.groupStart = new Int32Array(cap + 1);
+  l.hintRun.fill(-1);
+  analyze(l);
+  return l;
 }
 
 /** The run layout of windows (their ranges and chunk sizes; times are not read) over memlist. */
 export function runLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
   buildRuns(memlist, windows);
-  return { count: runs, k: rK.slice(0, runs), n: rN.slice(0, runs), b: rB.slice(0, runs), w: rW.slice(0, runs) };
+  const n = builtRuns;
+  const layout: RunLayout = {
+    count: n, k: rK.slice(0, n), n: rN.slice(0, n), b: rB.slice(0, n), w: rW.slice(0, n),
+    totalBytes: 0, groups: 0, groupStart: new Int32Array(n + 1),
+    serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
+    hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
+  };
+  analyze(layout);
+  return layout;
 }
 
 /**
  * readinessTimes() of windows whose ranges gave `layout` (runLayout), at these windows' times,
  * into `at` (21 slots); returns the TDX memory in the windows (0: none, `at` is then not set).
+ * Allocates nothing; updates the layout's hints.
  */
 export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
-  runs = 0;
-  while (cap < layout.count) grow();
-  runs = layout.count;
-  cK = layout.k;
-  cN = layout.n;
-  cB = layout.b;
-  cW = layout.w;
-  return timesOfRuns(windows, points, at);
+  return timesOf(layout, windows, points, at);
 }
 
-/** The runs of windows over memlist (their times are set by timesOfRuns). */
+/** The runs of windows over memlist (their times are set by timesOf). */
 function buildRuns(memlist: NodeRange[], windows: InitWindows): void {
-  runs = 0;
+  builtRuns = 0;
   for (let wi = 0; wi < windows.count; wi++) {
     const first = windows.base[wi];
     const count = Math.ceil(windows.size[wi] / SZ_1G);
     if (!(count > 0)) continue;
     const last = first + count * SZ_1G; // the GiBs span [first, last), past the TDMR if ragged
-    winStart = runs;
+    winStart = builtRuns;
     win = wi;
     pendK = -1;
     pendB = 0;
@@ -323,144 +457,294 @@ function buildRuns(memlist: NodeRange[], windows: InitWindows): void {
   }
 }
 
-/** The readiness times of the current runs, each at its window's times, into `at`; returns the bytes in the runs (0: none). */
-function timesOfRuns(windows: InitWindows, points: readonly number[], at: number[]): number {
-  for (let r = 0; r < runs; r++) {
-    const w = cW[r];
-    rS[r] = windows.startUs[w];
-    rE[r] = windows.endUs[w];
-    rP[r] = (SZ_1G / windows.chunkBytes[w]) * windows.perCallUs[w];
-  }
+/** A layout's time-independent facts from its runs: total, window groups, serial events. */
+function analyze(l: RunLayout): void {
+  const { count, n, b, w } = l;
   let total = 0;
+  let groups = 0;
+  for (let r = 0; r < count; r++) {
+    total += n[r] * b[r];
+    if (r === 0 || w[r] !== w[r - 1]) l.groupStart[groups++] = r;
+  }
+  l.groupStart[groups] = count;
+  l.groups = groups;
+  l.totalBytes = total;
+  // Events in run order: point p's is the first whose running sum reaches its share of the total.
+  let acc = 0;
+  let p = 1;
+  for (let r = 0; r < count && p < POINTS; r++) {
+    const br = b[r];
+    const nr = n[r];
+    const end = acc + nr * br;
+    for (; p < POINTS; p++) {
+      const q = (p / 20) * total - 1e-6;
+      if (end < q) break;
+      // Smallest i with acc + (i + 1) * br >= q.
+      let i = Math.ceil((q - acc) / br) - 1;
+      if (!(i >= 0)) i = 0;
+      else if (i > nr - 1) i = nr - 1;
+      while (i > 0 && acc + i * br >= q) i--;
+      while (acc + (i + 1) * br < q) i++;
+      l.serialRun[p] = r;
+      l.serialEvent[p] = i;
+    }
+    acc = end;
+  }
+}
+
+/** The readiness times of a layout at windows' times, into `at`; returns the bytes in the runs (0: none). */
+function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
+  const total = l.totalBytes;
+  if (total === 0) return 0;
+  runs = l.count;
+  cK = l.k;
+  cN = l.n;
+  cB = l.b;
+  if (groupCap < l.groups) growGroups(l.groups);
+  // A window's event times never decrease along its runs, so its first and last events bound
+  // them: the events in run order are in time order when no window's first event is before
+  // the previous window's last.
   let sorted = true;
   let lastT = -Infinity;
-  let minT = Infinity;
-  let maxT = -Infinity;
-  // The longest time between two events of a run.
-  let spacing = 0;
-  for (let r = 0; r < runs; r++) {
-    total += cN[r] * cB[r];
-    if (rP[r] > spacing) spacing = rP[r];
-    const a = timeOf(r, 0);
-    const z = timeOf(r, cN[r] - 1);
-    if (a < lastT) sorted = false;
-    lastT = z;
-    if (a < minT) minT = a;
-    if (z > maxT) maxT = z;
+  const gs = l.groupStart;
+  for (let g = 0; g < l.groups; g++) {
+    const first = gs[g];
+    const last = gs[g + 1] - 1;
+    const w = l.w[first];
+    const s = windows.startUs[w];
+    const e = windows.endUs[w];
+    const p = perGiBUs(windows, w);
+    gS[g] = s;
+    gE[g] = e;
+    gP[g] = p;
+    gFirst[g] = eventAt(s, e, p, cK[first]);
+    gLast[g] = eventAt(s, e, p, cK[last] + cN[last] - 1);
+    if (gFirst[g] < lastT) sorted = false;
+    lastT = gLast[g];
   }
-  if (total === 0) return 0;
-
-  for (let j = 0; j < points.length; j++) need[points[j]] = (points[j] / 20) * total - 1e-6;
   at.fill(0, 0, POINTS);
   if (sorted) {
-    // Events in emission order are in time order: the first event whose running sum reaches
-    // need[next] gives its time.
-    let acc = 0;
-    let j = 0;
-    for (let r = 0; r < runs && j < points.length; r++) {
-      const b = cB[r];
-      const n = cN[r];
-      const end = acc + n * b;
-      while (j < points.length && end >= need[points[j]]) {
-        const q = need[points[j]];
-        // Smallest i with acc + (i + 1) * b >= q.
-        let i = Math.ceil((q - acc) / b) - 1;
-        if (!(i >= 0)) i = 0;
-        else if (i > n - 1) i = n - 1;
-        while (i > 0 && acc + i * b >= q) i--;
-        while (acc + (i + 1) * b < q) i++;
-        at[points[j++]] = r3(timeOf(r, i));
-      }
-      acc = end;
+    for (let j = 0; j < points.length; j++) {
+      const pt = points[j];
+      const r = l.serialRun[pt];
+      const w = l.w[r];
+      at[pt] = r3(eventAt(windows.startUs[w], windows.endUs[w], perGiBUs(windows, w), cK[r] + l.serialEvent[pt]));
     }
   } else {
-    // Interleaved lanes: threshold i is at the smallest event time T with C(T) >= need[i].
-    // Thresholds increase, so each search starts from the previous answer, whose per-run
-    // counts stay in cntLo.
-    let prev = minT;
-    let prevBytes = cumulate(minT, cntLo);
-    for (const next of points) {
-      const q = need[next];
-      if (prevBytes >= q) {
-        at[next] = r3(prev);
-        continue;
-      }
-      if (next === POINTS - 1) {
-        // All of the memory: bytes are whole (every run carries at least 1 per event), so no
-        // time before the last event reaches total - 1e-6, and the answer is the last event.
-        at[next] = r3(maxT);
-        continue;
-      }
-      // C(lo) < q <= C(hi): the answer is in (lo, hi]. Narrow that until every run has at
-      // most STEP_EVENTS events in there (or lo and hi are adjacent doubles). The first probe
-      // is where C would reach q were it linear in between, the second that estimate's distance
-      // plus one event spacing further, which brackets the answer closely when memory becomes
-      // usable at an even pace; then bisection. Any probe in (lo, hi) keeps C(lo) < q <= C(hi),
-      // and the stepping below finds the exact answer in whatever interval is left.
-      let lo = prev;
-      let loBytes = prevBytes;
-      let hi = maxT;
-      let hiBytes = total;
-      let loMoved = false;
-      for (let r = 0; r < runs; r++) cntHi[r] = cN[r];
-      for (let probe = 0; ; probe++) {
-        let gap = 0;
-        for (let r = 0; r < runs; r++) gap = Math.max(gap, cntHi[r] - cntLo[r]);
-        if (gap <= STEP_EVENTS) break;
-        const perByte = (hi - lo) / (hiBytes - loBytes);
-        let mid = probe === 0
-          ? lo + (q - loBytes) * perByte
-          : probe === 1
-            ? loMoved ? lo + (q - loBytes) * perByte + spacing : hi - (hiBytes - q) * perByte - spacing
-            : lo + (hi - lo) / 2;
-        if (!(mid > lo && mid < hi)) mid = lo + (hi - lo) / 2;
-        if (!(mid > lo && mid < hi)) break;
-        const c = cumulate(mid, cntMid);
-        const t = cntMid;
-        if (c >= q) {
-          hi = mid;
-          hiBytes = c;
-          loMoved = false;
-          cntMid = cntHi;
-          cntHi = t;
-        } else {
-          lo = mid;
-          loBytes = c;
-          loMoved = true;
-          cntMid = cntLo;
-          cntLo = t;
-        }
-      }
-      // Step through the event times in (lo, hi] in order, a k-way merge of the runs: take the
-      // earliest next time m, move every run past its events at m, until the memory reaches q.
-      let acc = loBytes;
-      for (;;) {
-        let m = Infinity;
-        for (let r = 0; r < runs; r++) {
-          if (cntLo[r] < cntHi[r]) {
-            const t = timeOf(r, cntLo[r]);
-            if (t < m) m = t;
-          }
-        }
-        // Cannot happen while C(lo) < q <= C(hi); fail loudly rather than loop.
-        if (!(m > lo && m <= hi)) throw new Error(`readiness: no event time in (${lo}, ${hi}]`);
-        for (let r = 0; r < runs; r++) {
-          if (cntLo[r] < cntHi[r] && timeOf(r, cntLo[r]) === m) {
-            const c = countLE(r, m);
-            acc += (c - cntLo[r]) * cB[r];
-            cntLo[r] = c;
-          }
-        }
-        lo = m;
-        if (acc >= q) break;
-      }
-      prev = lo;
-      prevBytes = acc;
-      at[next] = r3(prev);
-    }
+    interleaved(l, points, at);
   }
   let start = Infinity;
   for (let i = 0; i < windows.count; i++) start = Math.min(start, windows.startUs[i]);
   at[0] = r3(start);
   return total;
+}
+
+/** At most this many event times are tried from a hint, one after another, before the search narrows by probes. */
+const HINT_STEPS = 4;
+
+/**
+ * Interleaved lanes (windows overlap in time): point p is at the smallest event time T with
+ * C(T) >= need, need = (p / 20) * total - 1e-6. The search keeps C(lo) < need <= C(hi); the
+ * answer is the event time t with C(before t) < need <= C(t). It tries the layout's hint
+ * first and the event times next to it, then narrows (lo, hi] with probes (where C would reach
+ * need were it linear, then bisection) and steps event time by event time. Every probe keeps
+ * the invariant and the answer is checked exactly, so the probes decide only the speed. Points
+ * increase, so each search starts from the previous answer, whose per-run counts stay in cntLo.
+ */
+function interleaved(l: RunLayout, points: readonly number[], at: number[]): void {
+  if (timeCap < runs) growTimes(runs);
+  // Each run's window times; the longest time between two events of a run; the first and last
+  // event (a window's first and last bound its runs').
+  let spacing = 0;
+  let minT = Infinity;
+  let minRun = 0;
+  let maxT = -Infinity;
+  const gs = l.groupStart;
+  for (let g = 0; g < l.groups; g++) {
+    for (let r = gs[g]; r < gs[g + 1]; r++) {
+      rS[r] = gS[g];
+      rE[r] = gE[g];
+      rP[r] = gP[g];
+    }
+    if (gP[g] > spacing) spacing = gP[g];
+    if (gFirst[g] < minT) {
+      minT = gFirst[g];
+      minRun = gs[g];
+    }
+    if (gLast[g] > maxT) maxT = gLast[g];
+  }
+  const total = l.totalBytes;
+  // lo starts below every event (C(lo) = 0); after a point, it is that point's answer, the
+  // event (loRun, loEvent).
+  let lo = below(minT);
+  let loBytes = 0;
+  let loRun = -1;
+  let loEvent = 0;
+  cntLo.fill(0, 0, runs);
+  for (let j = 0; j < points.length; j++) {
+    const pt = points[j];
+    const q = (pt / 20) * total - 1e-6;
+    if (loBytes >= q) {
+      at[pt] = r3(lo);
+      l.hintRun[pt] = loRun;
+      l.hintEvent[pt] = loEvent;
+      continue;
+    }
+    if (pt === POINTS - 1) {
+      // All of the memory: bytes are whole (every run carries at least 1 per event), so no
+      // time before the last event reaches total - 1e-6, and the answer is the last event.
+      at[pt] = r3(maxT);
+      continue;
+    }
+    let hi = maxT;
+    let hiBytes = total;
+    let hiCounted = false; // cntHi holds the counts at hi (else hi is maxT: every event)
+    let found = false;
+    // The event tried: the hint (the answer last time), then the event times next to it,
+    // towards the answer: the first after lo, or the last at or before hi.
+    let tRun = l.hintRun[pt];
+    let tEvent = l.hintEvent[pt];
+    let t = tRun >= 0 ? timeOf(tRun, tEvent) : NaN;
+    for (let tries = 0; tries < HINT_STEPS && t > lo && t <= hi; tries++) {
+      const upTo = cumulateAt(t, cntMid, cntAlt);
+      if (upTo < q) {
+        lo = t;
+        loBytes = upTo;
+        swapLoMid();
+        // The next event time: the earliest of each run's first event after lo.
+        t = Infinity;
+        for (let r = 0; r < runs; r++) {
+          if (cntLo[r] < cN[r] && timeOf(r, cntLo[r]) < t) {
+            t = timeOf(r, cntLo[r]);
+            tRun = r;
+            tEvent = cntLo[r];
+          }
+        }
+        continue;
+      }
+      const before = bytesOf(cntAlt);
+      if (before < q) {
+        lo = t;
+        loBytes = upTo;
+        swapLoMid();
+        found = true;
+        break;
+      }
+      hi = below(t);
+      hiBytes = before;
+      const h = cntHi;
+      cntHi = cntAlt;
+      cntAlt = h;
+      hiCounted = true;
+      // The previous event time: the latest of each run's last event before t.
+      t = -Infinity;
+      for (let r = 0; r < runs; r++) {
+        if (cntHi[r] > 0 && timeOf(r, cntHi[r] - 1) > t) {
+          t = timeOf(r, cntHi[r] - 1);
+          tRun = r;
+          tEvent = cntHi[r] - 1;
+        }
+      }
+    }
+    // The first event: when its memory is enough, no event is earlier.
+    if (!found && lo < minT) {
+      const c = cumulate(minT, cntMid);
+      lo = minT;
+      loBytes = c;
+      swapLoMid();
+      if (c >= q) {
+        tRun = minRun;
+        tEvent = 0;
+        found = true;
+      }
+    }
+    if (!found) {
+      if (!hiCounted) for (let r = 0; r < runs; r++) cntHi[r] = cN[r];
+      tRun = narrowAndStep(q, lo, loBytes, hi, hiBytes, spacing);
+      lo = found_[0];
+      loBytes = found_[1];
+      tEvent = found_[2];
+    }
+    at[pt] = r3(lo);
+    loRun = tRun;
+    loEvent = tEvent;
+    l.hintRun[pt] = tRun;
+    l.hintEvent[pt] = tEvent;
+  }
+}
+
+// narrowAndStep()'s answer: its time, C at that time, and the index of its event in its run.
+const found_ = new Float64Array(3);
+
+/**
+ * The smallest event time T in (lo, hi] with C(T) >= q, given C(lo) = loBytes < q <= C(hi) =
+ * hiBytes and the per-run counts at lo and hi in cntLo and cntHi (cntLo ends as the counts at
+ * T). Returns the run of an event at T; T, C(T) and that event's index go into found_.
+ */
+function narrowAndStep(q: number, lo: number, loBytes: number, hi: number, hiBytes: number, spacing: number): number {
+  // Narrow (lo, hi] until every run has at most STEP_EVENTS events in there (or lo and hi are
+  // adjacent doubles). The first probe is where C would reach q were it linear in between, the
+  // second that estimate's distance plus one event spacing further, which brackets the answer
+  // closely when memory becomes usable at an even pace; then bisection.
+  let loMoved = false;
+  for (let probe = 0; ; probe++) {
+    let gap = 0;
+    for (let r = 0; r < runs; r++) gap = Math.max(gap, cntHi[r] - cntLo[r]);
+    if (gap <= STEP_EVENTS) break;
+    const perByte = (hi - lo) / (hiBytes - loBytes);
+    let mid = probe === 0
+      ? lo + (q - loBytes) * perByte
+      : probe === 1
+        ? loMoved ? lo + (q - loBytes) * perByte + spacing : hi - (hiBytes - q) * perByte - spacing
+        : lo + (hi - lo) / 2;
+    if (!(mid > lo && mid < hi)) mid = lo + (hi - lo) / 2;
+    if (!(mid > lo && mid < hi)) break;
+    const c = cumulate(mid, cntMid);
+    const t = cntMid;
+    if (c >= q) {
+      hi = mid;
+      hiBytes = c;
+      loMoved = false;
+      cntMid = cntHi;
+      cntHi = t;
+    } else {
+      lo = mid;
+      loBytes = c;
+      loMoved = true;
+      cntMid = cntLo;
+      cntLo = t;
+    }
+  }
+  // Step through the event times in (lo, hi] in order, a k-way merge of the runs: take the
+  // earliest next time m, move every run past its events at m, until the memory reaches q.
+  let acc = loBytes;
+  let atRun = -1;
+  for (;;) {
+    let m = Infinity;
+    for (let r = 0; r < runs; r++) {
+      if (cntLo[r] < cntHi[r]) {
+        const t = timeOf(r, cntLo[r]);
+        if (t < m) m = t;
+      }
+    }
+    // Cannot happen while C(lo) < q <= C(hi); fail loudly rather than loop.
+    if (!(m > lo && m <= hi)) throw new Error(`readiness: no event time in (${lo}, ${hi}]`);
+    atRun = -1;
+    for (let r = 0; r < runs; r++) {
+      if (cntLo[r] < cntHi[r] && timeOf(r, cntLo[r]) === m) {
+        if (atRun < 0) {
+          atRun = r;
+          found_[2] = cntLo[r];
+        }
+        const c = countLE(r, m);
+        acc += (c - cntLo[r]) * cB[r];
+        cntLo[r] = c;
+      }
+    }
+    lo = m;
+    if (acc >= q) break;
+  }
+  found_[0] = lo;
+  found_[1] = acc;
+  return atRun;
 }
