@@ -15,16 +15,20 @@
 //
 // Here the events are never materialized. Walking the memory blocks that overlap a TDMR gives
 // *runs*: consecutive GiBs of one window carrying the same bytes (a block's fully covered GiBs;
-// a partial GiB at a block's end, after summing every block that lands in it). A run's event
-// times are nondecreasing in k and computed on demand with the exact expression above.
-//  - Serial TDMR.INIT (events already in time order): one walk over the runs; the event of a
-//    run that crosses a threshold is found by division, then fixed up with exact integer
-//    comparisons.
+// a partial GiB at a block's end, after summing every block that lands in it). Where the runs
+// lie does not depend on any time, so a run's layout (RunLayout) is made once and timed under
+// each row's windows. A window's event times never decrease in k and are computed on demand
+// with the exact expression above.
+//  - Serial TDMR.INIT (every window's first event at or after the previous window's last: the
+//    events in run order are in time order): which event reaches a threshold is a matter of
+//    bytes alone, found once per layout; a timing computes its time.
 //  - Parallel lanes (windows overlap in time): the threshold time is the smallest event time T
-//    with C(T) >= need, C(T) = memory of all events at or before T. C(T) is exact in O(runs): a
-//    run's count of events at or before T is estimated by division and fixed up on the exact
-//    time expression. T is bisected over doubles until few events remain in (lo, hi], then
-//    stepped event time by event time.
+//    with C(T) >= need, C(T) = memory of all events at or before T. C(T) is exact in
+//    O(windows + runs): the GiBs of a window whose events are at or before T are a prefix,
+//    whose end is estimated by division and fixed up on the exact time expression. The search
+//    tries the event that was the answer at the layout's previous timing and its neighbours
+//    (a capacity sweep's neighbouring rows differ by a small cost change), then narrows the
+//    time interval by probes and steps event time by event time.
 // Byte counts are integers below 2^53, so every sum here is exact and order independent.
 // Preconditions (what the simulator produces): memlist ascending and non-overlapping, integer
 // addresses; startUs and endUs not NaN; perCallUs >= 0 and chunkBytes > 0 (so a window's event
@@ -77,18 +81,19 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 const POINTS = 21;
 /** Bisection stops once no run has more than this many events in (lo, hi]; then it steps. */
 const STEP_EVENTS = 2;
+/** At most this many event times are tried from a hint, one after another, before the search narrows by probes. */
+const HINT_STEPS = 4;
 
 /**
  * Where a run's TDX memory lies in its TDMR.INIT windows, without their times: what
  * readiness reads of a run that no cost changes. A run's time program (model/clock.ts) keeps
- * one and gives it the times of each row (readinessTimesOf). Everything here but the hints is
- * fixed when the layout is made (runLayout).
+ * one and gives it the times of each row (readinessTimesOf). All but the hints is fixed when
+ * the layout is made (runLayout).
  */
 export interface RunLayout {
   /**
    * Runs: run r is the events of GiBs k[r] .. k[r] + n[r] - 1 of window w[r], each carrying b[r]
-   * bytes. A window's runs are consecutive and in GiB order, so its event times never decrease
-   * along them.
+   * bytes. A window's runs are consecutive and in GiB order.
    */
   count: number;
   k: Float64Array;
@@ -97,21 +102,20 @@ export interface RunLayout {
   w: Float64Array;
   /** The TDX memory in the runs, bytes. */
   totalBytes: number;
-  /** Window groups: group g is runs groupStart[g] .. groupStart[g + 1] - 1, one window's. */
+  /** Window groups: group g is runs groupStart[g] .. groupStart[g + 1] - 1, one window's; runGroup[r] is run r's. */
   groups: number;
   groupStart: Int32Array;
+  runGroup: Int32Array;
   /**
    * The event (run, index in the run) of each point (1..20) when the events in run order are in
-   * time order (serial TDMR.INIT): which event reaches a fraction of the memory is then a matter
-   * of bytes alone, and only its time changes with the costs.
+   * time order: which event reaches a fraction of the memory is then a matter of bytes alone.
    */
   serialRun: Int32Array;
   serialEvent: Float64Array;
   /**
-   * The event of each point the last time the runs were timed with interleaved windows (run -1:
-   * none yet): the first probe of the next timing, as a capacity sweep's neighbouring rows
-   * differ by a small cost change. The search checks a hint like any probe, so a hint never
-   * changes a result, only how fast it is found. The only part of a layout that changes.
+   * The event of each point at the last timing with interleaved windows (run -1: none yet): the
+   * first event the next timing tries. The search checks it like any probe, so a hint changes
+   * how fast a result is found, never the result. The only part of a layout that changes.
    */
   hintRun: Int32Array;
   hintEvent: Float64Array;
@@ -124,13 +128,13 @@ let rK = new Float64Array(0);
 let rN = new Float64Array(0);
 let rB = new Float64Array(0);
 let rW = new Float64Array(0);
-let builtRuns = 0;
+let built = 0;
 
 function grow(): void {
   const next = Math.max(64, cap * 2);
   const fresh = (old: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
     const a = new Float64Array(next);
-    a.set(old.subarray(0, builtRuns));
+    a.set(old.subarray(0, built));
     return a;
   };
   rK = fresh(rK);
@@ -138,58 +142,6 @@ function grow(): void {
   rB = fresh(rB);
   rW = fresh(rW);
   cap = next;
-}
-
-// The layout being timed, read in place: its runs, and (interleaved windows) each run's window
-// start rS, end rE and per-GiB time rP.
-let runs = 0;
-let cK: Float64Array = rK;
-let cN: Float64Array = rN;
-let cB: Float64Array = rB;
-let timeCap = 0;
-let rS = new Float64Array(0);
-let rE = new Float64Array(0);
-let rP = new Float64Array(0);
-// Per-run event counts at or before lo, hi and two probe times (the search's scratch).
-let cntLo = new Float64Array(0);
-let cntHi = new Float64Array(0);
-let cntMid = new Float64Array(0);
-let cntAlt = new Float64Array(0);
-
-// Per window group of the layout being timed: its window's start, end and per-GiB time, and
-// its first and last event times.
-let groupCap = 0;
-let gS = new Float64Array(0);
-let gE = new Float64Array(0);
-let gP = new Float64Array(0);
-let gFirst = new Float64Array(0);
-let gLast = new Float64Array(0);
-
-function growGroups(n: number): void {
-  groupCap = Math.max(16, n, groupCap * 2);
-  gS = new Float64Array(groupCap);
-  gE = new Float64Array(groupCap);
-  gP = new Float64Array(groupCap);
-  gFirst = new Float64Array(groupCap);
-  gLast = new Float64Array(groupCap);
-}
-
-/** The counts at a probe become the counts at lo. */
-function swapLoMid(): void {
-  const t = cntLo;
-  cntLo = cntMid;
-  cntMid = t;
-}
-
-function growTimes(n: number): void {
-  timeCap = Math.max(64, n, timeCap * 2);
-  rS = new Float64Array(timeCap);
-  rE = new Float64Array(timeCap);
-  rP = new Float64Array(timeCap);
-  cntLo = new Float64Array(timeCap);
-  cntHi = new Float64Array(timeCap);
-  cntMid = new Float64Array(timeCap);
-  cntAlt = new Float64Array(timeCap);
 }
 
 // The window being expanded, and its partial GiB not yet complete (more blocks may land in it).
@@ -203,17 +155,17 @@ let pendB = 0;
  * previous run when it is contiguous with the same bytes.
  */
 function push(k: number, n: number, b: number): void {
-  const p = builtRuns - 1;
+  const p = built - 1;
   if (p >= winStart && rB[p] === b && rK[p] + rN[p] === k) {
     rN[p] += n;
     return;
   }
-  if (builtRuns === cap) grow();
-  rK[builtRuns] = k;
-  rN[builtRuns] = n;
-  rB[builtRuns] = b;
-  rW[builtRuns] = win;
-  builtRuns++;
+  if (built === cap) grow();
+  rK[built] = k;
+  rN[built] = n;
+  rB[built] = b;
+  rW[built] = win;
+  built++;
 }
 
 /** Commit the pending partial GiB. */
@@ -233,192 +185,15 @@ function partial(k: number, b: number): void {
   pendB = b;
 }
 
-/** The time of the event of GiB kk of a window (start s, end e, per-GiB time p): the reference's expression. */
-function eventAt(s: number, e: number, p: number, kk: number): number {
-  return Math.min(e, s + (kk + 1) * p);
-}
-
-/** Window w's time per GiB of TDMR.INIT, as the reference computes it. */
-function perGiBUs(windows: InitWindows, w: number): number {
-  return (SZ_1G / windows.chunkBytes[w]) * windows.perCallUs[w];
-}
-
-/** Time of event i of run r (interleaved windows). */
-function timeOf(r: number, i: number): number {
-  return eventAt(rS[r], rE[r], rP[r], cK[r] + i);
-}
-
-// x's bits, for below().
-const bits = new DataView(new ArrayBuffer(8));
-
-/**
- * The largest double below x (x not NaN, not -Infinity). Event times are doubles, so the
- * events before T are exactly those at or before below(T).
- */
-export function below(x: number): number {
-  if (x === 0) return -Number.MIN_VALUE;
-  bits.setFloat64(0, x);
-  let hi = bits.getUint32(0);
-  let lo = bits.getUint32(4);
-  // Sign and magnitude: a positive x shrinks, a negative one grows, by one unit in the last place.
-  if (x > 0) {
-    if (lo === 0) hi -= 1;
-    lo = (lo - 1) >>> 0;
-  } else {
-    if (lo === 0xffffffff) hi += 1;
-    lo = (lo + 1) >>> 0;
-  }
-  bits.setUint32(0, hi);
-  bits.setUint32(4, lo);
-  return bits.getFloat64(0);
-}
-
-/** Number of events of run r at or before T (a prefix: times are nondecreasing in i). */
-function countLE(r: number, T: number): number {
-  const n = cN[r];
-  if (timeOf(r, 0) > T) return 0;
-  if (timeOf(r, n - 1) <= T) return n;
-  // Now 1 <= answer <= n - 1, endUs > T and perGiBUs > 0: the answer is the number of k with
-  // startUs + (k + 1) * perGiBUs <= T, up to rounding. Estimate it, then check exactly.
-  let c = Math.floor((T - rS[r]) / rP[r]) - cK[r];
-  if (!(c >= 1)) c = 1;
-  else if (c > n - 1) c = n - 1;
-  let lo = 1; // timeOf(lo - 1) <= T
-  let hi = n - 1; // timeOf(hi) > T
-  if (timeOf(r, c) > T) {
-    if (timeOf(r, c - 1) <= T) return c;
-    hi = c - 1;
-  } else {
-    if (c + 1 >= n || timeOf(r, c + 1) > T) return c + 1;
-    lo = c + 2;
-  }
-  // Far off (times rounding to a plateau): binary search for the first event after T.
-  while (lo < hi) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    if (timeOf(r, mid) > T) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** C(T): memory of all events at or before T; each run's count goes into cnt. */
-function cumulate(T: number, cnt: Float64Array): number {
-  let bytes = 0;
-  for (let r = 0; r < runs; r++) {
-    const c = countLE(r, T);
-    cnt[r] = c;
-    bytes += c * cB[r];
-  }
-  return bytes;
-}
-
-/**
- * C(t), with each run's count at or before t in cnt and before t in cntBefore (they differ
- * only in a run with an event at t).
- */
-function cumulateAt(t: number, cnt: Float64Array, cntBefore: Float64Array): number {
-  const b = below(t);
-  let bytes = 0;
-  for (let r = 0; r < runs; r++) {
-    const c = countLE(r, t);
-    cnt[r] = c;
-    cntBefore[r] = c > 0 && timeOf(r, c - 1) === t ? countLE(r, b) : c;
-    bytes += c * cB[r];
-  }
-  return bytes;
-}
-
-/** The memory of the events counted in cnt. */
-function bytesOf(cnt: Float64Array): number {
-  let bytes = 0;
-  for (let r = 0; r < runs; r++) bytes += cnt[r] * cB[r];
-  return bytes;
-}
-
-/** The whole readiness curve: every 5% point, 50%, 90% and 100%. */
-export function readiness(memlist: NodeRange[], windows: InitWindows): Readiness | null {
-  const times = readinessTimes(memlist, windows, ALL_POINTS);
-  if (!times) return null;
-  const { at, totalBytes } = times;
-  const curve: { tUs: number; fraction: number }[] = new Array(POINTS);
-  for (let i = 0; i < POINTS; i++) curve[i] = { tUs: at[i], fraction: i / 20 };
-  return { tdxMemoryBytes: totalBytes, p50Us: at[10], p90Us: at[18], p100Us: at[20], curve };
-}
-
-const ALL_POINTS: readonly number[] = Array.from({ length: POINTS - 1 }, (_, i) => i + 1);
-/** The two points a sweep row reports: 50% and 100%. */
-export const SWEEP_POINTS: readonly number[] = [10, 20];
-
-/**
- * The times at which fractions points[j] / 20 of TDX memory are usable (points increasing, in
- * 1..20), in a 21-slot array indexed by point (slot 0: the first TDMR.INIT start; slots not
- * asked for stay 0), and the TDX memory in the windows; null when there is none. The full curve costs about ten
- * times what a sweep row needs: two points.
- */
-export function readinessTimes(
-  memlist: NodeRange[],
-  windows: InitWindows,
-  points: readonly number[],
-): { at: number[]; totalBytes: number } | null {
-  const at: number[] = new Array<number>(POINTS);
-  const totalBytes = timesOf(builtLayout(memlist, windows), windows, points, at);
-  return totalBytes === 0 ? null : { at, totalBytes };
-}
-
-// The layout readinessTimes() times: the runs just built, in place, with no hints.
-const scratch: RunLayout = {
-  count: 0, k: rK, n: rN, b: rB, w: rW, totalBytes: 0, groups: 0, groupStart: new Int32Array(1),
-  serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
-  hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
-};
-
-/** The scratch layout of windows over memlist. */
-function builtLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
-  buildRuns(memlist, windows);
-  const l = scratch;
-  l.count = builtRuns;
-  l.k = rK;
-  l.n = rN;
-  l.b = rB;
-  l.w = rW;
-  if (l.groupStart.length <= builtRuns) l.groupStart = new Int32Array(cap + 1);
-  l.hintRun.fill(-1);
-  analyze(l);
-  return l;
-}
-
-/** The run layout of windows (their ranges and chunk sizes; times are not read) over memlist. */
-export function runLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
-  buildRuns(memlist, windows);
-  const n = builtRuns;
-  const layout: RunLayout = {
-    count: n, k: rK.slice(0, n), n: rN.slice(0, n), b: rB.slice(0, n), w: rW.slice(0, n),
-    totalBytes: 0, groups: 0, groupStart: new Int32Array(n + 1),
-    serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
-    hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
-  };
-  analyze(layout);
-  return layout;
-}
-
-/**
- * readinessTimes() of windows whose ranges gave `layout` (runLayout), at these windows' times,
- * into `at` (21 slots); returns the TDX memory in the windows (0: none, `at` is then not set).
- * Allocates nothing; updates the layout's hints.
- */
-export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
-  return timesOf(layout, windows, points, at);
-}
-
-/** The runs of windows over memlist (their times are set by timesOf). */
+/** The runs of windows over memlist into rK, rN, rB, rW (built of them). */
 function buildRuns(memlist: NodeRange[], windows: InitWindows): void {
-  builtRuns = 0;
+  built = 0;
   for (let wi = 0; wi < windows.count; wi++) {
     const first = windows.base[wi];
     const count = Math.ceil(windows.size[wi] / SZ_1G);
     if (!(count > 0)) continue;
     const last = first + count * SZ_1G; // the GiBs span [first, last), past the TDMR if ragged
-    winStart = builtRuns;
+    winStart = built;
     win = wi;
     pendK = -1;
     pendB = 0;
@@ -457,7 +232,46 @@ function buildRuns(memlist: NodeRange[], windows: InitWindows): void {
   }
 }
 
-/** A layout's time-independent facts from its runs: total, window groups, serial events. */
+/** The run layout of windows (their ranges and chunk sizes; times are not read) over memlist. */
+export function runLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
+  buildRuns(memlist, windows);
+  const n = built;
+  const layout: RunLayout = {
+    count: n, k: rK.slice(0, n), n: rN.slice(0, n), b: rB.slice(0, n), w: rW.slice(0, n),
+    totalBytes: 0, groups: 0, groupStart: new Int32Array(n + 1), runGroup: new Int32Array(n),
+    serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
+    hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
+  };
+  analyze(layout);
+  return layout;
+}
+
+// The layout readinessTimes() times: the runs just built, in place, with no hints.
+const scratch: RunLayout = {
+  count: 0, k: rK, n: rN, b: rB, w: rW, totalBytes: 0, groups: 0, groupStart: new Int32Array(1), runGroup: new Int32Array(0),
+  serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
+  hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
+};
+
+/** The scratch layout of windows over memlist. */
+function scratchLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
+  buildRuns(memlist, windows);
+  const l = scratch;
+  l.count = built;
+  l.k = rK;
+  l.n = rN;
+  l.b = rB;
+  l.w = rW;
+  if (l.runGroup.length < built) {
+    l.groupStart = new Int32Array(cap + 1);
+    l.runGroup = new Int32Array(cap);
+  }
+  l.hintRun.fill(-1);
+  analyze(l);
+  return l;
+}
+
+/** A layout's facts that follow from its runs: total, window groups, serial events. */
 function analyze(l: RunLayout): void {
   const { count, n, b, w } = l;
   let total = 0;
@@ -465,11 +279,12 @@ function analyze(l: RunLayout): void {
   for (let r = 0; r < count; r++) {
     total += n[r] * b[r];
     if (r === 0 || w[r] !== w[r - 1]) l.groupStart[groups++] = r;
+    l.runGroup[r] = groups - 1;
   }
   l.groupStart[groups] = count;
   l.groups = groups;
   l.totalBytes = total;
-  // Events in run order: point p's is the first whose running sum reaches its share of the total.
+  // Events in run order: point p's is the first whose running sum reaches its share.
   let acc = 0;
   let p = 1;
   for (let r = 0; r < count && p < POINTS; r++) {
@@ -492,6 +307,219 @@ function analyze(l: RunLayout): void {
   }
 }
 
+/** The whole readiness curve: every 5% point, 50%, 90% and 100%. */
+export function readiness(memlist: NodeRange[], windows: InitWindows): Readiness | null {
+  const times = readinessTimes(memlist, windows, ALL_POINTS);
+  if (!times) return null;
+  const { at, totalBytes } = times;
+  const curve: { tUs: number; fraction: number }[] = new Array(POINTS);
+  for (let i = 0; i < POINTS; i++) curve[i] = { tUs: at[i], fraction: i / 20 };
+  return { tdxMemoryBytes: totalBytes, p50Us: at[10], p90Us: at[18], p100Us: at[20], curve };
+}
+
+const ALL_POINTS: readonly number[] = Array.from({ length: POINTS - 1 }, (_, i) => i + 1);
+/** The two points a sweep row reports: 50% and 100%. */
+export const SWEEP_POINTS: readonly number[] = [10, 20];
+
+/**
+ * The times at which fractions points[j] / 20 of TDX memory are usable (points increasing, in
+ * 1..20), in a 21-slot array indexed by point (slot 0: the first TDMR.INIT start; slots not
+ * asked for stay 0), and the TDX memory in the windows; null when there is none. The full curve costs about ten
+ * times what a sweep row needs: two points.
+ */
+export function readinessTimes(
+  memlist: NodeRange[],
+  windows: InitWindows,
+  points: readonly number[],
+): { at: number[]; totalBytes: number } | null {
+  const at: number[] = new Array<number>(POINTS);
+  const totalBytes = timesOf(scratchLayout(memlist, windows), windows, points, at);
+  return totalBytes === 0 ? null : { at, totalBytes };
+}
+
+/**
+ * readinessTimes() of windows whose ranges gave `layout` (runLayout), at these windows' times,
+ * into `at` (21 slots); returns the TDX memory in the windows (0: none, `at` is then not set).
+ * Allocates nothing (once its scratch has grown); updates the layout's hints.
+ */
+export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
+  return timesOf(layout, windows, points, at);
+}
+
+// The layout being timed (timesOf sets these): its runs, read in place, and per window group its
+// window's start gS, end gE and per-GiB time gP, the GiBs its runs span [gFrom, gTo), and its
+// first and last event times.
+let runs = 0;
+let cK: Float64Array = rK;
+let cN: Float64Array = rN;
+let cB: Float64Array = rB;
+let cG: Int32Array = scratch.runGroup;
+let groupCap = 0;
+let gS = new Float64Array(0);
+let gE = new Float64Array(0);
+let gP = new Float64Array(0);
+let gFrom = new Float64Array(0);
+let gTo = new Float64Array(0);
+let gFirst = new Float64Array(0);
+let gLast = new Float64Array(0);
+// Per-run event counts at or before lo, hi and two probe times (the search's scratch).
+let countCap = 0;
+let cntLo = new Float64Array(0);
+let cntHi = new Float64Array(0);
+let cntMid = new Float64Array(0);
+let cntAlt = new Float64Array(0);
+
+function growGroups(n: number): void {
+  groupCap = Math.max(16, n, groupCap * 2);
+  gS = new Float64Array(groupCap);
+  gE = new Float64Array(groupCap);
+  gP = new Float64Array(groupCap);
+  gFrom = new Float64Array(groupCap);
+  gTo = new Float64Array(groupCap);
+  gFirst = new Float64Array(groupCap);
+  gLast = new Float64Array(groupCap);
+}
+
+function growCounts(n: number): void {
+  countCap = Math.max(64, n, countCap * 2);
+  cntLo = new Float64Array(countCap);
+  cntHi = new Float64Array(countCap);
+  cntMid = new Float64Array(countCap);
+  cntAlt = new Float64Array(countCap);
+}
+
+/** The counts at a probe (cntMid) become the counts at lo. */
+function swapLoMid(): void {
+  const t = cntLo;
+  cntLo = cntMid;
+  cntMid = t;
+}
+
+/** The time of the event of GiB kk of a window (start s, end e, per-GiB time p): the reference's expression. */
+function eventAt(s: number, e: number, p: number, kk: number): number {
+  return Math.min(e, s + (kk + 1) * p);
+}
+
+/** Window w's time per GiB of TDMR.INIT, as the reference computes it. */
+function perGiBUs(windows: InitWindows, w: number): number {
+  return (SZ_1G / windows.chunkBytes[w]) * windows.perCallUs[w];
+}
+
+/** Time of event i of run r. */
+function timeOf(r: number, i: number): number {
+  const g = cG[r];
+  return eventAt(gS[g], gE[g], gP[g], cK[r] + i);
+}
+
+/**
+ * The first GiB in [from, to) of group g whose event is after T (to: none). Its events never
+ * decrease with the GiB, so those at or before T are a prefix.
+ */
+function prefixEnd(g: number, from: number, to: number, T: number): number {
+  const s = gS[g];
+  const e = gE[g];
+  const p = gP[g];
+  if (eventAt(s, e, p, from) > T) return from;
+  if (eventAt(s, e, p, to - 1) <= T) return to;
+  // Now from < answer < to, endUs > T and perGiBUs > 0: the answer is the number of GiBs kk
+  // with startUs + (kk + 1) * perGiBUs <= T, up to rounding. Estimate it, then check exactly.
+  let c = Math.floor((T - s) / p);
+  if (!(c > from)) c = from + 1;
+  else if (c > to - 1) c = to - 1;
+  let lo = from + 1; // eventAt(lo - 1) <= T
+  let hi = to - 1; // eventAt(hi) > T
+  if (eventAt(s, e, p, c) > T) {
+    if (eventAt(s, e, p, c - 1) <= T) return c;
+    hi = c - 1;
+  } else {
+    if (c + 1 >= to || eventAt(s, e, p, c + 1) > T) return c + 1;
+    lo = c + 2;
+  }
+  // Far off (times rounding to a plateau): binary search for the first event after T.
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (eventAt(s, e, p, mid) > T) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Number of events of run r at or before T. */
+function countLE(r: number, T: number): number {
+  return prefixEnd(cG[r], cK[r], cK[r] + cN[r], T) - cK[r];
+}
+
+// x's bits, for below().
+const bits = new DataView(new ArrayBuffer(8));
+
+/**
+ * The largest double below x (x not NaN, not -Infinity). Event times are doubles, so the
+ * events before T are exactly those at or before below(T).
+ */
+export function below(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  bits.setFloat64(0, x);
+  let hi = bits.getUint32(0);
+  let lo = bits.getUint32(4);
+  // Sign and magnitude: a positive x shrinks, a negative one grows, by one unit in the last place.
+  if (x > 0) {
+    if (lo === 0) hi -= 1;
+    lo = (lo - 1) >>> 0;
+  } else {
+    if (lo === 0xffffffff) hi += 1;
+    lo = (lo + 1) >>> 0;
+  }
+  bits.setUint32(0, hi);
+  bits.setUint32(4, lo);
+  return bits.getFloat64(0);
+}
+
+/** The counts of group g's runs from the GiB its events at or before some time end at (prefixEnd) into cnt; returns their memory. */
+function countGroup(g: number, end: number, cnt: Float64Array, from: number, to: number): number {
+  let bytes = 0;
+  for (let r = from; r < to; r++) {
+    const c = Math.min(Math.max(end - cK[r], 0), cN[r]);
+    cnt[r] = c;
+    bytes += c * cB[r];
+  }
+  return bytes;
+}
+
+/** C(T): memory of all events at or before T; each run's count goes into cnt. */
+function cumulate(T: number, cnt: Float64Array, l: RunLayout): number {
+  const gs = l.groupStart;
+  let bytes = 0;
+  for (let g = 0; g < l.groups; g++) {
+    const end = gFirst[g] > T ? gFrom[g] : gLast[g] <= T ? gTo[g] : prefixEnd(g, gFrom[g], gTo[g], T);
+    bytes += countGroup(g, end, cnt, gs[g], gs[g + 1]);
+  }
+  return bytes;
+}
+
+/**
+ * C(t), with each run's count at or before t in cnt and before t in cntBefore (they differ
+ * only in a window with an event at t).
+ */
+function cumulateAt(t: number, cnt: Float64Array, cntBefore: Float64Array, l: RunLayout): number {
+  const gs = l.groupStart;
+  let bytes = 0;
+  for (let g = 0; g < l.groups; g++) {
+    const from = gFrom[g];
+    const end = gFirst[g] > t ? from : gLast[g] <= t ? gTo[g] : prefixEnd(g, from, gTo[g], t);
+    bytes += countGroup(g, end, cnt, gs[g], gs[g + 1]);
+    const tied = end > from && eventAt(gS[g], gE[g], gP[g], end - 1) === t;
+    countGroup(g, tied ? prefixEnd(g, from, end, below(t)) : end, cntBefore, gs[g], gs[g + 1]);
+  }
+  return bytes;
+}
+
+/** The memory of the events counted in cnt. */
+function bytesOf(cnt: Float64Array): number {
+  let bytes = 0;
+  for (let r = 0; r < runs; r++) bytes += cnt[r] * cB[r];
+  return bytes;
+}
+
 /** The readiness times of a layout at windows' times, into `at`; returns the bytes in the runs (0: none). */
 function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
   const total = l.totalBytes;
@@ -500,10 +528,10 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
   cK = l.k;
   cN = l.n;
   cB = l.b;
+  cG = l.runGroup;
   if (groupCap < l.groups) growGroups(l.groups);
-  // A window's event times never decrease along its runs, so its first and last events bound
-  // them: the events in run order are in time order when no window's first event is before
-  // the previous window's last.
+  // A window's first and last events bound its runs': the events in run order are in time
+  // order when no window's first event is before the previous window's last.
   let sorted = true;
   let lastT = -Infinity;
   const gs = l.groupStart;
@@ -517,18 +545,18 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
     gS[g] = s;
     gE[g] = e;
     gP[g] = p;
-    gFirst[g] = eventAt(s, e, p, cK[first]);
-    gLast[g] = eventAt(s, e, p, cK[last] + cN[last] - 1);
+    gFrom[g] = cK[first];
+    gTo[g] = cK[last] + cN[last];
+    gFirst[g] = eventAt(s, e, p, gFrom[g]);
+    gLast[g] = eventAt(s, e, p, gTo[g] - 1);
     if (gFirst[g] < lastT) sorted = false;
     lastT = gLast[g];
   }
-  at.fill(0, 0, POINTS);
+  for (let i = 0; i < POINTS; i++) at[i] = 0;
   if (sorted) {
     for (let j = 0; j < points.length; j++) {
-      const pt = points[j];
-      const r = l.serialRun[pt];
-      const w = l.w[r];
-      at[pt] = r3(eventAt(windows.startUs[w], windows.endUs[w], perGiBUs(windows, w), cK[r] + l.serialEvent[pt]));
+      const p = points[j];
+      at[p] = r3(timeOf(l.serialRun[p], l.serialEvent[p]));
     }
   } else {
     interleaved(l, points, at);
@@ -539,48 +567,36 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
   return total;
 }
 
-/** At most this many event times are tried from a hint, one after another, before the search narrows by probes. */
-const HINT_STEPS = 4;
-
 /**
  * Interleaved lanes (windows overlap in time): point p is at the smallest event time T with
- * C(T) >= need, need = (p / 20) * total - 1e-6. The search keeps C(lo) < need <= C(hi); the
- * answer is the event time t with C(before t) < need <= C(t). It tries the layout's hint
- * first and the event times next to it, then narrows (lo, hi] with probes (where C would reach
- * need were it linear, then bisection) and steps event time by event time. Every probe keeps
- * the invariant and the answer is checked exactly, so the probes decide only the speed. Points
- * increase, so each search starts from the previous answer, whose per-run counts stay in cntLo.
+ * C(T) >= need, need = (p / 20) * total - 1e-6, that is the event time t with C(before t) <
+ * need <= C(t). The search keeps C(lo) < need <= C(hi). It tries the layout's hint first and
+ * the event times next to it, then narrows (lo, hi] by probes and steps event time by event
+ * time (narrowAndStep). Every probe keeps the invariant and an answer is checked exactly, so
+ * the probes decide only the speed. Points increase, so each search starts from the previous
+ * answer, whose per-run counts stay in cntLo.
  */
 function interleaved(l: RunLayout, points: readonly number[], at: number[]): void {
-  if (timeCap < runs) growTimes(runs);
-  // Each run's window times; the longest time between two events of a run; the first and last
-  // event (a window's first and last bound its runs').
-  let spacing = 0;
+  if (countCap < runs) growCounts(runs);
+  // The first and last event (a window's first and last bound its runs').
   let minT = Infinity;
   let minRun = 0;
   let maxT = -Infinity;
-  const gs = l.groupStart;
   for (let g = 0; g < l.groups; g++) {
-    for (let r = gs[g]; r < gs[g + 1]; r++) {
-      rS[r] = gS[g];
-      rE[r] = gE[g];
-      rP[r] = gP[g];
-    }
-    if (gP[g] > spacing) spacing = gP[g];
     if (gFirst[g] < minT) {
       minT = gFirst[g];
-      minRun = gs[g];
+      minRun = l.groupStart[g];
     }
     if (gLast[g] > maxT) maxT = gLast[g];
   }
   const total = l.totalBytes;
   // lo starts below every event (C(lo) = 0); after a point, it is that point's answer, the
   // event (loRun, loEvent).
-  let lo = below(minT);
+  let lo = -Infinity;
   let loBytes = 0;
   let loRun = -1;
   let loEvent = 0;
-  cntLo.fill(0, 0, runs);
+  for (let r = 0; r < runs; r++) cntLo[r] = 0;
   for (let j = 0; j < points.length; j++) {
     const pt = points[j];
     const q = (pt / 20) * total - 1e-6;
@@ -601,17 +617,16 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
     let hiCounted = false; // cntHi holds the counts at hi (else hi is maxT: every event)
     let found = false;
     // The event tried: the hint (the answer last time), then the event times next to it,
-    // towards the answer: the first after lo, or the last at or before hi.
+    // towards the answer: the first after lo, or the last before the one tried.
     let tRun = l.hintRun[pt];
     let tEvent = l.hintEvent[pt];
     let t = tRun >= 0 ? timeOf(tRun, tEvent) : NaN;
     for (let tries = 0; tries < HINT_STEPS && t > lo && t <= hi; tries++) {
-      const upTo = cumulateAt(t, cntMid, cntAlt);
+      const upTo = cumulateAt(t, cntMid, cntAlt, l);
       if (upTo < q) {
         lo = t;
         loBytes = upTo;
         swapLoMid();
-        // The next event time: the earliest of each run's first event after lo.
         t = Infinity;
         for (let r = 0; r < runs; r++) {
           if (cntLo[r] < cN[r] && timeOf(r, cntLo[r]) < t) {
@@ -636,7 +651,6 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
       cntHi = cntAlt;
       cntAlt = h;
       hiCounted = true;
-      // The previous event time: the latest of each run's last event before t.
       t = -Infinity;
       for (let r = 0; r < runs; r++) {
         if (cntHi[r] > 0 && timeOf(r, cntHi[r] - 1) > t) {
@@ -648,7 +662,7 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
     }
     // The first event: when its memory is enough, no event is earlier.
     if (!found && lo < minT) {
-      const c = cumulate(minT, cntMid);
+      const c = cumulate(minT, cntMid, l);
       lo = minT;
       loBytes = c;
       swapLoMid();
@@ -660,10 +674,10 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
     }
     if (!found) {
       if (!hiCounted) for (let r = 0; r < runs; r++) cntHi[r] = cN[r];
-      tRun = narrowAndStep(q, lo, loBytes, hi, hiBytes, spacing);
-      lo = found_[0];
-      loBytes = found_[1];
-      tEvent = found_[2];
+      tRun = narrowAndStep(l, q, lo, loBytes, hi, hiBytes);
+      lo = stepped[0];
+      loBytes = stepped[1];
+      tEvent = stepped[2];
     }
     at[pt] = r3(lo);
     loRun = tRun;
@@ -674,14 +688,17 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
 }
 
 // narrowAndStep()'s answer: its time, C at that time, and the index of its event in its run.
-const found_ = new Float64Array(3);
+const stepped = new Float64Array(3);
 
 /**
  * The smallest event time T in (lo, hi] with C(T) >= q, given C(lo) = loBytes < q <= C(hi) =
  * hiBytes and the per-run counts at lo and hi in cntLo and cntHi (cntLo ends as the counts at
- * T). Returns the run of an event at T; T, C(T) and that event's index go into found_.
+ * T). Returns the run of an event at T; T, C(T) and that event's index go into `stepped`.
  */
-function narrowAndStep(q: number, lo: number, loBytes: number, hi: number, hiBytes: number, spacing: number): number {
+function narrowAndStep(l: RunLayout, q: number, lo: number, loBytes: number, hi: number, hiBytes: number): number {
+  // The longest time between two events of a run.
+  let spacing = 0;
+  for (let g = 0; g < l.groups; g++) spacing = Math.max(spacing, gP[g]);
   // Narrow (lo, hi] until every run has at most STEP_EVENTS events in there (or lo and hi are
   // adjacent doubles). The first probe is where C would reach q were it linear in between, the
   // second that estimate's distance plus one event spacing further, which brackets the answer
@@ -699,7 +716,7 @@ function narrowAndStep(q: number, lo: number, loBytes: number, hi: number, hiByt
         : lo + (hi - lo) / 2;
     if (!(mid > lo && mid < hi)) mid = lo + (hi - lo) / 2;
     if (!(mid > lo && mid < hi)) break;
-    const c = cumulate(mid, cntMid);
+    const c = cumulate(mid, cntMid, l);
     const t = cntMid;
     if (c >= q) {
       hi = mid;
@@ -734,7 +751,7 @@ function narrowAndStep(q: number, lo: number, loBytes: number, hi: number, hiByt
       if (cntLo[r] < cntHi[r] && timeOf(r, cntLo[r]) === m) {
         if (atRun < 0) {
           atRun = r;
-          found_[2] = cntLo[r];
+          stepped[2] = cntLo[r];
         }
         const c = countLE(r, m);
         acc += (c - cntLo[r]) * cB[r];
@@ -744,7 +761,7 @@ function narrowAndStep(q: number, lo: number, loBytes: number, hi: number, hiByt
     lo = m;
     if (acc >= q) break;
   }
-  found_[0] = lo;
-  found_[1] = acc;
+  stepped[0] = lo;
+  stepped[1] = acc;
   return atRun;
 }
