@@ -416,29 +416,37 @@ function timeOf(r: number, i: number): number {
  * decrease with the GiB, so those at or before T are a prefix.
  */
 function prefixEnd(g: number, from: number, to: number, T: number): number {
+  if (eventAt(gS[g], gE[g], gP[g], from) > T) return from;
+  if (eventAt(gS[g], gE[g], gP[g], to - 1) <= T) return to;
+  return prefixInside(g, from, to, T);
+}
+
+/** prefixEnd() when the event of GiB `from` is at or before T and that of GiB to - 1 after it. */
+function prefixInside(g: number, from: number, to: number, T: number): number {
   const s = gS[g];
   const e = gE[g];
   const p = gP[g];
-  if (eventAt(s, e, p, from) > T) return from;
-  if (eventAt(s, e, p, to - 1) <= T) return to;
-  // Now from < answer < to, endUs > T and perGiBUs > 0: the answer is the number of GiBs kk
-  // with startUs + (kk + 1) * perGiBUs <= T, up to rounding. Estimate it, then check exactly.
+  // Now endUs > T and perGiBUs > 0: the answer is the number of GiBs kk with startUs + (kk + 1)
+  // * perGiBUs <= T, up to rounding. Estimate it, then check exactly.
   let c = Math.floor((T - s) / p);
   if (!(c > from)) c = from + 1;
   else if (c > to - 1) c = to - 1;
-  let lo = from + 1; // eventAt(lo - 1) <= T
-  let hi = to - 1; // eventAt(hi) > T
   if (eventAt(s, e, p, c) > T) {
     if (eventAt(s, e, p, c - 1) <= T) return c;
-    hi = c - 1;
-  } else {
-    if (c + 1 >= to || eventAt(s, e, p, c + 1) > T) return c + 1;
-    lo = c + 2;
+    return prefixSearch(g, from + 1, c - 1, T);
   }
-  // Far off (times rounding to a plateau): binary search for the first event after T.
+  if (c + 1 >= to || eventAt(s, e, p, c + 1) > T) return c + 1;
+  return prefixSearch(g, c + 2, to - 1, T);
+}
+
+/**
+ * The estimate was far off (times rounding to a plateau): binary search for the first GiB in
+ * [lo, hi] whose event is after T, given that GiB lo - 1's is not and GiB hi's is.
+ */
+function prefixSearch(g: number, lo: number, hi: number, T: number): number {
   while (lo < hi) {
     const mid = lo + Math.floor((hi - lo) / 2);
-    if (eventAt(s, e, p, mid) > T) hi = mid;
+    if (eventAt(gS[g], gE[g], gP[g], mid) > T) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -474,8 +482,8 @@ export function below(x: number): number {
   return bits.getFloat64(0);
 }
 
-/** The counts of group g's runs from the GiB its events at or before some time end at (prefixEnd) into cnt; returns their memory. */
-function countGroup(g: number, end: number, cnt: Float64Array, from: number, to: number): number {
+/** The counts of runs from .. to - 1 (one group's) whose GiBs before `end` have events at or before some time, into cnt; returns their memory. */
+function countGroup(end: number, cnt: Float64Array, from: number, to: number): number {
   let bytes = 0;
   for (let r = from; r < to; r++) {
     const c = Math.min(Math.max(end - cK[r], 0), cN[r]);
@@ -490,8 +498,8 @@ function cumulate(T: number, cnt: Float64Array, l: RunLayout): number {
   const gs = l.groupStart;
   let bytes = 0;
   for (let g = 0; g < l.groups; g++) {
-    const end = gFirst[g] > T ? gFrom[g] : gLast[g] <= T ? gTo[g] : prefixEnd(g, gFrom[g], gTo[g], T);
-    bytes += countGroup(g, end, cnt, gs[g], gs[g + 1]);
+    const end = gFirst[g] > T ? gFrom[g] : gLast[g] <= T ? gTo[g] : prefixInside(g, gFrom[g], gTo[g], T);
+    bytes += countGroup(end, cnt, gs[g], gs[g + 1]);
   }
   return bytes;
 }
@@ -505,10 +513,15 @@ function cumulateAt(t: number, cnt: Float64Array, cntBefore: Float64Array, l: Ru
   let bytes = 0;
   for (let g = 0; g < l.groups; g++) {
     const from = gFrom[g];
-    const end = gFirst[g] > t ? from : gLast[g] <= t ? gTo[g] : prefixEnd(g, from, gTo[g], t);
-    bytes += countGroup(g, end, cnt, gs[g], gs[g + 1]);
-    const tied = end > from && eventAt(gS[g], gE[g], gP[g], end - 1) === t;
-    countGroup(g, tied ? prefixEnd(g, from, end, below(t)) : end, cntBefore, gs[g], gs[g + 1]);
+    const end = gFirst[g] > t ? from : gLast[g] <= t ? gTo[g] : prefixInside(g, from, gTo[g], t);
+    bytes += countGroup(end, cnt, gs[g], gs[g + 1]);
+    // The GiBs before t: all of the prefix but its events at t (usually one, the last).
+    let before = end;
+    if (end > from && eventAt(gS[g], gE[g], gP[g], end - 1) === t) {
+      before = end - 1;
+      if (before > from && eventAt(gS[g], gE[g], gP[g], before - 1) === t) before = prefixEnd(g, from, before, below(t));
+    }
+    countGroup(before, cntBefore, gs[g], gs[g + 1]);
   }
   return bytes;
 }
