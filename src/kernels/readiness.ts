@@ -642,8 +642,9 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
         swapLoMid();
         t = Infinity;
         for (let r = 0; r < runs; r++) {
-          if (cntLo[r] < cN[r] && timeOf(r, cntLo[r]) < t) {
-            t = timeOf(r, cntLo[r]);
+          const next = cntLo[r] < cN[r] ? timeOf(r, cntLo[r]) : Infinity;
+          if (next < t) {
+            t = next;
             tRun = r;
             tEvent = cntLo[r];
           }
@@ -658,20 +659,22 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
         found = true;
         break;
       }
-      hi = below(t);
-      hiBytes = before;
       const h = cntHi;
       cntHi = cntAlt;
       cntAlt = h;
       hiCounted = true;
       t = -Infinity;
       for (let r = 0; r < runs; r++) {
-        if (cntHi[r] > 0 && timeOf(r, cntHi[r] - 1) > t) {
-          t = timeOf(r, cntHi[r] - 1);
+        const last = cntHi[r] > 0 ? timeOf(r, cntHi[r] - 1) : -Infinity;
+        if (last > t) {
+          t = last;
           tRun = r;
           tEvent = cntHi[r] - 1;
         }
       }
+      // The events before the one tried end with this one: C(t) = before.
+      hi = t;
+      hiBytes = before;
     }
     // The first event: when its memory is enough, no event is earlier.
     if (!found && lo < minT) {
