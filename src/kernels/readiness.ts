@@ -333,8 +333,9 @@ export function readinessTimes(
   points: readonly number[],
 ): { at: number[]; totalBytes: number } | null {
   const at: number[] = new Array<number>(POINTS);
-  const totalBytes = timesOf(scratchLayout(memlist, windows), windows, points, at);
-  return totalBytes === 0 ? null : { at, totalBytes };
+  const layout = scratchLayout(memlist, windows);
+  timesOf(layout, windows, points, at);
+  return layout.totalBytes === 0 ? null : { at, totalBytes: layout.totalBytes };
 }
 
 /**
@@ -343,7 +344,10 @@ export function readinessTimes(
  * Allocates nothing (once its scratch has grown); updates the layout's hints.
  */
 export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
-  return timesOf(layout, windows, points, at);
+  timesOf(layout, windows, points, at);
+  // Read from the layout rather than returned by timesOf: a double returned by a call V8 does
+  // not inline is a heap allocation.
+  return layout.totalBytes;
 }
 
 // The layout being timed (timesOf sets these): its runs, read in place, and per window group its
@@ -533,10 +537,9 @@ function bytesOf(cnt: Float64Array): number {
   return bytes;
 }
 
-/** The readiness times of a layout at windows' times, into `at`; returns the bytes in the runs (0: none). */
-function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
-  const total = l.totalBytes;
-  if (total === 0) return 0;
+/** The readiness times of a layout at windows' times, into `at` (not set when the runs hold no memory). */
+function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): void {
+  if (l.totalBytes === 0) return;
   runs = l.count;
   cK = l.k;
   cN = l.n;
@@ -577,7 +580,6 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
   let start = Infinity;
   for (let i = 0; i < windows.count; i++) start = Math.min(start, windows.startUs[i]);
   at[0] = r3(start);
-  return total;
 }
 
 /**
