@@ -242,7 +242,7 @@ export function runLayout(memlist: NodeRange[], windows: InitWindows): RunLayout
     serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
     hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
   };
-  analyze(layout);
+  analyze(layout, ALL_POINTS);
   return layout;
 }
 
@@ -253,8 +253,8 @@ const scratch: RunLayout = {
   hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
 };
 
-/** The scratch layout of windows over memlist. */
-function scratchLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
+/** The scratch layout of windows over memlist, to be timed at `points`. */
+function scratchLayout(memlist: NodeRange[], windows: InitWindows, points: readonly number[]): RunLayout {
   buildRuns(memlist, windows);
   const l = scratch;
   l.count = built;
@@ -267,12 +267,12 @@ function scratchLayout(memlist: NodeRange[], windows: InitWindows): RunLayout {
     l.runGroup = new Int32Array(cap);
   }
   l.hintRun.fill(-1);
-  analyze(l);
+  analyze(l, points);
   return l;
 }
 
-/** A layout's facts that follow from its runs: total, window groups, serial events. */
-function analyze(l: RunLayout): void {
+/** A layout's facts that follow from its runs: total, window groups, and the serial events of `points` (increasing, in 1..20). */
+function analyze(l: RunLayout, points: readonly number[]): void {
   const { count, n, b, w } = l;
   let total = 0;
   let groups = 0;
@@ -284,14 +284,15 @@ function analyze(l: RunLayout): void {
   l.groupStart[groups] = count;
   l.groups = groups;
   l.totalBytes = total;
-  // Events in run order: point p's is the first whose running sum reaches its share.
+  // Events in run order: a point's is the first whose running sum reaches its share.
   let acc = 0;
-  let p = 1;
-  for (let r = 0; r < count && p < POINTS; r++) {
+  let j = 0;
+  for (let r = 0; r < count && j < points.length; r++) {
     const br = b[r];
     const nr = n[r];
     const end = acc + nr * br;
-    for (; p < POINTS; p++) {
+    for (; j < points.length; j++) {
+      const p = points[j];
       const q = (p / 20) * total - 1e-6;
       if (end < q) break;
       // Smallest i with acc + (i + 1) * br >= q.
@@ -333,7 +334,7 @@ export function readinessTimes(
   points: readonly number[],
 ): { at: number[]; totalBytes: number } | null {
   const at: number[] = new Array<number>(POINTS);
-  const layout = scratchLayout(memlist, windows);
+  const layout = scratchLayout(memlist, windows, points);
   timesOf(layout, windows, points, at);
   return layout.totalBytes === 0 ? null : { at, totalBytes: layout.totalBytes };
 }
