@@ -333,7 +333,7 @@ export function readinessTimes(
   windows: InitWindows,
   points: readonly number[],
 ): { at: number[]; totalBytes: number } | null {
-  const at: number[] = new Array<number>(POINTS);
+  const at: number[] = new Array<number>(POINTS).fill(0);
   const layout = scratchLayout(memlist, windows, points);
   timesOf(layout, windows, points, at);
   return layout.totalBytes === 0 ? null : { at, totalBytes: layout.totalBytes };
@@ -341,8 +341,9 @@ export function readinessTimes(
 
 /**
  * readinessTimes() of windows whose ranges gave `layout` (runLayout), at these windows' times,
- * into `at` (21 slots); returns the TDX memory in the windows (0: none, `at` is then not set).
- * Allocates nothing (once its scratch has grown); updates the layout's hints.
+ * into `at` (21 slots: slot 0 and the points'; the others are not written); returns the TDX
+ * memory in the windows (0: none, `at` is then not written). Allocates nothing (once its
+ * scratch has grown); updates the layout's hints.
  */
 export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points: readonly number[], at: number[]): number {
   timesOf(layout, windows, points, at);
@@ -405,9 +406,9 @@ function eventAt(s: number, e: number, p: number, kk: number): number {
   return Math.min(e, s + (kk + 1) * p);
 }
 
-/** Window w's time per GiB of TDMR.INIT, as the reference computes it. */
-function perGiBUs(windows: InitWindows, w: number): number {
-  return (SZ_1G / windows.chunkBytes[w]) * windows.perCallUs[w];
+/** A window's time per GiB of TDMR.INIT, as the reference computes it. */
+function perGiBUs(chunkBytes: number, perCallUs: number): number {
+  return (SZ_1G / chunkBytes) * perCallUs;
 }
 
 /** Time of event i of run r. */
@@ -547,18 +548,20 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
   cB = l.b;
   cG = l.runGroup;
   if (groupCap < l.groups) growGroups(l.groups);
+  const { startUs, endUs, perCallUs, chunkBytes } = windows;
   // A window's first and last events bound its runs': the events in run order are in time
   // order when no window's first event is before the previous window's last.
   let sorted = true;
   let lastT = -Infinity;
+  let start = Infinity;
   const gs = l.groupStart;
   for (let g = 0; g < l.groups; g++) {
     const first = gs[g];
     const last = gs[g + 1] - 1;
     const w = l.w[first];
-    const s = windows.startUs[w];
-    const e = windows.endUs[w];
-    const p = perGiBUs(windows, w);
+    const s = startUs[w];
+    const e = endUs[w];
+    const p = perGiBUs(chunkBytes[w], perCallUs[w]);
     gS[g] = s;
     gE[g] = e;
     gP[g] = p;
@@ -568,8 +571,8 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
     gLast[g] = eventAt(s, e, p, gTo[g] - 1);
     if (gFirst[g] < lastT) sorted = false;
     lastT = gLast[g];
+    start = Math.min(start, s);
   }
-  for (let i = 0; i < POINTS; i++) at[i] = 0;
   if (sorted) {
     for (let j = 0; j < points.length; j++) {
       const p = points[j];
@@ -578,8 +581,8 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
   } else {
     interleaved(l, points, at);
   }
-  let start = Infinity;
-  for (let i = 0; i < windows.count; i++) start = Math.min(start, windows.startUs[i]);
+  // The first start of all windows; every window is a group's unless some hold no memory.
+  if (l.groups !== windows.count) for (let i = 0; i < windows.count; i++) start = Math.min(start, startUs[i]);
   at[0] = r3(start);
 }
 
