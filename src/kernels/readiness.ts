@@ -102,9 +102,15 @@ export interface RunLayout {
   w: Float64Array;
   /** The TDX memory in the runs, bytes. */
   totalBytes: number;
-  /** Window groups: group g is runs groupStart[g] .. groupStart[g + 1] - 1, one window's; runGroup[r] is run r's. */
+  /**
+   * Window groups: group g is runs groupStart[g] .. groupStart[g + 1] - 1, all of window
+   * groupWindow[g], spanning its GiBs groupFrom[g] .. groupTo[g] - 1; runGroup[r] is run r's.
+   */
   groups: number;
   groupStart: Int32Array;
+  groupWindow: Int32Array;
+  groupFrom: Float64Array;
+  groupTo: Float64Array;
   runGroup: Int32Array;
   /**
    * The event (run, index in the run) of each point (1..20) when the events in run order are in
@@ -238,7 +244,8 @@ export function runLayout(memlist: NodeRange[], windows: InitWindows): RunLayout
   const n = built;
   const layout: RunLayout = {
     count: n, k: rK.slice(0, n), n: rN.slice(0, n), b: rB.slice(0, n), w: rW.slice(0, n),
-    totalBytes: 0, groups: 0, groupStart: new Int32Array(n + 1), runGroup: new Int32Array(n),
+    totalBytes: 0, groups: 0, groupStart: new Int32Array(n + 1), groupWindow: new Int32Array(n),
+    groupFrom: new Float64Array(n), groupTo: new Float64Array(n), runGroup: new Int32Array(n),
     serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
     hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
   };
@@ -248,7 +255,8 @@ export function runLayout(memlist: NodeRange[], windows: InitWindows): RunLayout
 
 // The layout readinessTimes() times: the runs just built, in place, with no hints.
 const scratch: RunLayout = {
-  count: 0, k: rK, n: rN, b: rB, w: rW, totalBytes: 0, groups: 0, groupStart: new Int32Array(1), runGroup: new Int32Array(0),
+  count: 0, k: rK, n: rN, b: rB, w: rW, totalBytes: 0,
+  groups: 0, groupStart: new Int32Array(1), groupWindow: new Int32Array(0), groupFrom: new Float64Array(0), groupTo: new Float64Array(0), runGroup: new Int32Array(0),
   serialRun: new Int32Array(POINTS), serialEvent: new Float64Array(POINTS),
   hintRun: new Int32Array(POINTS).fill(-1), hintEvent: new Float64Array(POINTS),
 };
@@ -264,6 +272,9 @@ function scratchLayout(memlist: NodeRange[], windows: InitWindows, points: reado
   l.w = rW;
   if (l.runGroup.length < built) {
     l.groupStart = new Int32Array(cap + 1);
+    l.groupWindow = new Int32Array(cap);
+    l.groupFrom = new Float64Array(cap);
+    l.groupTo = new Float64Array(cap);
     l.runGroup = new Int32Array(cap);
   }
   l.hintRun.fill(-1);
@@ -273,12 +284,18 @@ function scratchLayout(memlist: NodeRange[], windows: InitWindows, points: reado
 
 /** A layout's facts that follow from its runs: total, window groups, and the serial events of `points` (increasing, in 1..20). */
 function analyze(l: RunLayout, points: readonly number[]): void {
-  const { count, n, b, w } = l;
+  const { count, k, n, b, w } = l;
   let total = 0;
   let groups = 0;
   for (let r = 0; r < count; r++) {
     total += n[r] * b[r];
-    if (r === 0 || w[r] !== w[r - 1]) l.groupStart[groups++] = r;
+    if (r === 0 || w[r] !== w[r - 1]) {
+      l.groupStart[groups] = r;
+      l.groupWindow[groups] = w[r];
+      l.groupFrom[groups] = k[r];
+      groups++;
+    }
+    l.groupTo[groups - 1] = k[r] + n[r];
     l.runGroup[r] = groups - 1;
   }
   l.groupStart[groups] = count;
@@ -352,9 +369,9 @@ export function readinessTimesOf(layout: RunLayout, windows: InitWindows, points
   return layout.totalBytes;
 }
 
-// The layout being timed (timesOf sets these): its runs, read in place, and per window group its
-// window's start gS, end gE and per-GiB time gP, the GiBs its runs span [gFrom, gTo), and its
-// first and last event times.
+// The layout being timed (timesOf sets these): its runs and groups, read in place, and per
+// window group its window's start gS, end gE and per-GiB time gP, and its first and last event
+// times.
 let runs = 0;
 let cK: Float64Array = rK;
 let cN: Float64Array = rN;
@@ -364,8 +381,8 @@ let groupCap = 0;
 let gS = new Float64Array(0);
 let gE = new Float64Array(0);
 let gP = new Float64Array(0);
-let gFrom = new Float64Array(0);
-let gTo = new Float64Array(0);
+let gFrom: Float64Array = scratch.groupFrom;
+let gTo: Float64Array = scratch.groupTo;
 let gFirst = new Float64Array(0);
 let gLast = new Float64Array(0);
 // Per-run event counts at or before lo, hi and two probe times (the search's scratch).
@@ -380,8 +397,6 @@ function growGroups(n: number): void {
   gS = new Float64Array(groupCap);
   gE = new Float64Array(groupCap);
   gP = new Float64Array(groupCap);
-  gFrom = new Float64Array(groupCap);
-  gTo = new Float64Array(groupCap);
   gFirst = new Float64Array(groupCap);
   gLast = new Float64Array(groupCap);
 }
@@ -547,6 +562,8 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
   cN = l.n;
   cB = l.b;
   cG = l.runGroup;
+  gFrom = l.groupFrom;
+  gTo = l.groupTo;
   if (groupCap < l.groups) growGroups(l.groups);
   const { startUs, endUs, perCallUs, chunkBytes } = windows;
   // A window's first and last events bound its runs': the events in run order are in time
@@ -554,19 +571,14 @@ function timesOf(l: RunLayout, windows: InitWindows, points: readonly number[], 
   let sorted = true;
   let lastT = -Infinity;
   let start = Infinity;
-  const gs = l.groupStart;
   for (let g = 0; g < l.groups; g++) {
-    const first = gs[g];
-    const last = gs[g + 1] - 1;
-    const w = l.w[first];
+    const w = l.groupWindow[g];
     const s = startUs[w];
     const e = endUs[w];
     const p = perGiBUs(chunkBytes[w], perCallUs[w]);
     gS[g] = s;
     gE[g] = e;
     gP[g] = p;
-    gFrom[g] = cK[first];
-    gTo[g] = cK[last] + cN[last];
     gFirst[g] = eventAt(s, e, p, gFrom[g]);
     gLast[g] = eventAt(s, e, p, gTo[g] - 1);
     if (gFirst[g] < lastT) sorted = false;
