@@ -385,7 +385,12 @@ let gFrom: Float64Array = scratch.groupFrom;
 let gTo: Float64Array = scratch.groupTo;
 let gFirst = new Float64Array(0);
 let gLast = new Float64Array(0);
-// Per-run event counts at or before lo, hi and two probe times (the search's scratch).
+// Per group, where its GiBs before the time cumulateAt() counted at end; and their memory (a
+// double kept out of a return value: a double returned by a call V8 does not inline is a heap
+// allocation).
+let gBefore = new Float64Array(0);
+const beforeBytes = new Float64Array(1);
+// Per-run event counts at or before lo, hi and a probe time, and counts no one reads (the search's scratch).
 let countCap = 0;
 let cntLo = new Float64Array(0);
 let cntHi = new Float64Array(0);
@@ -399,6 +404,7 @@ function growGroups(n: number): void {
   gP = new Float64Array(groupCap);
   gFirst = new Float64Array(groupCap);
   gLast = new Float64Array(groupCap);
+  gBefore = new Float64Array(groupCap);
 }
 
 function growCounts(n: number): void {
@@ -526,32 +532,36 @@ function cumulate(T: number, cnt: Float64Array, l: RunLayout): number {
 }
 
 /**
- * C(t), with each run's count at or before t in cnt and before t in cntBefore (they differ
- * only in a window with an event at t).
+ * C(t), with each run's count at or before t in cnt; C(before t) goes into beforeBytes[0], and
+ * where each group's GiBs before t end into gBefore (countBefore() makes them counts). They
+ * differ only in a window with an event at t.
  */
-function cumulateAt(t: number, cnt: Float64Array, cntBefore: Float64Array, l: RunLayout): number {
+function cumulateAt(t: number, cnt: Float64Array, l: RunLayout): number {
   const gs = l.groupStart;
   let bytes = 0;
+  let atT = 0;
   for (let g = 0; g < l.groups; g++) {
     const from = gFrom[g];
     const end = gFirst[g] > t ? from : gLast[g] <= t ? gTo[g] : prefixInside(g, from, gTo[g], t);
-    bytes += countGroup(end, cnt, gs[g], gs[g + 1]);
+    const upTo = countGroup(end, cnt, gs[g], gs[g + 1]);
+    bytes += upTo;
     // The GiBs before t: all of the prefix but its events at t (usually one, the last).
     let before = end;
     if (end > from && eventAt(gS[g], gE[g], gP[g], end - 1) === t) {
       before = end - 1;
       if (before > from && eventAt(gS[g], gE[g], gP[g], before - 1) === t) before = prefixEnd(g, from, before, below(t));
+      atT += upTo - countGroup(before, cntAlt, gs[g], gs[g + 1]);
     }
-    countGroup(before, cntBefore, gs[g], gs[g + 1]);
+    gBefore[g] = before;
   }
+  beforeBytes[0] = bytes - atT;
   return bytes;
 }
 
-/** The memory of the events counted in cnt. */
-function bytesOf(cnt: Float64Array): number {
-  let bytes = 0;
-  for (let r = 0; r < runs; r++) bytes += cnt[r] * cB[r];
-  return bytes;
+/** The per-run counts of the events before the time cumulateAt() counted at, into cnt. */
+function countBefore(cnt: Float64Array, l: RunLayout): void {
+  const gs = l.groupStart;
+  for (let g = 0; g < l.groups; g++) countGroup(gBefore[g], cnt, gs[g], gs[g + 1]);
 }
 
 /** The readiness times of a layout at windows' times, into `at` (not set when the runs hold no memory). */
@@ -653,7 +663,7 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
     let tEvent = l.hintEvent[pt];
     let t = tRun >= 0 ? timeOf(tRun, tEvent) : NaN;
     for (let tries = 0; tries < HINT_STEPS && t > lo && t <= hi; tries++) {
-      const upTo = cumulateAt(t, cntMid, cntAlt, l);
+      const upTo = cumulateAt(t, cntMid, l);
       if (upTo < q) {
         lo = t;
         loBytes = upTo;
@@ -669,7 +679,7 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
         }
         continue;
       }
-      const before = bytesOf(cntAlt);
+      const before = beforeBytes[0];
       if (before < q) {
         lo = t;
         loBytes = upTo;
@@ -677,9 +687,7 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
         found = true;
         break;
       }
-      const h = cntHi;
-      cntHi = cntAlt;
-      cntAlt = h;
+      countBefore(cntHi, l);
       hiCounted = true;
       t = -Infinity;
       for (let r = 0; r < runs; r++) {
