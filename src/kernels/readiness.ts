@@ -632,12 +632,12 @@ function interleaved(l: RunLayout, points: readonly number[], at: number[]): voi
   }
   const total = l.totalBytes;
   // lo starts below every event (C(lo) = 0); after a point, it is that point's answer, the
-  // event (loRun, loEvent).
+  // event (loRun, loEvent). cntLo holds the counts at lo once lo is an event time (a hint's,
+  // the first event's or an answer's) and is read only then.
   let lo = -Infinity;
   let loBytes = 0;
   let loRun = -1;
   let loEvent = 0;
-  for (let r = 0; r < runs; r++) cntLo[r] = 0;
   for (let j = 0; j < points.length; j++) {
     const pt = points[j];
     const q = (pt / 20) * total - 1e-6;
