@@ -277,7 +277,7 @@ function scratchLayout(memlist: NodeRange[], windows: InitWindows, points: reado
     l.groupTo = new Float64Array(cap);
     l.runGroup = new Int32Array(cap);
   }
-  l.hintRun.fill(-1);
+  for (let j = 0; j < points.length; j++) l.hintRun[points[j]] = -1;
   analyze(l, points);
   return l;
 }
