@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { NodeRange, Tdmr } from '../src/construct/types.js';
-import { readiness, readinessTimes, flatWindows, SWEEP_POINTS, type InitWindow, type Readiness } from '../src/kernels/readiness.js';
+import { below, readiness, readinessTimes, readinessTimesOf, runLayout, flatWindows, SWEEP_POINTS, type InitWindow, type Readiness, type RunLayout } from '../src/kernels/readiness.js';
 import { readinessReference } from '../src/reference/readiness.js';
 import { rng as mulberry32 } from './helpers/randomPlatform.js';
 
@@ -282,5 +282,117 @@ describe('readiness() edge cases', () => {
     big.windows = [win(0, 0, 512, 7.22), win(0, 100, 512, 9)];
     check(big, 'big');
     check({ memlist: [{ start: 0, end: GiB, node: 0 }], tdmrs: [tdmr(0, GiB)], windows: [win(0, 7, 1)] }, 'small after big');
+  });
+});
+
+describe('readinessTimesOf(): a kept layout timed at other times', () => {
+  const ALL = Array.from({ length: 20 }, (_, i) => i + 1);
+
+  /**
+   * The case's windows at other times, as another row of a capacity sweep gives them: the
+   * per-call cost scaled, the starts and caps moved with it, each window jittered by up to
+   * `jitter` µs (so lanes interleave otherwise). Ranges and chunk sizes stay.
+   */
+  function retimed(c: Case, scale: number, jitter: number, rnd: () => number): Window[] {
+    return c.windows.map((w) => {
+      const startUs = w.startUs * scale + (jitter > 0 ? Math.floor(rnd() * jitter) : 0);
+      return { ...w, startUs, endUs: startUs + (w.endUs - w.startUs) * scale, perCallUs: w.perCallUs * scale };
+    });
+  }
+
+  /** Times `layout` at the windows and holds it to the oracle; true when the windows overlap in time. */
+  function checkTimed(layout: RunLayout, c: Case, windows: Window[], points: readonly number[], label: unknown): void {
+    const ranges = ranged({ tdmrs: c.tdmrs, windows });
+    const want = readinessReference(c.memlist, ranges);
+    const at = new Array<number>(21).fill(-1);
+    const total = readinessTimesOf(layout, flatWindows(ranges), points, at);
+    if (want === null) {
+      expect({ label, total }).toEqual({ label, total: 0 });
+      return;
+    }
+    const got = [total, at[0], ...points.map((p) => at[p])];
+    const exp = [want.tdxMemoryBytes, want.curve[0].tUs, ...points.map((p) => want.curve[p].tUs)];
+    if (!got.every((x, i) => Object.is(x, exp[i]))) expect({ label, got }).toEqual({ label, got: exp });
+  }
+
+  const overlap = (ws: Window[]): boolean =>
+    ws.some((a, i) => ws.some((b, j) => i < j && a.startUs < b.endUs && b.startUs < a.endUs));
+
+  it('equals the oracle at every timing, the hints kept between timings in any order', () => {
+    const seen = { parallel: 0, hintKept: 0, hintMoved: 0 };
+    for (let i = 0; i < 500; i++) {
+      const seed = SEED0 + 100000 + i;
+      const c = randomCase(seed);
+      const rnd = mulberry32(seed ^ 0x5eed);
+      const layout = runLayout(c.memlist, flatWindows(ranged(c)));
+      // A sweep's neighbouring rows (small steps of one cost), then rows far apart, in random order.
+      const timings: Window[][] = [];
+      for (let k = 0; k < 12; k++) timings.push(retimed(c, 1 + k * 0.004, 0, rnd));
+      for (let k = 0; k < 6; k++) timings.push(retimed(c, 0.25 + rnd() * 3, rnd() < 0.5 ? 0 : 1 + rnd() * 2000, rnd));
+      if (rnd() < 0.5) for (let a = timings.length - 1; a > 0; a--) { const b = Math.floor(rnd() * (a + 1)); [timings[a], timings[b]] = [timings[b], timings[a]]; }
+      timings.forEach((windows, k) => {
+        const before = [layout.hintRun[10], layout.hintEvent[10]];
+        checkTimed(layout, c, windows, k % 3 === 2 ? ALL : SWEEP_POINTS, { seed, k });
+        if (overlap(windows) && before[0] >= 0) {
+          seen.parallel++;
+          if (layout.hintRun[10] === before[0] && layout.hintEvent[10] === before[1]) seen.hintKept++;
+          else seen.hintMoved++;
+        }
+      });
+    }
+    // The hints were used, found right and found wrong (the answer's event moved).
+    expect(seen.parallel).toBeGreaterThan(1500);
+    expect(seen.hintKept).toBeGreaterThan(1000);
+    expect(seen.hintMoved).toBeGreaterThan(150);
+  });
+
+  it('a layout timed twice at the same times gives the same bits (the second timing starts from its hint)', () => {
+    for (let i = 0; i < 200; i++) {
+      const c = randomCase(SEED0 + 200000 + i);
+      const layout = runLayout(c.memlist, flatWindows(ranged(c)));
+      const windows = flatWindows(ranged(c));
+      const first = new Array<number>(21).fill(-1);
+      const second = new Array<number>(21).fill(-1);
+      const t1 = readinessTimesOf(layout, windows, ALL, first);
+      const t2 = readinessTimesOf(layout, windows, ALL, second);
+      expect(t2).toBe(t1);
+      if (t1 > 0) expect(second.every((x, k) => Object.is(x, first[k]))).toBe(true);
+    }
+  });
+
+  it('a hint from a sweep of one cost still finds answers when the lanes change order', () => {
+    // Two lanes of one 64 GiB TDMR each; the second lane starts later and later, so the 50%
+    // point moves from one lane's event to the other's as the rows go on.
+    const tdmrs = [tdmr(0, 64 * GiB), tdmr(64 * GiB, 64 * GiB)];
+    const memlist = [{ start: 0, end: 128 * GiB, node: 0 }];
+    const c: Case = { memlist, tdmrs, windows: [] };
+    const layout = runLayout(memlist, flatWindows(ranged({ tdmrs, windows: [{ tdmr: 0, startUs: 0, endUs: 1, perCallUs: 1, chunkBytes: 4 * MiB }, { tdmr: 1, startUs: 0, endUs: 1, perCallUs: 1, chunkBytes: 4 * MiB }] })));
+    for (let k = 0; k < 400; k++) {
+      const per = 7.22 + (k % 50) * 0.02;
+      const windows: Window[] = [
+        { tdmr: 0, startUs: 0, endUs: 64 * 256 * per, perCallUs: per, chunkBytes: 4 * MiB },
+        { tdmr: 1, startUs: k * 37.5, endUs: k * 37.5 + 64 * 256 * per, perCallUs: per, chunkBytes: 4 * MiB },
+      ];
+      checkTimed(layout, { ...c, windows }, windows, SWEEP_POINTS, { k });
+    }
+  });
+});
+
+describe('below()', () => {
+  it('is the largest double below x', () => {
+    const cases: [number, number][] = [
+      [1, 1 - 2 ** -53], [2, 2 - 2 ** -52], [1.5, 1.5 - 2 ** -52], [-1, -1 - 2 ** -52],
+      [0, -Number.MIN_VALUE], [-0, -Number.MIN_VALUE], [Number.MIN_VALUE, 0], [-Number.MIN_VALUE, -2 * Number.MIN_VALUE],
+      [Infinity, Number.MAX_VALUE], [-Number.MAX_VALUE, -Infinity], [2 ** -1022, 2 ** -1022 - Number.MIN_VALUE],
+    ];
+    for (const [x, want] of cases) expect({ x, got: below(x) }).toEqual({ x, got: want });
+    const rnd = mulberry32(7);
+    for (let i = 0; i < 2000; i++) {
+      const x = (rnd() < 0.5 ? -1 : 1) * rnd() * 10 ** Math.floor(rnd() * 30 - 10);
+      const b = below(x);
+      // No double between: the midpoint rounds to one end.
+      const mid = b + (x - b) / 2;
+      expect(b < x && (mid === b || mid === x)).toBe(true);
+    }
   });
 });
