@@ -94,6 +94,11 @@ export class ByteText {
     this.pos = p + n;
   }
 
+  /** A copy of the bytes written from offset `from` (length at that time) to now. */
+  copySince(from: number): Uint8Array {
+    return this.buf.slice(from, this.pos);
+  }
+
   /** Appends one ASCII character by its code. */
   ascii(code: number): void {
     this.room(1);

@@ -1,7 +1,8 @@
-// A finite number's text exactly as String(x) (and JSON.stringify) writes it, made faster for the
-// numbers a sweep row holds: integers, and times rounded to the nanosecond (3 decimals, r3). In
-// a row's text, String() of a non-integer double was the largest single cost (V8 runs its
-// shortest-digits conversion in the runtime, through its number-string cache).
+// A number's text exactly as String(x) (and JSON.stringify, for a finite x) writes it, written
+// as bytes and made faster for the numbers a sweep row holds: integers, and times rounded to the
+// nanosecond (3 decimals, r3). In a row's text, String() of a non-integer double was the largest
+// single cost (V8 runs its shortest-digits conversion in the runtime, through its number-string
+// cache).
 //
 // Why the fast text is String(x): ECMAScript's Number::toString writes the fewest significant
 // digits whose decimal value rounds to x (the closest such, when several). Below 2^31 in
@@ -16,26 +17,10 @@
 
 import type { ByteText } from './byteText.js';
 
-/** ".001" ... ".999" by thousandths, trailing zeros trimmed (".5" for 500); "" for 0. */
-const THOUSANDTHS: readonly string[] = Array.from({ length: 1000 }, (_, f) => (f === 0 ? '' : ('.' + String(f).padStart(3, '0')).replace(/0+$/, '')));
-
 /** |m| below this: m / 1000 fits an int32 and |x| < 2^31 (see the header). */
 const M_LIMIT = 2147483647000;
 
-/** String(x), for any number x. */
-export function numberText(x: number): string {
-  const i = x | 0;
-  // An int32 (and -0, which String writes as "0"): the integer path of String, without the double.
-  if (i === x) return String(i);
-  const m = Math.round(x * 1000);
-  if (!(m < M_LIMIT && m > -M_LIMIT) || m / 1000 !== x) return String(x);
-  const a = m < 0 ? -m : m;
-  const whole = (a / 1000) | 0;
-  const text = String(whole) + THOUSANDTHS[a - whole * 1000];
-  return m < 0 ? '-' + text : text;
-}
-
-/** numberText(x) appended to out, the same decisions without making the string (the fallback makes String(x)). */
+/** String(x) appended to out as bytes, for any number x (the fallback makes the string). */
 export function writeNumberText(out: ByteText, x: number): void {
   const i = x | 0;
   if (i === x) {
@@ -52,7 +37,7 @@ export function writeNumberText(out: ByteText, x: number): void {
   const whole = (a / 1000) | 0;
   if (m < 0) out.ascii(45);
   out.uint(whole);
-  // THOUSANDTHS[f], digit by digit: '.', then up to three digits, trailing zeros trimmed.
+  // The thousandths f: '.', then up to three digits, trailing zeros trimmed ("" for 0, ".5" for 500).
   const f = a - whole * 1000;
   if (f === 0) return;
   const d1 = (f / 100) | 0;

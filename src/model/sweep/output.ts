@@ -4,7 +4,7 @@
 
 import { InputError } from '../../platform/errors.js';
 import { csvCell, csvRecord, csvText, parseCsv } from '../../util/csv.js';
-import { numberText, writeNumberText } from '../../util/numberText.js';
+import { writeNumberText } from '../../util/numberText.js';
 import { ByteText, textOf, utf8 } from '../../util/byteText.js';
 import { CAPACITY, NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
 import { gridValueIndices, rowValues, type SweepPlan } from './spec.js';
@@ -32,14 +32,14 @@ function axisCell(v: unknown): string {
 
 const num = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
-// A number cell: what csvCell and JSON.stringify write for it (NaN and ±Infinity: nothing / null);
-// numberText is String(x), faster for a row's integers and 3-decimal times.
-const csvNum = (x: number): string => (Number.isFinite(x) ? numberText(x) : '');
-const jsonNum = (x: number): string => (Number.isFinite(x) ? numberText(x) : 'null');
 const csvStr = (s: string): string => (s === '' ? '' : csvText(s));
 const jsonStr = (s: string): string => (s === '' ? 'null' : JSON.stringify(s));
 
-/** csvNum (csv) or jsonNum of x, appended to out. */
+/**
+ * A number cell, appended to out: what csvCell (csv) or JSON.stringify writes for x (NaN and
+ * ±Infinity: nothing, or null); writeNumberText is String(x), faster for a row's integers and
+ * 3-decimal times.
+ */
 function writeNum(out: ByteText, x: number, csv: boolean): void {
   if (Number.isFinite(x)) writeNumberText(out, x);
   else if (!csv) out.add('null');
@@ -52,18 +52,16 @@ function writeNum(out: ByteText, x: number, csv: boolean): void {
  */
 interface RowPieces {
   csv: boolean;
-  /** Grid only: [axis][value index] → the value's CSV cell preceded by the comma, or its `,"name":value` member. */
-  axes: string[][] | null;
-  /** Grid only: the fastest axis's pieces, as bytes. */
-  lastAxis: Uint8Array[] | null;
+  /** Grid only: [axis][value index] → the value's CSV cell preceded by the comma, or its `,"name":value` member, as bytes. */
+  axes: Uint8Array[][] | null;
   /** `,"name":` of each axis (list mode formats its values per row). */
   jsonAxisKeys: string[];
   /** `,"column":` of each numeric and text column. */
   numKeys: string[];
   strKeys: string[];
-  /** The same as bytes: `,"column":` of each numeric column, and `,"message":`. */
+  /** The same as bytes. */
   numKeyBytes: Uint8Array[];
-  messageKey: Uint8Array;
+  strKeyBytes: Uint8Array[];
   /**
    * JSON.stringify writes an object's integer-like keys first and a repeated key once; when an
    * axis name would do either, rows go through an object as before (formatRowsJsonObjects).
@@ -94,18 +92,17 @@ function rowPieces(plan: SweepPlan, format: SweepFormat): RowPieces {
   const csv = format === 'csv';
   const axes = plan.mode === 'list'
     ? null
-    : plan.axes.map((a) => a.values.map((v) => (csv ? ',' + axisCell(v) : key(a.name) + JSON.stringify(v === undefined ? null : v))));
+    : plan.axes.map((a) => a.values.map((v) => utf8(csv ? ',' + axisCell(v) : key(a.name) + JSON.stringify(v === undefined ? null : v))));
   const numKeys = NUM_COLUMNS.map(key);
   const strKeys = STR_COLUMNS.map(key);
   return {
     csv,
     axes,
-    lastAxis: axes && axes.length ? axes[axes.length - 1].map(utf8) : null,
     jsonAxisKeys: names.map(key),
     numKeys,
     strKeys,
     numKeyBytes: numKeys.map(utf8),
-    messageKey: utf8(strKeys[2]),
+    strKeyBytes: strKeys.map(utf8),
     jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
     headIdx: new Array<number>(plan.axes.length).fill(-1),
     head: null,
@@ -195,8 +192,9 @@ function writeRows(out: ByteText, p: RowPieces, plan: SweepPlan, format: SweepFo
 function writeGridAxes(out: ByteText, p: RowPieces, idx: number[], index: number): void {
   if (!p.csv) out.add('{"index":');
   out.uint(index);
-  out.bytes(axesHead(p, idx));
-  out.bytes(p.lastAxis![idx[idx.length - 1]]);
+  writeAxesHead(out, p, idx);
+  const last = idx.length - 1;
+  out.bytes(p.axes![last][idx[last]]);
 }
 
 /** A list row's index and axis cells. */
@@ -223,7 +221,7 @@ function writeListAxes(out: ByteText, p: RowPieces, plan: SweepPlan, index: numb
 
 /** A row's results after its axes (nums from n, strs from t), and its line end. */
 function writeResults(out: ByteText, p: RowPieces, nums: Float64Array, n: number, strs: string[], t: number): void {
-  out.bytes(block(p, nums, n, strs, t));
+  writeBlock(out, p, nums, n, strs, t);
   if (p.csv) {
     for (let k = TIMES_FROM; k < RESULT_END; k++) {
       out.ascii(COMMA);
@@ -237,7 +235,7 @@ function writeResults(out: ByteText, p: RowPieces, nums: Float64Array, n: number
       out.bytes(p.numKeyBytes[k]);
       writeNum(out, nums[n + k], false);
     }
-    out.bytes(p.messageKey);
+    out.bytes(p.strKeyBytes[2]);
     out.add(jsonStr(strs[t + 2]));
     out.add('}\n');
   }
@@ -246,42 +244,69 @@ function writeResults(out: ByteText, p: RowPieces, nums: Float64Array, n: number
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
-/** A grid row's axis cells but the last: the previous row's while those indices stay. */
-function axesHead(p: RowPieces, idx: number[]): Uint8Array {
+/** A grid row's axis cells but the last: the previous row's bytes while those indices stay. */
+function writeAxesHead(out: ByteText, p: RowPieces, idx: number[]): void {
   const last = idx.length - 1;
   let same = p.head !== null;
   for (let a = 0; a < last && same; a++) same = idx[a] === p.headIdx[a];
-  if (same) return p.head!;
-  let text = '';
+  if (same) {
+    out.bytes(p.head!);
+    return;
+  }
+  const from = out.length;
   for (let a = 0; a < last; a++) {
-    text += p.axes![a][idx[a]];
+    out.bytes(p.axes![a][idx[a]]);
     p.headIdx[a] = idx[a];
   }
-  return (p.head = utf8(text));
+  p.head = out.copySince(from);
 }
 
-/** The platform block of row n (BLOCK_NUMS around the error and step): the previous row's when its values are the same. */
-function block(p: RowPieces, nums: Float64Array, n: number, strs: string[], t: number): Uint8Array {
+/**
+ * The platform block of row n (BLOCK_NUMS around the error and step): the previous row's bytes
+ * when its values are the same (a capacity sweep's rows of one platform), else written and kept.
+ */
+function writeBlock(out: ByteText, p: RowPieces, nums: Float64Array, n: number, strs: string[], t: number): void {
   let same = p.block !== null && strs[t] === p.blockStrs[0] && strs[t + 1] === p.blockStrs[1];
   for (let j = 0; j < BLOCK_NUMS.length && same; j++) same = nums[n + BLOCK_NUMS[j]] === p.blockNums[j];
-  if (same) return p.block!;
+  if (same) {
+    out.bytes(p.block!);
+    return;
+  }
   for (let j = 0; j < BLOCK_NUMS.length; j++) p.blockNums[j] = nums[n + BLOCK_NUMS[j]];
   p.blockStrs[0] = strs[t];
   p.blockStrs[1] = strs[t + 1];
+  const from = out.length;
   const init = nums[n] === 1;
-  let text = '';
   if (p.csv) {
-    for (let k = RESULT_END; k < NUMS; k++) text += ',' + csvNum(nums[n + k]);
-    text += init ? ',true,' : ',false,';
-    text += csvStr(strs[t]) + ',' + csvStr(strs[t + 1]);
-    for (let k = 1; k < TIMES_FROM; k++) text += ',' + csvNum(nums[n + k]);
+    for (let k = RESULT_END; k < NUMS; k++) {
+      out.ascii(COMMA);
+      writeNum(out, nums[n + k], true);
+    }
+    out.add(init ? ',true,' : ',false,');
+    out.add(csvStr(strs[t]));
+    out.ascii(COMMA);
+    out.add(csvStr(strs[t + 1]));
+    for (let k = 1; k < TIMES_FROM; k++) {
+      out.ascii(COMMA);
+      writeNum(out, nums[n + k], true);
+    }
   } else {
-    for (let k = RESULT_END; k < NUMS; k++) text += p.numKeys[k] + jsonNum(nums[n + k]);
-    text += p.numKeys[0] + (init ? 'true' : 'false');
-    text += p.strKeys[0] + jsonStr(strs[t]) + p.strKeys[1] + jsonStr(strs[t + 1]);
-    for (let k = 1; k < TIMES_FROM; k++) text += p.numKeys[k] + jsonNum(nums[n + k]);
+    for (let k = RESULT_END; k < NUMS; k++) {
+      out.bytes(p.numKeyBytes[k]);
+      writeNum(out, nums[n + k], false);
+    }
+    out.bytes(p.numKeyBytes[0]);
+    out.add(init ? 'true' : 'false');
+    out.bytes(p.strKeyBytes[0]);
+    out.add(jsonStr(strs[t]));
+    out.bytes(p.strKeyBytes[1]);
+    out.add(jsonStr(strs[t + 1]));
+    for (let k = 1; k < TIMES_FROM; k++) {
+      out.bytes(p.numKeyBytes[k]);
+      writeNum(out, nums[n + k], false);
+    }
   }
-  return (p.block = utf8(text));
+  p.block = out.copySince(from);
 }
 
 /** JSON Lines through one object per row, for axis names JSON.stringify would reorder or merge. */
