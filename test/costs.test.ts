@@ -99,3 +99,16 @@ describe('cost parameters', () => {
     }
   });
 });
+
+describe('the parameter table of a report', () => {
+  it('lists every resolved parameter once, in code-unit order of its name (the same in every locale)', async () => {
+    const { parameterRecords } = await import('../src/model/run.js');
+    const { loadPlatform } = await import('../src/platform/load.js');
+    const platform = await loadPlatform('preset:default', []);
+    const records = parameterRecords(resolveCosts(platform, { lpInitSigma: 0.2, keyConfigUsSigma: 0.1 }));
+    const names = records.map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('lpInitSigma');
+    for (let i = 1; i < names.length; i++) expect(names[i - 1] < names[i]).toBe(true);
+  });
+});

@@ -49,7 +49,9 @@ export function splitSets(sets: string[]): { platformSets: string[]; costOverrid
 export function parameterRecords(costs: ResolvedCosts): ParameterRecord[] {
   return Object.values(costs)
     .map((c) => ({ name: c.name, value: c.value, unit: c.unit, label: c.label, source: c.source }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    // By code unit: the same order in every locale (and without localeCompare's ICU start-up,
+    // ~10 ms in a fresh process). Parameter names are ASCII letters and digits.
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
