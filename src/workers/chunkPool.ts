@@ -56,10 +56,11 @@ export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: n
 export const SWEEP_ROW_US = 20;
 /**
  * The same for a row that runs an earlier row's time program under its own costs (a capacity
- * sweep's rows after the first of each platform and policy: model/clock.ts), µs: 2.5 µs warm
- * with its text, about 3.2 µs a row end to end once start-up is taken out (360,000 rows in
- * 1.56 s, 2026-12-06 evening). Such a sweep gets a second worker only past about 660,000 rows:
- * at 360,000, two workers took 1.56–1.66 s against 1.51–1.58 s for one.
+ * sweep's rows after the first of each platform and policy: model/clock.ts), µs: about 2.2 µs a
+ * row end to end once start-up is taken out (360,000 rows in 0.98–1.03 s, 2026-12-06 late),
+ * rounded up, so that such a sweep gets a second worker only past about 660,000 rows. Measured
+ * there: at 360,000 rows two workers took 1.11–1.33 s against 0.98–1.03 s for one; at 1,080,000
+ * rows 2.13–2.23 s against 2.76–2.92 s.
  */
 export const SWEEP_RETIMED_ROW_US = 3;
 /** A sweep worker must get this much estimated work to pay for its start and warm-up. */
