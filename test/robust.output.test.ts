@@ -4,7 +4,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openOutput, writeOutput, temporaryName, signalExitCode, OutputClosedError, EXIT_PIPE_CLOSED, type Out } from '../src/cli/output.js';
+import { openOutput, writeOutput, temporaryName, randomTag, signalExitCode, OutputClosedError, EXIT_PIPE_CLOSED, type Out } from '../src/cli/output.js';
 import { InputError } from '../src/platform/errors.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tdx-robust-out-'));
@@ -12,16 +12,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const unused: Out = { write: () => Promise.reject(new Error('standard output must not be used')) };
 
 describe('the one writer', () => {
-  it('a temporary name stays within NAME_MAX however long the target name is', () => {
+  it('a temporary name stays within NAME_MAX however long the target name is', async () => {
     for (const base of ['r.json', 'x'.repeat(255), 'é'.repeat(127)]) {
-      const tmp = path.basename(temporaryName(path.join(dir, base)));
+      const tmp = path.basename(temporaryName(path.join(dir, base), await randomTag()));
       expect(Buffer.byteLength(tmp)).toBeLessThanOrEqual(255);
       expect(tmp).toMatch(/^\..*\.[0-9a-f]{8}\.tmp$/);
     }
   });
 
-  it('a cut name never splits a character', () => {
-    const tmp = path.basename(temporaryName(path.join(dir, '€'.repeat(85))));
+  it('a cut name never splits a character', async () => {
+    const tmp = path.basename(temporaryName(path.join(dir, '€'.repeat(85)), await randomTag()));
     expect(tmp).not.toContain('\ufffd');
     expect(Buffer.from(tmp).toString('utf8')).toBe(tmp);
   });

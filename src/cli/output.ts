@@ -14,7 +14,6 @@
 import { closeSync, constants as fsConstants, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { getSystemErrorMap } from 'node:util';
 import { oneLine, usageError } from '../platform/errors.js';
 import { textOf, type TextChunk } from '../util/byteText.js';
@@ -116,13 +115,13 @@ function discardTemporaries(): string[] {
 const NAME_MAX = 255;
 
 /**
- * `.NAME.XXXXXXXX.tmp` beside the target, NAME cut (on a character boundary) so that the whole
- * stays within NAME_MAX: a legal long target name must not fail for its temporary's sake.
- * The random part, with the exclusive open ('wx'), means nothing planted at a predictable name
- * (a symlink) is ever written through.
+ * `.NAME.RANDOM.tmp` beside the target (RANDOM: randomTag()), NAME cut (on a character boundary)
+ * so that the whole stays within NAME_MAX: a legal long target name must not fail for its
+ * temporary's sake. The random part, with the exclusive open ('wx'), means nothing planted at a
+ * predictable name (a symlink) is ever written through.
  */
-export function temporaryName(file: string): string {
-  const suffix = `.${randomBytes(4).toString('hex')}.tmp`;
+export function temporaryName(file: string, random: string): string {
+  const suffix = `.${random}.tmp`;
   let base = '';
   let bytes = 1 + suffix.length;
   for (const ch of path.basename(file)) {
@@ -167,8 +166,17 @@ function targetKind(file: string): 'replace' | 'through' {
   return 'through';
 }
 
-function replacingSink(file: string): Sink {
-  const tmp = temporaryName(file);
+/**
+ * Eight random hex digits. node:crypto is loaded here, by the first output that goes to a file,
+ * not by every command at start-up (~7 ms: most runs write to standard output).
+ */
+export async function randomTag(): Promise<string> {
+  const { randomBytes } = await import('node:crypto');
+  return randomBytes(4).toString('hex');
+}
+
+async function replacingSink(file: string): Promise<Sink> {
+  const tmp = temporaryName(file, await randomTag());
   let fd: number;
   try {
     fd = openSync(tmp, 'wx', 0o666);
