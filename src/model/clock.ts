@@ -54,7 +54,7 @@ export class Clock {
   };
   /** Where the current step began (begin/end). */
   mark = 0;
-  /** Start times of a step's calls one after another on the caller's CPU (the step reads them at once). */
+  /** Start times of a step's calls one after another on the caller's CPU (callsInSeries; the step reads them at once). */
   readonly callStarts: number[] = [];
   /** Per-lane free times of TDMR.INIT. */
   readonly lanes: number[] = [];
@@ -136,9 +136,9 @@ export class Clock {
     return this.series.serial(this.now, n, gapUs, perUs);
   }
 
-  /** callStarts with room for n calls. */
-  callStartsFor(n: number): number[] {
-    return atLeast(this.callStarts, n);
+  /** n calls one after another on the caller's CPU from `from` (into callStarts): see callsInSeries. */
+  callsInSeries(from: number, n: number, gapUs: number, perUs: number): void {
+    callsInSeries(atLeast(this.callStarts, n), from, n, gapUs, perUs);
   }
 
   /** k TDMR.INIT lanes, all free at `t`. */
@@ -214,13 +214,7 @@ export class LpSeries {
   /** n calls from `from`, each taking perUs, each but the first after gapUs more; returns when the last ends. */
   serial(from: number, n: number, gapUs: number, perUs: number): number {
     if (!(this.n >= n && Object.is(this.from, from) && Object.is(this.gapUs, gapUs) && Object.is(this.perUs, perUs))) {
-      const starts = atLeast(this.starts, n);
-      let t = from;
-      for (let i = 0; i < n; i++) {
-        if (i > 0) t += gapUs;
-        starts[i] = t;
-        t += perUs;
-      }
+      callsInSeries(atLeast(this.starts, n), from, n, gapUs, perUs);
       this.from = from;
       this.gapUs = gapUs;
       this.perUs = perUs;
@@ -234,6 +228,20 @@ export class LpSeries {
   all(n: number, at: number): number[] {
     this.n = 0;
     return atLeast(this.starts, n).fill(at, 0, n);
+  }
+}
+
+/**
+ * The starts of n calls one after another into `starts`: the first at `from`, each later one
+ * gapUs after the one before it ended (each takes perUs), summed in that order: the next start
+ * is (start + perUs) + gapUs, so a call never starts before the one before it ended.
+ */
+function callsInSeries(starts: number[], from: number, n: number, gapUs: number, perUs: number): void {
+  let t = from;
+  for (let i = 0; i < n; i++) {
+    if (i > 0) t += gapUs;
+    starts[i] = t;
+    t += perUs;
   }
 }
 

@@ -244,12 +244,7 @@ export function readMetadata(sim: Sim, lp: number): Metadata | null {
 
 /** The starts of n TDH.SYS.RDs one after another on the caller's CPU from now (into c.callStarts), each where the one before ended. */
 function sysRdStarts(c: Clock, n: number): undefined {
-  const starts = c.callStartsFor(n);
-  let t = c.begin();
-  for (let i = 0; i < n; i++) {
-    starts[i] = t;
-    t = t + c.costs.sysRdUs;
-  }
+  c.callsInSeries(c.begin(), n, 0, c.costs.sysRdUs);
 }
 
 /** The TDH.SYS.RD step up to the end of read k (the last, or the one refused). */
@@ -398,17 +393,15 @@ export function keyConfig(sim: Sim): boolean {
   return true;
 }
 
-/** The starts of n packages' KEY.CONFIGs one after another from now (into c.callStarts), each through smp_call_on_cpu(). */
+/**
+ * The starts of n packages' KEY.CONFIGs one after another from now (into c.callStarts), each
+ * through smp_call_on_cpu(). The next call starts from this one's own end (start + dur, then
+ * + smp), not from t + smp + dur: summed the other way round it can fall an ulp short of it,
+ * and the CPU's next call (a TDMR.INIT lane) would start before this one ended.
+ */
 function keyConfigStarts(c: Clock, n: number): undefined {
-  const starts = c.callStartsFor(n);
-  let t = c.begin();
-  for (let i = 0; i < n; i++) {
-    starts[i] = t + c.costs.smpCallOnCpuUs;
-    // The next call starts from this one's own end (start + dur), not from t + smp + dur:
-    // summed the other way round it can fall an ulp short of it, and the CPU's next call (a
-    // TDMR.INIT lane) would start before this one ended.
-    t = starts[i] + c.costs.keyConfigUs;
-  }
+  const smp = c.costs.smpCallOnCpuUs;
+  c.callsInSeries(c.begin() + smp, n, smp, c.costs.keyConfigUs);
 }
 
 /** The KEY.CONFIG step up to the end of call k (the last, or the one that failed; none: -1). */
