@@ -6,7 +6,7 @@ import type { ConstructEngine } from '../../kernels/engine.js';
 import { simulateSummary, type SimulateOptions, type SimulationSummary } from '../simulate.js';
 import type { PreparedPlatform, ConstructLimits } from '../prepared.js';
 import { PlatformBuilder, type InvalidRow } from './build.js';
-import { gridValueIndices, type SweepPlan } from './spec.js';
+import { advanceGridIndices, gridValueIndices, type SweepPlan } from './spec.js';
 
 /**
  * Numeric cells per row; NaN = no value (null in JSON, empty in CSV). The last CAPACITY ones
@@ -109,16 +109,10 @@ export class SweepEvaluator {
     if (plan.mode === 'list') return plan.entries[index];
     const idx = this.idx;
     const values = this.rowValues;
-    if (this.lastRow >= 0 && index === this.lastRow + 1) {
-      // The next row (a chunk's rows are, unsharded): the last axis turns and carries into the
-      // ones before it like an odometer, without a division per axis; only axes that turned change.
-      for (let a = idx.length - 1; a >= 0; a--) {
-        const axis = plan.axes[a].values;
-        const k = idx[a] + 1 < axis.length ? idx[a] + 1 : 0;
-        idx[a] = k;
-        values[a] = axis[k];
-        if (k > 0) break;
-      }
+    if (this.lastRow >= 0 && index > this.lastRow) {
+      // A later row (a chunk's rows are, a shard's step apart): the indices turn on like an
+      // odometer, and only the axes that turned get new values.
+      for (let a = advanceGridIndices(plan, idx, index - this.lastRow); a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
     } else {
       gridValueIndices(plan, index, idx);
       for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];

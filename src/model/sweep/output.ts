@@ -7,7 +7,7 @@ import { csvCell, csvRecord, csvText, parseCsv } from '../../util/csv.js';
 import { writeNumberText } from '../../util/numberText.js';
 import { ByteText, textOf, utf8 } from '../../util/byteText.js';
 import { CAPACITY, NUM_COLUMNS, NUMS, STR_COLUMNS, STRS, type ChunkRows, type RowRange, type SweepEvaluator } from './evaluate.js';
-import { gridValueIndices, rowValues, type SweepPlan } from './spec.js';
+import { advanceGridIndices, gridValueIndices, rowValues, type SweepPlan } from './spec.js';
 
 export type SweepFormat = 'csv' | 'jsonl';
 
@@ -154,17 +154,6 @@ export class RowText {
   }
 }
 
-/** Moves grid value indices `idx` on by `step` rows (the last axis turns fastest). */
-function advance(plan: SweepPlan, idx: number[], step: number): void {
-  let carry = step;
-  for (let a = idx.length - 1; a >= 0 && carry > 0; a--) {
-    const n = plan.axes[a].values.length;
-    const v = idx[a] + carry;
-    idx[a] = v % n;
-    carry = Math.floor(v / n);
-  }
-}
-
 /** The text of rows [0, rows.count) of a chunk whose first row has global index first, step apart (pieces made for this call). */
 export function formatRows(plan: SweepPlan, format: SweepFormat, rows: ChunkRows, first: number, step: number): string {
   return textOf(new RowText(plan, format).rows(rows, first, step));
@@ -184,7 +173,7 @@ function writeRows(out: ByteText, p: RowPieces, plan: SweepPlan, format: SweepFo
     if (idx) writeGridAxes(out, p, idx, index);
     else writeListAxes(out, p, plan, index);
     writeResults(out, p, rows.nums, i * NUMS, rows.strs, i * STRS);
-    if (idx) advance(plan, idx, step);
+    if (idx) advanceGridIndices(plan, idx, step);
   }
 }
 

@@ -307,6 +307,27 @@ export function gridValueIndices(plan: SweepPlan, index: number, out: number[]):
   return out;
 }
 
+/**
+ * Moves grid value indices `idx` (gridValueIndices) on by `step` rows: the last axis turns and
+ * carries into the ones before it like an odometer (a division only where an axis wraps).
+ * Returns the first axis that changed: axes from there on may have new values.
+ */
+export function advanceGridIndices(plan: SweepPlan, idx: number[], step: number): number {
+  let carry = step;
+  let a = idx.length - 1;
+  for (; a >= 0 && carry > 0; a--) {
+    const n = plan.axes[a].values.length;
+    const v = idx[a] + carry;
+    if (v < n) {
+      idx[a] = v;
+      return a;
+    }
+    idx[a] = v % n;
+    carry = Math.floor(v / n);
+  }
+  return a + 1;
+}
+
 /** Row `index`'s value for each axis (undefined where a list entry leaves it unset). */
 export function rowValues(plan: SweepPlan, index: number): unknown[] {
   if (plan.mode === 'list') return plan.entries[index];
