@@ -1,6 +1,7 @@
 // tdxmodel: the command line. Each command's module is imported only when it runs, so a cold
 // start pays only for what the command needs.
 
+import { parseArgs } from 'node:util';
 import { InputError } from './platform/errors.js';
 import { stdoutOut, exitOnSignals, OutputClosedError, EXIT_PIPE_CLOSED, type Out } from './cli/output.js';
 import { closest, commandHelp, type CommandSpec } from './cli/args.js';
@@ -9,11 +10,13 @@ type Command = (argv: string[], out: Out) => Promise<number>;
 interface Loaded { run: Command; spec: CommandSpec }
 
 // Each entry loads its module on demand; the module declares its options (a CommandSpec)
-// beside its code, and `--help` prints that declaration.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Loaded> }> = {
+// beside its code, and `--help` prints that declaration. `early` runs before the load, for work
+// that can overlap it; what it returns runs once the command has ended.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Loaded>; early?: (argv: string[]) => Promise<(() => Promise<void>) | undefined> }> = {
   simulate: {
     summary: 'the whole initialization under a kernel policy: outcome, TDMRs, PAMT, timeline, log',
     load: async () => { const m = await import('./cli/simulate.js'); return { run: m.simulateCommand, spec: m.SIMULATE }; },
+    early: startTrialWorkers,
   },
   construct: {
     summary: 'TDMR construction only: the kernel-exact RESULT as canonical JSON (--jsonl for many)',
@@ -62,6 +65,25 @@ function usage(): string {
     'global options: --help (-h), --debug (stack trace on an internal error), --version (-V)',
     'exit codes: 0 ran (whatever the modeled outcome), 1 gate or --expect-success failed, 2 bad input or usage, 3 internal error (a bug: report it with --debug)',
   ].join('\n');
+}
+
+/**
+ * `simulate --trials N --workers W` (W > 1): start the trial workers before the command's
+ * modules load. A thread takes 60-150 ms to come up on the 2-vCPU development machine; started
+ * by the run itself (workers/simulateRun.ts) it came up 50-100 ms after the trials began, and
+ * the trials waited for it on one thread. This only reads the two options (the command's own
+ * parser still checks everything). A thread the run did not claim (it failed first) is
+ * terminated when the command ends.
+ */
+async function startTrialWorkers(argv: string[]): Promise<(() => Promise<void>) | undefined> {
+  const { values } = parseArgs({ args: argv, strict: false, allowPositionals: true, options: { trials: { type: 'string' }, workers: { type: 'string' } } });
+  const trials = Number(values.trials);
+  const workers = Number(values.workers);
+  if (!(trials > 0) || !Number.isInteger(workers) || workers < 2) return undefined;
+  const [{ prewarmTrialWorkers, WORKERS_MAX }, { dropSpareWorkers }] = await Promise.all([import('./workers/pool.js'), import('./workers/chunkPool.js')]);
+  if (workers > WORKERS_MAX) return undefined;
+  prewarmTrialWorkers(workers);
+  return dropSpareWorkers;
 }
 
 /** Help asked for within a command's arguments (before any "--"). */
@@ -154,8 +176,13 @@ async function runCommand(argv: string[], out: Out): Promise<number> {
     if (name === '--help' || name === '-h' || name === 'help') return await help(rest[0], out);
     if (!cmd) throw unknownCommand(name);
     if (wantsHelp(rest)) return await help(name, out);
-    const { run } = await cmd.load();
-    return await run(rest, out);
+    const ended = await cmd.early?.(rest);
+    try {
+      const { run } = await cmd.load();
+      return await run(rest, out);
+    } finally {
+      await ended?.();
+    }
   } catch (e) {
     return failure(e, debug);
   }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../src/cli.js';
 import { parseCommand, closest, type CommandSpec } from '../src/cli/args.js';
+import { liveWorkers } from '../src/workers/chunkPool.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -81,6 +82,20 @@ describe('simulate: --seed and --workers', () => {
     const r = await run(['simulate', 'preset:default', flag, '2']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(new RegExp(`${flag} applies to the trials: add --trials N`));
+  });
+
+  it('--trials with --workers 2 starts the trial worker before the command loads; the run claims it', async () => {
+    const r = await run(['simulate', 'preset:default', '--trials', '200', '--workers', '2', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).trials.trials).toBe(200);
+    expect(liveWorkers('trials')).toBe(0);
+  });
+
+  it('a worker started early for a run that then fails is not left behind', async () => {
+    const r = await run(['simulate', 'no-such-platform.json', '--trials', '200', '--workers', '2']);
+    expect(r.code).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(liveWorkers('trials')).toBe(0);
   });
 });
 

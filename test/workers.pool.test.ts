@@ -70,4 +70,11 @@ describe('guidedChunks', () => {
   it('gives equal chunks when the minimum is the maximum', () => {
     expect(guidedChunks(10, 4, 3, 3)).toEqual([0, 3, 6, 9, 10]);
   });
+
+  it('ramps up from rampFrom, doubling, until the guided size takes over', () => {
+    const s = sizes(guidedChunks(100_000, 2, 256, 16, 16));
+    expect(s.slice(0, 6)).toEqual([16, 32, 64, 128, 256, 256]);
+    expect(s.reduce((a, b) => a + b, 0)).toBe(100_000);
+    expect(sizes(guidedChunks(100, 2, 256, 1, 4))).toEqual([4, 8, 16, 18, 14, 10, 8, 6, 4, 3, 3, 2, 1, 1, 1, 1]);
+  });
 });
