@@ -8,6 +8,7 @@ import { WasmKernel, seedHalves, type KernelExports } from './loader.js';
 import type { TrialProgram, TrialsResult, TrialStats } from './trialProgram.js';
 import { validateSeed, validateTrialProgram, validateTrialRange } from './trialProgram.js';
 import { OP_FIXED, OP_SERIAL, OP_PARALLEL, OP_TDMRS, EXACT_CALLS_MAX } from './trialsAbi.js';
+import { distribution } from '../util/orderStats.js';
 
 interface TrialsExports extends KernelExports {
   runTrials(program: number, scratch: number, firstTrial: number, count: number, seedLo: number, seedHi: number, out: number): void;
@@ -97,28 +98,6 @@ export function runTrialsWasm(program: TrialProgram, seed: number, firstTrial: n
     (k, done, n) => k.runTrials(programPtr, scratchPtr, firstTrial + done, n, seedLo, seedHi, outPtr));
 }
 
-/** Nearest rank: the value at index ceil(pct/100 · N) − 1 of the sorted values, in integers so
- * that e.g. 0.95 · 100 cannot round up to the next rank. */
-function nearestRank(sorted: Float64Array, pct: number): number {
-  const n = sorted.length;
-  const rank = Math.floor((pct * n + 99) / 100);
-  return sorted[Math.max(0, rank - 1)];
-}
-
-function statsOf(column: Float64Array): TrialStats {
-  let sum = 0;
-  for (let i = 0; i < column.length; i++) sum += column[i];
-  const sorted = column.slice().sort();
-  return {
-    p50: nearestRank(sorted, 50),
-    p95: nearestRank(sorted, 95),
-    p99: nearestRank(sorted, 99),
-    mean: sum / column.length,
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
-  };
-}
-
 /**
  * Per-step and total statistics of `trials` rows laid out as runTrialsWasm returns them
  * (rows in trial order, so the mean's summation order is fixed too).
@@ -129,10 +108,12 @@ export function summarize(program: TrialProgram, values: Float64Array, trials: n
   if (values.length !== trials * width) {
     throw new RangeError(`expected ${trials} × ${width} values, got ${values.length}`);
   }
+  // One column at a time, gathered in trial order and then reordered by the selection.
   const column = new Float64Array(trials);
   const pick = (c: number): TrialStats => {
     for (let t = 0; t < trials; t++) column[t] = values[t * width + c];
-    return statsOf(column);
+    const { p50, p95, p99, mean, min, max } = distribution(column);
+    return { p50, p95, p99, mean, min, max };
   };
   return {
     trials,

@@ -3,6 +3,7 @@
 // its input), so a bad field is one line naming it, never a trap.
 
 import { invalidField } from '../../platform/errors.js';
+import { distribution } from '../../util/orderStats.js';
 import type { AttestationConfig, AttestationResult, AttestationEvents, LatencyStats } from './types.js';
 import { attestationCostDefaults } from './costs.js';
 import * as L from './kernelAbi.js';
@@ -211,55 +212,10 @@ function intCost(costs: Record<string, number>, name: string): number {
 // ---------------------------------------------------------------------------------------------
 // Summary
 
-/**
- * The k-th smallest value (0-based) of `a`, which is reordered: Hoare quickselect with a
- * median-of-three pivot. A million latencies need three order statistics, not a full sort
- * (the sort cost as much as the simulation); the value is the same either way.
- */
-function select(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number {
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo];
-    const y = a[mid];
-    const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i]; a[i] = a[j]; a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-/** Nearest rank: the value at index ceil(pct/100 · N) − 1 in sorted order (integer arithmetic, so 95 % of 100 is rank 95). */
-function nearestRank(values: Float64Array, pct: number): number {
-  const rank = Math.floor((pct * values.length + 99) / 100);
-  return select(values, Math.max(0, rank - 1));
-}
-
-/** Mean (summed in trial order), the percentiles, min and max; reorders `values`. */
+/** Mean (summed in trial order), the percentiles, min and max; reorders `values` (util/orderStats.ts). */
 export function latencyStats(values: Float64Array): LatencyStats & { min: number } {
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const mean = sum / values.length;
-  return { mean, p50: nearestRank(values, 50), p95: nearestRank(values, 95), p99: nearestRank(values, 99), max, min };
+  const { mean, p50, p95, p99, max, min } = distribution(values);
+  return { mean, p50, p95, p99, max, min };
 }
 
 const HISTOGRAM_BINS = 40;
