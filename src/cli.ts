@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Loaded>; e
   simulate: {
     summary: 'the whole initialization under a kernel policy: outcome, TDMRs, PAMT, timeline, log',
     load: async () => { const m = await import('./cli/simulate.js'); return { run: m.simulateCommand, spec: m.SIMULATE }; },
-    early: startTrialWorkers,
+    early: startWorkersEarly(1, async () => (await import('./workers/pool.js')).prewarmTrialWorkers),
   },
   construct: {
     summary: 'TDMR construction only: the kernel-exact RESULT as canonical JSON (--jsonl for many)',
@@ -45,6 +45,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Loaded>; e
   guest: {
     summary: 'one TD on a host: boot to init, memory acceptance, quote latency (guest decode VALUE: a TDCALL/TDVMCALL code)',
     load: async () => { const m = await import('./cli/guest.js'); return { run: m.guestCommand, spec: m.GUEST }; },
+    // The boot's acceptance trials run first (two or more trials), then the quote requests.
+    early: startWorkersEarly(2, async () => (await import('./workers/guestAcceptRun.js')).prewarmAcceptWorkers),
   },
   calibrate: {
     summary: 'fit tdmrInitCallUs and a fixed overhead to the timing windows of real logs',
@@ -68,22 +70,25 @@ function usage(): string {
 }
 
 /**
- * `simulate --trials N --workers W` (W > 1): start the trial workers before the command's
- * modules load. A thread takes 60-150 ms to come up on the 2-vCPU development machine; started
- * by the run itself (workers/simulateRun.ts) it came up 50-100 ms after the trials began, and
- * the trials waited for it on one thread. This only reads the two options (the command's own
- * parser still checks everything). A thread the run did not claim (it failed first) is
- * terminated when the command ends.
+ * `--trials N --workers W` (W > 1): start the worker threads of the command's first pool (W − 1:
+ * this thread is one of the W) before the command's modules load. A thread takes 60-150 ms to
+ * come up on the 2-vCPU development machine; started by the run itself it came up 50-100 ms
+ * after the trials began, and the trials waited for it on one thread. This reads only the two
+ * options (the command's own parser still checks everything), and starts nothing for fewer than
+ * `minTrials` trials (the pool would not run). A thread the run did not claim (it failed first,
+ * or its pool had too little work) is terminated when the command ends.
  */
-async function startTrialWorkers(argv: string[]): Promise<(() => Promise<void>) | undefined> {
-  const { values } = parseArgs({ args: argv, strict: false, allowPositionals: true, options: { trials: { type: 'string' }, workers: { type: 'string' } } });
-  const trials = Number(values.trials);
-  const workers = Number(values.workers);
-  if (!(trials > 0) || !Number.isInteger(workers) || workers < 2) return undefined;
-  const [{ prewarmTrialWorkers, WORKERS_MAX }, { dropSpareWorkers }] = await Promise.all([import('./workers/pool.js'), import('./workers/chunkPool.js')]);
-  if (workers > WORKERS_MAX) return undefined;
-  prewarmTrialWorkers(workers);
-  return dropSpareWorkers;
+function startWorkersEarly(minTrials: number, prewarm: () => Promise<(workers: number) => void>) {
+  return async (argv: string[]): Promise<(() => Promise<void>) | undefined> => {
+    const { values } = parseArgs({ args: argv, strict: false, allowPositionals: true, options: { trials: { type: 'string' }, workers: { type: 'string' } } });
+    const trials = Number(values.trials);
+    const workers = Number(values.workers);
+    if (!(trials >= minTrials) || !Number.isInteger(workers) || workers < 2) return undefined;
+    const { WORKERS_MAX, dropSpareWorkers } = await import('./workers/chunkPool.js');
+    if (workers > WORKERS_MAX) return undefined;
+    (await prewarm())(workers);
+    return dropSpareWorkers;
+  };
 }
 
 /** Help asked for within a command's arguments (before any "--"). */

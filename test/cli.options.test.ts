@@ -91,6 +91,14 @@ describe('simulate: --seed and --workers', () => {
     expect(liveWorkers('trials')).toBe(0);
   });
 
+  it('guest --trials with --workers 2 starts the accept worker early; nothing is left behind', async () => {
+    const r = await run(['guest', 'preset:td-small', '--trials', '40', '--workers', '2', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).trials.count).toBe(40);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(liveWorkers()).toBe(0);
+  });
+
   it('a worker started early for a run that then fails is not left behind', async () => {
     const r = await run(['simulate', 'no-such-platform.json', '--trials', '200', '--workers', '2']);
     expect(r.code).toBe(2);

@@ -7,7 +7,7 @@
 // estimated single-thread work (chooseWorkers, chunkPool.ts), and chunks are sized from the
 // same estimate, so a short run stays in this thread whatever the count.
 
-import { chooseWorkers, chunksByTime, collectChunks } from './chunkPool.js';
+import { chooseWorkers, chunksByTime, collectChunks, prewarmWorkers } from './chunkPool.js';
 import type { AcceptJob } from '../guest/boot/acceptJob.js';
 import { acceptWasm } from '../guest/boot/acceptWasm.js';
 import type { GuestAcceptWorkerApi } from './guestAcceptWorker.js';
@@ -35,6 +35,18 @@ export function acceptWorkers(jobs: AcceptJob[], count: number, cores?: number):
   return chooseWorkers(acceptMs(jobs, count), ACCEPT_MS_PER_WORKER, cores);
 }
 
+const LABEL = 'guest accept';
+const WORKER_MODULE = 'guestAcceptWorker';
+
+/**
+ * Start the accept workers now, so that their start-up overlaps the caller's own work (the
+ * command line calls it before loading the guest command); runAcceptTrials then claims them.
+ * This thread is one of the `workers`, so one thread fewer is started.
+ */
+export function prewarmAcceptWorkers(workers: number): void {
+  if (workers > 1) prewarmWorkers(LABEL, WORKER_MODULE, workers - 1);
+}
+
 /** Per job, trials first..first+count-1 on this thread (samples + 1 words each), trial-major. */
 export function acceptTrialsHere(jobs: AcceptJob[], first: number, count: number): Float64Array[] {
   return jobs.map((j) => acceptWasm(j, first, count));
@@ -52,8 +64,8 @@ export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers?
   const first = (c: number): number => starts[c];
   const size = (c: number): number => starts[c + 1] - starts[c];
   const parts = await collectChunks<GuestAcceptWorkerApi, Float64Array[]>({
-    label: 'guest accept',
-    workerModule: 'guestAcceptWorker',
+    label: LABEL,
+    workerModule: WORKER_MODULE,
     workers: n,
     chunks: starts.length - 1,
     run: (remote, c, exitCode) => remote.run(jobs, first(c), size(c), exitCode) as Promise<Float64Array[]>,
