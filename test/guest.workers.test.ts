@@ -2,7 +2,7 @@
 // trials, attestation trials, guest sweep rows), this thread always one of the workers, and the
 // output the same for any count.
 import { describe, expect, it } from 'vitest';
-import { liveWorkers } from '../src/workers/chunkPool.js';
+import { liveWorkers, workersStarted } from '../src/workers/chunkPool.js';
 import { acceptWorkers, runAcceptTrials, ACCEPT_LEVELS_PER_MS, ACCEPT_MS_PER_WORKER } from '../src/workers/guestAcceptRun.js';
 import { attestationWorkers, runAttestation, ATTESTATION_REQUESTS_PER_MS, ATTESTATION_MS_PER_WORKER } from '../src/workers/attestationRun.js';
 import { resolveConfig, buildParams, ATTESTATION_DEFAULTS } from '../src/guest/attestation/model.js';
@@ -61,6 +61,19 @@ describe('guest pools start no thread for short work, whatever the count', () =>
     const run = runAcceptTrials([job(4, 4096)], 4, 2);
     expect(liveWorkers('guest accept')).toBe(0);
     await run;
+  });
+});
+
+describe('a guest run shares its threads between its two pools', () => {
+  it('the quote trials run on the thread the acceptance trials started, which is gone afterwards', async () => {
+    const sets = ['attestation.tds=8', 'attestation.requests=64', 'attestation.concurrency=8'];
+    const req = { input: 'preset:td-dstack-248', sets, trials: 200, seed: 1 };
+    const before = workersStarted();
+    const two = await runGuest({ ...req, workers: 2 });
+    expect(workersStarted() - before).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(liveWorkers()).toBe(0);
+    expect(JSON.stringify(two)).toBe(JSON.stringify(await runGuest({ ...req, workers: 1 })));
   });
 });
 

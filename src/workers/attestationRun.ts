@@ -10,7 +10,8 @@
 import { invalidField } from '../platform/errors.js';
 import { validateSeed } from '../kernels/trialProgram.js';
 import { chooseWorkers, chunksByTime, collectChunks, guidedChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from './chunkPool.js';
-import type { AttestationWorkerApi } from './attestationWorker.js';
+import type { GuestWorkerApi } from './guestWorker.js';
+import { GUEST_WORKER } from './guestAcceptRun.js';
 import type { AttestationConfig, AttestationResult, AttestationRunOptions } from '../guest/attestation/types.js';
 import { resolveConfig, buildParams, summarizeAttestation, thinTrace, ATTESTATION_DEFAULTS } from '../guest/attestation/model.js';
 import { runAttestationWasm } from '../guest/attestation/kernel.js';
@@ -78,7 +79,7 @@ function checkOptions(o: AttestationPoolOptions): void {
  * is one of the `workers`, so one thread fewer is started.
  */
 export function prewarmAttestationWorkers(workers: number): void {
-  if (workers > 1) prewarmWorkers('attestation', 'attestationWorker', workers - 1);
+  if (workers > 1) prewarmWorkers('attestation', GUEST_WORKER, workers - 1);
 }
 
 /** Kernel words for all trials, on this thread and (with several workers) the pool. */
@@ -89,13 +90,13 @@ export async function attestationWords(params: Float64Array, o: AttestationPoolO
   const starts = chunkStarts(params, o.trials, workers, o.chunkTrials);
   const first = (i: number): number => starts[i];
   const count = (i: number): number => starts[i + 1] - starts[i];
-  const parts = await collectChunks<AttestationWorkerApi, Float64Array>({
+  const parts = await collectChunks<GuestWorkerApi, Float64Array>({
     label: 'attestation',
-    workerModule: 'attestationWorker',
+    workerModule: GUEST_WORKER,
     workers,
     chunks: starts.length - 1,
     faultInjection: o.faultInjection,
-    run: (remote, i, exitCode) => remote.run(params, o.seed, first(i), count(i), exitCode),
+    run: (remote, i, exitCode) => remote.attestation(params, o.seed, first(i), count(i), exitCode),
     runHere: (i) => runAttestationWasm(params, o.seed, first(i), count(i)),
     describe: (i) => `trials ${first(i)}..${first(i) + count(i) - 1}`,
   });

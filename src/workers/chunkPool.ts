@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { freshest } from '../util/freshest.js';
+import type { Served } from './serve.js';
 
 export const WORKERS_MAX = 256;
 export const FAULT_EXIT_CODE = 86;
@@ -141,7 +142,10 @@ export interface ChunkPoolOptions<Api, R> {
   workers: number;
   /** Chunks are numbered 0..chunks-1. */
   chunks: number;
-  /** Runs once on every new worker (also on a replacement) before its first chunk. */
+  /**
+   * Runs once on every worker this run uses (also on a replacement, and on a worker kept from an
+   * earlier run) before its first chunk, once the worker has answered that it is up.
+   */
   setup?: (remote: Comlink.Remote<Api>) => Promise<void>;
   /** Runs one chunk; exitCode is the fault-injection request the worker must honour. */
   run: (remote: Comlink.Remote<Api>, chunk: number, exitCode: number | undefined) => Promise<R>;
@@ -168,6 +172,13 @@ export interface ChunkPoolOptions<Api, R> {
    * so it never waits for a round trip, nor for this thread to finish a chunk of its own.
    */
   depth?: number;
+  /**
+   * When the run ends well, leave its workers running as spares of the worker module (as
+   * prewarmWorkers does) instead of terminating them: a second pool run on the same module right
+   * after (the guest run's quote trials after its acceptance trials) claims them and starts no
+   * thread. The caller ends what is left with dropSpareWorkers(workerModule).
+   */
+  keep?: boolean;
 }
 
 // From compiled JS the worker is a sibling .js file. From sources (vitest, tsx) it is the .ts
@@ -206,6 +217,12 @@ function newWorkerThread(module: string): Worker {
 }
 
 const alive = new Map<string, number>();
+let started = 0;
+
+/** Worker threads started so far in this thread, of every label (tests count what a run starts). */
+export function workersStarted(): number {
+  return started;
+}
 
 /** Worker threads of a label (or of all labels) started and not yet exited, in this thread. */
 export function liveWorkers(label?: string): number {
@@ -236,6 +253,7 @@ class PoolWorker<Api> {
     module: string,
   ) {
     this.thread = newWorkerThread(module);
+    started++;
     alive.set(label, (alive.get(label) ?? 0) + 1);
     this.thread.on('error', (err: Error) => {
       this.lastError = err;
@@ -277,6 +295,11 @@ class PoolWorker<Api> {
     await this.thread.terminate();
   }
 
+  /** False once the thread has exited. */
+  get alive(): boolean {
+    return this.exit === null;
+  }
+
   /** A spare waiting to be claimed must not keep the process alive. */
   unref(): void {
     this.thread.unref();
@@ -303,11 +326,27 @@ export function prewarmWorkers(label: string, workerModule: string, count: numbe
   spares.set(workerModule, list);
 }
 
-/** Terminate spares nobody claimed (tests, or a run that ended before its pool started). */
-export async function dropSpareWorkers(): Promise<void> {
-  const all = [...spares.values()].flat();
-  spares.clear();
+/**
+ * Terminate spares nobody claimed, of one worker module or of all (tests, a run that ended
+ * before its pool started, or the workers a `keep` run left).
+ */
+export async function dropSpareWorkers(workerModule?: string): Promise<void> {
+  const all = workerModule === undefined ? [...spares.values()].flat() : spares.get(workerModule) ?? [];
+  if (workerModule === undefined) spares.clear();
+  else spares.delete(workerModule);
   await Promise.all(all.map((w) => w.terminate()));
+}
+
+/** A finished run's live workers, set aside for the next run on their module (ChunkPoolOptions.keep). */
+function keepAsSpares(workerModule: string, workers: Iterable<PoolWorker<unknown>>): void {
+  const list = spares.get(workerModule) ?? [];
+  for (const w of workers) {
+    if (!w.alive) continue;
+    w.setup = null;
+    w.unref();
+    list.push(w);
+  }
+  spares.set(workerModule, list);
 }
 
 function takeSpare<Api>(workerModule: string): PoolWorker<Api> | undefined {
@@ -383,8 +422,11 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
     if (++delivered === chunks) allDelivered();
   };
   const what = (chunk: number): string => `${label} chunk ${chunk} (${opts.describe(chunk)})`;
+  // A worker takes chunks once it has answered (serve.ts, ready): a chunk sent to a thread that
+  // is still starting would wait there while this thread could have run it.
   const setUp = (w: PoolWorker<Api>): Promise<void> => {
-    w.setup ??= opts.setup ? w.call(SETUP, (r) => opts.setup!(r)) : Promise.resolve();
+    // Both calls go out at once; the worker answers them in order.
+    w.setup ??= w.call(SETUP, (r) => Promise.all([(r as unknown as Comlink.Remote<Served>).ready(), opts.setup?.(r)]).then(() => undefined));
     return w.setup;
   };
 
@@ -402,7 +444,7 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
         // Take a chunk only once the worker is ready: until then the chunks are better left to
         // this thread (runHere) or to ready workers. A setup that failed fails below, counted
         // against the chunk, as a death while running it would.
-        await setUp(worker).catch(() => undefined);
+        await Promise.race([setUp(worker).catch(() => undefined), halted]);
         if (stopped || next >= chunks) return;
         if (waiting && opts.before?.(next)) {
           await waiting;
@@ -482,21 +524,30 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   const threads = Math.min(opts.workers - (local ? 1 : 0), chunks - (local ? 1 : 0));
   const slots = Array.from({ length: Math.max(0, threads) }, () => lane());
   if (local) slots.push(here());
+  let ranAll = false;
   try {
     // all() rejects on the first fatal slot without waiting for chunks still in flight; the
     // abort promise ends the wait as soon as the signal fires; `finished` once all are in.
     await Promise.race([Promise.all(slots), stoppedAll, finished]);
+    ranAll = !aborted;
     return { aborted };
   } finally {
     stopped = true;
     halt();
     signal?.removeEventListener('abort', onAbort);
-    // Spares started for this run that it did not need (it had fewer chunks than threads).
-    const unclaimed = spares.get(opts.workerModule) ?? [];
-    spares.delete(opts.workerModule);
-    await Promise.all([...live, ...unclaimed].map((w) => w.terminate()));
-    // Every in-flight call has now been rejected by its worker's exit; let the loops see it.
-    await Promise.allSettled(slots);
+    if (ranAll && opts.keep) {
+      // Every chunk is in, so no worker holds a call of this run (a setup still in flight is
+      // answered later and dropped); the lanes stop at their next step.
+      await Promise.allSettled(slots);
+      keepAsSpares(opts.workerModule, live);
+    } else {
+      // Spares started for this run that it did not need (it had fewer chunks than threads).
+      const unclaimed = spares.get(opts.workerModule) ?? [];
+      spares.delete(opts.workerModule);
+      await Promise.all([...live, ...unclaimed].map((w) => w.terminate()));
+      // Every in-flight call has now been rejected by its worker's exit; let the loops see it.
+      await Promise.allSettled(slots);
+    }
   }
 }
 

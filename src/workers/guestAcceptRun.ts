@@ -10,7 +10,7 @@
 import { chooseWorkers, chunksByTime, collectChunks, prewarmWorkers } from './chunkPool.js';
 import type { AcceptJob } from '../guest/boot/acceptJob.js';
 import { acceptWasm } from '../guest/boot/acceptWasm.js';
-import type { GuestAcceptWorkerApi } from './guestAcceptWorker.js';
+import type { GuestWorkerApi } from './guestWorker.js';
 
 /**
  * Heap levels the accept kernel walks per millisecond on one thread. A unit moves its vCPU
@@ -36,7 +36,8 @@ export function acceptWorkers(jobs: AcceptJob[], count: number, cores?: number):
 }
 
 const LABEL = 'guest accept';
-const WORKER_MODULE = 'guestAcceptWorker';
+/** The worker script of both guest pools (guestWorker.ts), so that they can share threads. */
+export const GUEST_WORKER = 'guestWorker';
 
 /**
  * Start the accept workers now, so that their start-up overlaps the caller's own work (the
@@ -44,7 +45,7 @@ const WORKER_MODULE = 'guestAcceptWorker';
  * This thread is one of the `workers`, so one thread fewer is started.
  */
 export function prewarmAcceptWorkers(workers: number): void {
-  if (workers > 1) prewarmWorkers(LABEL, WORKER_MODULE, workers - 1);
+  if (workers > 1) prewarmWorkers(LABEL, GUEST_WORKER, workers - 1);
 }
 
 /** Per job, trials first..first+count-1 on this thread (samples + 1 words each), trial-major. */
@@ -54,21 +55,23 @@ export function acceptTrialsHere(jobs: AcceptJob[], first: number, count: number
 
 /**
  * Per job, `count` trials' outputs (samples + 1 words each), trial-major. `workers` counts this
- * thread; absent, it is chosen from the estimated work (acceptWorkers).
+ * thread; absent, it is chosen from the estimated work (acceptWorkers). With `keep`, the threads
+ * stay up for the quote pool that follows (chunkPool.ts, keep); the caller drops what is left.
  */
-export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers?: number): Promise<Float64Array[]> {
+export async function runAcceptTrials(jobs: AcceptJob[], count: number, workers?: number, keep = false): Promise<Float64Array[]> {
   const n = workers ?? acceptWorkers(jobs, count);
   if (n <= 1 || count <= 1) return acceptTrialsHere(jobs, 0, count);
   const perMs = count / Math.max(acceptMs(jobs, count), Number.MIN_VALUE);
   const starts = chunksByTime(count, n, perMs);
   const first = (c: number): number => starts[c];
   const size = (c: number): number => starts[c + 1] - starts[c];
-  const parts = await collectChunks<GuestAcceptWorkerApi, Float64Array[]>({
+  const parts = await collectChunks<GuestWorkerApi, Float64Array[]>({
     label: LABEL,
-    workerModule: WORKER_MODULE,
+    workerModule: GUEST_WORKER,
     workers: n,
+    keep,
     chunks: starts.length - 1,
-    run: (remote, c, exitCode) => remote.run(jobs, first(c), size(c), exitCode) as Promise<Float64Array[]>,
+    run: (remote, c, exitCode) => remote.accept(jobs, first(c), size(c), exitCode) as Promise<Float64Array[]>,
     runHere: (c) => acceptTrialsHere(jobs, first(c), size(c)),
     describe: (c) => `trials ${first(c)}..${first(c) + size(c) - 1}`,
   });

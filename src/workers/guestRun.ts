@@ -9,7 +9,8 @@ import { applyTdSets, defaultReason, GUEST_SCHEMA_VERSION, validateTd, type TdDo
 import { getTdPreset } from '../guest/presets.js';
 import { guestCostValues, resolveGuestCosts } from '../guest/costs.js';
 import { assembleBoot, GiB, planBoot, versionCode, type BootResult, type HostWork, type MemoryCosts, type Phase } from '../guest/boot/model.js';
-import { acceptTrialsHere, runAcceptTrials } from './guestAcceptRun.js';
+import { acceptTrialsHere, runAcceptTrials, GUEST_WORKER } from './guestAcceptRun.js';
+import { dropSpareWorkers } from './chunkPool.js';
 import type { AcceptJob } from '../guest/boot/acceptJob.js';
 import type { AttestationConfig, AttestationResult } from '../guest/attestation/index.js';
 import { runAttestation, runAttestationHere } from './attestationRun.js';
@@ -149,10 +150,14 @@ export function attestationConfig(td: TdDocument): AttestationConfig {
 
 type BootRun = { boot: BootResult; plan: ReturnType<typeof planBoot>; perTrial: BootResult[] };
 
-/** The boot model alone (no attestation): what sweeps and benchmarks call. trials 0 = one deterministic run. */
-export async function runBoot(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers?: number }): Promise<BootRun> {
+/**
+ * The boot model alone (no attestation): what sweeps and benchmarks call. trials 0 = one
+ * deterministic run. keepWorkers: leave the acceptance pool's threads up for the quote pool
+ * (runGuest; the caller drops them).
+ */
+export async function runBoot(td: TdDocument, values: Record<string, number>, opts: { trials: number; seed: number; workers?: number; keepWorkers?: boolean }): Promise<BootRun> {
   const plan = planBoot(td, values, seed32(opts.seed));
-  return bootRun(plan, opts.trials, opts.trials > 1 ? await runAcceptTrials(makespanJobs(plan), opts.trials, opts.workers) : null);
+  return bootRun(plan, opts.trials, opts.trials > 1 ? await runAcceptTrials(makespanJobs(plan), opts.trials, opts.workers, opts.keepWorkers) : null);
 }
 
 /** runBoot on this thread alone (a guest sweep row: the rows are what is spread over threads). */
@@ -179,8 +184,16 @@ function bootRun(plan: ReturnType<typeof planBoot>, trials: number, outs: Float6
 export async function runGuest(req: GuestRequest): Promise<GuestReport> {
   const { td, defaulted, costs, source } = loadTd(req.input, req.sets);
   const values = guestCostValues(costs);
-  const { boot, plan, perTrial } = await runBoot(td, values, req);
-  const attestation = await attestTd(td, values, req);
+  // The quote trials run on the threads the acceptance trials started (guestWorker.ts); whatever
+  // the quote pool did not take is ended here.
+  let ran: [BootRun, GuestAttestation];
+  try {
+    const booted = await runBoot(td, values, { ...req, keepWorkers: true });
+    ran = [booted, await attestTd(td, values, req)];
+  } finally {
+    await dropSpareWorkers(GUEST_WORKER);
+  }
+  const [{ boot, plan, perTrial }, attestation] = ran;
   const fully = perTrial.map((b) => b.fullyAcceptedSeconds);
   const notes = [...plan.notes];
   const assumed = costs.filter((c) => c.label === 'assumed').map((c) => c.name);

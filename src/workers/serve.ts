@@ -5,10 +5,16 @@ import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 
+/** What every worker answers besides its own api: the pool asks it once, to know the thread is up. */
+export interface Served {
+  ready(): true;
+}
+
 /** Exposes `api` to the parent; `script` names the file in the error when it is not a worker. */
 export function serve(script: string, api: object): void {
   if (!parentPort) throw new Error(`${script} must run as a worker thread`);
-  Comlink.expose(api, nodeEndpoint(parentPort));
+  const served: Served = { ready: () => true };
+  Comlink.expose({ ...api, ...served }, nodeEndpoint(parentPort));
 }
 
 /**
