@@ -9,9 +9,11 @@
 // A worker that dies (its thread exits: a crash, an out-of-memory abort) fails only the chunk
 // it was running: that chunk is retried once on a fresh worker. A second death of the same
 // chunk fails the whole run with a message naming the chunk. Every worker is terminated before
-// the pool settles, so no thread outlives the call and nothing keeps the process alive. An
-// abort signal stops the run between chunks: finished chunks stay delivered, chunks in flight
-// are dropped with their workers.
+// the pool settles, so no thread outlives the call and nothing keeps the process alive; the one
+// exception is a run asked to `keep` its workers for the next run on the same script, which
+// leaves them as unref'ed spares for that run (or dropSpareWorkers) to end. An abort signal
+// stops the run between chunks: finished chunks stay delivered, chunks in flight are dropped
+// with their workers.
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
