@@ -30,3 +30,26 @@ describe('prewarmed trial workers', () => {
     expect(liveWorkers('trials')).toBe(0);
   });
 });
+
+describe('the default worker count, before the run', () => {
+  it('starts as many threads as the platform alone calls for: never more than the run then chooses', async () => {
+    const { trialWorkersAtLeast, trialWorkers } = await import('../src/workers/pool.js');
+    // 3840 noisy LPs, 100,000 trials: 3.84e8 draws, far past two threads' worth on 2 cores.
+    expect(trialWorkersAtLeast(3840, 0.2, 100_000, 2)).toBe(2);
+    // σ = 0: one draw a trial for LP.INIT, nothing worth a thread.
+    expect(trialWorkersAtLeast(3840, 0, 100_000, 2)).toBe(1);
+    const lpOnly: TrialProgram = { steps: [{ name: 'lp', ops: [{ kind: 'serial', count: 3840, fixedUs: 5, medianUs: 20, sigma: 0.2 }] }] };
+    for (const trials of [1000, 20_000, 60_000, 100_000]) {
+      expect(trialWorkersAtLeast(3840, 0.2, trials, 8)).toBeLessThanOrEqual(trialWorkers(lpOnly, trials, 8));
+    }
+  });
+
+  it('a simulate that fails after starting them leaves no thread behind', async () => {
+    const { simulatePlatform } = await import('../src/workers/simulateRun.js');
+    const { loadPlatform } = await import('../src/platform/load.js');
+    const platform = await loadPlatform('preset:8s-gnr-64t', []);
+    await expect(simulatePlatform(platform, { trials: 100_000, policy: 'no-such-policy', costOverrides: { lpInitSigma: 0.2 } })).rejects.toThrow(/no-such-policy/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(liveWorkers('trials')).toBe(0);
+  });
+});

@@ -12,7 +12,7 @@ import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trial
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { chooseWorkers, chunksByTime, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers } from './chunkPool.js';
+import { chooseWorkers, chunksByTime, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers, dropSpareWorkers } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
@@ -138,6 +138,22 @@ async function runOnThreads(program: TrialProgram, seed: number, trials: number,
  */
 export function prewarmTrialWorkers(workers: number): void {
   if (workers > 1) prewarmWorkers('trials', 'trialsWorker', workers - 1);
+}
+
+/** End trial workers started ahead and not claimed (the run failed first, or chose fewer). */
+export async function dropTrialSpares(): Promise<void> {
+  await dropSpareWorkers('trialsWorker');
+}
+
+/**
+ * The default worker count (trialWorkers) as far as it is known before the run: a noisy LP.INIT
+ * draws once for each online LP in every trial, whatever the policy (one serial or broadcast
+ * op over them), so `trials × LPs` draws is work the trials will do at least. A run whose
+ * platform alone already calls for several threads can start them behind its deterministic
+ * run; the count chosen after it is never lower.
+ */
+export function trialWorkersAtLeast(onlineLps: number, lpInitSigma: number, trials: number, cores?: number): number {
+  return chooseWorkers((trials * (lpInitSigma > 0 ? onlineLps : 1)) / TRIAL_DRAWS_PER_MS, TRIAL_MS_PER_WORKER, cores);
 }
 
 /**

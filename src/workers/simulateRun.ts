@@ -4,9 +4,10 @@
 
 import { loadPlatform } from '../platform/load.js';
 import type { Platform } from '../platform/types.js';
-import type { PreparedPlatform } from '../model/prepared.js';
 import { simulateOnce, splitSets, type SimulateRequest, type SimulationReport } from '../model/run.js';
-import { prewarmTrialWorkers, runTrials, trialWorkers } from './pool.js';
+import { dropTrialSpares, prewarmTrialWorkers, runTrials, trialWorkers, trialWorkersAtLeast } from './pool.js';
+import { resolveCosts } from '../model/costs.js';
+import { PreparedPlatform } from '../model/prepared.js';
 
 export type { SimulateRequest, SimulationReport };
 
@@ -16,27 +17,46 @@ export type { SimulateRequest, SimulationReport };
  * values) from one call to the next.
  */
 export async function simulatePlatform(platform: Platform | PreparedPlatform, req: Omit<SimulateRequest, 'input' | 'sets'> & { costOverrides?: Record<string, number> }): Promise<SimulationReport> {
-  prewarmFor(req);
-  const { report, program, loadMs, simulateMs } = await simulateOnce(platform, req);
-  const t2 = performance.now();
-  let workers = req.workers ?? 1;
-  if (req.trials && req.trials > 0) {
-    workers = req.workers ?? trialWorkers(program, req.trials);
-    report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers });
+  prewarmFor(req, platform);
+  try {
+    const { report, program, loadMs, simulateMs } = await simulateOnce(platform, req);
+    const t2 = performance.now();
+    let workers = req.workers ?? 1;
+    if (req.trials && req.trials > 0) {
+      workers = req.workers ?? trialWorkers(program, req.trials);
+      report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers });
+    }
+    const t3 = performance.now();
+    if (req.timing) {
+      report.timing = { loadMs: round(loadMs), simulateMs: round(simulateMs), trialsMs: round(t3 - t2), workers };
+    }
+    return report;
+  } finally {
+    // Threads started ahead that the trials did not claim (no-op when there are none).
+    await dropTrialSpares();
   }
-  const t3 = performance.now();
-  if (req.timing) {
-    report.timing = { loadMs: round(loadMs), simulateMs: round(simulateMs), trialsMs: round(t3 - t2), workers };
-  }
-  return report;
 }
 
-// Trial workers take 100-200 ms to start: when the caller asked for several, start them at
-// once, behind loading and the deterministic run (a no-op when they are already starting).
-// Without a count, the pool chooses one from the work, which needs the trial program, known
-// only after the run.
-function prewarmFor(req: { trials?: number; workers?: number }): void {
-  if (req.trials && req.trials > 0 && (req.workers ?? 1) > 1) prewarmTrialWorkers(req.workers!);
+// Trial workers take 60-200 ms to start: start them at once, behind loading and the
+// deterministic run (a no-op when they are already starting). With a count from the caller,
+// that many; without one, the pool chooses from the trial program, known only after the run,
+// so as many as the platform alone already calls for (trialWorkersAtLeast).
+function prewarmFor(req: { trials?: number; workers?: number; costOverrides?: Record<string, number> }, platform?: Platform | PreparedPlatform): void {
+  if (!req.trials || req.trials <= 0) return;
+  if (req.workers !== undefined) {
+    prewarmTrialWorkers(req.workers);
+    return;
+  }
+  if (!platform) return;
+  const p = platform instanceof PreparedPlatform ? platform.platform : platform;
+  let lpInitSigma: number;
+  try {
+    lpInitSigma = resolveCosts(p, req.costOverrides ?? {}).lpInitSigma?.value ?? 0;
+  } catch {
+    return; // a bad override: the run itself reports it, and starts nothing
+  }
+  const onlineLps = p.cpus.lps.reduce((n, lp) => n + (lp.online ? 1 : 0), 0);
+  prewarmTrialWorkers(trialWorkersAtLeast(onlineLps, lpInitSigma, req.trials));
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
