@@ -109,14 +109,12 @@ export class SweepEvaluator {
     if (plan.mode === 'list') return plan.entries[index];
     const idx = this.idx;
     const values = this.rowValues;
-    if (this.lastRow >= 0 && index > this.lastRow) {
-      // A later row (a chunk's rows are, a shard's step apart): the indices turn on like an
-      // odometer, and only the axes that turned get new values.
-      for (let a = advanceGridIndices(plan, idx, index - this.lastRow); a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
-    } else {
-      gridValueIndices(plan, index, idx);
-      for (let a = 0; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
-    }
+    // A later row (a chunk's rows are, a shard's step apart): the indices turn on like an
+    // odometer, and only the axes that turned get new values. Any other: all of them.
+    let from = 0;
+    if (this.lastRow >= 0 && index > this.lastRow) from = advanceGridIndices(plan, idx, index - this.lastRow);
+    else gridValueIndices(plan, index, idx);
+    for (let a = from; a < idx.length; a++) values[a] = plan.axes[a].values[idx[a]];
     this.lastRow = index;
     return values;
   }

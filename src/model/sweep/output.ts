@@ -56,12 +56,9 @@ interface RowPieces {
   axes: Uint8Array[][] | null;
   /** `,"name":` of each axis (list mode formats its values per row). */
   jsonAxisKeys: string[];
-  /** `,"column":` of each numeric and text column. */
-  numKeys: string[];
-  strKeys: string[];
-  /** The same as bytes. */
-  numKeyBytes: Uint8Array[];
-  strKeyBytes: Uint8Array[];
+  /** `,"column":` of each numeric and text column, as bytes. */
+  numKeys: Uint8Array[];
+  strKeys: Uint8Array[];
   /**
    * JSON.stringify writes an object's integer-like keys first and a repeated key once; when an
    * axis name would do either, rows go through an object as before (formatRowsJsonObjects).
@@ -93,16 +90,12 @@ function rowPieces(plan: SweepPlan, format: SweepFormat): RowPieces {
   const axes = plan.mode === 'list'
     ? null
     : plan.axes.map((a) => a.values.map((v) => utf8(csv ? ',' + axisCell(v) : key(a.name) + JSON.stringify(v === undefined ? null : v))));
-  const numKeys = NUM_COLUMNS.map(key);
-  const strKeys = STR_COLUMNS.map(key);
   return {
     csv,
     axes,
     jsonAxisKeys: names.map(key),
-    numKeys,
-    strKeys,
-    numKeyBytes: numKeys.map(utf8),
-    strKeyBytes: strKeys.map(utf8),
+    numKeys: NUM_COLUMNS.map((c) => utf8(key(c))),
+    strKeys: STR_COLUMNS.map((c) => utf8(key(c))),
     jsonPlain: new Set(keys).size === keys.length && !keys.some((k) => String(Number(k) >>> 0) === k && Number(k) < 2 ** 32 - 1),
     headIdx: new Array<number>(plan.axes.length).fill(-1),
     head: null,
@@ -221,10 +214,10 @@ function writeResults(out: ByteText, p: RowPieces, nums: Float64Array, n: number
     out.ascii(NEWLINE);
   } else {
     for (let k = TIMES_FROM; k < RESULT_END; k++) {
-      out.bytes(p.numKeyBytes[k]);
+      out.bytes(p.numKeys[k]);
       writeNum(out, nums[n + k], false);
     }
-    out.bytes(p.strKeyBytes[2]);
+    out.bytes(p.strKeys[2]);
     out.add(jsonStr(strs[t + 2]));
     out.add('}\n');
   }
@@ -281,17 +274,17 @@ function writeBlock(out: ByteText, p: RowPieces, nums: Float64Array, n: number, 
     }
   } else {
     for (let k = RESULT_END; k < NUMS; k++) {
-      out.bytes(p.numKeyBytes[k]);
+      out.bytes(p.numKeys[k]);
       writeNum(out, nums[n + k], false);
     }
-    out.bytes(p.numKeyBytes[0]);
+    out.bytes(p.numKeys[0]);
     out.add(init ? 'true' : 'false');
-    out.bytes(p.strKeyBytes[0]);
+    out.bytes(p.strKeys[0]);
     out.add(jsonStr(strs[t]));
-    out.bytes(p.strKeyBytes[1]);
+    out.bytes(p.strKeys[1]);
     out.add(jsonStr(strs[t + 1]));
     for (let k = 1; k < TIMES_FROM; k++) {
-      out.bytes(p.numKeyBytes[k]);
+      out.bytes(p.numKeys[k]);
       writeNum(out, nums[n + k], false);
     }
   }
