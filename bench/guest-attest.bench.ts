@@ -9,7 +9,8 @@
 
 import os from 'node:os';
 import { Bench } from 'tinybench';
-import { runAttestation, prewarmAttestationWorkers } from '../src/workers/attestationRun.js';
+import { runAttestation } from '../src/workers/attestationRun.js';
+import { prewarmGuestWorkers } from '../src/workers/guestAcceptRun.js';
 import { resolveConfig, buildParams } from '../src/guest/attestation/model.js';
 import { runAttestationWasm } from '../src/guest/attestation/kernel.js';
 import { runAttestationReference } from '../src/guest/attestation/oracle.js';
@@ -42,7 +43,7 @@ for (const workers of [1, 2]) {
 bench.add('runAttestation workers=2 prewarmed', async () => {
   await runAttestation(CFG, {}, { trials: TRIALS, seed: 1, workers: 2 });
 }, { beforeEach: async () => {
-  prewarmAttestationWorkers(2);
+  prewarmGuestWorkers(2);
   await new Promise((r) => setTimeout(r, 1500));
 } });
 await bench.run();

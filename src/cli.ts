@@ -46,7 +46,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Loaded>; e
     summary: 'one TD on a host: boot to init, memory acceptance, quote latency (guest decode VALUE: a TDCALL/TDVMCALL code)',
     load: async () => { const m = await import('./cli/guest.js'); return { run: m.guestCommand, spec: m.GUEST }; },
     // The boot's acceptance trials run first (two or more trials), then the quote requests.
-    early: startWorkersEarly(2, async () => (await import('./workers/guestAcceptRun.js')).prewarmAcceptWorkers),
+    early: startWorkersEarly(2, async () => (await import('./workers/guestAcceptRun.js')).prewarmGuestWorkers),
   },
   calibrate: {
     summary: 'fit tdmrInitCallUs and a fixed overhead to the timing windows of real logs',

@@ -9,7 +9,7 @@
 
 import { invalidField } from '../platform/errors.js';
 import { validateSeed } from '../kernels/trialProgram.js';
-import { chooseWorkers, chunksByTime, collectChunks, guidedChunks, prewarmWorkers, WORKERS_MAX, type FaultInjection } from './chunkPool.js';
+import { chooseWorkers, chunksByTime, collectChunks, guidedChunks, WORKERS_MAX, type FaultInjection } from './chunkPool.js';
 import type { GuestWorkerApi } from './guestWorker.js';
 import { GUEST_WORKER } from './guestAcceptRun.js';
 import type { AttestationConfig, AttestationResult, AttestationRunOptions } from '../guest/attestation/types.js';
@@ -71,15 +71,6 @@ function checkOptions(o: AttestationPoolOptions): void {
   if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > WORKERS_MAX)) {
     throw invalidField('workers', `must be an integer in [1, ${WORKERS_MAX}]`);
   }
-}
-
-/**
- * Start the attestation workers now (thread + kernel load, ~100 ms each), so that their start-up
- * overlaps the caller's own work (the boot model); runAttestation then claims them. This thread
- * is one of the `workers`, so one thread fewer is started.
- */
-export function prewarmAttestationWorkers(workers: number): void {
-  if (workers > 1) prewarmWorkers('attestation', GUEST_WORKER, workers - 1);
 }
 
 /** Kernel words for all trials, on this thread and (with several workers) the pool. */

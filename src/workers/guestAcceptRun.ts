@@ -40,11 +40,12 @@ const LABEL = 'guest accept';
 export const GUEST_WORKER = 'guestWorker';
 
 /**
- * Start the accept workers now, so that their start-up overlaps the caller's own work (the
- * command line calls it before loading the guest command); runAcceptTrials then claims them.
- * This thread is one of the `workers`, so one thread fewer is started.
+ * Start the guest workers now, so that their start-up overlaps the caller's own work (the
+ * command line calls it before loading the guest command, a bench before its quote trials):
+ * the next guest pool, acceptance or quotes, claims them (both run guestWorker.ts). This thread
+ * is one of the `workers`, so one thread fewer is started.
  */
-export function prewarmAcceptWorkers(workers: number): void {
+export function prewarmGuestWorkers(workers: number): void {
   if (workers > 1) prewarmWorkers(LABEL, GUEST_WORKER, workers - 1);
 }
 

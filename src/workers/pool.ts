@@ -35,7 +35,11 @@ export const TRIAL_MS_PER_WORKER = 150;
  * with σ = 0), spread so that every worker gets at least TRIAL_MS_PER_WORKER of it.
  */
 export function trialWorkers(program: TrialProgram, trials: number, cores?: number): number {
-  const { drawsPerTrial } = encodeTrialProgram(program);
+  return workersForDraws(encodeTrialProgram(program).drawsPerTrial, trials, cores);
+}
+
+/** One worker per TRIAL_MS_PER_WORKER of the single-thread time `trials` trials of `drawsPerTrial` draws take. */
+function workersForDraws(drawsPerTrial: number, trials: number, cores: number | undefined): number {
   return chooseWorkers((trials * drawsPerTrial) / TRIAL_DRAWS_PER_MS, TRIAL_MS_PER_WORKER, cores);
 }
 
@@ -153,7 +157,7 @@ export async function dropTrialSpares(): Promise<void> {
  * run; the count chosen after it is never lower.
  */
 export function trialWorkersAtLeast(onlineLps: number, lpInitSigma: number, trials: number, cores?: number): number {
-  return chooseWorkers((trials * (lpInitSigma > 0 ? onlineLps : 1)) / TRIAL_DRAWS_PER_MS, TRIAL_MS_PER_WORKER, cores);
+  return workersForDraws(lpInitSigma > 0 ? onlineLps : 1, trials, cores);
 }
 
 /**

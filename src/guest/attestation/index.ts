@@ -6,5 +6,5 @@ export type {
 } from './types.js';
 export { ATTESTATION_COST_PARAMETERS, attestationCostDefaults } from './costs.js';
 export { ATTESTATION_DEFAULTS } from './model.js';
-// The runner (runAttestation, prewarmAttestationWorkers) spreads trials over the worker pool, so
+// The runner (runAttestation) spreads trials over the worker pool, so
 // it lives in src/workers/attestationRun.ts, a layer above the model.
