@@ -2,6 +2,7 @@
 // those a sort puts at the nearest ranks, whatever the column holds.
 import { describe, it, expect } from 'vitest';
 import { distribution, rankIndex, select } from '../src/util/orderStats.js';
+import { Rng } from './helpers/fuzz.js';
 
 /** What the summaries were before: sort, then read the ranks. */
 function bySorting(values: Float64Array): ReturnType<typeof distribution> {
@@ -12,15 +13,10 @@ function bySorting(values: Float64Array): ReturnType<typeof distribution> {
   return { mean: sum / n, p50: s[rankIndex(n, 50)], p95: s[rankIndex(n, 95)], p99: s[rankIndex(n, 99)], min: s[0], max: s[n - 1] };
 }
 
-// A small deterministic generator (xorshift32), so a failure names a reproducible case.
+// The fuzz tests' seeded generator, so a failure names a reproducible case.
 function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 const shapes: Record<string, (n: number, r: () => number) => number[]> = {

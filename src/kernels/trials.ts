@@ -113,7 +113,7 @@ export function summarize(program: TrialProgram, values: Float64Array, trials: n
   const pick = (c: number): TrialStats => {
     for (let t = 0; t < trials; t++) column[t] = values[t * width + c];
     const { p50, p95, p99, mean, min, max } = distribution(column);
-    return { p50, p95, p99, mean, min, max };
+    return { p50, p95, p99, mean, min, max }; // TrialStats' key order, as the JSON reports print it
   };
   return {
     trials,

@@ -215,7 +215,7 @@ function intCost(costs: Record<string, number>, name: string): number {
 /** Mean (summed in trial order), the percentiles, min and max; reorders `values` (util/orderStats.ts). */
 export function latencyStats(values: Float64Array): LatencyStats & { min: number } {
   const { mean, p50, p95, p99, max, min } = distribution(values);
-  return { mean, p50, p95, p99, max, min };
+  return { mean, p50, p95, p99, max, min }; // LatencyStats' key order, as the reports print it
 }
 
 const HISTOGRAM_BINS = 40;
