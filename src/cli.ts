@@ -71,9 +71,10 @@ function usage(): string {
 
 /**
  * `--trials N --workers W` (W > 1): start the worker threads of the command's first pool (W − 1:
- * this thread is one of the W) before the command's modules load. A thread takes 60-150 ms to
- * come up on the 2-vCPU development machine; started by the run itself it came up 50-100 ms
- * after the trials began, and the trials waited for it on one thread. This reads only the two
+ * this thread is one of the W; at most the CPUs beside this one, prewarmWorkers) before the
+ * command's modules load. A thread takes 60-150 ms to come up on the 2-vCPU development
+ * machine; started by the run itself it came up 50-100 ms after the trials began, and the
+ * trials waited for it on one thread. This reads only the two
  * options (the command's own parser still checks everything), and starts nothing for fewer than
  * `minTrials` trials (the pool would not run). A thread the run did not claim (it failed first,
  * or its pool had too little work) is terminated when the command ends.

@@ -2,7 +2,8 @@
 // the process open when nobody claims them.
 import { describe, it, expect } from 'vitest';
 import { runTrials, prewarmTrialWorkers } from '../src/workers/pool.js';
-import { dropSpareWorkers, liveWorkers } from '../src/workers/chunkPool.js';
+import { availableParallelism } from 'node:os';
+import { dropSpareWorkers, liveWorkers, prewarmWorkers, workersStarted } from '../src/workers/chunkPool.js';
 import type { TrialProgram } from '../src/kernels/trialProgram.js';
 
 const program: TrialProgram = {
@@ -14,12 +15,43 @@ const program: TrialProgram = {
 
 describe('prewarmed trial workers', () => {
   it('are claimed by runTrials and change nothing in the result', async () => {
-    const cold = await runTrials(program, { trials: 400, seed: 3, workers: 2 });
+    // Four chunks: enough for a second thread (a run of one chunk stays in this thread).
+    const cold = await runTrials(program, { trials: 400, seed: 3, workers: 2, chunkTrials: 100 });
     // This thread runs trials too, so two workers are this thread and one more.
     prewarmTrialWorkers(2);
     expect(liveWorkers('trials')).toBe(1);
-    const warm = await runTrials(program, { trials: 400, seed: 3, workers: 2 });
+    const warm = await runTrials(program, { trials: 400, seed: 3, workers: 2, chunkTrials: 100 });
     expect(JSON.stringify(warm)).toBe(JSON.stringify(cold));
+    expect(liveWorkers('trials')).toBe(0);
+  });
+
+  it('never start more threads than the machine runs beside this one (at least one)', async () => {
+    await dropSpareWorkers();
+    const started = async (count: number, cores: number): Promise<number> => {
+      const before = workersStarted();
+      prewarmWorkers('trials', 'trialsWorker', count, cores);
+      const n = workersStarted() - before;
+      await dropSpareWorkers();
+      return n;
+    };
+    expect(await started(50, 2)).toBe(1);
+    expect(await started(50, 1)).toBe(1);
+    expect(await started(3, 8)).toBe(3);
+    expect(await started(50, 4)).toBe(3);
+  });
+
+  it('a run with little work and many workers asked for starts no thread it cannot use', async () => {
+    // 200 trials of the default platform are a millisecond of work: one chunk, run here. Before
+    // the bound, the 255 threads started ahead took 10 s on 2 vCPUs.
+    const { simulatePlatform } = await import('../src/workers/simulateRun.js');
+    const { loadPlatform } = await import('../src/platform/load.js');
+    const platform = await loadPlatform('preset:default', []);
+    const before = workersStarted();
+    const many = await simulatePlatform(platform, { trials: 200, workers: 256 });
+    expect(workersStarted() - before).toBeLessThanOrEqual(Math.max(1, availableParallelism() - 1));
+    const one = await simulatePlatform(platform, { trials: 200, workers: 1 });
+    expect(JSON.stringify(many.trials)).toBe(JSON.stringify(one.trials));
+    await new Promise((r) => setTimeout(r, 50));
     expect(liveWorkers('trials')).toBe(0);
   });
 

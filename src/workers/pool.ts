@@ -169,5 +169,10 @@ export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): 
   checkOptions(opts);
   const { trials, seed, workers, faultInjection } = opts;
   if (workers === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
-  return runOnThreads(program, seed, trials, chunkStarts(program, trials, workers, opts.chunkTrials), workers, faultInjection);
+  const starts = chunkStarts(program, trials, workers, opts.chunkTrials);
+  // No more threads than chunks of trials: the statistics after them are cheaper than the
+  // trials, and a thread started for them alone costs more than it saves.
+  const threads = Math.min(workers, starts.length - 1);
+  if (threads === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
+  return runOnThreads(program, seed, trials, starts, threads, faultInjection);
 }
