@@ -47,8 +47,9 @@ describe('prewarmed trial workers', () => {
     const { loadPlatform } = await import('../src/platform/load.js');
     const platform = await loadPlatform('preset:default', []);
     const before = workersStarted();
-    const many = await simulatePlatform(platform, { trials: 200, workers: 256 });
+    const many = await simulatePlatform(platform, { trials: 200, workers: 256, timing: true });
     expect(workersStarted() - before).toBeLessThanOrEqual(Math.max(1, availableParallelism() - 1));
+    expect(many.timing?.workers).toBe(1); // what --timing reports: the threads the trials ran on
     const one = await simulatePlatform(platform, { trials: 200, workers: 1 });
     expect(JSON.stringify(many.trials)).toBe(JSON.stringify(one.trials));
     await new Promise((r) => setTimeout(r, 50));

@@ -1,7 +1,7 @@
 // The chunk pool with this thread as one of the workers: it takes chunks from the same queue,
 // starts one thread fewer, and every chunk is delivered once.
 import { describe, expect, it } from 'vitest';
-import { guidedChunks, liveWorkers, runChunkPool } from '../src/workers/chunkPool.js';
+import { guidedChunks, liveWorkers, runChunkPool, threadsAtMost, workersStarted } from '../src/workers/chunkPool.js';
 import type { TrialsWorkerApi } from '../src/workers/trialsWorker.js';
 
 describe('runChunkPool with runHere', () => {
@@ -44,6 +44,29 @@ describe('runChunkPool with runHere', () => {
       describe: (c) => `item ${c}`,
       onChunk: () => undefined,
     })).rejects.toThrow(/^pool-test chunk 1 \(item 1\) failed: boom$/);
+  });
+});
+
+describe('the threads a pool runs', () => {
+  it('are the CPUs at most, but two on any machine', () => {
+    expect(threadsAtMost(1)).toBe(2);
+    expect(threadsAtMost(2)).toBe(2);
+    expect(threadsAtMost(64)).toBe(64);
+  });
+
+  it('never more than threadsAtMost(), however many workers are asked for: every chunk still runs once', async () => {
+    const seen: number[] = [];
+    const before = workersStarted();
+    await runChunkPool<TrialsWorkerApi, number>({
+      label: 'pool-test', workerModule: 'trialsWorker', workers: 256, chunks: 300,
+      run: (_remote, c) => Promise.resolve(c),
+      runHere: (c) => c,
+      describe: String,
+      onChunk: (c, r) => seen.push(r === c ? c : -1),
+    });
+    expect(workersStarted() - before).toBe(threadsAtMost() - 1);
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(liveWorkers('pool-test')).toBe(0);
   });
 });
 

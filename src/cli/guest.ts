@@ -16,7 +16,7 @@ export const GUEST: CommandSpec = {
     { name: 'set', value: 'PATH=VALUE', repeat: true, help: 'override a TD field (vcpus=64, firmware.accept=eager, attestation.pollMs=10) or a guest cost parameter (costs.acceptFaultUs=10) before validation; VALUE is JSON, a string field keeps the text as typed' },
     { name: 'trials', value: 'N', int: { min: 0, max: 10_000 }, default: '0', help: 'Monte Carlo trials of the accept jobs and the quote requests; 0 = the deterministic boot and one attestation run (a trial re-simulates every accepted page: 10,000 bounds the work)' },
     { name: 'seed', value: 'S', int: { min: 0, max: 2 ** 53 - 1 }, default: '1', help: 'random seed; the same seed gives the same bytes for any --workers' },
-    { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: 'chosen from the amount of work of each run (accept: units × log2(vCPUs) × trials; quotes: requests × trials), one per 150 ms of it, at most the number of CPUs', help: 'worker threads for the trials, this one included; the output is byte-identical for any N' },
+    { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: 'chosen from the amount of work of each run (accept: units × log2(vCPUs) × trials; quotes: requests × trials), one per 150 ms of it, at most the number of CPUs', help: 'worker threads for the trials, this one included, at most the number of CPUs (two on one CPU); the output is byte-identical for any N' },
     format(['text', 'json', 'csv', 'html'], 'text'),
     OUT,
   ],

@@ -18,7 +18,7 @@ export const SIMULATE: CommandSpec = {
     SET,
     { name: 'trials', value: 'N', int: { min: 0, max: 10_000_000 }, default: '0', help: 'Monte Carlo trials of the timing (per-call log-normal spread from the *Sigma parameters); 0 = the deterministic run only' },
     { name: 'seed', value: 'S', int: { min: 0, max: 2 ** 53 - 1 }, default: '1', help: 'random seed of the trials (with --trials only); the same seed gives the same bytes for any --workers' },
-    { name: 'workers', value: 'N', int: { min: 1, max: 256 }, defaultHelp: 'chosen from the amount of trial work (draws per trial × trials), at most the number of CPUs', help: 'worker threads for the trials (with --trials only); the output is byte-identical for any N' },
+    { name: 'workers', value: 'N', int: { min: 1, max: 256 }, defaultHelp: 'chosen from the amount of trial work (draws per trial × trials), at most the number of CPUs', help: 'worker threads for the trials (with --trials only), at most the number of CPUs (two on one CPU); the output is byte-identical for any N' },
     { name: 'trace', help: 'record every SEAMCALL (leaf, CPU, start, end, status): a table in text, "trace" in JSON' },
     { name: 'timing', help: "how long tdxmodel itself took (load, simulate, trials): a line in text, \"timing\" in JSON" },
     { name: 'expect-success', help: 'exit 1 when the modeled initialization fails (for scripts and CI)' },

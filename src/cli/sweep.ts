@@ -115,7 +115,7 @@ export const SWEEP: CommandSpec = {
     { name: 'format', value: 'FMT', choices: ['csv', 'jsonl', 'html'], default: 'csv', help: 'output format (below)' },
     { name: 'metric', value: 'NAME', choices: SWEEP_METRICS, default: 'time', help: 'what the html page plots against each axis (with --format html only)' },
     OUT,
-    { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: 'chosen from the estimated work (platform rows: the row count, one worker per 2 s; guest rows (kind: guest): each row\'s kernel work, one worker per 400 ms), at most the number of CPUs', help: 'worker threads; rows are byte-identical for any N' },
+    { name: 'workers', value: 'N', int: { min: 1, max: WORKERS_MAX }, defaultHelp: 'chosen from the estimated work (platform rows: the row count, one worker per 2 s; guest rows (kind: guest): each row\'s kernel work, one worker per 400 ms), at most the number of CPUs', help: 'worker threads, at most the number of CPUs (two on one CPU); rows are byte-identical for any N' },
     { name: 'shard', value: 'K/N|auto', help: 'evaluate only shard K of N (K from 1), for several machines; join the outputs with --merge. auto: the index from TDXMODEL_SHARD_INDEX, JOB_COMPLETION_INDEX (Kubernetes Indexed Job), CI_NODE_INDEX or BUILDKITE_PARALLEL_JOB, the count from --shards, TDXMODEL_SHARDS, CI_NODE_TOTAL or BUILDKITE_PARALLEL_JOB_COUNT (docs/sweep-spec.md)' },
     { name: 'shards', value: 'N', int: { min: 1, max: 1_000_000 }, help: 'the shard count for --shard auto (Kubernetes puts the completions count in no variable)' },
     { name: 'merge', help: 'join shard outputs (FILE...) into the output of the unsharded sweep' },

@@ -44,6 +44,18 @@ export const FAULT_EXIT_CODE = 86;
 // worker, sweepWorkers); both estimates err towards fewer workers. Checked against
 // --workers 1 by bench/workers.bench.ts (the default must never be more than 5% slower).
 
+/**
+ * The most threads a pool runs, this one included, whatever the caller asks: the CPUs this
+ * process may use, but at least two, so that two workers mean the same on every machine.
+ * Threads past the CPUs cannot run at the same time, and each costs its start-up and a heap of
+ * its own: `sweep --workers 64` on 2 vCPUs took 14.8 s and 2.0 GB for 73,728 rows that one
+ * thread writes in 1.4 s (2026-12-06), and 256 would have needed ~8 GB. The output is the
+ * same for any count.
+ */
+export function threadsAtMost(cores: number = availableParallelism()): number {
+  return Math.max(2, cores);
+}
+
 /** Workers for a run that would take one thread `serialMs`; at least 1. */
 export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: number = availableParallelism()): number {
   if (!(serialMs > 0) || !(minMsPerWorker > 0)) return 1;
@@ -320,13 +332,13 @@ let spareIds = 1_000_000;
 
 /**
  * Start `count` threads of `workerModule` ahead of its pool, but never more than the machine
- * runs beside this thread (at least one). More could not run while this thread loads, and
- * whether the run has chunks for them is known only when the pool cuts the work; the pool
- * starts any further thread it has a chunk for. Unbounded, `--workers 256` started 255
- * threads for 0.1 s of trials on 2 vCPUs: 10 s and 1.7 GB (2026-12-06).
+ * runs beside this thread (threadsAtMost). Whether the run has chunks for them is known only
+ * when the pool cuts the work; the pool starts any further thread it has a chunk for.
+ * Unbounded, `--workers 256` started 255 threads for 0.1 s of trials on 2 vCPUs: 10 s and
+ * 1.7 GB (2026-12-06).
  */
 export function prewarmWorkers(label: string, workerModule: string, count: number, cores: number = availableParallelism()): void {
-  const ahead = Math.min(count, Math.max(1, cores - 1));
+  const ahead = Math.min(count, threadsAtMost(cores) - 1);
   const list = spares.get(workerModule) ?? [];
   for (let i = list.length; i < ahead; i++) {
     const w = new PoolWorker<unknown>(label, spareIds++, workerModule);
@@ -366,8 +378,9 @@ function takeSpare<Api>(workerModule: string): PoolWorker<Api> | undefined {
 }
 
 /**
- * Run every chunk on up to `workers` threads. Resolves with aborted = true when the signal
- * stopped it (the chunks delivered to onChunk so far are all that ran), false when all ran.
+ * Run every chunk on up to `workers` threads (at most threadsAtMost()). Resolves with
+ * aborted = true when the signal stopped it (the chunks delivered to onChunk so far are all
+ * that ran), false when all ran.
  */
 export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Promise<{ aborted: boolean }> {
   const { label, chunks, faultInjection: fault, signal } = opts;
@@ -531,7 +544,7 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
   };
 
   const local = !!opts.runHere && !fault;
-  const threads = Math.min(opts.workers - (local ? 1 : 0), chunks - (local ? 1 : 0));
+  const threads = Math.min(Math.min(opts.workers, threadsAtMost()) - (local ? 1 : 0), chunks - (local ? 1 : 0));
   const slots = Array.from({ length: Math.max(0, threads) }, () => lane());
   if (local) slots.push(here());
   let ranAll = false;

@@ -12,7 +12,7 @@ import { TRIALS_MAX, validateSeed, validateTrialProgram } from '../kernels/trial
 import { invalidField } from '../platform/errors.js';
 import { encodeTrialProgram, runTrialsWasm, summarize } from '../kernels/trials.js';
 import type { TrialsWorkerApi } from './trialsWorker.js';
-import { chooseWorkers, chunksByTime, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers, dropSpareWorkers } from './chunkPool.js';
+import { chooseWorkers, chunksByTime, guidedChunks, runChunkPool, liveWorkers, WORKERS_MAX, FAULT_EXIT_CODE, WorkerExitError, type FaultInjection, prewarmWorkers, dropSpareWorkers, threadsAtMost } from './chunkPool.js';
 
 export { WORKERS_MAX, FAULT_EXIT_CODE, type FaultInjection };
 /** A trials worker thread died while it owed us a result. */
@@ -170,9 +170,21 @@ export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): 
   const { trials, seed, workers, faultInjection } = opts;
   if (workers === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
   const starts = chunkStarts(program, trials, workers, opts.chunkTrials);
-  // No more threads than chunks of trials: the statistics after them are cheaper than the
-  // trials, and a thread started for them alone costs more than it saves.
-  const threads = Math.min(workers, starts.length - 1);
+  const threads = threadsFor(starts, workers);
   if (threads === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
   return runOnThreads(program, seed, trials, starts, threads, faultInjection);
+}
+
+/**
+ * The threads `workers` become for trials cut at `starts`: no more than the pool runs
+ * (threadsAtMost), nor than chunks of trials (the statistics after them are cheaper than the
+ * trials: a thread started for them alone costs more than it saves).
+ */
+function threadsFor(starts: number[], workers: number): number {
+  return Math.min(workers, threadsAtMost(), starts.length - 1);
+}
+
+/** The threads runTrials runs `trials` trials of `program` on, `workers` asked for (this one included). */
+export function trialThreads(program: TrialProgram, trials: number, workers: number): number {
+  return workers === 1 ? 1 : threadsFor(chunkStarts(program, trials, workers, undefined), workers);
 }

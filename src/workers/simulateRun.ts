@@ -5,7 +5,7 @@
 import { loadPlatform } from '../platform/load.js';
 import type { Platform } from '../platform/types.js';
 import { simulateOnce, splitSets, type SimulateRequest, type SimulationReport } from '../model/run.js';
-import { dropTrialSpares, prewarmTrialWorkers, runTrials, trialWorkers, trialWorkersAtLeast } from './pool.js';
+import { dropTrialSpares, prewarmTrialWorkers, runTrials, trialThreads, trialWorkers, trialWorkersAtLeast } from './pool.js';
 import { resolveCosts } from '../model/costs.js';
 import { PreparedPlatform } from '../model/prepared.js';
 
@@ -21,14 +21,16 @@ export async function simulatePlatform(platform: Platform | PreparedPlatform, re
   try {
     const { report, program, loadMs, simulateMs } = await simulateOnce(platform, req);
     const t2 = performance.now();
-    let workers = req.workers ?? 1;
+    // The threads the trials ran on (--timing): those asked for or chosen, as runTrials cuts them.
+    let threads = 1;
     if (req.trials && req.trials > 0) {
-      workers = req.workers ?? trialWorkers(program, req.trials);
+      const workers = req.workers ?? trialWorkers(program, req.trials);
+      threads = trialThreads(program, req.trials, workers);
       report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers });
     }
     const t3 = performance.now();
     if (req.timing) {
-      report.timing = { loadMs: round(loadMs), simulateMs: round(simulateMs), trialsMs: round(t3 - t2), workers };
+      report.timing = { loadMs: round(loadMs), simulateMs: round(simulateMs), trialsMs: round(t3 - t2), workers: threads };
     }
     return report;
   } finally {
