@@ -16,7 +16,7 @@
 // with their workers.
 
 import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { usableCpus } from './cpus.js';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -39,9 +39,10 @@ export const FAULT_EXIT_CODE = 86;
 // towards the end: guidedChunks). It pays once the work would keep one thread busy for several
 // times that. The rule: estimate the single-thread time from the amount of work, then one
 // worker per `minMsPerWorker` of it (at least 1), never more than the machine runs threads at
-// once (os.availableParallelism()). Callers estimate from draws per trial × trials (trials:
-// 150 ms a worker, pool.ts) and rows × the cost of the cheapest row kind (sweeps: 2 s a
-// worker, sweepWorkers); both estimates err towards fewer workers. Checked against
+// once (usableCpus, cpus.ts: the affinity, and a container's CPU quota). Callers estimate from
+// draws per trial × trials (trials: 150 ms a worker, pool.ts) and rows × the cost of the
+// cheapest row kind (sweeps: 2 s a worker, sweepWorkers); both estimates err towards fewer
+// workers. Checked against
 // --workers 1 by bench/workers.bench.ts (the default must never be more than 5% slower).
 
 /**
@@ -52,12 +53,12 @@ export const FAULT_EXIT_CODE = 86;
  * thread writes in 1.4 s (2026-12-06), and 256 would have needed ~8 GB. The output is the
  * same for any count.
  */
-export function threadsAtMost(cores: number = availableParallelism()): number {
+export function threadsAtMost(cores: number = usableCpus()): number {
   return Math.max(2, cores);
 }
 
 /** Workers for a run that would take one thread `serialMs`; at least 1. */
-export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: number = availableParallelism()): number {
+export function chooseWorkers(serialMs: number, minMsPerWorker: number, cores: number = usableCpus()): number {
   if (!(serialMs > 0) || !(minMsPerWorker > 0)) return 1;
   const byWork = Math.floor(serialMs / minMsPerWorker);
   return Math.max(1, Math.min(byWork, cores, WORKERS_MAX));
@@ -103,7 +104,7 @@ export function describeRows(r: { start: number; count: number; step: number }):
 }
 
 /** The default worker count for a sweep of `rows` rows of which `simulated` simulate (the others re-time a run). */
-export function sweepWorkers(rows: number, cores: number = availableParallelism(), simulated = rows): number {
+export function sweepWorkers(rows: number, cores: number = usableCpus(), simulated = rows): number {
   const us = simulated * SWEEP_ROW_US + (rows - simulated) * SWEEP_RETIMED_ROW_US;
   return chooseWorkers(us / 1000, SWEEP_MS_PER_WORKER, cores);
 }
@@ -337,7 +338,7 @@ let spareIds = 1_000_000;
  * Unbounded, `--workers 256` started 255 threads for 0.1 s of trials on 2 vCPUs: 10 s and
  * 1.7 GB (2026-12-06).
  */
-export function prewarmWorkers(label: string, workerModule: string, count: number, cores: number = availableParallelism()): void {
+export function prewarmWorkers(label: string, workerModule: string, count: number, cores: number = usableCpus()): void {
   const ahead = Math.min(count, threadsAtMost(cores) - 1);
   const list = spares.get(workerModule) ?? [];
   for (let i = list.length; i < ahead; i++) {
