@@ -74,9 +74,9 @@ function usage(): string {
  * this thread is one of the W; at most the CPUs beside this one, prewarmWorkers) before the
  * command's modules load. A thread takes 60-150 ms to come up on the 2-vCPU development
  * machine; started by the run itself it came up 50-100 ms after the trials began, and the
- * trials waited for it on one thread. This reads only the two
- * options (the command's own parser still checks everything), and starts nothing for fewer than
- * `minTrials` trials (the pool would not run). A thread the run did not claim (it failed first,
+ * trials waited for it on one thread. This reads only the two options (the command's own
+ * parser still checks everything), and starts nothing for fewer than `minTrials` trials (the
+ * pool would not run). A thread the run did not claim (it failed first,
  * or its pool had too little work) is terminated when the command ends.
  */
 function startWorkersEarly(minTrials: number, prewarm: () => Promise<(workers: number) => void>) {

@@ -340,13 +340,7 @@ let spareIds = 1_000_000;
  */
 export function prewarmWorkers(label: string, workerModule: string, count: number, cores: number = usableCpus()): void {
   const ahead = Math.min(count, threadsAtMost(cores) - 1);
-  const list = spares.get(workerModule) ?? [];
-  for (let i = list.length; i < ahead; i++) {
-    const w = new PoolWorker<unknown>(label, spareIds++, workerModule);
-    w.unref();
-    list.push(w);
-  }
-  spares.set(workerModule, list);
+  for (let i = sparesOf(workerModule).length; i < ahead; i++) addSpare(workerModule, new PoolWorker<unknown>(label, spareIds++, workerModule));
 }
 
 /**
@@ -354,22 +348,31 @@ export function prewarmWorkers(label: string, workerModule: string, count: numbe
  * before its pool started, or the workers a `keep` run left).
  */
 export async function dropSpareWorkers(workerModule?: string): Promise<void> {
-  const all = workerModule === undefined ? [...spares.values()].flat() : spares.get(workerModule) ?? [];
-  if (workerModule === undefined) spares.clear();
-  else spares.delete(workerModule);
+  const modules = workerModule === undefined ? [...spares.keys()] : [workerModule];
+  const all = modules.flatMap((m) => sparesOf(m));
+  for (const m of modules) spares.delete(m);
   await Promise.all(all.map((w) => w.terminate()));
 }
 
 /** A finished run's live workers, set aside for the next run on their module (ChunkPoolOptions.keep). */
 function keepAsSpares(workerModule: string, workers: Iterable<PoolWorker<unknown>>): void {
-  const list = spares.get(workerModule) ?? [];
   for (const w of workers) {
     if (!w.alive) continue;
     w.setup = null;
-    w.unref();
-    list.push(w);
+    addSpare(workerModule, w);
   }
-  spares.set(workerModule, list);
+}
+
+function sparesOf(workerModule: string): PoolWorker<unknown>[] {
+  return spares.get(workerModule) ?? [];
+}
+
+/** A spare waits unref'ed: it must not keep the process alive. */
+function addSpare(workerModule: string, w: PoolWorker<unknown>): void {
+  w.unref();
+  const list = spares.get(workerModule);
+  if (list) list.push(w);
+  else spares.set(workerModule, [w]);
 }
 
 function takeSpare<Api>(workerModule: string): PoolWorker<Api> | undefined {
@@ -565,10 +568,8 @@ export async function runChunkPool<Api, R>(opts: ChunkPoolOptions<Api, R>): Prom
       await Promise.allSettled(slots);
       keepAsSpares(opts.workerModule, live);
     } else {
-      // Spares started for this run that it did not need (it had fewer chunks than threads).
-      const unclaimed = spares.get(opts.workerModule) ?? [];
-      spares.delete(opts.workerModule);
-      await Promise.all([...live, ...unclaimed].map((w) => w.terminate()));
+      // With the spares started for this run that it did not need (fewer chunks than threads).
+      await Promise.all([...[...live].map((w) => w.terminate()), dropSpareWorkers(opts.workerModule)]);
       // Every in-flight call has now been rejected by its worker's exit; let the loops see it.
       await Promise.allSettled(slots);
     }

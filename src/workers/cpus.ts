@@ -41,12 +41,11 @@ export function ownCgroups(text: string): { v2?: string; cpu?: string } {
   return own;
 }
 
-/** `mount` + `path` and each of its ancestors up to the mount's root: a parent's quota bounds its children. */
-function upFrom(mount: string, path: string | undefined): string[] {
+/** The mount's root and each cgroup under it down to `path`: a parent's quota bounds its children. */
+function downTo(mount: string, path: string | undefined): string[] {
   const dirs = [mount];
-  const parts = (path ?? '/').split('/').filter(Boolean);
-  for (let i = 1; i <= parts.length; i++) dirs.push(`${mount}/${parts.slice(0, i).join('/')}`);
-  return dirs.reverse();
+  for (const part of (path ?? '/').split('/').filter(Boolean)) dirs.push(`${dirs[dirs.length - 1]}/${part}`);
+  return dirs;
 }
 
 /**
@@ -57,19 +56,21 @@ function upFrom(mount: string, path: string | undefined): string[] {
  */
 export function cgroupCpus(read: (path: string) => string | undefined = readText): number | undefined {
   const own = ownCgroups(read('/proc/self/cgroup') ?? '');
-  const lowest = (found: (number | undefined)[]): number | undefined => {
-    const limits = found.filter((n): n is number => n !== undefined);
-    return limits.length ? Math.min(...limits) : undefined;
-  };
-  const v2 = upFrom('/sys/fs/cgroup', own.v2).map((dir) => read(`${dir}/cpu.max`));
-  if (v2.some((t) => t !== undefined)) return lowest(v2.map((t) => (t === undefined ? undefined : cpuMaxCpus(t))));
+  const v2 = downTo('/sys/fs/cgroup', own.v2).map((dir) => read(`${dir}/cpu.max`)).filter((t) => t !== undefined);
+  if (v2.length) return lowest(v2.map(cpuMaxCpus));
   for (const mount of ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct']) {
-    const found = upFrom(mount, own.cpu)
+    const v1 = downTo(mount, own.cpu)
       .map((dir) => [read(`${dir}/cpu.cfs_quota_us`), read(`${dir}/cpu.cfs_period_us`)] as const)
       .filter(([quota, period]) => quota !== undefined && period !== undefined);
-    if (found.length) return lowest(found.map(([quota, period]) => quotaCpus(Number(quota), Number(period))));
+    if (v1.length) return lowest(v1.map(([quota, period]) => quotaCpus(Number(quota), Number(period))));
   }
   return undefined;
+}
+
+/** The lowest of the limits found; undefined when none is a limit. */
+function lowest(limits: (number | undefined)[]): number | undefined {
+  const found = limits.filter((n) => n !== undefined);
+  return found.length ? Math.min(...found) : undefined;
 }
 
 // Read once: neither the affinity nor the quota changes under a run in practice.

@@ -168,7 +168,6 @@ export async function runTrials(program: TrialProgram, opts: RunTrialsOptions): 
   validateTrialProgram(program);
   checkOptions(opts);
   const { trials, seed, workers, faultInjection } = opts;
-  if (workers === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
   const starts = chunkStarts(program, trials, workers, opts.chunkTrials);
   const threads = threadsFor(starts, workers);
   if (threads === 1 && !faultInjection) return summarize(program, runTrialsWasm(program, seed, 0, trials), trials, seed);
@@ -186,5 +185,5 @@ function threadsFor(starts: number[], workers: number): number {
 
 /** The threads runTrials runs `trials` trials of `program` on, `workers` asked for (this one included). */
 export function trialThreads(program: TrialProgram, trials: number, workers: number): number {
-  return workers === 1 ? 1 : threadsFor(chunkStarts(program, trials, workers, undefined), workers);
+  return threadsFor(chunkStarts(program, trials, workers, undefined), workers);
 }

@@ -21,15 +21,13 @@ export async function simulatePlatform(platform: Platform | PreparedPlatform, re
   try {
     const { report, program, loadMs, simulateMs } = await simulateOnce(platform, req);
     const t2 = performance.now();
-    // The threads the trials ran on (--timing): those asked for or chosen, as runTrials cuts them.
-    let threads = 1;
-    if (req.trials && req.trials > 0) {
-      const workers = req.workers ?? trialWorkers(program, req.trials);
-      threads = trialThreads(program, req.trials, workers);
-      report.trials = await runTrials(program, { trials: req.trials, seed: req.seed ?? 1, workers });
-    }
+    const trials = req.trials ?? 0;
+    const workers = trials > 0 ? req.workers ?? trialWorkers(program, trials) : 1;
+    if (trials > 0) report.trials = await runTrials(program, { trials, seed: req.seed ?? 1, workers });
     const t3 = performance.now();
     if (req.timing) {
+      // The threads the trials ran on: those asked for or chosen, as runTrials cuts them.
+      const threads = trials > 0 ? trialThreads(program, trials, workers) : 1;
       report.timing = { loadMs: round(loadMs), simulateMs: round(simulateMs), trialsMs: round(t3 - t2), workers: threads };
     }
     return report;
